@@ -1,0 +1,11 @@
+//! Alliance Desk: govern strategic alliances with the Alliance Governance Protocol.
+//!
+//! The core (`model`, `validate`, `store`, `score`, `export`) is pure and knows nothing of the
+//! terminal; `app` and `ui` are the interactive workspace built on it.
+
+pub mod export;
+pub mod model;
+pub mod sample;
+pub mod score;
+pub mod store;
+pub mod validate;

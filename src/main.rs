@@ -1,0 +1,2 @@
+//! The `alliance-desk` binary. STUB: the CLI work replaces this.
+fn main() {}

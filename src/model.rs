@@ -1,0 +1,703 @@
+//! The portfolio file's data model (SPEC §2): plain serde types, no IO and no UI.
+//!
+//! Field and variant names are the file format. Optional fields default so that a draft charter
+//! or a minimal alliance loads; unknown fields are rejected so a typo is never silently dropped.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The only file format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A calendar month, written `"YYYY-MM"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    year: i32,
+    month: u32,
+}
+
+/// Why a month string was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a month: expected \"YYYY-MM\" with a month 01-12")]
+pub struct BadMonth(pub String);
+
+impl Month {
+    /// A month from a year and a month number 1–12.
+    pub fn new(year: i32, month: u32) -> Option<Self> {
+        ((1..=12).contains(&month) && (0..=9999).contains(&year)).then_some(Self { year, month })
+    }
+
+    /// The month that contains `date`.
+    pub fn of(date: NaiveDate) -> Self {
+        Self {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// Month number, 1–12.
+    pub fn number(self) -> u32 {
+        self.month
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a Month is always a valid month")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next()
+            .first_day()
+            .pred_opt()
+            .expect("a month has a last day")
+    }
+
+    pub fn next(self) -> Self {
+        if self.month == 12 {
+            Self {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    pub fn prev(self) -> Self {
+        if self.month == 1 {
+            Self {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// Whether the month overlaps the inclusive date window `[from, to]`.
+    pub fn overlaps(self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.first_day() <= to && self.last_day() >= from
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Month {
+    type Err = BadMonth;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadMonth(s.to_owned());
+        let (y, m) = s.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()))
+        {
+            return Err(bad());
+        }
+        let year = y.parse().map_err(|_| bad())?;
+        let month = m.parse().map_err(|_| bad())?;
+        Self::new(year, month).ok_or_else(bad)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// `date` plus `months` calendar months, a day past the month's end clamped to its last day.
+pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Money or a measured value per month, sorted by month so saves diff cleanly.
+pub type MonthlyValues = BTreeMap<Month, f64>;
+
+/// The whole portfolio file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portfolio {
+    pub version: u32,
+    pub brand: String,
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    /// Pins the evaluation date; `None` means today.
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+    /// The brand's total revenue per month.
+    #[serde(default)]
+    pub revenue: MonthlyValues,
+    #[serde(default)]
+    pub alliances: Vec<Alliance>,
+    #[serde(default)]
+    pub pipeline: Vec<Intake>,
+}
+
+fn default_currency() -> String {
+    "USD".to_owned()
+}
+
+impl Portfolio {
+    /// A fresh, valid, empty portfolio.
+    pub fn empty(brand: &str) -> Self {
+        Self {
+            version: FORMAT_VERSION,
+            brand: brand.to_owned(),
+            currency: default_currency(),
+            as_of: None,
+            revenue: MonthlyValues::new(),
+            alliances: Vec::new(),
+            pipeline: Vec::new(),
+        }
+    }
+
+    pub fn alliance(&self, id: &str) -> Option<&Alliance> {
+        self.alliances.iter().find(|a| a.id == id)
+    }
+
+    pub fn alliance_index(&self, id: &str) -> Option<usize> {
+        self.alliances.iter().position(|a| a.id == id)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AllianceKind {
+    CoMarketing,
+    Distribution,
+    CoProduct,
+    Wholesale,
+    Fulfillment,
+    CrossPromotion,
+    RetailDistribution,
+}
+
+impl AllianceKind {
+    pub const ALL: [Self; 7] = [
+        Self::CoMarketing,
+        Self::Distribution,
+        Self::CoProduct,
+        Self::Wholesale,
+        Self::Fulfillment,
+        Self::CrossPromotion,
+        Self::RetailDistribution,
+    ];
+
+    /// The variant name, as written in the file and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CoMarketing => "CoMarketing",
+            Self::Distribution => "Distribution",
+            Self::CoProduct => "CoProduct",
+            Self::Wholesale => "Wholesale",
+            Self::Fulfillment => "Fulfillment",
+            Self::CrossPromotion => "CrossPromotion",
+            Self::RetailDistribution => "RetailDistribution",
+        }
+    }
+
+    /// Human wording for screens and reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CoMarketing => "Co-marketing",
+            Self::Distribution => "Distribution",
+            Self::CoProduct => "Co-product",
+            Self::Wholesale => "Wholesale",
+            Self::Fulfillment => "Fulfillment",
+            Self::CrossPromotion => "Cross-promotion",
+            Self::RetailDistribution => "Retail distribution",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Status {
+    Proposed,
+    Active,
+    WindingDown,
+    Ended,
+}
+
+impl Status {
+    pub const ALL: [Self; 4] = [Self::Proposed, Self::Active, Self::WindingDown, Self::Ended];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Proposed => "Proposed",
+            Self::Active => "Active",
+            Self::WindingDown => "WindingDown",
+            Self::Ended => "Ended",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Proposed => "Proposed",
+            Self::Active => "Active",
+            Self::WindingDown => "Winding down",
+            Self::Ended => "Ended",
+        }
+    }
+}
+
+/// Which side of the alliance owns a commitment, contact or win condition.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum Party {
+    #[default]
+    Us,
+    Partner,
+}
+
+impl Party {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Us => "Us",
+            Self::Partner => "Partner",
+        }
+    }
+}
+
+/// The QSR's scope decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Scope {
+    Expand,
+    Maintain,
+    Contract,
+    Exit,
+}
+
+impl Scope {
+    pub const ALL: [Self; 4] = [Self::Expand, Self::Maintain, Self::Contract, Self::Exit];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Expand => "Expand",
+            Self::Maintain => "Maintain",
+            Self::Contract => "Contract",
+            Self::Exit => "Exit",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alliance {
+    /// Unique, `[a-z0-9-]+`.
+    pub id: String,
+    pub partner: String,
+    pub kind: AllianceKind,
+    pub status: Status,
+    pub started: NaiveDate,
+    #[serde(default)]
+    pub charter: Option<Charter>,
+    /// The week-1 audit.
+    #[serde(default)]
+    pub audit: Option<Audit>,
+    /// Week-3 health scores, one per scoring.
+    #[serde(default)]
+    pub health: Vec<HealthScore>,
+    /// Revenue attributed to this alliance per month.
+    #[serde(default)]
+    pub revenue: MonthlyValues,
+    #[serde(default)]
+    pub commitments: Vec<Commitment>,
+    #[serde(default)]
+    pub reviews: Vec<Review>,
+    #[serde(default)]
+    pub escalations: Vec<EscalationItem>,
+    /// Internal notes: hidden in share mode and never exported partner-side.
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl Alliance {
+    /// A minimal alliance, as a new-alliance form starts.
+    pub fn new(id: &str, partner: &str, kind: AllianceKind, started: NaiveDate) -> Self {
+        Self {
+            id: id.to_owned(),
+            partner: partner.to_owned(),
+            kind,
+            status: Status::Proposed,
+            started,
+            charter: None,
+            audit: None,
+            health: Vec::new(),
+            revenue: MonthlyValues::new(),
+            commitments: Vec::new(),
+            reviews: Vec::new(),
+            escalations: Vec::new(),
+            notes: String::new(),
+        }
+    }
+
+    /// The next free commitment id.
+    pub fn next_commitment_id(&self) -> u32 {
+        self.commitments
+            .iter()
+            .map(|c| c.id)
+            .max()
+            .map_or(1, |m| m + 1)
+    }
+}
+
+/// The one-page alliance charter (week 2).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Charter {
+    #[serde(default)]
+    pub win_conditions: Vec<WinCondition>,
+    #[serde(default)]
+    pub cadence: Cadence,
+    /// Where the shared KPI dashboard lives.
+    #[serde(default)]
+    pub dashboard: String,
+    #[serde(default)]
+    pub escalation: Escalation,
+    /// The 90-day review.
+    #[serde(default)]
+    pub review_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub signed: Option<NaiveDate>,
+}
+
+/// An explicit, measurable outcome. Without a number or a deadline it is only a wish.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WinCondition {
+    pub metric: String,
+    #[serde(default)]
+    pub target: Option<f64>,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub by: Option<NaiveDate>,
+    #[serde(default)]
+    pub owner: Party,
+    /// Measured values per month.
+    #[serde(default)]
+    pub actuals: MonthlyValues,
+}
+
+impl WinCondition {
+    pub fn is_wish(&self) -> bool {
+        self.target.is_none() || self.by.is_none()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cadence {
+    /// Where the weekly async update happens (a channel or thread).
+    #[serde(default)]
+    pub weekly_channel: String,
+    /// Day of month of the MBR, 1–28.
+    #[serde(default)]
+    pub monthly_review_day: Option<u8>,
+    /// Months (1–12) in which the QSR falls.
+    #[serde(default)]
+    pub quarterly_review_months: Vec<u8>,
+}
+
+/// Default days to resolve an escalation when the charter does not say.
+pub const DEFAULT_RESOLUTION_DAYS: u32 = 14;
+
+fn default_resolution_days() -> u32 {
+    DEFAULT_RESOLUTION_DAYS
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    #[serde(default)]
+    pub triggers: Vec<String>,
+    #[serde(default = "default_resolution_days")]
+    pub resolution_days: u32,
+}
+
+impl Default for Escalation {
+    fn default() -> Self {
+        Self {
+            contacts: Vec::new(),
+            triggers: Vec::new(),
+            resolution_days: DEFAULT_RESOLUTION_DAYS,
+        }
+    }
+}
+
+/// A named contact with decision authority.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub party: Party,
+    #[serde(default)]
+    pub email: String,
+    /// What this person may decide alone.
+    #[serde(default)]
+    pub authority: String,
+}
+
+/// The week-1 audit's answers as recorded by the operator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audit {
+    pub date: NaiveDate,
+    #[serde(default)]
+    pub original_goal: String,
+    #[serde(default)]
+    pub written_agreement: bool,
+    #[serde(default)]
+    pub last_structured_review: Option<NaiveDate>,
+    #[serde(default)]
+    pub recent_result: Option<Measure>,
+}
+
+/// A dated number: revenue, traffic, units.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    pub value: f64,
+    #[serde(default)]
+    pub unit: String,
+    pub date: NaiveDate,
+}
+
+/// The four dimensions of the week-3 scoring, each 1–5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionScores {
+    pub strategic_alignment: u8,
+    pub execution_reliability: u8,
+    pub revenue_contribution: u8,
+    pub relationship_health: u8,
+}
+
+/// Total at or above which a score means "healthy" / "pursue".
+pub const HEALTH_THRESHOLD: u32 = 12;
+
+impl DimensionScores {
+    pub fn total(&self) -> u32 {
+        u32::from(self.strategic_alignment)
+            + u32::from(self.execution_reliability)
+            + u32::from(self.revenue_contribution)
+            + u32::from(self.relationship_health)
+    }
+}
+
+/// A dated week-3 health score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthScore {
+    pub date: NaiveDate,
+    pub strategic_alignment: u8,
+    pub execution_reliability: u8,
+    pub revenue_contribution: u8,
+    pub relationship_health: u8,
+}
+
+impl HealthScore {
+    pub fn dimensions(&self) -> DimensionScores {
+        DimensionScores {
+            strategic_alignment: self.strategic_alignment,
+            execution_reliability: self.execution_reliability,
+            revenue_contribution: self.revenue_contribution,
+            relationship_health: self.relationship_health,
+        }
+    }
+
+    pub fn total(&self) -> u32 {
+        self.dimensions().total()
+    }
+}
+
+/// An agreed action with an owner and a due date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    pub id: u32,
+    pub party: Party,
+    pub action: String,
+    pub due: NaiveDate,
+    #[serde(default)]
+    pub done: Option<NaiveDate>,
+}
+
+/// One party's three answers, each 1–10.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sas {
+    /// Does this alliance still serve our primary growth strategy?
+    pub strategy: u8,
+    /// Would we enter it today if we were starting from scratch?
+    pub enter_again: u8,
+    /// Do we trust the other party to prioritise it?
+    pub trust: u8,
+}
+
+/// Below this a party's SAS turns the QSR into an exit discussion.
+pub const SAS_EXIT_THRESHOLD: f64 = 6.0;
+
+impl Sas {
+    pub fn score(&self) -> f64 {
+        (f64::from(self.strategy) + f64::from(self.enter_again) + f64::from(self.trust)) / 3.0
+    }
+}
+
+/// A stored review: the monthly business review or the quarterly strategic review.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Review {
+    Monthly {
+        date: NaiveDate,
+        #[serde(default)]
+        kpis: String,
+        #[serde(default)]
+        blockers: String,
+        #[serde(default)]
+        next_month: String,
+        #[serde(default)]
+        escalations: String,
+        /// When the written summary went out.
+        #[serde(default)]
+        summary_sent: Option<NaiveDate>,
+    },
+    Quarterly {
+        date: NaiveDate,
+        /// Still aligned with our 12-month strategy?
+        #[serde(default)]
+        still_aligned: String,
+        /// Has the competitive environment changed the value proposition?
+        #[serde(default)]
+        environment: String,
+        #[serde(default)]
+        scope: Option<Scope>,
+        /// New opportunities this partner could open.
+        #[serde(default)]
+        opportunities: String,
+        sas_us: Sas,
+        #[serde(default)]
+        sas_partner: Option<Sas>,
+    },
+}
+
+impl Review {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Self::Monthly { date, .. } | Self::Quarterly { date, .. } => *date,
+        }
+    }
+
+    pub fn is_monthly(&self) -> bool {
+        matches!(self, Self::Monthly { .. })
+    }
+
+    pub fn is_quarterly(&self) -> bool {
+        matches!(self, Self::Quarterly { .. })
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Monthly { .. } => "Monthly business review",
+            Self::Quarterly { .. } => "Quarterly strategic review",
+        }
+    }
+}
+
+/// An escalated issue; open until `resolved` is set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationItem {
+    pub raised: NaiveDate,
+    pub issue: String,
+    #[serde(default)]
+    pub resolved: Option<NaiveDate>,
+}
+
+/// A proposed alliance in the pipeline (the intake form).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    pub partner: String,
+    pub kind: AllianceKind,
+    pub submitted: NaiveDate,
+    /// Estimated win conditions.
+    #[serde(default)]
+    pub win_conditions: Vec<WinCondition>,
+    /// Resource requirements.
+    #[serde(default)]
+    pub resources: String,
+    /// Strategic rationale.
+    #[serde(default)]
+    pub rationale: String,
+    #[serde(default)]
+    pub score: Option<DimensionScores>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_parses_and_rejects() {
+        assert_eq!("2026-09".parse::<Month>().unwrap().to_string(), "2026-09");
+        for bad in [
+            "2026-13", "2026-1", "2026-00", "26-01", "2026/01", "", "2026-011", "abcd-ef",
+        ] {
+            assert!(bad.parse::<Month>().is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn month_arithmetic_and_bounds() {
+        let m: Month = "2024-02".parse().unwrap();
+        assert_eq!(m.last_day(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        assert_eq!(m.prev().to_string(), "2024-01");
+        assert_eq!(
+            "2025-12".parse::<Month>().unwrap().next().to_string(),
+            "2026-01"
+        );
+        assert_eq!(
+            "2026-01".parse::<Month>().unwrap().prev().to_string(),
+            "2025-12"
+        );
+    }
+
+    #[test]
+    fn add_months_clamps_to_month_end() {
+        let d = NaiveDate::from_ymd_opt(2025, 8, 31).unwrap();
+        assert_eq!(
+            add_months(d, 6),
+            NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
+        );
+    }
+}
