@@ -3,9 +3,11 @@
 //! The core (`model`, `validate`, `store`, `score`, `export`) is pure and knows nothing of the
 //! terminal; `app` and `ui` are the interactive workspace built on it.
 
+pub mod app;
 pub mod export;
 pub mod model;
 pub mod sample;
 pub mod score;
 pub mod store;
+pub mod ui;
 pub mod validate;

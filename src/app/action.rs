@@ -1,0 +1,170 @@
+//! What a key means, independent of which key it is: the keymap turns keys into [`Action`]s.
+
+use serde::{Deserialize, Serialize};
+
+/// A user intent. Names (snake_case) are what `keys.ron` binds keys to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Tab1,
+    Tab2,
+    Tab3,
+    Tab4,
+    Tab5,
+    NextTab,
+    PrevTab,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Open or edit the selected item.
+    Open,
+    /// Cancel, close, back.
+    Back,
+    Add,
+    Delete,
+    ToggleDone,
+    Filter,
+    /// Cycle a tab's quick filters (party, open, overdue…).
+    CycleFilter,
+    /// Switch between the current alliance and all alliances.
+    ToggleAll,
+    SortNext,
+    SortReverse,
+    ShareMode,
+    CycleView,
+    StartReview,
+    NextTheme,
+    Undo,
+    Redo,
+    Save,
+    Help,
+    Quit,
+}
+
+impl Action {
+    pub const ALL: [Self; 34] = [
+        Self::Tab1,
+        Self::Tab2,
+        Self::Tab3,
+        Self::Tab4,
+        Self::Tab5,
+        Self::NextTab,
+        Self::PrevTab,
+        Self::Up,
+        Self::Down,
+        Self::Left,
+        Self::Right,
+        Self::PageUp,
+        Self::PageDown,
+        Self::Home,
+        Self::End,
+        Self::Open,
+        Self::Back,
+        Self::Add,
+        Self::Delete,
+        Self::ToggleDone,
+        Self::Filter,
+        Self::CycleFilter,
+        Self::ToggleAll,
+        Self::SortNext,
+        Self::SortReverse,
+        Self::ShareMode,
+        Self::CycleView,
+        Self::StartReview,
+        Self::NextTheme,
+        Self::Undo,
+        Self::Redo,
+        Self::Save,
+        Self::Help,
+        Self::Quit,
+    ];
+
+    /// The name used in `keys.ron`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tab1 => "tab1",
+            Self::Tab2 => "tab2",
+            Self::Tab3 => "tab3",
+            Self::Tab4 => "tab4",
+            Self::Tab5 => "tab5",
+            Self::NextTab => "next_tab",
+            Self::PrevTab => "prev_tab",
+            Self::Up => "up",
+            Self::Down => "down",
+            Self::Left => "left",
+            Self::Right => "right",
+            Self::PageUp => "page_up",
+            Self::PageDown => "page_down",
+            Self::Home => "home",
+            Self::End => "end",
+            Self::Open => "open",
+            Self::Back => "back",
+            Self::Add => "add",
+            Self::Delete => "delete",
+            Self::ToggleDone => "toggle_done",
+            Self::Filter => "filter",
+            Self::CycleFilter => "cycle_filter",
+            Self::ToggleAll => "toggle_all",
+            Self::SortNext => "sort_next",
+            Self::SortReverse => "sort_reverse",
+            Self::ShareMode => "share_mode",
+            Self::CycleView => "cycle_view",
+            Self::StartReview => "start_review",
+            Self::NextTheme => "next_theme",
+            Self::Undo => "undo",
+            Self::Redo => "redo",
+            Self::Save => "save",
+            Self::Help => "help",
+            Self::Quit => "quit",
+        }
+    }
+
+    /// What the action does, for help and the footer.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Tab1 => "Portfolio tab",
+            Self::Tab2 => "Charter tab",
+            Self::Tab3 => "Commitments tab",
+            Self::Tab4 => "Reviews tab",
+            Self::Tab5 => "Pipeline tab",
+            Self::NextTab => "next tab",
+            Self::PrevTab => "previous tab",
+            Self::Up => "move up",
+            Self::Down => "move down",
+            Self::Left => "previous step / value",
+            Self::Right => "next step / value",
+            Self::PageUp => "page up",
+            Self::PageDown => "page down",
+            Self::Home => "first",
+            Self::End => "last",
+            Self::Open => "open / edit",
+            Self::Back => "cancel / back",
+            Self::Add => "add",
+            Self::Delete => "delete (asks first)",
+            Self::ToggleDone => "mark done / not done",
+            Self::Filter => "filter",
+            Self::CycleFilter => "cycle quick filter",
+            Self::ToggleAll => "this alliance / all",
+            Self::SortNext => "sort by next column",
+            Self::SortReverse => "reverse sort",
+            Self::ShareMode => "share mode on/off",
+            Self::CycleView => "cycle views",
+            Self::StartReview => "start a review",
+            Self::NextTheme => "next theme",
+            Self::Undo => "undo",
+            Self::Redo => "redo",
+            Self::Save => "save",
+            Self::Help => "help",
+            Self::Quit => "quit",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+}

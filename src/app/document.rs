@@ -1,0 +1,410 @@
+//! The open portfolio: the model, its live scores, the undo history and the current alliance.
+//!
+//! Every model edit goes through [`Document`] so that it is undoable, marks the file unsaved
+//! and re-scores only what it touched (the edited alliance plus the portfolio totals).
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::model::{Alliance, Intake, Portfolio};
+use crate::score::{self, Scores};
+
+/// How many edits undo remembers.
+pub const HISTORY_LIMIT: usize = 500;
+
+/// Where the document came from and goes to on save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    /// The embedded sample: nothing is written unless saved as.
+    Demo,
+}
+
+/// One reversible model change.
+#[derive(Clone, Debug)]
+enum Edit {
+    Alliance {
+        index: usize,
+        before: Box<Alliance>,
+        after: Box<Alliance>,
+    },
+    Insert {
+        index: usize,
+        alliance: Box<Alliance>,
+    },
+    Remove {
+        index: usize,
+        alliance: Box<Alliance>,
+    },
+    Pipeline {
+        before: Vec<Intake>,
+        after: Vec<Intake>,
+    },
+    Portfolio {
+        before: Box<Portfolio>,
+        after: Box<Portfolio>,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    id: u64,
+    label: String,
+    edit: Edit,
+}
+
+/// The open portfolio and everything derived from it.
+#[derive(Debug)]
+pub struct Document {
+    pub portfolio: Portfolio,
+    pub scores: Scores,
+    /// The evaluation date: `--as-of`, else the file's `as_of`, else today.
+    pub as_of: NaiveDate,
+    pub source: Source,
+    /// Index of the current alliance (the one the other tabs act on).
+    pub current: usize,
+    /// Saving is refused (e.g. the file or its folder is not writable, or another instance
+    /// holds it); the reason is shown in the header.
+    pub read_only: Option<String>,
+    /// The loaded file had comments that a save will drop (said once before the first save).
+    pub has_comments: bool,
+    /// Bumped on every change, so views can cache derived lists cheaply.
+    pub revision: u64,
+    undo: VecDeque<Entry>,
+    redo: Vec<Entry>,
+    next_id: u64,
+    saved_id: u64,
+}
+
+impl Document {
+    pub fn new(portfolio: Portfolio, as_of: NaiveDate, source: Source) -> Self {
+        let scores = score::score(&portfolio, as_of);
+        Self {
+            portfolio,
+            scores,
+            as_of,
+            source,
+            current: 0,
+            read_only: None,
+            has_comments: false,
+            revision: 0,
+            undo: VecDeque::new(),
+            redo: Vec::new(),
+            next_id: 1,
+            saved_id: 0,
+        }
+    }
+
+    /// The file path, if the document has one.
+    pub fn path(&self) -> Option<&PathBuf> {
+        match &self.source {
+            Source::File(p) => Some(p),
+            Source::Demo => None,
+        }
+    }
+
+    /// Whether there are edits not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.undo.back().map_or(0, |e| e.id) != self.saved_id
+    }
+
+    /// Record that the current state is what is on disk.
+    pub fn mark_saved(&mut self) {
+        self.saved_id = self.undo.back().map_or(0, |e| e.id);
+    }
+
+    pub fn current_alliance(&self) -> Option<&Alliance> {
+        self.portfolio.alliances.get(self.current)
+    }
+
+    pub fn current_scores(&self) -> Option<&score::AllianceScores> {
+        self.scores.alliances.get(self.current)
+    }
+
+    /// What undo would revert, for the status line.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.back().map(|e| e.label.as_str())
+    }
+
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|e| e.label.as_str())
+    }
+
+    /// Edit one alliance in place. Nothing is recorded if the closure changes nothing.
+    pub fn edit_alliance(
+        &mut self,
+        index: usize,
+        label: impl Into<String>,
+        f: impl FnOnce(&mut Alliance),
+    ) {
+        let Some(alliance) = self.portfolio.alliances.get_mut(index) else {
+            return;
+        };
+        let before = alliance.clone();
+        f(alliance);
+        if *alliance == before {
+            return;
+        }
+        let after = Box::new(alliance.clone());
+        self.record(
+            label.into(),
+            Edit::Alliance {
+                index,
+                before: Box::new(before),
+                after,
+            },
+        );
+    }
+
+    /// Edit the current alliance.
+    pub fn edit_current(&mut self, label: impl Into<String>, f: impl FnOnce(&mut Alliance)) {
+        self.edit_alliance(self.current, label, f);
+    }
+
+    /// Add an alliance at `index` (clamped) and make it current.
+    pub fn insert_alliance(&mut self, index: usize, alliance: Alliance, label: impl Into<String>) {
+        let index = index.min(self.portfolio.alliances.len());
+        let edit = Edit::Insert {
+            index,
+            alliance: Box::new(alliance),
+        };
+        self.record(label.into(), edit);
+        self.current = index;
+    }
+
+    /// Remove the alliance at `index`.
+    pub fn remove_alliance(&mut self, index: usize, label: impl Into<String>) {
+        let Some(alliance) = self.portfolio.alliances.get(index).cloned() else {
+            return;
+        };
+        self.record(
+            label.into(),
+            Edit::Remove {
+                index,
+                alliance: Box::new(alliance),
+            },
+        );
+    }
+
+    /// Edit the pipeline of intakes.
+    pub fn edit_pipeline(&mut self, label: impl Into<String>, f: impl FnOnce(&mut Vec<Intake>)) {
+        let before = self.portfolio.pipeline.clone();
+        f(&mut self.portfolio.pipeline);
+        if self.portfolio.pipeline == before {
+            return;
+        }
+        let after = self.portfolio.pipeline.clone();
+        self.record(label.into(), Edit::Pipeline { before, after });
+    }
+
+    /// Replace the whole portfolio (reload, restore from recovery) as one undoable edit.
+    pub fn replace_portfolio(&mut self, portfolio: Portfolio, label: impl Into<String>) {
+        if portfolio == self.portfolio {
+            return;
+        }
+        let before = Box::new(self.portfolio.clone());
+        self.record(
+            label.into(),
+            Edit::Portfolio {
+                before,
+                after: Box::new(portfolio),
+            },
+        );
+    }
+
+    /// Undo the last edit; returns its label.
+    pub fn undo(&mut self) -> Option<String> {
+        let entry = self.undo.pop_back()?;
+        self.revert(&entry.edit);
+        let label = entry.label.clone();
+        self.redo.push(entry);
+        self.revision += 1;
+        Some(label)
+    }
+
+    /// Redo the last undone edit; returns its label.
+    pub fn redo(&mut self) -> Option<String> {
+        let entry = self.redo.pop()?;
+        self.apply(&entry.edit);
+        let label = entry.label.clone();
+        self.undo.push_back(entry);
+        self.revision += 1;
+        Some(label)
+    }
+
+    fn record(&mut self, label: String, edit: Edit) {
+        // Alliance and pipeline edits were already applied in place by the caller.
+        if matches!(
+            edit,
+            Edit::Insert { .. } | Edit::Remove { .. } | Edit::Portfolio { .. }
+        ) {
+            self.apply(&edit);
+        } else {
+            self.rescore_for(&edit);
+        }
+        self.undo.push_back(Entry {
+            id: self.next_id,
+            label,
+            edit,
+        });
+        self.next_id += 1;
+        if self.undo.len() > HISTORY_LIMIT {
+            self.undo.pop_front();
+        }
+        self.redo.clear();
+        self.revision += 1;
+    }
+
+    fn apply(&mut self, edit: &Edit) {
+        let alliances = &mut self.portfolio.alliances;
+        match edit {
+            Edit::Alliance { index, after, .. } => alliances[*index] = (**after).clone(),
+            Edit::Insert { index, alliance } => alliances.insert(*index, (**alliance).clone()),
+            Edit::Remove { index, .. } => {
+                alliances.remove(*index);
+            }
+            Edit::Pipeline { after, .. } => self.portfolio.pipeline.clone_from(after),
+            Edit::Portfolio { after, .. } => self.portfolio = (**after).clone(),
+        }
+        self.rescore_for(edit);
+    }
+
+    fn revert(&mut self, edit: &Edit) {
+        let alliances = &mut self.portfolio.alliances;
+        match edit {
+            Edit::Alliance { index, before, .. } => alliances[*index] = (**before).clone(),
+            Edit::Insert { index, .. } => {
+                alliances.remove(*index);
+            }
+            Edit::Remove { index, alliance } => alliances.insert(*index, (**alliance).clone()),
+            Edit::Pipeline { before, .. } => self.portfolio.pipeline.clone_from(before),
+            Edit::Portfolio { before, .. } => self.portfolio = (**before).clone(),
+        }
+        self.rescore_for(edit);
+    }
+
+    /// Re-score what an edit touched. Inserts and removes shift indices, so the score list
+    /// follows the same insert/remove instead of being rebuilt.
+    fn rescore_for(&mut self, edit: &Edit) {
+        let as_of = self.as_of;
+        match edit {
+            Edit::Alliance { index, .. } => {
+                let fresh = score::score_alliance(
+                    &self.portfolio,
+                    &self.portfolio.alliances[*index],
+                    as_of,
+                );
+                self.scores.alliances[*index] = fresh;
+            }
+            Edit::Insert { index, .. } | Edit::Remove { index, .. } => {
+                if self.portfolio.alliances.len() > self.scores.alliances.len() {
+                    let fresh = score::score_alliance(
+                        &self.portfolio,
+                        &self.portfolio.alliances[*index],
+                        as_of,
+                    );
+                    self.scores.alliances.insert(*index, fresh);
+                } else {
+                    self.scores.alliances.remove(*index);
+                }
+            }
+            Edit::Pipeline { .. } => {}
+            Edit::Portfolio { .. } => {
+                self.scores = score::score(&self.portfolio, as_of);
+            }
+        }
+        self.scores.portfolio =
+            score::portfolio_scores(&self.portfolio, &self.scores.alliances, as_of);
+        self.clamp_current();
+    }
+
+    fn clamp_current(&mut self) {
+        let n = self.portfolio.alliances.len();
+        if self.current >= n {
+            self.current = n.saturating_sub(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AllianceKind, Status};
+
+    fn doc() -> Document {
+        let mut p = Portfolio::empty("Test");
+        let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        p.alliances
+            .push(Alliance::new("a", "A", AllianceKind::Wholesale, d));
+        p.alliances
+            .push(Alliance::new("b", "B", AllianceKind::Fulfillment, d));
+        Document::new(
+            p,
+            NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            Source::Demo,
+        )
+    }
+
+    #[test]
+    fn edits_undo_and_redo() {
+        let mut d = doc();
+        assert!(!d.is_dirty());
+        d.edit_alliance(1, "status of B", |a| a.status = Status::Active);
+        assert!(d.is_dirty());
+        assert_eq!(d.scores.alliances[1].status, Status::Active);
+        assert_eq!(d.undo_label(), Some("status of B"));
+        assert_eq!(d.undo().as_deref(), Some("status of B"));
+        assert_eq!(d.portfolio.alliances[1].status, Status::Proposed);
+        assert_eq!(d.scores.alliances[1].status, Status::Proposed);
+        assert!(!d.is_dirty(), "undo back to the saved state is clean");
+        d.redo();
+        assert_eq!(d.portfolio.alliances[1].status, Status::Active);
+        assert!(d.is_dirty());
+        d.mark_saved();
+        assert!(!d.is_dirty());
+    }
+
+    #[test]
+    fn no_op_edit_is_not_recorded() {
+        let mut d = doc();
+        d.edit_alliance(0, "nothing", |_| {});
+        assert!(!d.is_dirty());
+        assert!(d.undo_label().is_none());
+    }
+
+    #[test]
+    fn insert_and_remove_keep_scores_aligned() {
+        let mut d = doc();
+        let day = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+        d.insert_alliance(
+            1,
+            Alliance::new("c", "C", AllianceKind::CoProduct, day),
+            "add C",
+        );
+        assert_eq!(d.current, 1);
+        let ids: Vec<_> = d.scores.alliances.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c", "b"]);
+        d.remove_alliance(0, "delete A");
+        let ids: Vec<_> = d.scores.alliances.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["c", "b"]);
+        d.undo();
+        d.undo();
+        let ids: Vec<_> = d.scores.alliances.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+    }
+
+    #[test]
+    fn history_is_bounded() {
+        let mut d = doc();
+        for i in 0..(HISTORY_LIMIT + 20) {
+            d.edit_alliance(0, format!("note {i}"), |a| a.notes = i.to_string());
+        }
+        let mut undone = 0;
+        while d.undo().is_some() {
+            undone += 1;
+        }
+        assert_eq!(undone, HISTORY_LIMIT);
+    }
+}

@@ -1,0 +1,434 @@
+//! Application state and the update step: terminal events → actions → model edits → effects.
+//!
+//! [`App::handle_event`] never touches the terminal or the disk; it returns [`Effect`]s that
+//! the main loop in [`run`] carries out, so every behaviour here is testable without a tty.
+
+pub mod action;
+pub mod clock;
+pub mod document;
+pub mod keymap;
+pub mod run;
+
+use std::path::PathBuf;
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+
+use self::action::Action;
+use self::clock::Clock;
+use self::document::Document;
+use self::keymap::Keymap;
+use crate::ui::tabs::charter::CharterTab;
+use crate::ui::tabs::commitments::CommitmentsTab;
+use crate::ui::tabs::pipeline::PipelineTab;
+use crate::ui::tabs::portfolio::PortfolioTab;
+use crate::ui::tabs::reviews::ReviewsTab;
+use crate::ui::tabs::{Confirm, Cx, Outcome, Tab, TabView, ViewCtx};
+use crate::ui::theme::Theme;
+
+/// Work for the main loop: everything that touches the disk or ends the program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Save,
+    /// Save to a new path, which becomes the document's file.
+    SaveAs(PathBuf),
+    Quit,
+    /// Write a text file (an exported summary or charter), then say `done`.
+    WriteFile {
+        path: PathBuf,
+        contents: String,
+        done: String,
+    },
+    /// Switch to a tab (e.g. "recommit" opens the charter).
+    SwitchTab(Tab),
+}
+
+/// An overlay that takes the keys while open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Modal {
+    Help {
+        scroll: u16,
+    },
+    /// A tab's yes/no question.
+    Confirm {
+        tab: Tab,
+        confirm: Confirm,
+    },
+    /// Quit with unsaved edits?
+    QuitUnsaved,
+    /// A message that needs acknowledging (warnings at start, a failed save).
+    Notice {
+        title: String,
+        lines: Vec<String>,
+    },
+    /// Save to which path?
+    SaveAs {
+        input: String,
+        error: Option<String>,
+    },
+}
+
+/// The whole workspace state.
+pub struct App {
+    pub doc: Document,
+    pub tab: Tab,
+    pub share: bool,
+    pub theme: Theme,
+    pub themes: Vec<String>,
+    pub keymap: Keymap,
+    pub modal: Option<Modal>,
+    /// The last status line (what was saved, undone, refused…).
+    pub status: Option<String>,
+    pub clock: Clock,
+    pub config_dir: Option<PathBuf>,
+    pub no_color: bool,
+    /// Last known terminal size, for mouse hit-testing with the same layout the renderer uses.
+    pub size: Rect,
+    pub portfolio: PortfolioTab,
+    pub charter: CharterTab,
+    pub commitments: CommitmentsTab,
+    pub reviews: ReviewsTab,
+    pub pipeline: PipelineTab,
+}
+
+impl App {
+    pub fn new(doc: Document, theme: Theme, keymap: Keymap) -> Self {
+        let mut app = Self {
+            doc,
+            tab: Tab::Portfolio,
+            share: false,
+            themes: Theme::available(None),
+            theme,
+            keymap,
+            modal: None,
+            status: None,
+            clock: Clock::default(),
+            config_dir: None,
+            no_color: false,
+            size: Rect::new(0, 0, 120, 40),
+            portfolio: PortfolioTab::default(),
+            charter: CharterTab::default(),
+            commitments: CommitmentsTab::default(),
+            reviews: ReviewsTab::default(),
+            pipeline: PipelineTab::default(),
+        };
+        app.portfolio.sync(&app.doc, app.share);
+        app
+    }
+
+    /// The drawing context for the current state.
+    pub fn view_ctx(&self) -> ViewCtx<'_> {
+        ViewCtx {
+            doc: &self.doc,
+            theme: &self.theme,
+            keymap: &self.keymap,
+            share: self.share,
+            clock: &self.clock,
+        }
+    }
+
+    pub fn tab_view(&self, tab: Tab) -> &dyn TabView {
+        match tab {
+            Tab::Portfolio => &self.portfolio,
+            Tab::Charter => &self.charter,
+            Tab::Commitments => &self.commitments,
+            Tab::Reviews => &self.reviews,
+            Tab::Pipeline => &self.pipeline,
+        }
+    }
+
+    /// The current tab and a mutable context, borrowed apart.
+    fn split(&mut self, tab: Tab) -> (&mut dyn TabView, Cx<'_>) {
+        let cx = Cx {
+            doc: &mut self.doc,
+            share: self.share,
+            clock: &self.clock,
+        };
+        let view: &mut dyn TabView = match tab {
+            Tab::Portfolio => &mut self.portfolio,
+            Tab::Charter => &mut self.charter,
+            Tab::Commitments => &mut self.commitments,
+            Tab::Reviews => &mut self.reviews,
+            Tab::Pipeline => &mut self.pipeline,
+        };
+        (view, cx)
+    }
+
+    /// A timer is on screen, so the loop should wake up every second.
+    pub fn ticking(&self) -> bool {
+        self.modal.is_none() && self.tab_view(self.tab).ticking()
+    }
+
+    /// Handle one terminal event; returns what the main loop must do.
+    pub fn handle_event(&mut self, event: &Event) -> Vec<Effect> {
+        let effects = match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
+            Event::Mouse(mouse) => self.handle_mouse(mouse),
+            Event::Resize(w, h) => {
+                self.size = Rect::new(0, 0, *w, *h);
+                Vec::new()
+            }
+            Event::Paste(text) => {
+                // Pasted text goes to a focused field as if typed, one character at a time.
+                let mut effects = Vec::new();
+                if self.modal.is_none() && self.tab_view(self.tab).captures_input() {
+                    for c in text.chars().filter(|c| *c != '\r') {
+                        let code = if c == '\n' {
+                            KeyCode::Enter
+                        } else {
+                            KeyCode::Char(c)
+                        };
+                        effects.extend(self.handle_key(&KeyEvent::from(code)));
+                    }
+                }
+                effects
+            }
+            _ => Vec::new(),
+        };
+        self.portfolio.sync(&self.doc, self.share);
+        effects
+    }
+
+    fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if self.modal.is_some() {
+            return self.handle_modal_key(key);
+        }
+        let tab = self.tab;
+        let (view, mut cx) = self.split(tab);
+        if view.captures_input() {
+            let outcome = view.on_key(key, &mut cx);
+            if outcome != Outcome::Ignored {
+                return self.outcome(tab, outcome);
+            }
+            // A focused field lets only control keys (Ctrl-s, Esc handled above) through.
+            if !key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL)
+            {
+                return Vec::new();
+            }
+        }
+        match self.keymap.action(key) {
+            Some(action) => self.handle_action(action),
+            None => Vec::new(),
+        }
+    }
+
+    /// Run an action: the current tab first, then the shell's global meaning.
+    pub fn handle_action(&mut self, action: Action) -> Vec<Effect> {
+        if self.modal.is_some() {
+            return Vec::new();
+        }
+        let tab = self.tab;
+        let (view, mut cx) = self.split(tab);
+        let outcome = view.on_action(action, &mut cx);
+        if outcome != Outcome::Ignored {
+            return self.outcome(tab, outcome);
+        }
+        self.global_action(action)
+    }
+
+    fn global_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Tab1 => self.switch_tab(Tab::Portfolio),
+            Action::Tab2 => self.switch_tab(Tab::Charter),
+            Action::Tab3 => self.switch_tab(Tab::Commitments),
+            Action::Tab4 => self.switch_tab(Tab::Reviews),
+            Action::Tab5 => self.switch_tab(Tab::Pipeline),
+            Action::NextTab => self.switch_tab(Tab::from_index(self.tab.index() + 1)),
+            Action::PrevTab => self.switch_tab(Tab::from_index(self.tab.index() + 4)),
+            Action::ShareMode => {
+                self.share = !self.share;
+                self.status = Some(if self.share {
+                    "Share mode on: only this alliance is shown, internal notes hidden".to_owned()
+                } else {
+                    "Share mode off".to_owned()
+                });
+            }
+            Action::NextTheme => self.next_theme(),
+            Action::Undo => {
+                self.status = Some(match self.doc.undo() {
+                    Some(label) => format!("Undid: {label}"),
+                    None => "Nothing to undo".to_owned(),
+                });
+            }
+            Action::Redo => {
+                self.status = Some(match self.doc.redo() {
+                    Some(label) => format!("Redid: {label}"),
+                    None => "Nothing to redo".to_owned(),
+                });
+            }
+            Action::Save => return vec![Effect::Save],
+            Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
+            Action::Quit => {
+                if self.doc.is_dirty() {
+                    self.modal = Some(Modal::QuitUnsaved);
+                } else {
+                    return vec![Effect::Quit];
+                }
+            }
+            Action::Back => self.status = None,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn switch_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.status = None;
+    }
+
+    fn next_theme(&mut self) {
+        let i = self
+            .themes
+            .iter()
+            .position(|n| *n == self.theme.name)
+            .map_or(0, |i| i + 1);
+        let name = self.themes[i % self.themes.len()].clone();
+        let (theme, warning) = Theme::load(&name, self.config_dir.as_deref());
+        self.theme = if self.no_color {
+            theme.without_colour()
+        } else {
+            theme
+        };
+        // Keep the cycle moving even when a user theme fails and falls back to the default.
+        self.theme.name = name.clone();
+        self.status = Some(warning.unwrap_or_else(|| format!("Theme: {name}")));
+    }
+
+    fn outcome(&mut self, tab: Tab, outcome: Outcome) -> Vec<Effect> {
+        match outcome {
+            Outcome::Ignored | Outcome::Handled => Vec::new(),
+            Outcome::Message(m) => {
+                self.status = Some(m);
+                Vec::new()
+            }
+            Outcome::Confirm(confirm) => {
+                self.modal = Some(Modal::Confirm { tab, confirm });
+                Vec::new()
+            }
+            Outcome::Effect(Effect::SwitchTab(t)) => {
+                self.switch_tab(t);
+                Vec::new()
+            }
+            Outcome::Effect(effect) => vec![effect],
+        }
+    }
+
+    fn handle_modal_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Some(modal) = self.modal.take() else {
+            return Vec::new();
+        };
+        let action = self.keymap.action(key);
+        match modal {
+            Modal::Help { scroll } => match action {
+                Some(Action::Down) => self.modal = Some(Modal::Help { scroll: scroll + 1 }),
+                Some(Action::Up) => {
+                    self.modal = Some(Modal::Help {
+                        scroll: scroll.saturating_sub(1),
+                    });
+                }
+                Some(Action::PageDown) => {
+                    self.modal = Some(Modal::Help {
+                        scroll: scroll + 10,
+                    })
+                }
+                Some(Action::PageUp) => {
+                    self.modal = Some(Modal::Help {
+                        scroll: scroll.saturating_sub(10),
+                    });
+                }
+                _ => {}
+            },
+            Modal::Confirm { tab, confirm } => match key.code {
+                KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+                    let (view, mut cx) = self.split(tab);
+                    let outcome = view.on_confirm(confirm.token, &mut cx);
+                    return self.outcome(tab, outcome);
+                }
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => self.status = Some("Cancelled".into()),
+                _ => self.modal = Some(Modal::Confirm { tab, confirm }),
+            },
+            Modal::QuitUnsaved => match key.code {
+                KeyCode::Char('y' | 'Y' | 's' | 'S') => return vec![Effect::Save, Effect::Quit],
+                KeyCode::Char('n' | 'N' | 'd' | 'D') => return vec![Effect::Quit],
+                KeyCode::Esc | KeyCode::Char('c' | 'C') => {}
+                _ => self.modal = Some(Modal::QuitUnsaved),
+            },
+            Modal::Notice { title, lines } => {
+                if !matches!(
+                    key.code,
+                    KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ' | 'q')
+                ) {
+                    self.modal = Some(Modal::Notice { title, lines });
+                }
+            }
+            Modal::SaveAs { mut input, .. } => match key.code {
+                KeyCode::Enter if !input.trim().is_empty() => {
+                    return vec![Effect::SaveAs(PathBuf::from(input.trim()))];
+                }
+                KeyCode::Esc => self.status = Some("Save as cancelled".into()),
+                KeyCode::Backspace => {
+                    input.pop();
+                    self.modal = Some(Modal::SaveAs { input, error: None });
+                }
+                KeyCode::Char(c) => {
+                    input.push(c);
+                    self.modal = Some(Modal::SaveAs { input, error: None });
+                }
+                _ => self.modal = Some(Modal::SaveAs { input, error: None }),
+            },
+        }
+        Vec::new()
+    }
+
+    fn handle_mouse(&mut self, mouse: &MouseEvent) -> Vec<Effect> {
+        if self.modal.is_some() {
+            return match mouse.kind {
+                MouseEventKind::ScrollDown => self.handle_modal_key(&KeyEvent::from(KeyCode::Down)),
+                MouseEventKind::ScrollUp => self.handle_modal_key(&KeyEvent::from(KeyCode::Up)),
+                _ => Vec::new(),
+            };
+        }
+        let areas = crate::ui::layout(self.size);
+        if mouse.kind == MouseEventKind::Down(MouseButton::Left)
+            && areas.tabs.contains((mouse.column, mouse.row).into())
+        {
+            if let Some(tab) = crate::ui::tab_at(areas.tabs, mouse.column) {
+                self.switch_tab(tab);
+            }
+            return Vec::new();
+        }
+        if areas.body.contains((mouse.column, mouse.row).into()) {
+            let tab = self.tab;
+            let (view, mut cx) = self.split(tab);
+            let outcome = view.on_mouse(mouse, areas.body, &mut cx);
+            if outcome != Outcome::Ignored {
+                return self.outcome(tab, outcome);
+            }
+            return match mouse.kind {
+                MouseEventKind::ScrollDown => self.handle_action(Action::Down),
+                MouseEventKind::ScrollUp => self.handle_action(Action::Up),
+                _ => Vec::new(),
+            };
+        }
+        Vec::new()
+    }
+
+    /// Open the "save as" prompt, pre-filled with a sensible path.
+    pub fn ask_save_as(&mut self, reason: Option<String>) {
+        let input = self.doc.path().map_or_else(
+            || "portfolio.ron".to_owned(),
+            |p| format!("{}.copy.ron", p.with_extension("").display()),
+        );
+        self.modal = Some(Modal::SaveAs {
+            input,
+            error: reason,
+        });
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,1 @@
+//! Key-driven scenarios on the whole app, drawn on ratatui's `TestBackend`.

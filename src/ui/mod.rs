@@ -1,0 +1,297 @@
+//! Rendering: reads [`App`] and draws it. Nothing here edits the model or computes a metric.
+
+pub mod help;
+pub mod tabs;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use crate::app::action::Action;
+use crate::app::document::Source;
+use crate::app::{App, Modal};
+use crate::ui::tabs::Tab;
+use crate::ui::widgets::format::percent;
+
+/// The smallest screen the workspace draws itself on.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Where each part of the screen goes; shared by the renderer and mouse hit-testing.
+#[derive(Clone, Copy, Debug)]
+pub struct Areas {
+    pub header: Rect,
+    pub tabs: Rect,
+    pub body: Rect,
+    pub footer: Rect,
+}
+
+pub fn layout(area: Rect) -> Areas {
+    let [header, tabs, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Areas {
+        header,
+        tabs,
+        body,
+        footer,
+    }
+}
+
+/// Tab titles as drawn: ` 1 Portfolio │ 2 Charter │ …`.
+fn tab_titles() -> Vec<String> {
+    Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!(" {} {} ", i + 1, t.title()))
+        .collect()
+}
+
+/// Which tab title is at column `x` of the tab bar.
+pub fn tab_at(bar: Rect, x: u16) -> Option<Tab> {
+    let mut left = bar.x;
+    for (i, title) in tab_titles().iter().enumerate() {
+        let width = title.chars().count() as u16;
+        if x >= left && x < left + width {
+            return Some(Tab::ALL[i]);
+        }
+        left += width + 1;
+    }
+    None
+}
+
+/// Draw the whole workspace.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(area, buf, app);
+        return;
+    }
+    Block::new().style(app.theme.base).render(area, buf);
+    let areas = layout(area);
+    render_header(app, areas.header, buf);
+    render_tab_bar(app, areas.tabs, buf);
+    let cx = app.view_ctx();
+    app.tab_view(app.tab).render(areas.body, buf, &cx);
+    render_footer(app, areas.footer, buf);
+    if let Some(modal) = &app.modal {
+        render_modal(app, modal, area, buf);
+    }
+}
+
+fn render_too_small(area: Rect, buf: &mut Buffer, app: &App) {
+    let text = vec![
+        Line::from("Alliance Desk needs at least 80×24."),
+        Line::from(format!(
+            "This terminal is {}×{}: please enlarge it.",
+            area.width, area.height
+        )),
+        Line::from("q quits."),
+    ];
+    let y = area.height.saturating_sub(3) / 2;
+    let inner = Rect {
+        y: area.y + y,
+        height: area.height - y,
+        ..area
+    };
+    Paragraph::new(text)
+        .style(app.theme.base)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .render(inner, buf);
+}
+
+fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let doc = &app.doc;
+    if app.share {
+        let partner = doc.current_alliance().map_or("—", |a| a.partner.as_str());
+        let text = format!(" SHARING: {partner} · internal notes hidden · s to stop sharing ");
+        Paragraph::new(text)
+            .style(theme.share_banner)
+            .render(area, buf);
+        return;
+    }
+    let source = match &doc.source {
+        Source::File(p) => p.display().to_string(),
+        Source::Demo => "embedded sample (not saved unless saved as)".to_owned(),
+    };
+    let dirty = if doc.is_dirty() { " ●unsaved" } else { "" };
+    let ro = doc
+        .read_only
+        .as_ref()
+        .map_or(String::new(), |why| format!(" [read-only: {why}]"));
+    let p = &doc.scores.portfolio;
+    let share = match p.alliance_share {
+        Some(s) => {
+            let band = if (0.15..=0.25).contains(&s) {
+                "in band"
+            } else if s < 0.15 {
+                "below band"
+            } else {
+                "above band"
+            };
+            format!("alliance share {} (15–25%, {band})", percent(Some(s)))
+        }
+        None => "alliance share —".to_owned(),
+    };
+    let left = format!(" {} · {source}{dirty}{ro}", doc.portfolio.brand);
+    let right = format!("as of {} · {share} ", doc.as_of);
+    let width = area.width as usize;
+    let right_len = right.chars().count();
+    let left: String = left
+        .chars()
+        .take(width.saturating_sub(right_len + 1))
+        .collect();
+    let pad = width.saturating_sub(left.chars().count() + right_len);
+    let line = Line::from(vec![
+        Span::raw(left),
+        Span::raw(" ".repeat(pad)),
+        Span::raw(right),
+    ]);
+    Paragraph::new(line).style(theme.header).render(area, buf);
+}
+
+fn render_tab_bar(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let mut spans = Vec::new();
+    for (i, title) in tab_titles().into_iter().enumerate() {
+        let style = if Tab::ALL[i] == app.tab {
+            theme.tab_active
+        } else {
+            theme.tab
+        };
+        spans.push(Span::styled(title, style));
+        spans.push(Span::styled("│", theme.border));
+    }
+    if let Some(a) = app.doc.current_alliance() {
+        spans.push(Span::styled(
+            format!("  current: {}", a.partner),
+            theme.muted,
+        ));
+    }
+    Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    if let Some(status) = &app.status {
+        Paragraph::new(Line::styled(format!(" {status}"), theme.title)).render(area, buf);
+        return;
+    }
+    let mut hints: Vec<(Action, &str)> = app.tab_view(app.tab).hints();
+    hints.extend([
+        (Action::ShareMode, "share"),
+        (Action::Undo, "undo"),
+        (Action::Save, "save"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+    ]);
+    let mut spans = vec![Span::raw(" ")];
+    for (action, label) in hints {
+        let keys = app.keymap.keys_for(action);
+        let Some(key) = keys.first() else { continue };
+        spans.push(Span::styled(key.to_string(), theme.key));
+        spans.push(Span::styled(format!(" {label}  "), theme.muted));
+    }
+    Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+/// A centred rectangle of at most `w`×`h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let dialog = |title: &str, lines: Vec<Line<'static>>, w: u16, buf: &mut Buffer| {
+        let h = lines.len() as u16 + 2;
+        let rect = centered(area, w, h);
+        Clear.render(rect, buf);
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .style(theme.base)
+            .block(
+                Block::bordered()
+                    .title(Span::styled(format!(" {title} "), theme.title))
+                    .border_style(theme.border_focus),
+            )
+            .render(rect, buf);
+    };
+    match modal {
+        Modal::Help { scroll } => help::render(app, *scroll, area, buf),
+        Modal::Confirm { confirm, .. } => dialog(
+            "Confirm",
+            vec![
+                Line::raw(confirm.prompt.clone()),
+                Line::raw(""),
+                Line::styled("y / Enter: yes    n / Esc: no", theme.key),
+            ],
+            60,
+            buf,
+        ),
+        Modal::QuitUnsaved => dialog(
+            "Unsaved changes",
+            vec![
+                Line::raw("There are edits that are not saved."),
+                Line::raw(""),
+                Line::styled(
+                    "y: save and quit   n: quit without saving   Esc: stay",
+                    theme.key,
+                ),
+            ],
+            64,
+            buf,
+        ),
+        Modal::Notice { title, lines } => {
+            let mut text: Vec<Line<'static>> = lines.iter().map(|l| Line::raw(l.clone())).collect();
+            text.push(Line::raw(""));
+            text.push(Line::styled("Enter: close", theme.key));
+            dialog(title, text, 76, buf);
+        }
+        Modal::SaveAs { input, error } => {
+            let mut text = Vec::new();
+            if let Some(e) = error {
+                text.push(Line::styled(e.clone(), theme.warn));
+                text.push(Line::raw(""));
+            }
+            text.push(Line::raw("Save the portfolio to:"));
+            text.push(Line::styled(format!("{input}▏"), theme.input));
+            text.push(Line::raw(""));
+            text.push(Line::styled("Enter: save   Esc: cancel", theme.key));
+            dialog("Save as", text, 70, buf);
+        }
+    }
+}
+
+/// A style for a value against a "higher is better" threshold pair.
+pub fn threshold_style(
+    theme: &theme::Theme,
+    value: Option<f64>,
+    warn_below: f64,
+    crit_below: f64,
+) -> Style {
+    match value {
+        None => theme.muted,
+        Some(v) if v < crit_below => theme.critical,
+        Some(v) if v < warn_below => theme.warn,
+        Some(_) => theme.ok,
+    }
+}

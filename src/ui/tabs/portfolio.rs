@@ -1,0 +1,1064 @@
+//! The Portfolio tab: every alliance on one sortable, filterable table, a detail pane with the
+//! reasons behind each flag, and three views (weekly pulse, monthly trend, quarterly strategic).
+
+use std::cell::Cell;
+
+use chrono::{Days, NaiveDate};
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell as TableCell, Clear, Paragraph, Row, Table, Widget, Wrap};
+
+use super::{Confirm, Cx, Outcome, TabView, ViewCtx};
+use crate::app::action::Action;
+use crate::app::document::Document;
+use crate::model::{Alliance, HealthScore, SAS_EXIT_THRESHOLD, Status};
+use crate::score::AllianceScores;
+use crate::ui::threshold_style;
+use crate::ui::widgets::charts::{Threshold, threshold_chart};
+use crate::ui::widgets::flags;
+use crate::ui::widgets::format::{date, decimal, percent, truncate};
+
+/// The three dashboard views of the protocol.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    /// Are we on track this week?
+    #[default]
+    WeeklyPulse,
+    /// Are we improving or declining?
+    MonthlyTrend,
+    /// Is this alliance still worth the investment?
+    QuarterlyStrategic,
+}
+
+impl View {
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::WeeklyPulse => "Weekly pulse",
+            Self::MonthlyTrend => "Monthly trend",
+            Self::QuarterlyStrategic => "Quarterly strategic",
+        }
+    }
+
+    fn next(self) -> Self {
+        match self {
+            Self::WeeklyPulse => Self::MonthlyTrend,
+            Self::MonthlyTrend => Self::QuarterlyStrategic,
+            Self::QuarterlyStrategic => Self::WeeklyPulse,
+        }
+    }
+}
+
+/// Table columns; each is also a sort key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Column {
+    /// The file's order.
+    #[default]
+    File,
+    Partner,
+    Kind,
+    Status,
+    Health,
+    Arcr,
+    Cfr,
+    Sas,
+    NextReview,
+    Flags,
+}
+
+impl Column {
+    const SORTABLE: [Self; 10] = [
+        Self::File,
+        Self::Partner,
+        Self::Kind,
+        Self::Status,
+        Self::Health,
+        Self::Arcr,
+        Self::Cfr,
+        Self::Sas,
+        Self::NextReview,
+        Self::Flags,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Self::File => "file order",
+            Self::Partner => "Partner",
+            Self::Kind => "Type",
+            Self::Status => "Status",
+            Self::Health => "Health",
+            Self::Arcr => "ARCR",
+            Self::Cfr => "CFR 30d",
+            Self::Sas => "SAS",
+            Self::NextReview => "Next review",
+            Self::Flags => "Flags",
+        }
+    }
+}
+
+/// The status and health quick-edit popup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct QuickEdit {
+    field: usize,
+}
+
+const QUICK_FIELDS: [&str; 5] = [
+    "Status",
+    "Strategic alignment",
+    "Execution reliability",
+    "Revenue contribution",
+    "Relationship health",
+];
+
+const CONFIRM_DELETE: u32 = 1;
+
+#[derive(Debug, Default)]
+pub struct PortfolioTab {
+    pub view: View,
+    pub sort: Column,
+    pub descending: bool,
+    pub filter: String,
+    editing_filter: bool,
+    /// Alliance indices in display order (filtered and sorted).
+    rows: Vec<usize>,
+    /// Position of the selection within `rows`.
+    selected: usize,
+    /// What `rows` was built from: (document revision, share, sort, descending, filter).
+    built_from: Option<(u64, bool, Column, bool, String)>,
+    quick_edit: Option<QuickEdit>,
+    /// Render-side geometry: first visible row and rows per page at the last draw.
+    offset: Cell<usize>,
+    page: Cell<usize>,
+}
+
+impl PortfolioTab {
+    /// Rebuild the visible rows if the document, share mode, sort or filter changed.
+    pub fn sync(&mut self, doc: &Document, share: bool) {
+        let key = (
+            doc.revision,
+            share,
+            self.sort,
+            self.descending,
+            self.filter.clone(),
+        );
+        if self.built_from.as_ref() == Some(&key) {
+            return;
+        }
+        self.built_from = Some(key);
+        let n = doc.portfolio.alliances.len();
+        self.rows = if share {
+            if n == 0 {
+                Vec::new()
+            } else {
+                vec![doc.current.min(n - 1)]
+            }
+        } else {
+            let needle = self.filter.to_lowercase();
+            (0..n)
+                .filter(|&i| {
+                    matches_filter(
+                        &doc.portfolio.alliances[i],
+                        &doc.scores.alliances[i],
+                        &needle,
+                    )
+                })
+                .collect()
+        };
+        if !share {
+            sort_rows(&mut self.rows, doc, self.sort);
+            if self.descending {
+                self.rows.reverse();
+            }
+        }
+        self.selected = self
+            .rows
+            .iter()
+            .position(|&i| i == doc.current)
+            .unwrap_or(0);
+    }
+
+    /// The alliance indices shown, in order (for tests and the shell).
+    pub fn rows(&self) -> &[usize] {
+        &self.rows
+    }
+
+    fn select(&mut self, position: usize, doc: &mut Document) {
+        if self.rows.is_empty() {
+            return;
+        }
+        self.selected = position.min(self.rows.len() - 1);
+        doc.current = self.rows[self.selected];
+    }
+
+    fn quick_edit_key(&mut self, action: Option<Action>, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        let Some(edit) = self.quick_edit.as_mut() else {
+            return Outcome::Ignored;
+        };
+        let digit = match key.code {
+            KeyCode::Char(c @ '1'..='5') => c.to_digit(10).map(|d| d as u8),
+            _ => None,
+        };
+        match (action, key.code) {
+            (_, KeyCode::Esc | KeyCode::Enter) => {
+                self.quick_edit = None;
+                Outcome::Handled
+            }
+            (Some(Action::Up), _) | (_, KeyCode::BackTab) => {
+                edit.field = (edit.field + QUICK_FIELDS.len() - 1) % QUICK_FIELDS.len();
+                Outcome::Handled
+            }
+            (Some(Action::Down), _) | (_, KeyCode::Tab) => {
+                edit.field = (edit.field + 1) % QUICK_FIELDS.len();
+                Outcome::Handled
+            }
+            (Some(Action::Left), _) | (_, KeyCode::Char('-')) => {
+                apply_quick_edit(edit.field, Change::Step(-1), cx)
+            }
+            (Some(Action::Right), _) | (_, KeyCode::Char('+' | '=')) => {
+                apply_quick_edit(edit.field, Change::Step(1), cx)
+            }
+            _ if digit.is_some() && edit.field > 0 => {
+                apply_quick_edit(edit.field, Change::Set(digit.unwrap_or(3)), cx)
+            }
+            _ => Outcome::Handled,
+        }
+    }
+
+    fn filter_key(&mut self, key: &KeyEvent) -> Outcome {
+        match key.code {
+            KeyCode::Enter => self.editing_filter = false,
+            KeyCode::Esc => {
+                self.editing_filter = false;
+                self.filter.clear();
+            }
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Char(c) => self.filter.push(c),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Handled
+    }
+
+    /// Table and detail areas inside the tab.
+    fn split(area: Rect) -> (Rect, Rect) {
+        let table_h = if area.height >= 30 {
+            area.height * 2 / 5
+        } else {
+            area.height / 2
+        };
+        let [table, detail] =
+            Layout::vertical([Constraint::Length(table_h.max(5)), Constraint::Fill(1)]).areas(area);
+        (table, detail)
+    }
+}
+
+fn matches_filter(a: &Alliance, s: &AllianceScores, needle: &str) -> bool {
+    needle.is_empty()
+        || a.partner.to_lowercase().contains(needle)
+        || a.id.contains(needle)
+        || a.kind.label().to_lowercase().contains(needle)
+        || a.status.label().to_lowercase().contains(needle)
+        || s.flags.iter().any(|f| {
+            f.code.code().contains(needle) || f.code.short_label().to_lowercase().contains(needle)
+        })
+}
+
+/// Sort by a column; missing values sort first so ascending shows the gaps at the top.
+fn sort_rows(rows: &mut [usize], doc: &Document, column: Column) {
+    let a = &doc.portfolio.alliances;
+    let s = &doc.scores.alliances;
+    let f = |x: Option<f64>| x.unwrap_or(f64::NEG_INFINITY);
+    match column {
+        Column::File => {}
+        Column::Partner => rows.sort_by_cached_key(|&i| a[i].partner.to_lowercase()),
+        Column::Kind => rows.sort_by_key(|&i| a[i].kind),
+        Column::Status => rows.sort_by_key(|&i| a[i].status),
+        Column::Health => rows.sort_by_key(|&i| s[i].health.as_ref().map(|h| h.total)),
+        Column::Arcr => rows.sort_by(|&x, &y| f(s[x].arcr.latest).total_cmp(&f(s[y].arcr.latest))),
+        Column::Cfr => rows.sort_by(|&x, &y| {
+            f(s[x].cfr.trailing_30d.all).total_cmp(&f(s[y].cfr.trailing_30d.all))
+        }),
+        Column::Sas => rows.sort_by(|&x, &y| {
+            f(s[x].sas.as_ref().map(|v| v.combined))
+                .total_cmp(&f(s[y].sas.as_ref().map(|v| v.combined)))
+        }),
+        Column::NextReview => rows.sort_by_key(|&i| {
+            s[i].next_reviews
+                .as_ref()
+                .and_then(crate::score::NextReviews::soonest)
+                .unwrap_or(NaiveDate::MAX)
+        }),
+        Column::Flags => rows.sort_by_key(|&i| {
+            let crit = s[i]
+                .flags
+                .iter()
+                .filter(|f| f.severity == crate::score::Severity::Critical)
+                .count();
+            (crit, s[i].flags.len())
+        }),
+    }
+}
+
+enum Change {
+    Step(i8),
+    Set(u8),
+}
+
+/// Apply one quick edit to the current alliance: status, or one health dimension. A health
+/// change edits today's (as-of) score, or starts one from the latest score.
+fn apply_quick_edit(field: usize, change: Change, cx: &mut Cx) -> Outcome {
+    let as_of = cx.doc.as_of;
+    let Some(alliance) = cx.doc.current_alliance() else {
+        return Outcome::Handled;
+    };
+    let partner = alliance.partner.clone();
+    if field == 0 {
+        let Change::Step(step) = change else {
+            return Outcome::Handled;
+        };
+        let i = Status::ALL
+            .iter()
+            .position(|s| *s == alliance.status)
+            .unwrap_or(0);
+        let next = Status::ALL[(i as i32 + i32::from(step)).rem_euclid(4) as usize];
+        cx.doc
+            .edit_current(format!("status of {partner} → {}", next.label()), |a| {
+                a.status = next
+            });
+        return Outcome::Handled;
+    }
+    let base = latest_health(alliance, as_of).map_or(
+        HealthScore {
+            date: as_of,
+            strategic_alignment: 3,
+            execution_reliability: 3,
+            revenue_contribution: 3,
+            relationship_health: 3,
+        },
+        |h| HealthScore { date: as_of, ..h },
+    );
+    let mut next = base;
+    let slot = match field {
+        1 => &mut next.strategic_alignment,
+        2 => &mut next.execution_reliability,
+        3 => &mut next.revenue_contribution,
+        _ => &mut next.relationship_health,
+    };
+    *slot = match change {
+        Change::Step(step) => (i16::from(*slot) + i16::from(step)).clamp(1, 5) as u8,
+        Change::Set(v) => v.clamp(1, 5),
+    };
+    let label = format!(
+        "{} of {partner}: {} → {}/20",
+        QUICK_FIELDS[field].to_lowercase(),
+        latest_health(alliance, as_of).map_or("none".to_owned(), |h| format!("{}/20", h.total())),
+        next.total()
+    );
+    cx.doc.edit_current(label, |a| {
+        match a.health.iter_mut().rev().find(|h| h.date == as_of) {
+            Some(today) => *today = next,
+            None => a.health.push(next),
+        }
+    });
+    Outcome::Handled
+}
+
+/// The latest health score not after `as_of` (later in the file wins a tie).
+fn latest_health(a: &Alliance, as_of: NaiveDate) -> Option<HealthScore> {
+    a.health
+        .iter()
+        .filter(|h| h.date <= as_of)
+        .max_by_key(|h| h.date)
+        .copied()
+        .and_then(|best| a.health.iter().rev().find(|h| h.date == best.date).copied())
+}
+
+impl TabView for PortfolioTab {
+    fn captures_input(&self) -> bool {
+        self.editing_filter || self.quick_edit.is_some()
+    }
+
+    fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        if self.quick_edit.is_some() {
+            let action = crate::app::keymap::Keymap::default().action(key);
+            return self.quick_edit_key(action, key, cx);
+        }
+        if self.editing_filter {
+            let outcome = self.filter_key(key);
+            self.sync(cx.doc, cx.share);
+            return outcome;
+        }
+        Outcome::Ignored
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        let page = self.page.get().max(1);
+        match action {
+            Action::Up => self.select(self.selected.saturating_sub(1), cx.doc),
+            Action::Down => self.select(self.selected + 1, cx.doc),
+            Action::PageUp => self.select(self.selected.saturating_sub(page), cx.doc),
+            Action::PageDown => self.select(self.selected + page, cx.doc),
+            Action::Home => self.select(0, cx.doc),
+            Action::End => self.select(usize::MAX, cx.doc),
+            Action::CycleView => self.view = self.view.next(),
+            Action::SortNext | Action::SortReverse => {
+                if action == Action::SortNext {
+                    let i = Column::SORTABLE
+                        .iter()
+                        .position(|c| *c == self.sort)
+                        .unwrap_or(0);
+                    self.sort = Column::SORTABLE[(i + 1) % Column::SORTABLE.len()];
+                } else {
+                    self.descending = !self.descending;
+                }
+                self.sync(cx.doc, cx.share);
+                let dir = if self.descending {
+                    "descending"
+                } else {
+                    "ascending"
+                };
+                return Outcome::Message(format!("Sorted by {} ({dir})", self.sort.title()));
+            }
+            Action::Filter if !cx.share => self.editing_filter = true,
+            Action::Open if cx.doc.current_alliance().is_some() => {
+                self.quick_edit = Some(QuickEdit { field: 0 });
+            }
+            Action::Add if !cx.share => {
+                let n = cx.doc.portfolio.alliances.len();
+                let id = (1..)
+                    .map(|k| format!("new-{k}"))
+                    .find(|id| cx.doc.portfolio.alliance(id).is_none())
+                    .unwrap_or_default();
+                let alliance = Alliance::new(
+                    &id,
+                    "New partner",
+                    crate::model::AllianceKind::CoMarketing,
+                    cx.doc.as_of,
+                );
+                cx.doc
+                    .insert_alliance(n, alliance, format!("add alliance {id}"));
+                self.sync(cx.doc, cx.share);
+                return Outcome::Message(format!("Added alliance {id}: fill its charter in tab 2"));
+            }
+            Action::Delete if !cx.share => {
+                let Some(a) = cx.doc.current_alliance() else {
+                    return Outcome::Handled;
+                };
+                return Outcome::Confirm(Confirm {
+                    prompt: format!(
+                        "Delete the alliance with {} and all its history?",
+                        a.partner
+                    ),
+                    token: CONFIRM_DELETE,
+                });
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Handled
+    }
+
+    fn on_confirm(&mut self, token: u32, cx: &mut Cx) -> Outcome {
+        if token == CONFIRM_DELETE {
+            let i = cx.doc.current;
+            let partner = cx
+                .doc
+                .current_alliance()
+                .map(|a| a.partner.clone())
+                .unwrap_or_default();
+            cx.doc
+                .remove_alliance(i, format!("delete alliance with {partner}"));
+            self.sync(cx.doc, cx.share);
+            return Outcome::Message(format!("Deleted {partner} (u undoes)"));
+        }
+        Outcome::Handled
+    }
+
+    fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
+        let (table, _) = Self::split(area);
+        if event.kind != MouseEventKind::Down(MouseButton::Left)
+            || !table.contains((event.column, event.row).into())
+        {
+            return Outcome::Ignored;
+        }
+        // Row 0 is the border, row 1 the column header.
+        let first_row = table.y + 2;
+        if event.row >= first_row {
+            let pos = self.offset.get() + usize::from(event.row - first_row);
+            if pos < self.rows.len() {
+                self.select(pos, cx.doc);
+            }
+        }
+        Outcome::Handled
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
+        let (table_area, detail_area) = Self::split(area);
+        self.render_table(table_area, buf, cx);
+        self.render_detail(detail_area, buf, cx);
+        if let Some(edit) = &self.quick_edit {
+            render_quick_edit(edit, area, buf, cx);
+        }
+    }
+
+    fn hints(&self) -> Vec<(Action, &'static str)> {
+        if self.editing_filter {
+            return vec![(Action::Open, "keep filter"), (Action::Back, "clear")];
+        }
+        if self.quick_edit.is_some() {
+            return vec![
+                (Action::Up, "field"),
+                (Action::Left, "−"),
+                (Action::Right, "+"),
+                (Action::Back, "close"),
+            ];
+        }
+        vec![
+            (Action::Open, "edit"),
+            (Action::CycleView, "view"),
+            (Action::SortNext, "sort"),
+            (Action::Filter, "filter"),
+            (Action::Add, "add"),
+        ]
+    }
+}
+
+/// Sparkline of the last values plus a direction arrow.
+fn trend(values: &[f64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let tail = &values[values.len().saturating_sub(6)..];
+    if tail.is_empty() {
+        return String::new();
+    }
+    let max = tail.iter().copied().fold(f64::MIN, f64::max);
+    let min = tail.iter().copied().fold(f64::MAX, f64::min);
+    let span = (max - min).max(f64::EPSILON);
+    let mut s: String = tail
+        .iter()
+        .map(|v| BARS[(((v - min) / span) * 7.0).round() as usize])
+        .collect();
+    if let [.., a, b] = tail {
+        s.push(if b > a {
+            '↑'
+        } else if b < a {
+            '↓'
+        } else {
+            '→'
+        });
+    }
+    s
+}
+
+impl PortfolioTab {
+    fn render_table(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
+        let theme = cx.theme;
+        let doc = cx.doc;
+        let visible = usize::from(area.height.saturating_sub(3));
+        self.page.set(visible);
+        let mut offset = self.offset.get().min(self.rows.len().saturating_sub(1));
+        if self.selected < offset {
+            offset = self.selected;
+        } else if visible > 0 && self.selected >= offset + visible {
+            offset = self.selected + 1 - visible;
+        }
+        self.offset.set(offset);
+
+        let wide = area.width >= 110;
+        let mut header = vec![
+            "Partner",
+            "Status",
+            "Health",
+            "ARCR",
+            "Trend",
+            "CFR 30d",
+            "SAS",
+            "Next review",
+            "Flags",
+        ];
+        let mut widths = vec![
+            Constraint::Length(if wide { 22 } else { 16 }),
+            Constraint::Length(if wide { 12 } else { 8 }),
+            Constraint::Length(6),
+            Constraint::Length(5),
+            Constraint::Length(7),
+            Constraint::Length(7),
+            Constraint::Length(4),
+            Constraint::Length(if wide { 11 } else { 10 }),
+            Constraint::Fill(1),
+        ];
+        if wide {
+            header.insert(1, "Type");
+            widths.insert(1, Constraint::Length(19));
+        }
+        let sorted_title = self.sort.title();
+        let header_row = Row::new(header.iter().map(|h| {
+            let mark = if *h == sorted_title {
+                if self.descending { " ↓" } else { " ↑" }
+            } else {
+                ""
+            };
+            TableCell::from(format!("{h}{mark}"))
+        }))
+        .style(theme.title);
+
+        // Build rows only for what is on screen: a 10,000-row table costs nothing extra.
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(visible)
+            .map(|(pos, &i)| {
+                let a = &doc.portfolio.alliances[i];
+                let s = &doc.scores.alliances[i];
+                let arcr_values: Vec<f64> = s.arcr.series.iter().map(|m| m.value).collect();
+                let health = s.health.as_ref().map(|h| f64::from(h.total));
+                let sas = s.sas.as_ref().map(|v| v.combined);
+                let next = s
+                    .next_reviews
+                    .as_ref()
+                    .and_then(crate::score::NextReviews::soonest);
+                let mut cells = vec![
+                    TableCell::from(truncate(&a.partner, if wide { 22 } else { 16 })),
+                    TableCell::from(if wide {
+                        a.status.label()
+                    } else {
+                        short_status(a.status)
+                    }),
+                    TableCell::from(Span::styled(
+                        health.map_or("—".to_owned(), |h| format!("{h:.0}/20")),
+                        threshold_style(theme, health, 12.0, 12.0),
+                    )),
+                    TableCell::from(Span::styled(
+                        percent(s.arcr.latest),
+                        threshold_style(theme, s.arcr.latest, 0.02, 0.02),
+                    )),
+                    TableCell::from(Span::styled(trend(&arcr_values), theme.chart)),
+                    TableCell::from(Span::styled(
+                        percent(s.cfr.trailing_30d.all),
+                        threshold_style(theme, s.cfr.trailing_30d.all, 0.7, 0.5),
+                    )),
+                    TableCell::from(Span::styled(
+                        decimal(sas),
+                        threshold_style(theme, sas, SAS_EXIT_THRESHOLD, SAS_EXIT_THRESHOLD),
+                    )),
+                    TableCell::from(date(next)),
+                    TableCell::from(Line::from(flags::summary(&s.flags, theme))),
+                ];
+                if wide {
+                    cells.insert(1, TableCell::from(a.kind.label()));
+                }
+                let row = Row::new(cells);
+                if pos == self.selected {
+                    row.style(theme.selected)
+                } else {
+                    row
+                }
+            });
+        let filter = if self.editing_filter {
+            format!(" filter: {}▏", self.filter)
+        } else if self.filter.is_empty() {
+            String::new()
+        } else {
+            format!(" filter: {}", self.filter)
+        };
+        let title = Line::from(vec![
+            Span::styled(format!(" {} ", self.view.title()), theme.title),
+            Span::styled(
+                format!(
+                    "· {} of {} alliances{filter} ",
+                    self.rows.len(),
+                    doc.portfolio.alliances.len()
+                ),
+                theme.muted,
+            ),
+        ]);
+        let block = Block::bordered().border_style(theme.border).title(title);
+        if self.rows.is_empty() {
+            let msg = if doc.portfolio.alliances.is_empty() {
+                "No alliances yet. Press a to add one."
+            } else {
+                "No alliance matches the filter. / edits it, Esc clears it."
+            };
+            Paragraph::new(Line::styled(msg, theme.muted))
+                .block(block)
+                .render(area, buf);
+            return;
+        }
+        Widget::render(
+            Table::new(rows, widths)
+                .header(header_row)
+                .column_spacing(1)
+                .block(block),
+            area,
+            buf,
+        );
+    }
+
+    fn render_detail(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
+        let theme = cx.theme;
+        let doc = cx.doc;
+        let Some(&i) = self.rows.get(self.selected) else {
+            Block::bordered()
+                .border_style(theme.border)
+                .render(area, buf);
+            return;
+        };
+        let a = &doc.portfolio.alliances[i];
+        let s = &doc.scores.alliances[i];
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(area);
+
+        let mut lines = vec![Line::from(vec![
+            Span::styled(format!("{} ", a.partner), theme.title),
+            Span::styled(
+                format!(
+                    "· {} · {} · since {}",
+                    a.kind.label(),
+                    a.status.label(),
+                    a.started
+                ),
+                theme.muted,
+            ),
+        ])];
+        if s.flags.is_empty() {
+            lines.push(Line::styled("✓ No flags: governed and on track.", theme.ok));
+        }
+        for flag in &s.flags {
+            lines.push(Line::from(vec![
+                flags::badge(flag, theme),
+                Span::styled(format!(" {}", flag.message), theme.base),
+            ]));
+        }
+        if !cx.share && !a.notes.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("Notes: ", theme.muted),
+                Span::raw(a.notes.clone()),
+            ]));
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(
+                Block::bordered()
+                    .border_style(theme.border)
+                    .title(Span::styled(" Flags and why ", theme.title)),
+            )
+            .render(left, buf);
+
+        match self.view {
+            View::WeeklyPulse => render_pulse(a, s, doc.as_of, right, buf, cx),
+            View::MonthlyTrend => {
+                let [top, bottom] =
+                    Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
+                        .areas(right);
+                let arcr: Vec<f64> = s.arcr.series.iter().map(|m| m.value * 100.0).collect();
+                let first = s
+                    .arcr
+                    .series
+                    .first()
+                    .map(|m| m.month.to_string())
+                    .unwrap_or_default();
+                let last = s
+                    .arcr
+                    .series
+                    .last()
+                    .map(|m| m.month.to_string())
+                    .unwrap_or_default();
+                threshold_chart(
+                    &format!("ARCR % by month (now {})", percent(s.arcr.latest)),
+                    (&first, &last),
+                    &arcr,
+                    3.0,
+                    &[Threshold {
+                        value: 2.0,
+                        label: "2%",
+                        style: theme.threshold,
+                    }],
+                    theme,
+                    top,
+                    buf,
+                );
+                let months: Vec<_> = s.cfr.monthly.iter().filter(|m| m.all.is_some()).collect();
+                let cfr: Vec<f64> = months
+                    .iter()
+                    .filter_map(|m| m.all)
+                    .map(|v| v * 100.0)
+                    .collect();
+                let first = months
+                    .first()
+                    .map(|m| m.month.to_string())
+                    .unwrap_or_default();
+                let last = months
+                    .last()
+                    .map(|m| m.month.to_string())
+                    .unwrap_or_default();
+                threshold_chart(
+                    "CFR % by month",
+                    (&first, &last),
+                    &cfr,
+                    100.0,
+                    &[
+                        Threshold {
+                            value: 70.0,
+                            label: "70%",
+                            style: theme.warn,
+                        },
+                        Threshold {
+                            value: 50.0,
+                            label: "50%",
+                            style: theme.critical,
+                        },
+                    ],
+                    theme,
+                    bottom,
+                    buf,
+                );
+            }
+            View::QuarterlyStrategic => render_strategic(s, right, buf, cx),
+        }
+    }
+}
+
+fn short_status(s: Status) -> &'static str {
+    match s {
+        Status::Proposed => "Proposed",
+        Status::Active => "Active",
+        Status::WindingDown => "Winding",
+        Status::Ended => "Ended",
+    }
+}
+
+fn render_pulse(
+    a: &Alliance,
+    s: &AllianceScores,
+    as_of: NaiveDate,
+    area: Rect,
+    buf: &mut Buffer,
+    cx: &ViewCtx,
+) {
+    let theme = cx.theme;
+    let week_end = as_of.checked_add_days(Days::new(7)).unwrap_or(as_of);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("CFR 30 days: ", theme.muted),
+        Span::styled(
+            format!("us {} ", percent(s.cfr.trailing_30d.us)),
+            threshold_style(theme, s.cfr.trailing_30d.us, 0.7, 0.5),
+        ),
+        Span::styled(
+            format!("partner {} ", percent(s.cfr.trailing_30d.partner)),
+            threshold_style(theme, s.cfr.trailing_30d.partner, 0.7, 0.5),
+        ),
+        Span::styled(
+            format!("all {}", percent(s.cfr.trailing_30d.all)),
+            threshold_style(theme, s.cfr.trailing_30d.all, 0.7, 0.5),
+        ),
+    ])];
+    lines.push(Line::styled("Due this week", theme.title));
+    let due: Vec<_> = a
+        .commitments
+        .iter()
+        .filter(|c| c.done.is_none() && c.due >= as_of && c.due < week_end)
+        .collect();
+    if due.is_empty() {
+        lines.push(Line::styled("  nothing due", theme.muted));
+    }
+    for c in due {
+        lines.push(Line::raw(format!(
+            "  {} {} — {}",
+            c.due,
+            c.party.label(),
+            c.action
+        )));
+    }
+    lines.push(Line::styled("Overdue", theme.title));
+    let overdue: Vec<_> = a
+        .commitments
+        .iter()
+        .filter(|c| c.done.is_none_or(|d| d > as_of) && c.due < as_of)
+        .collect();
+    if overdue.is_empty() {
+        lines.push(Line::styled("  none", theme.muted));
+    }
+    for c in overdue {
+        lines.push(Line::styled(
+            format!(
+                "  ▲ overdue {} days: {} — {}",
+                (as_of - c.due).num_days(),
+                c.party.label(),
+                c.action
+            ),
+            theme.warn,
+        ));
+    }
+    lines.push(Line::styled("Open escalations", theme.title));
+    let open: Vec<_> = a
+        .escalations
+        .iter()
+        .filter(|e| e.raised <= as_of && e.resolved.is_none_or(|r| r > as_of))
+        .collect();
+    if open.is_empty() {
+        lines.push(Line::styled("  none", theme.muted));
+    }
+    for e in open {
+        lines.push(Line::raw(format!(
+            "  raised {} ({} days): {}",
+            e.raised,
+            (as_of - e.raised).num_days(),
+            e.issue
+        )));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .block(
+            Block::bordered()
+                .border_style(theme.border)
+                .title(Span::styled(" This week ", theme.title)),
+        )
+        .render(area, buf);
+}
+
+fn render_strategic(s: &AllianceScores, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
+    let theme = cx.theme;
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let sas: Vec<f64> = s.sas_history.iter().map(|(_, v)| *v).collect();
+    let first = s
+        .sas_history
+        .first()
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default();
+    let last = s
+        .sas_history
+        .last()
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default();
+    threshold_chart(
+        "SAS by quarter",
+        (&first, &last),
+        &sas,
+        10.0,
+        &[Threshold {
+            value: SAS_EXIT_THRESHOLD,
+            label: "6",
+            style: theme.critical,
+        }],
+        theme,
+        top,
+        buf,
+    );
+    let mut lines = Vec::new();
+    if let Some(sas) = &s.sas {
+        lines.push(Line::raw(format!(
+            "SAS {}: us {:.1} · partner {} · combined {:.1}",
+            sas.date,
+            sas.us,
+            decimal(sas.partner),
+            sas.combined
+        )));
+    }
+    lines.push(Line::raw(format!(
+        "Health {} · audit: {} ({} of 4 yes)",
+        s.health.as_ref().map_or("—".to_owned(), |h| format!(
+            "{}/20 on {}",
+            h.total, h.date
+        )),
+        s.audit.state.label(),
+        s.audit.answers_yes
+    )));
+    if let Some(next) = &s.next_reviews {
+        lines.push(Line::raw(format!(
+            "Next QSR {} · 90-day review {}",
+            date(next.quarterly),
+            date(next.ninety_day)
+        )));
+    }
+    lines.push(Line::styled("Win conditions", theme.title));
+    if s.win_conditions.is_empty() {
+        lines.push(Line::styled("  none in a charter yet", theme.muted));
+    }
+    for w in &s.win_conditions {
+        let style = match w.status {
+            crate::score::WinStatus::Met | crate::score::WinStatus::OnTrack => theme.ok,
+            crate::score::WinStatus::Missed => theme.critical,
+            _ => theme.warn,
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<10} ", w.status.label()), style),
+            Span::raw(format!(
+                "{}: {} of {} {} by {}",
+                w.metric,
+                w.latest_actual.map_or("—".to_owned(), |v| format!("{v}")),
+                w.target.map_or("—".to_owned(), |v| format!("{v}")),
+                w.unit,
+                date(w.by)
+            )),
+        ]));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .block(
+            Block::bordered()
+                .border_style(theme.border)
+                .title(Span::styled(" Strategic ", theme.title)),
+        )
+        .render(bottom, buf);
+}
+
+fn render_quick_edit(edit: &QuickEdit, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
+    let theme = cx.theme;
+    let Some(a) = cx.doc.current_alliance() else {
+        return;
+    };
+    let health = latest_health(a, cx.doc.as_of);
+    let values: [String; 5] = [
+        a.status.label().to_owned(),
+        health.map_or("—".into(), |h| h.strategic_alignment.to_string()),
+        health.map_or("—".into(), |h| h.execution_reliability.to_string()),
+        health.map_or("—".into(), |h| h.revenue_contribution.to_string()),
+        health.map_or("—".into(), |h| h.relationship_health.to_string()),
+    ];
+    let mut lines = vec![Line::styled(
+        "←/→ or 1–5 change the value at once; ↑/↓ move; Enter/Esc close",
+        theme.muted,
+    )];
+    for (i, (name, value)) in QUICK_FIELDS.iter().zip(values).enumerate() {
+        let style: Style = if i == edit.field {
+            theme.selected
+        } else {
+            theme.base
+        };
+        lines.push(Line::styled(format!(" {name:<24} ‹ {value:^12} › "), style));
+    }
+    let total = cx.doc.current_scores().and_then(|s| s.health.as_ref());
+    lines.push(Line::raw(""));
+    lines.push(match total {
+        Some(h) if h.total < 12 => Line::styled(
+            format!(
+                "Health {}/20: below 12, time for an honest conversation",
+                h.total
+            ),
+            theme.warn,
+        ),
+        Some(h) => Line::styled(format!("Health {}/20", h.total), theme.ok),
+        None => Line::styled(
+            "No health score yet: change a dimension to score today",
+            theme.muted,
+        ),
+    });
+    let rect = crate::ui::centered(area, 66, lines.len() as u16 + 2);
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .style(theme.base)
+        .block(
+            Block::bordered()
+                .border_style(theme.border_focus)
+                .title(Span::styled(
+                    format!(" {} — status and health ", a.partner),
+                    theme.title,
+                )),
+        )
+        .render(rect, buf);
+}

@@ -1,0 +1,82 @@
+//! A series against threshold lines (ARCR vs 2%, CFR vs 70%/50%, SAS vs 6).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Widget};
+
+use crate::ui::theme::Theme;
+
+/// A labelled threshold line.
+pub struct Threshold {
+    pub value: f64,
+    pub label: &'static str,
+    pub style: Style,
+}
+
+/// Draw `points` (x = index) against `thresholds`; labels are the first and last x labels.
+pub fn threshold_chart(
+    title: &str,
+    labels: (&str, &str),
+    points: &[f64],
+    y_max: f64,
+    thresholds: &[Threshold],
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.title));
+    if points.is_empty() {
+        Paragraph::new(Line::styled("no data yet", theme.muted))
+            .block(block)
+            .render(area, buf);
+        return;
+    }
+    let data: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i as f64, *v))
+        .collect();
+    let x_max = (points.len().max(2) - 1) as f64;
+    let lines: Vec<[(f64, f64); 2]> = thresholds
+        .iter()
+        .map(|t| [(0.0, t.value), (x_max, t.value)])
+        .collect();
+    let mut datasets = vec![
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.chart)
+            .data(&data),
+    ];
+    for (t, line) in thresholds.iter().zip(&lines) {
+        datasets.push(
+            Dataset::default()
+                .name(t.label)
+                .marker(Marker::Dot)
+                .graph_type(GraphType::Line)
+                .style(t.style)
+                .data(line),
+        );
+    }
+    let top = points.iter().copied().fold(y_max, f64::max);
+    Chart::new(datasets)
+        .block(block)
+        .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
+        .hidden_legend_constraints((
+            ratatui::layout::Constraint::Percentage(60),
+            ratatui::layout::Constraint::Percentage(60),
+        ))
+        .x_axis(
+            Axis::default()
+                .style(theme.muted)
+                .bounds([0.0, x_max])
+                .labels([labels.0.to_owned(), labels.1.to_owned()]),
+        )
+        .y_axis(Axis::default().style(theme.muted).bounds([0.0, top]))
+        .render(area, buf);
+}

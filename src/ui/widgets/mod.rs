@@ -1,0 +1,5 @@
+//! Small shared widgets: number formatting, flag badges, threshold charts.
+
+pub mod charts;
+pub mod flags;
+pub mod format;
