@@ -3,6 +3,7 @@
 //! The core (`model`, `validate`, `store`, `score`, `export`) is pure and knows nothing of the
 //! terminal; `app` and `ui` are the interactive workspace built on it.
 
+pub mod cli;
 pub mod export;
 pub mod model;
 pub mod sample;
