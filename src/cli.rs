@@ -24,7 +24,7 @@ use crate::validate::Diagnostic;
     name = "alliance-desk",
     version,
     about,
-    args_conflicts_with_subcommands = true
+    subcommand_precedence_over_arg = true
 )]
 pub struct Cli {
     /// Portfolio file to open in the workspace (default: the portfolio in the data folder).
@@ -208,6 +208,13 @@ pub fn run(cli: Cli) -> ExitCode {
             as_of: cli.as_of,
         });
     };
+    if cli.file.is_some() || cli.demo {
+        eprintln!(
+            "error: FILE and --demo open the workspace; they cannot be combined with a \
+             subcommand (give the file to the subcommand instead)"
+        );
+        return ExitCode::from(2);
+    }
     let mut stdout = std::io::stdout().lock();
     match run_command(command, cli.as_of, &mut stdout) {
         Ok(()) => ExitCode::SUCCESS,
