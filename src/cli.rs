@@ -260,8 +260,14 @@ pub fn run_command(
             let loaded = store::load(&file).map_err(CliError::Load)?;
             print_warnings(&loaded.warnings);
             let p = &loaded.portfolio;
+            let n = loaded.warnings.len();
+            let warnings = if n == 0 {
+                String::new()
+            } else {
+                format!(", {n} {}", plural(n, "warning", "warnings"))
+            };
             let text = format!(
-                "{}: ok — {} {}, {} {}\n",
+                "{}: ok — {} {}, {} {}{warnings}\n",
                 file.display(),
                 p.alliances.len(),
                 plural(p.alliances.len(), "alliance", "alliances"),
@@ -338,11 +344,23 @@ fn export_cmd(
         .map_err(|e| CliError::Failed(e.to_string()))?;
     match &args.out {
         None => write_out(out, &text),
+        Some(path) if same_file(path, &args.file) => Err(CliError::Usage(format!(
+            "--out {} is the portfolio file itself; choose another path",
+            path.display()
+        ))),
         Some(path) => {
             write_atomically(path, &text)?;
             eprintln!("wrote {}", path.display());
             Ok(())
         }
+    }
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -485,7 +503,10 @@ fn import_commitments(
     csv_path: &Path,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
-    let mut portfolio = load(file)?;
+    let loaded = store::load(file).map_err(CliError::Load)?;
+    print_warnings(&loaded.warnings);
+    let has_comments = loaded.has_comments;
+    let mut portfolio = loaded.portfolio;
     check_alliance(&portfolio, alliance_id, file)?;
     let text = std::fs::read_to_string(csv_path)
         .map_err(|e| CliError::Failed(format!("cannot read {}: {e}", csv_path.display())))?;
@@ -526,6 +547,13 @@ fn import_commitments(
     );
     store::save(file, &portfolio)
         .map_err(|e| CliError::Failed(format!("cannot save {}: {e}", file.display())))?;
+    if has_comments {
+        eprintln!(
+            "note: the comments in {} were not kept by the save; the previous version is in \
+             its .bak file",
+            file.display()
+        );
+    }
     write_out(out, &(header + &report))
 }
 
@@ -720,6 +748,35 @@ mod tests {
     fn csv_import_needs_the_header() {
         let bad = parse_commitments_csv("us,x,2026-10-01,\n").unwrap_err();
         assert_eq!(bad[0].line, 1);
+    }
+
+    #[test]
+    fn score_table_aligns_columns_and_groups_flag_messages() {
+        let (_, scores) = crate::export::testdata::portfolio_and_scores();
+        let t = score_table(&scores);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], "Northwind Goods — as of 2026-11-15");
+        let header = lines[2];
+        let glow = lines.iter().find(|l| l.starts_with("Glow & Co")).unwrap();
+        let quiet = lines.iter().find(|l| l.starts_with("=Quiet")).unwrap();
+        let col = |line: &str, word: &str| {
+            line.char_indices()
+                .position(|(i, _)| line[i..].starts_with(word))
+                .unwrap()
+        };
+        // Columns line up by characters, whatever the bytes.
+        assert_eq!(col(header, "Health"), col(glow, "13/20"));
+        assert_eq!(col(header, "ARCR"), col(glow, "1.9%"));
+        assert_eq!(col(header, "CFR 30d"), col(glow, "75%"));
+        assert_eq!(col(header, "SAS"), col(glow, "6.0"));
+        assert_eq!(col(header, "Next review"), col(glow, "2026-11-15"));
+        assert_eq!(col(header, "Flags"), col(glow, "▲cfr_red ■sas_exit"));
+        assert_eq!(col(header, "Health"), col(quiet, "—"));
+        assert!(!quiet.contains('0'), "missing values are dashes: {quiet}");
+        assert!(t.contains("alliance share 2.2% of 2026-10 revenue (below the 15–25% band)"));
+        assert!(t.contains("1 active · goal attainment 100%"));
+        assert!(t.contains("  Glow & Co (glow)\n    ▲ warn cfr_red: CFR 62%"));
+        assert!(t.contains("    ■ critical sas_exit: partner SAS 5.0 < 6"));
     }
 
     #[test]

@@ -406,6 +406,15 @@ fn export_to_out_writes_the_file_and_nothing_to_stdout() {
 }
 
 #[test]
+fn export_never_overwrites_the_portfolio_itself() {
+    let (_dir, file) = copy_to_temp(VALID);
+    let before = std::fs::read_to_string(&file).unwrap();
+    let r = run(&["export", s(&file), "--format", "csv", "--out", s(&file)]);
+    assert_eq!(r.code, 2);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+}
+
+#[test]
 fn unknown_alliance_names_the_known_ones() {
     let r = run(&["export", VALID, "--format", "md", "--alliance", "xyz"]);
     assert_eq!(r.code, 1);
