@@ -1,2 +1,4 @@
-//! The `alliance-desk` binary. STUB: the CLI work replaces this.
-fn main() {}
+//! The `alliance-desk` binary: everything lives in [`alliance_desk::cli`].
+fn main() -> std::process::ExitCode {
+    alliance_desk::cli::main()
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use chrono::{Local, NaiveDate};
+use chrono::Local;
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
@@ -15,19 +15,12 @@ use crossterm::execute;
 use super::document::{Document, Source};
 use super::keymap::Keymap;
 use super::{App, Effect, Modal};
+use crate::cli::WorkspaceOptions;
 use crate::sample;
 use crate::score;
 use crate::store;
 use crate::ui::theme::Theme;
 
-/// How the workspace was asked to start.
-#[derive(Clone, Debug, Default)]
-pub struct StartOptions {
-    pub file: Option<PathBuf>,
-    pub demo: bool,
-    pub theme: Option<String>,
-    pub as_of: Option<NaiveDate>,
-}
 
 /// The default portfolio path: `data_dir/alliance-desk/portfolio.ron`.
 pub fn default_portfolio_path() -> Option<PathBuf> {
@@ -41,7 +34,7 @@ pub fn config_dir() -> Option<PathBuf> {
 
 /// Everything loaded before the terminal is touched. A file that fails to load stops here, so
 /// its message reaches a clean terminal.
-pub fn prepare(options: &StartOptions, config_dir: Option<&Path>) -> Result<App, String> {
+pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<App, String> {
     let mut notices = Vec::new();
     let (loaded, source) = if options.demo {
         let loaded =
@@ -119,7 +112,7 @@ fn create_default(path: &Path) -> Result<(), String> {
 }
 
 /// Run the interactive workspace until the user quits.
-pub fn run(options: &StartOptions) -> ExitCode {
+pub fn run(options: &WorkspaceOptions) -> ExitCode {
     let config = config_dir();
     let app = match prepare(options, config.as_deref()) {
         Ok(app) => app,
@@ -128,6 +121,12 @@ pub fn run(options: &StartOptions) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if !io::IsTerminal::is_terminal(&io::stdout()) {
+        eprintln!(
+            "alliance-desk: the workspace needs a terminal; for scripts use check, score or export"
+        );
+        return ExitCode::FAILURE;
+    }
     match run_terminal(app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -270,9 +269,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.ron");
         std::fs::write(&path, "Portfolio(version: 1, brand: \"x\", bogus: 3)").unwrap();
-        let options = StartOptions {
+        let options = WorkspaceOptions {
             file: Some(path),
-            ..StartOptions::default()
+            ..WorkspaceOptions::default()
         };
         assert!(prepare(&options, None).is_err());
     }
@@ -280,9 +279,9 @@ mod tests {
     #[test]
     fn demo_opens_the_sample_without_a_path() {
         let app = prepare(
-            &StartOptions {
+            &WorkspaceOptions {
                 demo: true,
-                ..StartOptions::default()
+                ..WorkspaceOptions::default()
             },
             None,
         )
@@ -295,9 +294,9 @@ mod tests {
     fn saving_the_demo_asks_for_a_path_and_save_as_writes_it() {
         let dir = tempfile::tempdir().unwrap();
         let mut app = prepare(
-            &StartOptions {
+            &WorkspaceOptions {
                 demo: true,
-                ..StartOptions::default()
+                ..WorkspaceOptions::default()
             },
             None,
         )
@@ -322,10 +321,10 @@ mod tests {
         )
         .unwrap();
         let app = prepare(
-            &StartOptions {
+            &WorkspaceOptions {
                 demo: true,
                 theme: Some("light".into()),
-                ..StartOptions::default()
+                ..WorkspaceOptions::default()
             },
             Some(dir.path()),
         )

@@ -1,0 +1,667 @@
+//! The Markdown exports: the portfolio report, the partner-safe one-alliance report and one
+//! stored review's summary.
+//!
+//! The one-alliance report is meant to be sent to the partner: it names no other partner, shows
+//! no portfolio totals and never includes the internal `notes`.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use super::ExportError;
+use crate::model::{Alliance, Party, Portfolio, Review, Sas};
+use crate::score::{AllianceScores, NextReviews, Scores};
+
+const MISSING: &str = "—";
+
+/// Escape text for a Markdown table cell: pipes, backslashes and line breaks.
+pub fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut lines = s.lines().peekable();
+    while let Some(line) = lines.next() {
+        for ch in line.chars() {
+            match ch {
+                '|' => out.push_str("\\|"),
+                '\\' => out.push_str("\\\\"),
+                _ => out.push(ch),
+            }
+        }
+        if lines.peek().is_some() {
+            out.push_str("<br>");
+        }
+    }
+    if out.is_empty() {
+        MISSING.to_owned()
+    } else {
+        out
+    }
+}
+
+/// Text in a paragraph: empty text shows `—`.
+fn text(s: &str) -> String {
+    if s.trim().is_empty() {
+        MISSING.to_owned()
+    } else {
+        s.trim().to_owned()
+    }
+}
+
+fn pct(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(
+        || MISSING.to_owned(),
+        |v| format!("{:.*}%", decimals, v * 100.0),
+    )
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(|| MISSING.to_owned(), |v| v.to_string())
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or_else(|| MISSING.to_owned(), |v| format!("{v}"))
+}
+
+fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(out, "| {} |", headers.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(headers.len()));
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.push('\n');
+}
+
+fn flags_cell(a: &AllianceScores) -> String {
+    if a.flags.is_empty() {
+        return MISSING.to_owned();
+    }
+    a.flags
+        .iter()
+        .map(|f| format!("{} {}", f.severity.symbol(), f.code.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn win_condition_rows(alliance: &Alliance, scores: Option<&AllianceScores>) -> Vec<Vec<String>> {
+    let Some(charter) = &alliance.charter else {
+        return Vec::new();
+    };
+    charter
+        .win_conditions
+        .iter()
+        .enumerate()
+        .map(|(i, wc)| {
+            let score = scores.and_then(|s| s.win_conditions.get(i));
+            vec![
+                wc.metric.clone(),
+                num(wc.target),
+                wc.unit.clone(),
+                opt(wc.by),
+                score.map_or_else(|| MISSING.to_owned(), |s| num(s.latest_actual)),
+                score.map_or_else(
+                    || if wc.is_wish() { "wish" } else { MISSING }.to_owned(),
+                    |s| s.status.label().to_owned(),
+                ),
+            ]
+        })
+        .collect()
+}
+
+const WIN_HEADERS: [&str; 6] = ["Metric", "Target", "Unit", "By", "Latest", "Status"];
+
+/// The whole portfolio: figures against the band, the alliances, their flags and win conditions.
+pub fn portfolio_report(portfolio: &Portfolio, scores: &Scores) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {} — alliance portfolio report\n", text(&scores.brand));
+    let _ = writeln!(s, "As of {}.\n", scores.as_of);
+    let p = &scores.portfolio;
+    let _ = writeln!(s, "## Portfolio\n");
+    let share = match p.alliance_share {
+        Some(v) => format!(
+            "{} of {} revenue ({})",
+            pct(Some(v), 1),
+            opt(p.latest_month),
+            super::band_word(v)
+        ),
+        None => format!("{MISSING} (target 15–25%)"),
+    };
+    let _ = writeln!(s, "- Alliance share: {share}");
+    let _ = writeln!(
+        s,
+        "- Active alliances: {} (target: 2–4 healthy alliances)",
+        p.active
+    );
+    let _ = writeln!(s, "- Goal attainment: {}", pct(p.goal_attainment, 0));
+    let _ = writeln!(
+        s,
+        "- Flags: {} critical, {} warn\n",
+        p.flag_counts.critical, p.flag_counts.warn
+    );
+
+    let _ = writeln!(s, "## Alliances\n");
+    if scores.alliances.is_empty() {
+        let _ = writeln!(s, "No alliances yet.\n");
+    } else {
+        let rows: Vec<Vec<String>> = scores
+            .alliances
+            .iter()
+            .map(|a| {
+                vec![
+                    a.partner.clone(),
+                    a.kind.label().to_owned(),
+                    a.status.label().to_owned(),
+                    a.health
+                        .as_ref()
+                        .map_or_else(|| MISSING.to_owned(), |h| format!("{}/20", h.total)),
+                    pct(a.arcr.latest, 1),
+                    pct(a.cfr.trailing_30d.all, 0),
+                    a.sas
+                        .as_ref()
+                        .map_or_else(|| MISSING.to_owned(), |x| format!("{:.1}", x.combined)),
+                    opt(a.next_reviews.as_ref().and_then(NextReviews::soonest)),
+                    flags_cell(a),
+                ]
+            })
+            .collect();
+        table(
+            &mut s,
+            &[
+                "Partner",
+                "Kind",
+                "Status",
+                "Health",
+                "ARCR",
+                "CFR 30d",
+                "SAS",
+                "Next review",
+                "Flags",
+            ],
+            &rows,
+        );
+    }
+
+    let flagged: Vec<_> = scores
+        .alliances
+        .iter()
+        .filter(|a| !a.flags.is_empty())
+        .collect();
+    if !flagged.is_empty() {
+        let _ = writeln!(s, "## Flags\n");
+        for a in flagged {
+            let _ = writeln!(s, "### {}\n", text(&a.partner));
+            for f in &a.flags {
+                let _ = writeln!(
+                    s,
+                    "- {} **{}** `{}`: {}",
+                    f.severity.symbol(),
+                    f.severity.label(),
+                    f.code.code(),
+                    f.message
+                );
+            }
+            s.push('\n');
+        }
+    }
+
+    let _ = writeln!(s, "## Win conditions\n");
+    for alliance in &portfolio.alliances {
+        let score = scores.alliances.iter().find(|a| a.id == alliance.id);
+        let _ = writeln!(s, "### {}\n", text(&alliance.partner));
+        let rows = win_condition_rows(alliance, score);
+        if alliance.charter.is_none() {
+            let _ = writeln!(s, "No charter yet.\n");
+        } else if rows.is_empty() {
+            let _ = writeln!(s, "The charter has no win conditions yet.\n");
+        } else {
+            table(&mut s, &WIN_HEADERS, &rows);
+        }
+    }
+    s
+}
+
+fn party_name<'a>(party: Party, portfolio: &'a Portfolio, alliance: &'a Alliance) -> &'a str {
+    match party {
+        Party::Us => &portfolio.brand,
+        Party::Partner => &alliance.partner,
+    }
+}
+
+fn find(portfolio: &Portfolio, id: &str) -> Result<usize, ExportError> {
+    portfolio
+        .alliance_index(id)
+        .ok_or_else(|| ExportError::UnknownAlliance(id.to_owned()))
+}
+
+/// A partner-safe report of one alliance: charter, KPIs, open commitments, flags.
+pub fn alliance_report(
+    portfolio: &Portfolio,
+    scores: &Scores,
+    id: &str,
+) -> Result<String, ExportError> {
+    let alliance = &portfolio.alliances[find(portfolio, id)?];
+    let score = scores.alliances.iter().find(|a| a.id == id);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# {} × {} — alliance report\n",
+        text(&portfolio.brand),
+        text(&alliance.partner)
+    );
+    let _ = writeln!(
+        s,
+        "As of {}. {} · {} · started {}.\n",
+        scores.as_of,
+        alliance.kind.label(),
+        alliance.status.label(),
+        alliance.started
+    );
+
+    let _ = writeln!(s, "## Charter\n");
+    match &alliance.charter {
+        None => {
+            let _ = writeln!(s, "No charter yet.\n");
+        }
+        Some(c) => {
+            let _ = writeln!(
+                s,
+                "- Signed: {}",
+                c.signed
+                    .map_or_else(|| "not signed".to_owned(), |d| d.to_string())
+            );
+            let _ = writeln!(s, "- 90-day review: {}\n", opt(c.review_date));
+            let _ = writeln!(s, "### Win conditions\n");
+            let rows = win_condition_rows(alliance, score);
+            if rows.is_empty() {
+                let _ = writeln!(s, "None yet.\n");
+            } else {
+                table(&mut s, &WIN_HEADERS, &rows);
+            }
+            let _ = writeln!(s, "### Cadence\n");
+            let _ = writeln!(
+                s,
+                "- Weekly async update: {}",
+                text(&c.cadence.weekly_channel)
+            );
+            let _ = writeln!(
+                s,
+                "- Monthly business review: {}",
+                c.cadence
+                    .monthly_review_day
+                    .map_or_else(|| MISSING.to_owned(), |d| format!("day {d} of each month"))
+            );
+            let months: Vec<String> = c
+                .cadence
+                .quarterly_review_months
+                .iter()
+                .filter_map(|&m| crate::model::Month::new(2000, u32::from(m)))
+                .map(|m| m.first_day().format("%B").to_string())
+                .collect();
+            let _ = writeln!(
+                s,
+                "- Quarterly strategic review: {}\n",
+                if months.is_empty() {
+                    MISSING.to_owned()
+                } else {
+                    months.join(", ")
+                }
+            );
+            let _ = writeln!(s, "### KPI dashboard\n\n{}\n", text(&c.dashboard));
+            let _ = writeln!(s, "### Escalation path\n");
+            if c.escalation.contacts.is_empty() {
+                let _ = writeln!(s, "No contacts named yet.\n");
+            } else {
+                let rows: Vec<Vec<String>> = c
+                    .escalation
+                    .contacts
+                    .iter()
+                    .map(|k| {
+                        vec![
+                            k.name.clone(),
+                            k.role.clone(),
+                            party_name(k.party, portfolio, alliance).to_owned(),
+                            k.email.clone(),
+                            k.authority.clone(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &mut s,
+                    &["Name", "Role", "Side", "Email", "Authority"],
+                    &rows,
+                );
+            }
+            for t in &c.escalation.triggers {
+                let _ = writeln!(s, "- Trigger: {t}");
+            }
+            let _ = writeln!(
+                s,
+                "- Resolution within {} days\n",
+                c.escalation.resolution_days
+            );
+        }
+    }
+
+    let _ = writeln!(s, "## KPIs\n");
+    if let Some(a) = score {
+        let _ = writeln!(
+            s,
+            "- Health: {}",
+            a.health.as_ref().map_or_else(
+                || MISSING.to_owned(),
+                |h| format!("{}/20 (scored {})", h.total, h.date)
+            )
+        );
+        let t = &a.cfr.trailing_30d;
+        let _ = writeln!(
+            s,
+            "- CFR, trailing 30 days: {} overall ({} {}, {} {})",
+            pct(t.all, 0),
+            text(&portfolio.brand),
+            pct(t.us, 0),
+            text(&alliance.partner),
+            pct(t.partner, 0)
+        );
+        let _ = writeln!(
+            s,
+            "- Execution speed: {}",
+            a.execution_speed_days.map_or_else(
+                || MISSING.to_owned(),
+                |v| format!("{v:+.1} days vs due date")
+            )
+        );
+        let _ = writeln!(
+            s,
+            "- Strategic alignment (SAS): {}\n",
+            a.sas.as_ref().map_or_else(
+                || MISSING.to_owned(),
+                |x| format!(
+                    "{:.1} combined ({} {:.1}, {} {}) on {}",
+                    x.combined,
+                    text(&portfolio.brand),
+                    x.us,
+                    text(&alliance.partner),
+                    x.partner
+                        .map_or_else(|| MISSING.to_owned(), |p| format!("{p:.1}")),
+                    x.date
+                )
+            )
+        );
+        let _ = writeln!(s, "### ARCR by month\n");
+        if a.arcr.series.is_empty() {
+            let _ = writeln!(s, "No ARCR yet.\n");
+        } else {
+            let rows: Vec<Vec<String>> = a
+                .arcr
+                .series
+                .iter()
+                .map(|m| vec![m.month.to_string(), pct(Some(m.value), 2)])
+                .collect();
+            table(&mut s, &["Month", "ARCR"], &rows);
+        }
+        let _ = writeln!(s, "### CFR by month\n");
+        if a.cfr.monthly.is_empty() {
+            let _ = writeln!(s, "No commitments due yet.\n");
+        } else {
+            let rows: Vec<Vec<String>> = a
+                .cfr
+                .monthly
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.month.to_string(),
+                        pct(m.us, 0),
+                        pct(m.partner, 0),
+                        pct(m.all, 0),
+                    ]
+                })
+                .collect();
+            let us = portfolio.brand.clone();
+            let them = alliance.partner.clone();
+            table(&mut s, &["Month", &us, &them, "All"], &rows);
+        }
+    }
+
+    let _ = writeln!(s, "## Open commitments\n");
+    let open: Vec<Vec<String>> = alliance
+        .commitments
+        .iter()
+        .filter(|c| c.done.is_none_or(|d| d > scores.as_of))
+        .map(|c| {
+            vec![
+                c.id.to_string(),
+                party_name(c.party, portfolio, alliance).to_owned(),
+                c.action.clone(),
+                c.due.to_string(),
+                if c.due < scores.as_of {
+                    "overdue".to_owned()
+                } else {
+                    "open".to_owned()
+                },
+            ]
+        })
+        .collect();
+    if open.is_empty() {
+        let _ = writeln!(s, "None.\n");
+    } else {
+        table(&mut s, &["#", "Owner", "Action", "Due", "State"], &open);
+    }
+
+    let _ = writeln!(s, "## Flags\n");
+    match score.filter(|a| !a.flags.is_empty()) {
+        None => {
+            let _ = writeln!(s, "None.");
+        }
+        Some(a) => {
+            for f in &a.flags {
+                let _ = writeln!(
+                    s,
+                    "- {} **{}** `{}`: {}",
+                    f.severity.symbol(),
+                    f.severity.label(),
+                    f.code.code(),
+                    f.message
+                );
+            }
+        }
+    }
+    Ok(s)
+}
+
+fn sas_row(who: &str, sas: Option<&Sas>) -> Vec<String> {
+    match sas {
+        Some(x) => vec![
+            who.to_owned(),
+            x.strategy.to_string(),
+            x.enter_again.to_string(),
+            x.trust.to_string(),
+            format!("{:.1}", x.score()),
+        ],
+        None => vec![
+            who.to_owned(),
+            MISSING.to_owned(),
+            MISSING.to_owned(),
+            MISSING.to_owned(),
+            MISSING.to_owned(),
+        ],
+    }
+}
+
+/// The summary of the review(s) of alliance `id` stored on `date`.
+pub fn review_summary(
+    portfolio: &Portfolio,
+    id: &str,
+    date: NaiveDate,
+) -> Result<String, ExportError> {
+    let alliance = &portfolio.alliances[find(portfolio, id)?];
+    let reviews: Vec<&Review> = alliance
+        .reviews
+        .iter()
+        .filter(|r| r.date() == date)
+        .collect();
+    if reviews.is_empty() {
+        return Err(ExportError::NoReview {
+            alliance: id.to_owned(),
+            date,
+        });
+    }
+    let us = text(&portfolio.brand);
+    let them = text(&alliance.partner);
+    let mut s = String::new();
+    for review in reviews {
+        let _ = writeln!(s, "# {} — {us} × {them}, {date}\n", review.label());
+        match review {
+            Review::Monthly {
+                kpis,
+                blockers,
+                next_month,
+                escalations,
+                summary_sent,
+                ..
+            } => {
+                let _ = writeln!(s, "## KPIs vs targets\n\n{}\n", text(kpis));
+                let _ = writeln!(
+                    s,
+                    "## Blockers and missed commitments\n\n{}\n",
+                    text(blockers)
+                );
+                let _ = writeln!(s, "## Next month\n\n{}\n", text(next_month));
+                let _ = writeln!(s, "## Escalations\n\n{}\n", text(escalations));
+                let _ = writeln!(
+                    s,
+                    "Summary sent: {}\n",
+                    summary_sent.map_or_else(|| "not yet".to_owned(), |d| d.to_string())
+                );
+            }
+            Review::Quarterly {
+                still_aligned,
+                environment,
+                scope,
+                opportunities,
+                sas_us,
+                sas_partner,
+                ..
+            } => {
+                let _ = writeln!(
+                    s,
+                    "## Is the alliance still aligned with our 12-month strategy?\n\n{}\n",
+                    text(still_aligned)
+                );
+                let _ = writeln!(
+                    s,
+                    "## Has the competitive environment changed the value proposition?\n\n{}\n",
+                    text(environment)
+                );
+                let _ = writeln!(
+                    s,
+                    "## Should the scope expand, stay, contract or end?\n\n{}\n",
+                    scope.map_or(MISSING, crate::model::Scope::label)
+                );
+                let _ = writeln!(
+                    s,
+                    "## What new opportunities could this partner open?\n\n{}\n",
+                    text(opportunities)
+                );
+                let _ = writeln!(s, "## Strategic alignment score\n");
+                table(
+                    &mut s,
+                    &["Party", "Strategy", "Enter again", "Trust", "SAS"],
+                    &[
+                        sas_row(&us, Some(sas_us)),
+                        sas_row(&them, sas_partner.as_ref()),
+                    ],
+                );
+                let u = sas_us.score();
+                let p = sas_partner.as_ref().map(Sas::score);
+                let combined = p.map_or(u, |p| f64::midpoint(u, p));
+                let _ = writeln!(s, "- Combined SAS: {combined:.1}");
+                let _ = writeln!(
+                    s,
+                    "- Gap between the parties: {}",
+                    p.map_or_else(|| MISSING.to_owned(), |p| format!("{:.1}", (u - p).abs()))
+                );
+                let _ = writeln!(
+                    s,
+                    "- Scope decision: {}\n",
+                    scope.map_or(MISSING, crate::model::Scope::label)
+                );
+            }
+        }
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::testdata::{self, d};
+
+    #[test]
+    fn cells_escape_pipes_and_newlines() {
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(cell("one\ntwo"), "one<br>two");
+        assert_eq!(cell(""), "—");
+    }
+
+    #[test]
+    fn portfolio_report_has_band_table_flags_and_win_conditions() {
+        let (p, scores) = testdata::portfolio_and_scores();
+        let md = portfolio_report(&p, &scores);
+        assert!(md.contains("# Northwind Goods"));
+        assert!(md.contains("As of 2026-11-15"));
+        assert!(md.contains("2.2% of 2026-10 revenue (below the 15–25% band)"));
+        assert!(md.contains(
+            "| Glow & Co | Co-marketing | Active | 13/20 | 1.9% | 75% | 6.0 | 2026-11-15 |"
+        ));
+        assert!(md.contains("=Quiet \\| Ltd"));
+        assert!(md.contains("`sas_exit`: partner SAS 5.0 < 6"));
+        assert!(md.contains("| Referral revenue | 50000 | USD/month | 2026-06-30 | 52500 | met |"));
+        assert!(md.contains("| Brand \\| awareness |"));
+        assert!(!md.contains("INTERNAL"));
+    }
+
+    #[test]
+    fn alliance_report_is_partner_safe() {
+        let (p, scores) = testdata::portfolio_and_scores();
+        let md = alliance_report(&p, &scores, "glow").unwrap();
+        assert!(md.contains("Glow & Co"));
+        assert!(md.contains("Signed: 2025-11-03"));
+        assert!(md.contains("Dana Lee"));
+        assert!(md.contains("day 15 of each month"));
+        assert!(md.contains("January, April, July, October"));
+        assert!(md.contains("| 2026-10 | 1.89% |"));
+        assert!(md.contains("Ship co-branded \\| bundle"));
+        assert!(!md.contains("Email blast"), "done commitments are not open");
+        assert!(md.contains("cfr_red"));
+        for leak in [
+            "Quiet",
+            "INTERNAL",
+            "Alliance share",
+            "Goal attainment",
+            "1234",
+        ] {
+            assert!(!md.contains(leak), "leaks {leak}");
+        }
+    }
+
+    #[test]
+    fn review_summaries() {
+        let (p, _) = testdata::portfolio_and_scores();
+        let m = review_summary(&p, "glow", d("2026-10-15")).unwrap();
+        assert!(m.contains("Monthly business review"));
+        assert!(m.contains("Shelf space"));
+        assert!(m.contains("Summary sent: 2026-10-16"));
+        let q = review_summary(&p, "glow", d("2026-10-20")).unwrap();
+        assert!(q.contains("| Northwind Goods | 7 | 6 | 8 | 7.0 |"));
+        assert!(q.contains("| Glow & Co | 5 | 5 | 5 | 5.0 |"));
+        assert!(q.contains("Combined SAS: 6.0"));
+        assert!(q.contains("Gap between the parties: 2.0"));
+        assert!(q.contains("Maintain"));
+        assert_eq!(
+            review_summary(&p, "glow", d("2026-10-01")),
+            Err(ExportError::NoReview {
+                alliance: "glow".to_owned(),
+                date: d("2026-10-01")
+            })
+        );
+    }
+}
