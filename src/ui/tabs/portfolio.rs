@@ -740,7 +740,7 @@ impl PortfolioTab {
             ]));
         }
         Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
+            .wrap(Wrap { trim: false })
             .block(
                 Block::bordered()
                     .border_style(theme.border)
@@ -911,7 +911,7 @@ fn render_pulse(
         )));
     }
     Paragraph::new(lines)
-        .wrap(Wrap { trim: true })
+        .wrap(Wrap { trim: false })
         .block(
             Block::bordered()
                 .border_style(theme.border)
@@ -998,7 +998,7 @@ fn render_strategic(s: &AllianceScores, area: Rect, buf: &mut Buffer, cx: &ViewC
         ]));
     }
     Paragraph::new(lines)
-        .wrap(Wrap { trim: true })
+        .wrap(Wrap { trim: false })
         .block(
             Block::bordered()
                 .border_style(theme.border)
