@@ -49,7 +49,8 @@ pub fn arcr(
 ) -> Arcr {
     let from = Month::of(alliance.started);
     let to = Month::of(as_of);
-    let mut series = Vec::new();
+    // Upper bound: never more ARCR months than brand months, and a single allocation.
+    let mut series = Vec::with_capacity(brand.len());
     if from <= to {
         let mut own = alliance.revenue.range(from..=to).peekable();
         for (&month, &total) in brand.range(from..=to) {

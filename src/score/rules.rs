@@ -32,21 +32,32 @@ pub const QSR_MAX_DAYS: i64 = 100;
 /// Days after the review within which its written summary must go out.
 pub const SUMMARY_MAX_DAYS: i64 = 1;
 
-/// A percentage for messages: one decimal, without a trailing `.0` (so 69.6% never reads as
-/// "70% (< 70%)").
+/// A percentage for messages: one decimal, without a trailing `.0` (so 69.96% reads "70%" only
+/// when it is 70% to a tenth, and 69.6% never reads as "70% (< 70%)"). Integer arithmetic:
+/// float formatting with a precision is the slowest thing in a scoring pass.
 pub(crate) fn pct(fraction: f64) -> String {
-    let s = format!("{:.1}", fraction * 100.0);
-    match s.strip_suffix(".0") {
-        Some(whole) => format!("{whole}%"),
-        None => format!("{s}%"),
+    let tenths = (fraction * 1000.0).round() as i64;
+    let (sign, tenths) = if tenths < 0 {
+        ("-", -tenths)
+    } else {
+        ("", tenths)
+    };
+    if tenths % 10 == 0 {
+        format!("{sign}{}%", tenths / 10)
+    } else {
+        format!("{sign}{}.{}%", tenths / 10, tenths % 10)
     }
 }
 
 /// A SAS for messages: up to two decimals, floored so 5.999 never reads as "6 (< 6)".
 fn sas_text(value: f64) -> String {
-    let floored = (value * 100.0).floor() / 100.0;
-    let s = format!("{floored:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    // A small epsilon keeps 6.0 − 1e-15 (a mean of integers) from flooring to 5.99.
+    let hundredths = ((value * 100.0) + 1e-9).floor().max(0.0) as u64;
+    match hundredths % 100 {
+        0 => format!("{}", hundredths / 100),
+        r if r % 10 == 0 => format!("{}.{}", hundredths / 100, r / 10),
+        r => format!("{}.{r:02}", hundredths / 100),
+    }
 }
 
 /// Whole calendar months from `started` to `as_of` (the day-clamped rule of `add_months`).

@@ -1118,3 +1118,72 @@ fn scoring_is_cheap() {
     assert_eq!(s.alliances.len(), 1_000);
     assert!(start.elapsed() < std::time::Duration::from_secs(1));
 }
+
+/// Run with `cargo test --release -- --ignored --nocapture timing` to see the figure.
+#[test]
+#[ignore = "timing report, meaningful in release builds only"]
+fn timing_1000_alliances() {
+    let mut p = portfolio(Vec::new());
+    for k in 0..24u32 {
+        let month = Month::new(2024 + (k / 12) as i32, k % 12 + 1).unwrap();
+        p.revenue.insert(month, 400_000.0);
+    }
+    p.revenue.insert(m("2026-11"), 400_000.0);
+    for i in 0..1_000u32 {
+        let mut a = healthy();
+        a.id = format!("a{i}");
+        a.started = d("2024-11-01");
+        a.revenue = p
+            .revenue
+            .keys()
+            .map(|k| (*k, f64::from(i % 50) * 300.0))
+            .collect();
+        a.commitments.clear();
+        for c in 0..20u32 {
+            let due = d("2026-05-01") + chrono::TimeDelta::days(i64::from(c * 9));
+            let party = if c % 2 == 0 {
+                Party::Us
+            } else {
+                Party::Partner
+            };
+            let done = (c % 3 != 0).then_some(due + chrono::TimeDelta::days(i64::from(c % 4)));
+            a.commitments.push(Commitment {
+                id: c,
+                party,
+                action: String::new(),
+                due,
+                done,
+            });
+        }
+        a.reviews.clear();
+        for r in 0..6u32 {
+            let date = d("2026-05-15") + chrono::TimeDelta::days(i64::from(r * 30));
+            a.reviews.push(monthly(date, Some(date)));
+        }
+        a.reviews
+            .push(quarterly(d("2026-07-20"), sas(7, 7, 7), None));
+        a.reviews
+            .push(quarterly(d("2026-10-20"), sas(5, 7, 7), Some(sas(6, 6, 6))));
+        a.health
+            .push(health(d("2026-09-01"), if i % 2 == 0 { 11 } else { 16 }));
+        p.alliances.push(a);
+    }
+    let runs = 200;
+    let start = std::time::Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(score(std::hint::black_box(&p), as_of()));
+    }
+    println!(
+        "score(1,000 alliances): {:?} per run",
+        start.elapsed() / runs
+    );
+}
+
+#[test]
+fn message_number_formatting() {
+    assert_eq!(rules::pct(0.62), "62%");
+    assert_eq!(rules::pct(0.014), "1.4%");
+    assert_eq!(rules::pct(0.6996), "70%");
+    assert_eq!(rules::pct(2.0 / 3.0), "66.7%");
+    assert_eq!(rules::pct(0.0), "0%");
+}
