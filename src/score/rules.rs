@@ -49,10 +49,12 @@ pub(crate) fn pct(fraction: f64) -> String {
     }
 }
 
-/// A SAS for messages: up to two decimals, floored so 5.999 never reads as "6 (< 6)".
+/// A SAS for messages: up to two decimals, but a value below 6 never reads as "6 (< 6)".
 fn sas_text(value: f64) -> String {
-    // A small epsilon keeps 6.0 − 1e-15 (a mean of integers) from flooring to 5.99.
-    let hundredths = ((value * 100.0) + 1e-9).floor().max(0.0) as u64;
+    let mut hundredths = (value * 100.0).round().max(0.0) as u64;
+    if value < SAS_EXIT_THRESHOLD && hundredths >= 600 {
+        hundredths = 599;
+    }
     match hundredths % 100 {
         0 => format!("{}", hundredths / 100),
         r if r % 10 == 0 => format!("{}.{}", hundredths / 100, r / 10),

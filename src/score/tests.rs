@@ -560,7 +560,7 @@ fn alignment_exit_two_latest_combined_below_6() {
         .unwrap();
     assert_eq!(
         f.message,
-        "combined SAS 5.66 and 5 at the QSRs of 2026-07-20, 2026-10-20 (< 6)"
+        "combined SAS 5.67 and 5 at the QSRs of 2026-07-20, 2026-10-20 (< 6)"
     );
     // Combined, not per party: one party below 6 with a high partner is not misalignment.
     let mut a = healthy();
