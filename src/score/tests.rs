@@ -329,6 +329,19 @@ fn summary_late_looks_at_the_latest_mbr_only() {
     assert!(!has(a, FlagCode::SummaryLate));
 }
 
+#[test]
+fn mbr_ties_go_to_the_later_one_in_the_file() {
+    let date = d("2026-11-01");
+    let mut a = healthy();
+    a.reviews[0] = monthly(date, Some(date));
+    a.reviews.push(monthly(date, None));
+    assert!(has(a, FlagCode::SummaryLate));
+    let mut a = healthy();
+    a.reviews[0] = monthly(date, None);
+    a.reviews.push(monthly(date, Some(date)));
+    assert!(!has(a, FlagCode::SummaryLate));
+}
+
 // ---- escalation_overdue: > resolution_days -------------------------------------------------
 
 #[test]
