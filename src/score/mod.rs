@@ -8,6 +8,11 @@ use serde::Serialize;
 
 use crate::model::{AllianceKind, Month, Status};
 
+pub mod metrics;
+pub mod rules;
+#[cfg(test)]
+mod tests;
+
 /// Severity of a flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -332,8 +337,6 @@ impl AllianceScores {
     }
 }
 
-// STUB entry points: the scoring-engine work replaces these bodies (signatures are the API).
-
 /// The evaluation date: `--as-of`, else the file's `as_of`, else today.
 pub fn evaluation_date(
     portfolio: &crate::model::Portfolio,
@@ -345,10 +348,13 @@ pub fn evaluation_date(
 
 /// Score the whole portfolio as of `as_of`.
 pub fn score(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -> Scores {
+    let latest = latest_month(portfolio, as_of);
+    // One set of scratch buffers for every alliance: only the output allocates.
+    let mut scratch = metrics::Scratch::default();
     let alliances: Vec<AllianceScores> = portfolio
         .alliances
         .iter()
-        .map(|a| score_alliance(portfolio, a, as_of))
+        .map(|a| score_with(portfolio, a, as_of, latest, &mut scratch))
         .collect();
     let totals = portfolio_scores(portfolio, &alliances, as_of);
     Scores {
@@ -360,69 +366,98 @@ pub fn score(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -> Scores {
     }
 }
 
+/// The latest month of the brand's revenue that is not after the as-of month.
+pub fn latest_month(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -> Option<Month> {
+    metrics::latest_up_to(&portfolio.revenue, Month::of(as_of)).map(|(m, _)| m)
+}
+
 /// Score one alliance (the brand's revenue comes from `portfolio`). Editing one alliance only
 /// needs this plus [`portfolio_scores`].
 pub fn score_alliance(
-    _portfolio: &crate::model::Portfolio,
+    portfolio: &crate::model::Portfolio,
     alliance: &crate::model::Alliance,
-    _as_of: NaiveDate,
+    as_of: NaiveDate,
 ) -> AllianceScores {
-    AllianceScores {
+    let latest = latest_month(portfolio, as_of);
+    score_with(
+        portfolio,
+        alliance,
+        as_of,
+        latest,
+        &mut metrics::Scratch::default(),
+    )
+}
+
+fn score_with(
+    portfolio: &crate::model::Portfolio,
+    alliance: &crate::model::Alliance,
+    as_of: NaiveDate,
+    latest: Option<Month>,
+    scratch: &mut metrics::Scratch,
+) -> AllianceScores {
+    let (cfr, execution_speed_days) = metrics::cfr_and_speed(alliance, as_of, scratch);
+    let (sas, sas_history) = metrics::sas(alliance, as_of);
+    let mut scores = AllianceScores {
         id: alliance.id.clone(),
         partner: alliance.partner.clone(),
         kind: alliance.kind,
         status: alliance.status,
-        health: None,
-        audit: AuditResult {
-            answers_yes: 0,
-            state: AuditState::Dead,
-            goal: false,
-            written_agreement: false,
-            structured_review: false,
-            number: false,
-        },
-        arcr: Arcr {
-            latest: None,
-            month: None,
-            series: Vec::new(),
-        },
-        cfr: Cfr {
-            trailing_30d: CfrSplit {
-                us: None,
-                partner: None,
-                all: None,
-                counts: [(0, 0); 3],
-            },
-            monthly: Vec::new(),
-        },
-        execution_speed_days: None,
-        sas: None,
-        win_conditions: Vec::new(),
-        next_reviews: None,
+        health: metrics::health(alliance, as_of),
+        audit: metrics::audit(alliance, as_of),
+        arcr: metrics::arcr(&portfolio.revenue, alliance, as_of, latest),
+        cfr,
+        execution_speed_days,
+        sas,
+        win_conditions: metrics::win_conditions(alliance, as_of),
+        next_reviews: metrics::next_reviews(alliance, as_of),
         flags: Vec::new(),
-        sas_history: Vec::new(),
-    }
+        sas_history,
+    };
+    scores.flags = rules::flags(alliance, &scores, as_of);
+    scores
 }
 
 /// Portfolio totals from already-scored alliances (in the portfolio's order).
 pub fn portfolio_scores(
     portfolio: &crate::model::Portfolio,
     alliances: &[AllianceScores],
-    _as_of: NaiveDate,
+    as_of: NaiveDate,
 ) -> PortfolioScores {
-    let _ = portfolio;
+    let latest = metrics::latest_up_to(&portfolio.revenue, Month::of(as_of));
+    let alliance_share = latest.and_then(|(month, brand)| {
+        let sum: f64 = portfolio
+            .alliances
+            .iter()
+            .filter_map(|a| a.revenue.get(&month))
+            .sum();
+        (brand > 0.0).then(|| sum / brand)
+    });
+    let (mut met, mut missed) = (0u32, 0u32);
+    let (mut warn, mut critical) = (0usize, 0usize);
+    let mut active = 0;
+    for a in alliances {
+        if a.status == Status::Active {
+            active += 1;
+        }
+        for w in &a.win_conditions {
+            match w.status {
+                WinStatus::Met => met += 1,
+                WinStatus::Missed => missed += 1,
+                _ => {}
+            }
+        }
+        for f in &a.flags {
+            match f.severity {
+                Severity::Warn => warn += 1,
+                Severity::Critical => critical += 1,
+            }
+        }
+    }
     PortfolioScores {
-        latest_month: None,
-        alliance_share: None,
-        active: 0,
-        goal_attainment: None,
-        flag_counts: FlagCounts {
-            warn: alliances
-                .iter()
-                .flat_map(|a| &a.flags)
-                .filter(|f| f.severity == Severity::Warn)
-                .count(),
-            critical: 0,
-        },
+        latest_month: latest.map(|(m, _)| m),
+        alliance_share,
+        active,
+        goal_attainment: (met + missed > 0).then(|| f64::from(met) / f64::from(met + missed)),
+        flag_counts: FlagCounts { warn, critical },
     }
 }
