@@ -136,7 +136,13 @@ pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
                 text,
                 e.span.start.line,
                 e.span.start.col,
-                &describe(&e.code),
+                &if at_end(text, e.span.start.line, e.span.start.col) {
+                    // ron reports what it expected next ("expected identifier"), which at the
+                    // end of the text means something was left open.
+                    describe(&ron::Error::Eof)
+                } else {
+                    describe(&e.code)
+                },
             ))
         })?;
 
@@ -208,6 +214,14 @@ fn too_large(bytes: u64) -> String {
         bytes.div_ceil(1024 * 1024),
         MAX_FILE_BYTES / (1024 * 1024)
     )
+}
+
+/// Whether `line:col` is past the last non-whitespace character of `text`.
+fn at_end(text: &str, line: usize, col: usize) -> bool {
+    let body = text.trim_end();
+    let last_line = body.matches('\n').count() + 1;
+    let last_col = body.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    (line, col) > (last_line, last_col)
 }
 
 /// `FILE:LINE:COL: message`, then the offending line and a caret under the column.
@@ -302,6 +316,9 @@ fn describe(code: &ron::Error) -> String {
         E::IntegerOutOfBounds => "number out of range for this field".to_owned(),
         E::TrailingCharacters => {
             "unexpected text after the end of the portfolio (an extra `)`?)".to_owned()
+        }
+        E::ExpectedIdentifier => {
+            "expected a field name here (is a `)` missing before this?)".to_owned()
         }
         E::ExpectedComma => "expected a comma `,` between items".to_owned(),
         E::ExpectedStringEnd => "a string is not closed: a `\"` is missing".to_owned(),
