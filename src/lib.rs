@@ -4,6 +4,7 @@
 //! terminal; `app` and `ui` are the interactive workspace built on it.
 
 pub mod export;
+pub mod generate;
 pub mod model;
 pub mod sample;
 pub mod score;
