@@ -59,6 +59,7 @@ impl Month {
             .expect("a month has a last day")
     }
 
+    #[must_use]
     pub fn next(self) -> Self {
         if self.month == 12 {
             Self {
@@ -73,6 +74,7 @@ impl Month {
         }
     }
 
+    #[must_use]
     pub fn prev(self) -> Self {
         if self.month == 1 {
             Self {

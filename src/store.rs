@@ -226,14 +226,14 @@ fn at_end(text: &str, line: usize, col: usize) -> bool {
 
 /// `FILE:LINE:COL: message`, then the offending line and a caret under the column.
 fn render_at(source: &str, text: &str, line: usize, col: usize, message: &str) -> String {
+    // Very long lines (a minified file) are cut to a window around the column.
+    const WINDOW: usize = 60;
     let mut out = format!("{source}:{line}:{col}: {message}");
     let Some(src) = text.lines().nth(line.saturating_sub(1)) else {
         return out;
     };
     let chars: Vec<char> = src.chars().collect();
     let at = col.saturating_sub(1).min(chars.len());
-    // Very long lines (a minified file) are cut to a window around the column.
-    const WINDOW: usize = 60;
     let from = at.saturating_sub(WINDOW);
     let to = (at + WINDOW).min(chars.len());
     let mut shown: String = chars[from..to].iter().collect();

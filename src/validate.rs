@@ -123,7 +123,7 @@ pub fn validate(portfolio: &Portfolio) -> Vec<Diagnostic> {
             );
         }
         if let Some(score) = &intake.score {
-            check_dimensions(&mut out, score, &format!("{here}{SEP}score"));
+            check_dimensions(&mut out, *score, &format!("{here}{SEP}score"));
         }
     }
     out
@@ -185,7 +185,7 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
     }
     for h in &a.health {
         let place = format!("{here}{SEP}health[{}]", h.date);
-        check_dimensions(out, &h.dimensions(), &place);
+        check_dimensions(out, h.dimensions(), &place);
     }
 
     let rev = format!("{here}{SEP}revenue");
@@ -227,9 +227,9 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
                 ..
             } => {
                 let place = format!("{here}{SEP}reviews[Quarterly {date}]");
-                check_sas(out, sas_us, &format!("{place}{SEP}sas_us"));
+                check_sas(out, *sas_us, &format!("{place}{SEP}sas_us"));
                 if let Some(p) = sas_partner {
-                    check_sas(out, p, &format!("{place}{SEP}sas_partner"));
+                    check_sas(out, *p, &format!("{place}{SEP}sas_partner"));
                 }
             }
             Review::Monthly {
@@ -291,7 +291,7 @@ fn check_win_condition(out: &mut Vec<Diagnostic>, wc: &WinCondition, place: &str
     }
 }
 
-fn check_dimensions(out: &mut Vec<Diagnostic>, d: &DimensionScores, place: &str) {
+fn check_dimensions(out: &mut Vec<Diagnostic>, d: DimensionScores, place: &str) {
     for (name, value) in [
         ("strategic_alignment", d.strategic_alignment),
         ("execution_reliability", d.execution_reliability),
@@ -307,7 +307,7 @@ fn check_dimensions(out: &mut Vec<Diagnostic>, d: &DimensionScores, place: &str)
     }
 }
 
-fn check_sas(out: &mut Vec<Diagnostic>, s: &Sas, place: &str) {
+fn check_sas(out: &mut Vec<Diagnostic>, s: Sas, place: &str) {
     for (name, value) in [
         ("strategy", s.strategy),
         ("enter_again", s.enter_again),
