@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod export;
+pub mod generate;
 pub mod model;
 pub mod sample;
 pub mod score;

@@ -1,10 +1,30 @@
-//! Loading (parse → diagnostics) and canonical, atomic saving of the portfolio file.
-//! STUB: to be written by the store/validate work.
+//! Loading (bytes → text → pre-scan → ron → validation, with user-facing diagnostics) and
+//! canonical, atomic saving of the portfolio file, plus its recovery file and instance lock
+//! (SPEC §2, §2.1, §5).
+//!
+//! Loading never panics on any input: every failure is a [`LoadError`] whose `Display` is the
+//! complete report for the user. Saving writes canonical pretty RON through a temporary file in
+//! the same folder (fsync, rename), after copying the previous version to `FILE.bak`.
 
+mod lock;
+mod scan;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use crate::model::Portfolio;
-use crate::validate::Diagnostic;
+use atomic_write_file::AtomicWriteFile;
+
+use crate::model::{FORMAT_VERSION, Portfolio};
+use crate::validate::{Diagnostic, Level};
+
+pub use lock::{LockError, LockHolder, PortfolioLock, lock_path};
+pub use scan::date_or_month_problem;
+
+/// Files larger than this are refused rather than read: a portfolio is a few MiB at most, and
+/// reading a multi-GiB file by mistake would stall the terminal.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A successfully loaded portfolio, with its warnings.
 #[derive(Debug)]
@@ -20,10 +40,14 @@ pub struct Loaded {
 /// Why a file could not be loaded. `Display` renders the full, user-facing report.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The file could not be read: missing, a directory, unreadable, too large, not UTF-8.
     #[error("{path}: {message}")]
     Io { path: PathBuf, message: String },
+    /// Not a portfolio at all, or ron rejected it: `FILE:LINE:COL: message`, the offending line
+    /// and a caret under the column.
     #[error("{0}")]
     Syntax(String),
+    /// Every problem found (errors, and warnings so the user sees all), one per line.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Diagnostic>),
 }
@@ -31,46 +55,407 @@ pub enum LoadError {
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let level = match self.level {
-            crate::validate::Level::Error => "error",
-            crate::validate::Level::Warning => "warning",
+            Level::Error => "error",
+            Level::Warning => "warning",
         };
         write!(f, "{}: {level}: {}", self.place, self.message)
     }
 }
 
+/// A stable 64-bit FNV-1a hash of `bytes` (the same on every run and machine, unlike
+/// `DefaultHasher`), used to notice that the file changed on disk since it was loaded.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    bytes
+        .iter()
+        .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
+}
+
+/// The content hash of the file as it is on disk now; `None` if it cannot be read (gone,
+/// unreadable). Compare with [`Loaded::content_hash`] before saving.
+pub fn disk_hash(path: &Path) -> Option<u64> {
+    fs::read(path).ok().map(|b| content_hash(&b))
+}
+
 /// Parse and validate `text`; `source` names it in messages (a path or the sample's name).
 pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
+    let content_hash = content_hash(text.as_bytes());
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let not_a_portfolio = |why: &str| {
+        LoadError::Syntax(format!(
+            "{source}: {why}; expected a portfolio such as Portfolio(version: 1, brand: \"…\")"
+        ))
+    };
+    if text.is_empty() {
+        return Err(not_a_portfolio("the file is empty"));
+    }
+    if text.trim().is_empty() {
+        return Err(not_a_portfolio("the file contains only whitespace"));
+    }
+    if text.contains('\0') {
+        return Err(not_a_portfolio(
+            "this looks like a binary file (it contains NUL bytes), not RON text",
+        ));
+    }
+
+    let scan = scan::scan(text);
+    if let Some((version, pos)) = &scan.version
+        && version.parse::<u32>().ok() != Some(FORMAT_VERSION)
+    {
+        return Err(LoadError::Syntax(render_at(
+            source,
+            text,
+            pos.line,
+            pos.col,
+            &format!(
+                "format version {version} is not supported: this build reads version \
+                 {FORMAT_VERSION} (was the file written by a newer Alliance Desk?)"
+            ),
+        )));
+    }
+    if !scan.bad_literals.is_empty() {
+        return Err(LoadError::Invalid(
+            scan.bad_literals
+                .iter()
+                .map(|b| Diagnostic {
+                    level: Level::Error,
+                    place: format!("{source}:{}:{}", b.pos.line, b.pos.col),
+                    message: b.message.clone(),
+                })
+                .collect(),
+        ));
+    }
+
     let portfolio: Portfolio = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str(text)
-        .map_err(|e| LoadError::Syntax(format!("{source}: {e}")))?;
+        .map_err(|e| {
+            LoadError::Syntax(render_at(
+                source,
+                text,
+                e.span.start.line,
+                e.span.start.col,
+                &if at_end(text, e.span.start.line, e.span.start.col) {
+                    // ron reports what it expected next ("expected identifier"), which at the
+                    // end of the text means something was left open.
+                    describe(&ron::Error::Eof)
+                } else {
+                    describe(&e.code)
+                },
+            ))
+        })?;
+
+    let diagnostics = crate::validate::validate(&portfolio);
+    if diagnostics.iter().any(|d| d.level == Level::Error) {
+        return Err(LoadError::Invalid(diagnostics));
+    }
     Ok(Loaded {
         portfolio,
-        warnings: Vec::new(),
-        has_comments: false,
-        content_hash: 0,
+        warnings: diagnostics,
+        has_comments: scan.has_comments,
+        content_hash,
     })
 }
 
 /// Read, parse and validate the file at `path`.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
+    let io_err = |message: String| LoadError::Io {
         path: path.to_owned(),
-        message: e.to_string(),
-    })?;
+        message,
+    };
+    let meta = fs::metadata(path).map_err(|e| io_err(read_error(&e)))?;
+    if meta.is_dir() {
+        return Err(io_err("is a folder, not a portfolio file".to_owned()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(io_err(too_large(meta.len())));
+    }
+    let file = fs::File::open(path).map_err(|e| io_err(read_error(&e)))?;
+    // `take` guards against a file that grows (or a special file that never ends) after the
+    // size check.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_err(read_error(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(io_err(too_large(bytes.len() as u64)));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let good = String::from_utf8_lossy(good);
+            let line = good.matches('\n').count() + 1;
+            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(io_err(format!(
+                "is not UTF-8 text (invalid byte at line {line}, column {col}); is it a binary \
+                 file? A portfolio is a UTF-8 RON text file"
+            )));
+        }
+    };
     parse(&text, &path.display().to_string())
 }
 
-/// The canonical pretty RON text of a portfolio.
-pub fn to_canonical_ron(portfolio: &Portfolio) -> String {
-    ron::ser::to_string_pretty(
-        portfolio,
-        ron::ser::PrettyConfig::default().struct_names(true),
-    )
-    .unwrap_or_default()
+fn read_error(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_owned(),
+        io::ErrorKind::PermissionDenied => {
+            "permission denied: you may not read this file (check its permissions)".to_owned()
+        }
+        io::ErrorKind::IsADirectory => "is a folder, not a portfolio file".to_owned(),
+        _ => format!("cannot read: {e}"),
+    }
 }
 
-/// Save atomically, keeping the previous version as `FILE.bak`.
-pub fn save(path: &Path, portfolio: &Portfolio) -> std::io::Result<()> {
-    std::fs::write(path, to_canonical_ron(portfolio))
+fn too_large(bytes: u64) -> String {
+    format!(
+        "is too large ({} MiB); a portfolio file may be at most {} MiB",
+        bytes.div_ceil(1024 * 1024),
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
 }
+
+/// Whether `line:col` is past the last non-whitespace character of `text`.
+fn at_end(text: &str, line: usize, col: usize) -> bool {
+    let body = text.trim_end();
+    let last_line = body.matches('\n').count() + 1;
+    let last_col = body.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    (line, col) > (last_line, last_col)
+}
+
+/// `FILE:LINE:COL: message`, then the offending line and a caret under the column.
+fn render_at(source: &str, text: &str, line: usize, col: usize, message: &str) -> String {
+    // Very long lines (a minified file) are cut to a window around the column.
+    const WINDOW: usize = 60;
+    let mut out = format!("{source}:{line}:{col}: {message}");
+    let Some(src) = text.lines().nth(line.saturating_sub(1)) else {
+        return out;
+    };
+    let chars: Vec<char> = src.chars().collect();
+    let at = col.saturating_sub(1).min(chars.len());
+    let from = at.saturating_sub(WINDOW);
+    let to = (at + WINDOW).min(chars.len());
+    let mut shown: String = chars[from..to].iter().collect();
+    let mut caret: String = chars[from..at]
+        .iter()
+        .map(|&c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    if from > 0 {
+        shown.insert(0, '…');
+        caret.insert(0, ' ');
+    }
+    if to < chars.len() {
+        shown.push('…');
+    }
+    let number = line.to_string();
+    let pad = " ".repeat(number.len());
+    let _ = write!(out, "\n {number} | {shown}\n {pad} | {caret}^");
+    out
+}
+
+/// ron's error, reworded for a person editing the file.
+fn describe(code: &ron::Error) -> String {
+    use ron::Error as E;
+    let list = |names: &[&str]| {
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
+    let within = |outer: &Option<String>| {
+        outer
+            .as_ref()
+            .map(|o| format!(" in {o}"))
+            .unwrap_or_default()
+    };
+    match code {
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unknown field `{found}`{}; the fields here are: {}",
+            within(outer),
+            list(expected)
+        ),
+        E::MissingStructField { field, outer } => {
+            format!("missing required field `{field}`{}", within(outer))
+        }
+        E::DuplicateStructField { field, outer } => {
+            format!("field `{field}` is given twice{}", within(outer))
+        }
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unknown value `{found}`{}; expected one of: {}",
+            within(outer),
+            list(expected)
+        ),
+        E::ExpectedDifferentStructName { expected, found } => {
+            format!("expected `{expected}(…)` here but found `{found}(…)`")
+        }
+        E::Eof => "unexpected end of file: a `)`, `]` or `}` is probably missing".to_owned(),
+        E::InvalidValueForType { expected, found } => {
+            format!("expected {expected} but found {found}")
+        }
+        E::Message(m) => match m.as_str() {
+            // chrono's date parse errors, which say nothing about the expected form.
+            "input contains invalid characters"
+            | "premature end of input"
+            | "trailing input"
+            | "input is out of range"
+            | "invalid date" => {
+                format!("not a valid date: write dates as \"YYYY-MM-DD\" ({m})")
+            }
+            _ => m.clone(),
+        },
+        E::IntegerOutOfBounds => "number out of range for this field".to_owned(),
+        E::TrailingCharacters => {
+            "unexpected text after the end of the portfolio (an extra `)`?)".to_owned()
+        }
+        E::ExpectedIdentifier => {
+            "expected a field name here (is a `)` missing before this?)".to_owned()
+        }
+        E::ExpectedComma => "expected a comma `,` between items".to_owned(),
+        E::ExpectedStringEnd => "a string is not closed: a `\"` is missing".to_owned(),
+        other => {
+            // ron's own wording starts with a capital; lower it to follow `FILE:LINE:COL: `.
+            let s = other.to_string();
+            let mut c = s.chars();
+            c.next()
+                .map_or(s.clone(), |f| f.to_lowercase().chain(c).collect())
+        }
+    }
+}
+
+/// The canonical pretty RON text of a portfolio: struct names, fields in model order, maps
+/// sorted by key (`BTreeMap`), options as `Some(…)`, 4-space indent, a trailing newline.
+pub fn to_canonical_ron(portfolio: &Portfolio) -> String {
+    try_to_canonical_ron(portfolio).expect("every model value is serializable to RON")
+}
+
+/// [`to_canonical_ron`], reporting ron's error instead of panicking.
+pub fn try_to_canonical_ron(portfolio: &Portfolio) -> Result<String, ron::Error> {
+    let config = ron::ser::PrettyConfig::new()
+        .struct_names(true)
+        .indentor("    ")
+        .new_line("\n");
+    let mut text = ron::ser::to_string_pretty(portfolio, config)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Why a save (or a recovery write) failed. `Display` is a sentence for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error(
+        "cannot save {path}: the folder {folder} is read-only or not writable by you; \
+         save elsewhere (save as) or fix the folder's permissions"
+    )]
+    ReadOnlyFolder { path: PathBuf, folder: PathBuf },
+    #[error("cannot save {path}: could not keep the previous version as {backup}: {source}")]
+    Backup {
+        path: PathBuf,
+        backup: PathBuf,
+        source: io::Error,
+    },
+    #[error("cannot save {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("cannot save {path}: the portfolio could not be written as RON: {source}")]
+    Serialize { path: PathBuf, source: ron::Error },
+}
+
+/// `FILE.bak`: the previous version, kept by every save.
+pub fn backup_path(path: &Path) -> PathBuf {
+    with_suffix(path, ".bak")
+}
+
+/// `FILE.recovery`: unsaved edits, written shortly after each edit and offered at next start.
+pub fn recovery_path(path: &Path) -> PathBuf {
+    with_suffix(path, ".recovery")
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Save atomically (temporary file in the same folder, fsync, rename), first copying the
+/// previous version to `FILE.bak`. The file's permissions are kept. On any error the file on
+/// disk is unchanged.
+pub fn save(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
+    let text = try_to_canonical_ron(portfolio).map_err(|source| SaveError::Serialize {
+        path: path.to_owned(),
+        source,
+    })?;
+    if path.is_file() {
+        let backup = backup_path(path);
+        if let Err(source) = fs::copy(path, &backup) {
+            return Err(if source.kind() == io::ErrorKind::PermissionDenied {
+                read_only(path)
+            } else {
+                SaveError::Backup {
+                    path: path.to_owned(),
+                    backup,
+                    source,
+                }
+            });
+        }
+    }
+    write_atomic(path, text.as_bytes())
+}
+
+/// Write `portfolio` to [`recovery_path`]`(path)` atomically (no backup: it is scratch).
+pub fn write_recovery(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
+    let target = recovery_path(path);
+    let text = try_to_canonical_ron(portfolio).map_err(|source| SaveError::Serialize {
+        path: target.clone(),
+        source,
+    })?;
+    write_atomic(&target, text.as_bytes())
+}
+
+/// Remove the recovery file after a save or when the user declines it. Missing is fine.
+pub fn remove_recovery(path: &Path) -> io::Result<()> {
+    match fs::remove_file(recovery_path(path)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn read_only(path: &Path) -> SaveError {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    SaveError::ReadOnlyFolder {
+        path: path.to_owned(),
+        folder,
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let io = |source: io::Error| {
+        if source.kind() == io::ErrorKind::PermissionDenied {
+            read_only(path)
+        } else {
+            SaveError::Io {
+                path: path.to_owned(),
+                source,
+            }
+        }
+    };
+    // atomic-write-file creates the temporary file beside `path`, copies the old file's
+    // permissions, and on commit fsyncs the file, renames it over `path` and fsyncs the folder.
+    let mut file = AtomicWriteFile::options().open(path).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.commit().map_err(io)
+}
+
+#[cfg(test)]
+mod tests;
