@@ -301,7 +301,7 @@ pub fn template(kind: AllianceKind, start: NaiveDate) -> Charter {
 
 /// The first free id of the form `new-N`.
 pub fn next_alliance_id(portfolio: &Portfolio) -> String {
-    (1..)
+    (1..=u32::MAX)
         .map(|k| format!("new-{k}"))
         .find(|id| portfolio.alliance(id).is_none())
         .unwrap_or_default()
@@ -324,7 +324,7 @@ pub fn id_for(partner: &str, portfolio: &Portfolio) -> String {
     if portfolio.alliance(&base).is_none() {
         return base;
     }
-    (2..)
+    (2..=u32::MAX)
         .map(|k| format!("{base}-{k}"))
         .find(|id| portfolio.alliance(id).is_none())
         .unwrap_or(base)

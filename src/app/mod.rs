@@ -188,6 +188,8 @@ impl App {
             _ => Vec::new(),
         };
         self.portfolio.sync(&self.doc, self.share);
+        self.charter
+            .sync(&self.doc, &self.clock, self.tab == Tab::Charter);
         effects
     }
 
