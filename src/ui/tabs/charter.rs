@@ -820,6 +820,7 @@ impl TabView for CharterTab {
             }
             Action::Add => self.add_entry(cx),
             Action::Delete => self.ask_remove(cx),
+            Action::WriteDoc => Self::write_document(cx),
             _ => Outcome::Ignored,
         }
     }
@@ -988,7 +989,7 @@ impl TabView for CharterTab {
         let text = if self.editing {
             " PgUp/PgDn step · Tab field · Enter next · ^N add · ^D remove · ^E write .md · Esc done"
         } else {
-            " ←/→ step · ↑↓ field · Enter edit · a add · d remove · Esc then 1–5 switch tabs"
+            " ←/→ step · ↑↓ field · Enter edit · a add · d remove · w write .md · 1–5 tabs"
         };
         Line::styled(text, theme.muted).render(keys, buf);
     }
@@ -1003,7 +1004,7 @@ impl TabView for CharterTab {
             vec![
                 (Action::Open, "edit"),
                 (Action::PageDown, "next step"),
-                (Action::Add, "add"),
+                (Action::WriteDoc, "write .md"),
             ]
         }
     }
