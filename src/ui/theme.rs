@@ -140,6 +140,8 @@ impl Theme {
     pub fn from_ron(text: &str, name: &str) -> Result<Self, String> {
         let patch: ThemePatch = ron::Options::default()
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            // Lets a theme say `add_modifier: "BOLD"` instead of `Modifier("BOLD")`.
+            .with_default_extension(ron::extensions::Extensions::UNWRAP_NEWTYPES)
             .from_str(text)
             .map_err(|e| format!("theme {name}: {e}"))?;
         let mut theme = Self {
