@@ -70,9 +70,7 @@ fn too_small_then_resized_and_quit_asks_when_unsaved() {
     s.send("n");
     assert_eq!(s.wait_exit(WAIT), 0);
     assert_eq!(
-        std::fs::read_dir(dir.path())
-            .map(Iterator::count)
-            .unwrap_or(0),
+        std::fs::read_dir(dir.path()).map_or(0, Iterator::count),
         0,
         "--demo writes nothing"
     );
