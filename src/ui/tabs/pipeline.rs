@@ -526,7 +526,115 @@ impl TabView for PipelineTab {
 
 #[cfg(test)]
 mod tests {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
     use super::*;
+    use crate::app::Modal;
+    use crate::app::tests::{demo_app, key, keys, screen};
+    use crate::model::Status;
+    use crate::ui::tabs::Tab;
+
+    #[test]
+    fn the_pipeline_list_and_intake_form_at_both_sizes() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut app = demo_app();
+            keys(&mut app, "5");
+            insta::assert_snapshot!(format!("pipeline_{w}x{h}"), screen(&mut app, w, h));
+            key(&mut app, KeyCode::Enter);
+            insta::assert_snapshot!(format!("pipeline_intake_{w}x{h}"), screen(&mut app, w, h));
+        }
+    }
+
+    #[test]
+    fn share_mode_hides_the_pipeline() {
+        let mut app = demo_app();
+        keys(&mut app, "5s");
+        let shot = screen(&mut app, 80, 24);
+        assert!(shot.contains("hidden in share mode"), "{shot}");
+        for intake in &app.doc.portfolio.pipeline {
+            assert!(!shot.contains(&intake.partner), "{shot}");
+        }
+        keys(&mut app, "a");
+        assert!(!app.pipeline.is_editing(), "no intake form while sharing");
+    }
+
+    #[test]
+    fn a_new_intake_scores_live_and_saves_as_one_edit() {
+        let mut app = demo_app();
+        let n = app.doc.portfolio.pipeline.len();
+        keys(&mut app, "5a");
+        keys(&mut app, "Quiet Peak Co"); // q and a are typed, not quit/add
+        for _ in 0..6 {
+            key(&mut app, KeyCode::Tab);
+        }
+        keys(&mut app, "3");
+        key(&mut app, KeyCode::Tab);
+        keys(&mut app, "3");
+        key(&mut app, KeyCode::Tab);
+        keys(&mut app, "3");
+        key(&mut app, KeyCode::Tab);
+        keys(&mut app, "2");
+        assert!(screen(&mut app, 80, 24).contains("Total 11/20 → ✗ decline"));
+        keys(&mut app, "3");
+        assert!(screen(&mut app, 80, 24).contains("Total 12/20 → ✓ pursue"));
+        key(&mut app, KeyCode::F(10));
+        assert!(!app.pipeline.is_editing());
+        assert_eq!(app.doc.portfolio.pipeline.len(), n + 1);
+        assert_eq!(app.doc.portfolio.pipeline[n].partner, "Quiet Peak Co");
+        keys(&mut app, "u");
+        assert_eq!(app.doc.portfolio.pipeline.len(), n, "one undo step");
+    }
+
+    #[test]
+    fn promote_makes_a_proposed_alliance_with_the_intake_win_conditions() {
+        let mut app = demo_app();
+        keys(&mut app, "5");
+        let intake = app.doc.portfolio.pipeline[0].clone();
+        let n = app.doc.portfolio.alliances.len();
+        keys(&mut app, "p");
+        assert_eq!(app.tab, Tab::Charter);
+        assert_eq!(app.doc.portfolio.alliances.len(), n + 1);
+        let a = app.doc.current_alliance().unwrap();
+        assert_eq!(a.partner, intake.partner);
+        assert_eq!(a.status, Status::Proposed);
+        assert_eq!(
+            a.charter.as_ref().unwrap().win_conditions,
+            intake.win_conditions
+        );
+        assert!(!app.doc.portfolio.pipeline.contains(&intake));
+        assert!(screen(&mut app, 80, 24).contains(&intake.partner));
+    }
+
+    #[test]
+    fn delete_asks_first() {
+        let mut app = demo_app();
+        let n = app.doc.portfolio.pipeline.len();
+        keys(&mut app, "5d");
+        assert!(matches!(app.modal, Some(Modal::Confirm { .. })));
+        keys(&mut app, "n");
+        assert_eq!(app.doc.portfolio.pipeline.len(), n);
+        keys(&mut app, "dy");
+        assert_eq!(app.doc.portfolio.pipeline.len(), n - 1);
+    }
+
+    #[test]
+    fn ctrl_s_in_the_form_stores_the_intake_then_saves() {
+        let mut app = demo_app();
+        keys(&mut app, "5a");
+        keys(&mut app, "Nova");
+        let effects = app.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+        )));
+        assert_eq!(effects, vec![crate::app::Effect::Save]);
+        assert!(
+            app.doc
+                .portfolio
+                .pipeline
+                .iter()
+                .any(|i| i.partner == "Nova")
+        );
+    }
 
     #[test]
     fn decision_threshold_is_twelve() {
