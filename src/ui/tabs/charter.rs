@@ -1165,7 +1165,10 @@ mod tests {
         crate::store::save(&path, &app.doc.portfolio).unwrap();
         let loaded = crate::store::load(&path).unwrap();
         let problems = crate::validate::validate(&loaded.portfolio);
-        assert!(!problems.iter().any(|d| d.is_error()), "{problems:?}");
+        assert!(
+            !problems.iter().any(crate::validate::Diagnostic::is_error),
+            "{problems:?}"
+        );
         let scores = crate::score::score(&loaded.portfolio, app.doc.as_of);
         let s = &scores.alliances[0];
         assert!(!s.has_flag(FlagCode::Wish), "{:?}", s.flags);
