@@ -8,11 +8,9 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::ExportError;
+use super::{ExportError, MISSING, opt, pct};
 use crate::model::{Alliance, Party, Portfolio, Review, Sas};
 use crate::score::{AllianceScores, Scores};
-
-const MISSING: &str = "—";
 
 /// Escape text for a Markdown table cell: pipes, backslashes and line breaks.
 pub fn cell(s: &str) -> String {
@@ -44,17 +42,6 @@ fn text(s: &str) -> String {
     } else {
         s.trim().to_owned()
     }
-}
-
-fn pct(v: Option<f64>, decimals: usize) -> String {
-    v.map_or_else(
-        || MISSING.to_owned(),
-        |v| format!("{:.*}%", decimals, v * 100.0),
-    )
-}
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(|| MISSING.to_owned(), |v| v.to_string())
 }
 
 fn num(v: Option<f64>) -> String {
@@ -146,41 +133,14 @@ pub fn portfolio_report(portfolio: &Portfolio, scores: &Scores) -> String {
             .alliances
             .iter()
             .map(|a| {
-                vec![
-                    a.partner.clone(),
-                    a.kind.label().to_owned(),
-                    a.status.label().to_owned(),
-                    a.health
-                        .as_ref()
-                        .map_or_else(|| MISSING.to_owned(), |h| format!("{}/20", h.total)),
-                    pct(a.arcr.latest, 1),
-                    pct(a.cfr.trailing_30d.all, 0),
-                    a.sas
-                        .as_ref()
-                        .map_or_else(|| MISSING.to_owned(), |x| format!("{:.1}", x.combined)),
-                    opt(a
-                        .next_reviews
-                        .as_ref()
-                        .and_then(|n| n.soonest(scores.as_of))),
-                    flags_cell(a),
-                ]
+                let mut row = super::summary_cells(a, scores.as_of).to_vec();
+                row.push(flags_cell(a));
+                row
             })
             .collect();
-        table(
-            &mut s,
-            &[
-                "Partner",
-                "Kind",
-                "Status",
-                "Health",
-                "ARCR",
-                "CFR 30d",
-                "SAS",
-                "Next review",
-                "Flags",
-            ],
-            &rows,
-        );
+        let mut headers = super::SUMMARY_HEADERS.to_vec();
+        headers.push("Flags");
+        table(&mut s, &headers, &rows);
     }
 
     let flagged: Vec<_> = scores
