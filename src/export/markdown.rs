@@ -585,11 +585,7 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
         format!("ARCR {}", opt(scored.arcr.month)),
         "≥ 2% of brand revenue".to_owned(),
         pct(scored.arcr.latest, 2),
-        scored
-            .arcr
-            .latest
-            .map_or(MISSING, arcr_state)
-            .to_owned(),
+        scored.arcr.latest.map_or(MISSING, arcr_state).to_owned(),
     ]);
     let t = &scored.cfr.trailing_30d;
     let cfr_state = |v: f64| {
