@@ -535,6 +535,13 @@ fn commitment_state(c: &Commitment, date: NaiveDate) -> String {
     }
 }
 
+/// A paragraph of meeting notes; nothing when there are none.
+fn notes(s: &mut String, notes: &str) {
+    if !notes.trim().is_empty() {
+        let _ = writeln!(s, "{}\n", notes.trim());
+    }
+}
+
 /// The written summary of a monthly business review: KPIs against targets (scored as of the
 /// review date), missed and new commitments, open escalations, the notes and the decisions.
 fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, review: &Review) {
@@ -609,7 +616,7 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
         t.all.map_or(MISSING, cfr_state).to_owned(),
     ]);
     table(s, &["KPI", "Target", "Actual", "Status"], &rows);
-    let _ = writeln!(s, "{}\n", text(kpis));
+    notes(s, kpis);
 
     let _ = writeln!(s, "## Blockers and missed commitments\n");
     let missed: Vec<Vec<String>> = missed_commitments(alliance, date)
@@ -629,7 +636,7 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
     } else {
         table(s, &["#", "Owner", "Action", "Due", "State"], &missed);
     }
-    let _ = writeln!(s, "{}\n", text(blockers));
+    notes(s, blockers);
 
     let _ = writeln!(s, "## Next month\n");
     let new: Vec<Vec<String>> = new_commitment_ids(next_month)
@@ -650,7 +657,7 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
         let _ = writeln!(s, "New commitments:\n");
         table(s, &["#", "Owner", "Action", "Due"], &new);
     }
-    let _ = writeln!(s, "{}\n", text(&without_marker(next_month)));
+    notes(s, &without_marker(next_month));
 
     let _ = writeln!(s, "## Escalations\n");
     let open: Vec<_> = alliance
@@ -672,7 +679,7 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
         }
         s.push('\n');
     }
-    let _ = writeln!(s, "{}\n", text(escalations));
+    notes(s, escalations);
 
     let _ = writeln!(s, "## Decisions\n");
     let decisions: Vec<&str> = [kpis, blockers, next_month, escalations]

@@ -39,6 +39,9 @@ pub const STEPS: [(&str, Duration); 4] = [
     ("Escalations", Duration::from_secs(15 * 60)),
 ];
 
+/// Short step names for the step bar (it must fit 80 columns).
+const SHORT: [&str; 4] = ["KPIs", "Blockers", "Next month", "Escalations"];
+
 /// The whole review's budget.
 pub const TOTAL: Duration = Duration::from_secs(45 * 60);
 
@@ -74,7 +77,10 @@ pub struct MbrWizard {
 /// A countdown against a budget: time left, or overtime.
 pub fn countdown(elapsed: Duration, budget: Duration) -> String {
     if elapsed <= budget {
-        format!("{} left", format_duration(budget.saturating_sub(elapsed)))
+        // Round the time left up, so a fresh step shows its whole budget.
+        let left = budget.saturating_sub(elapsed);
+        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        format!("{} left", format_duration(Duration::from_secs(secs)))
     } else {
         format!(
             "overtime +{}",
@@ -362,7 +368,7 @@ impl MbrWizard {
         let bar: Vec<Span> = STEPS
             .iter()
             .enumerate()
-            .map(|(i, (t, _))| {
+            .map(|(i, _)| {
                 let style = if i == self.step {
                     theme.tab_active
                 } else {
@@ -372,7 +378,7 @@ impl MbrWizard {
                     format!(
                         " {} {} {} ",
                         i + 1,
-                        t,
+                        SHORT[i],
                         format_duration(self.step_elapsed(i, now))
                     ),
                     style,

@@ -241,7 +241,10 @@ impl ReviewsTab {
             Action::Home => self.selected = 0,
             Action::End => self.selected = n.saturating_sub(1),
             Action::Open if n > 0 => self.mode = Mode::Open { scroll: 0 },
-            Action::StartReview | Action::Add => self.mode = Mode::Picker,
+            Action::StartReview | Action::Add => {
+                self.picker = 0;
+                self.mode = Mode::Picker;
+            }
             Action::ToggleDone => {
                 return match self.selected_review(cx.doc) {
                     Some(i) => Self::mark_sent(cx, i),
@@ -317,8 +320,9 @@ impl ReviewsTab {
                 } else {
                     theme.base
                 };
+                let marker = if pos == self.selected { "▶ " } else { "  " };
                 Row::new(vec![
-                    Cell::from(r.date().to_string()),
+                    Cell::from(format!("{marker}{}", r.date())),
                     Cell::from(kind),
                     Cell::from(sent),
                     Cell::from(sas),
@@ -330,13 +334,13 @@ impl ReviewsTab {
         let table = Table::new(
             rows,
             [
-                Constraint::Length(11),
+                Constraint::Length(13),
                 Constraint::Length(10),
                 Constraint::Length(16),
                 Constraint::Length(5),
             ],
         )
-        .header(Row::new(["Date", "Type", "Summary", "SAS"]).style(theme.title))
+        .header(Row::new(["  Date", "Type", "Summary", "SAS"]).style(theme.title))
         .block(
             Block::bordered()
                 .title(Span::styled(title.clone(), theme.title))

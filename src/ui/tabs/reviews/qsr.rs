@@ -41,21 +41,21 @@ impl QsrWizard {
             [
                 Field::score(
                     &format!("{who}: serves our growth strategy?"),
-                    "1–10",
+                    "",
                     1,
                     10,
                     None,
                 ),
                 Field::score(
                     &format!("{who}: would enter it again today?"),
-                    "1–10",
+                    "",
                     1,
                     10,
                     None,
                 ),
                 Field::score(
                     &format!("{who}: trust the other side to prioritise it?"),
-                    "1–10",
+                    "",
                     1,
                     10,
                     None,
