@@ -235,31 +235,14 @@ fn find(portfolio: &Portfolio, id: &str) -> Result<usize, ExportError> {
         .ok_or_else(|| ExportError::UnknownAlliance(id.to_owned()))
 }
 
-/// A partner-safe report of one alliance: charter, KPIs, open commitments, flags.
-pub fn alliance_report(
+/// The charter itself (signature, win conditions, cadence, dashboard, escalation path), as
+/// shared by the alliance report and the one-page charter document. Partner-safe: no notes.
+fn charter_section(
+    s: &mut String,
     portfolio: &Portfolio,
-    scores: &Scores,
-    id: &str,
-) -> Result<String, ExportError> {
-    let alliance = &portfolio.alliances[find(portfolio, id)?];
-    let score = scores.alliances.iter().find(|a| a.id == id);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# {} × {} — alliance report\n",
-        text(&portfolio.brand),
-        text(&alliance.partner)
-    );
-    let _ = writeln!(
-        s,
-        "As of {}. {} · {} · started {}.\n",
-        scores.as_of,
-        alliance.kind.label(),
-        alliance.status.label(),
-        alliance.started
-    );
-
-    let _ = writeln!(s, "## Charter\n");
+    alliance: &Alliance,
+    score: Option<&AllianceScores>,
+) {
     match &alliance.charter {
         None => {
             let _ = writeln!(s, "No charter yet.\n");
@@ -277,7 +260,7 @@ pub fn alliance_report(
             if rows.is_empty() {
                 let _ = writeln!(s, "None yet.\n");
             } else {
-                table(&mut s, &WIN_HEADERS, &rows);
+                table(s, &WIN_HEADERS, &rows);
             }
             let _ = writeln!(s, "### Cadence\n");
             let _ = writeln!(
@@ -327,11 +310,7 @@ pub fn alliance_report(
                         ]
                     })
                     .collect();
-                table(
-                    &mut s,
-                    &["Name", "Role", "Side", "Email", "Authority"],
-                    &rows,
-                );
+                table(s, &["Name", "Role", "Side", "Email", "Authority"], &rows);
             }
             for t in &c.escalation.triggers {
                 let _ = writeln!(s, "- Trigger: {t}");
@@ -343,6 +322,75 @@ pub fn alliance_report(
             );
         }
     }
+}
+
+/// The one-page charter document of one alliance (week 2), ready to send to the partner.
+pub fn charter_document(
+    portfolio: &Portfolio,
+    scores: &Scores,
+    id: &str,
+) -> Result<String, ExportError> {
+    let alliance = &portfolio.alliances[find(portfolio, id)?];
+    let score = scores.alliances.iter().find(|a| a.id == id);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Alliance charter: {} × {}\n",
+        text(&portfolio.brand),
+        text(&alliance.partner)
+    );
+    let _ = writeln!(
+        s,
+        "{} · {} · started {} · {}% complete.\n",
+        alliance.kind.label(),
+        alliance.status.label(),
+        alliance.started,
+        crate::charter::completeness_percent(alliance)
+    );
+    charter_section(&mut s, portfolio, alliance, score);
+    let open: Vec<String> = crate::charter::checklist(alliance)
+        .into_iter()
+        .filter(|c| !c.done)
+        .map(|c| format!("- [ ] {}: {}", c.section.title(), c.what))
+        .collect();
+    if !open.is_empty() {
+        let _ = writeln!(s, "## Still open\n\n{}\n", open.join("\n"));
+    }
+    let _ = writeln!(
+        s,
+        "## Sign-off\n\n- For {}: ____________________  date: __________\n- For {}: ____________________  date: __________",
+        text(&portfolio.brand),
+        text(&alliance.partner)
+    );
+    Ok(s)
+}
+
+/// A partner-safe report of one alliance: charter, KPIs, open commitments, flags.
+pub fn alliance_report(
+    portfolio: &Portfolio,
+    scores: &Scores,
+    id: &str,
+) -> Result<String, ExportError> {
+    let alliance = &portfolio.alliances[find(portfolio, id)?];
+    let score = scores.alliances.iter().find(|a| a.id == id);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# {} × {} — alliance report\n",
+        text(&portfolio.brand),
+        text(&alliance.partner)
+    );
+    let _ = writeln!(
+        s,
+        "As of {}. {} · {} · started {}.\n",
+        scores.as_of,
+        alliance.kind.label(),
+        alliance.status.label(),
+        alliance.started
+    );
+
+    let _ = writeln!(s, "## Charter\n");
+    charter_section(&mut s, portfolio, alliance, score);
 
     let _ = writeln!(s, "## KPIs\n");
     if let Some(a) = score {
@@ -845,6 +893,20 @@ mod tests {
         ] {
             assert!(!md.contains(leak), "leaks {leak}");
         }
+    }
+
+    #[test]
+    fn charter_document_is_one_page_and_partner_safe() {
+        let (p, scores) = testdata::portfolio_and_scores();
+        let md = charter_document(&p, &scores, "glow").unwrap();
+        assert!(md.starts_with("# Alliance charter:"));
+        assert!(md.contains("Dana Lee"));
+        assert!(md.contains("| Referral revenue | 50000 | USD/month | 2026-06-30 |"));
+        assert!(md.contains("## Sign-off"));
+        assert!(!md.contains("INTERNAL"));
+        assert!(md.lines().count() < 80, "one page");
+        let report = alliance_report(&p, &scores, "glow").unwrap();
+        assert!(report.contains("Dana Lee"), "the report reuses the same section");
     }
 
     #[test]
