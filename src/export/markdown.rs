@@ -906,7 +906,10 @@ mod tests {
         assert!(!md.contains("INTERNAL"));
         assert!(md.lines().count() < 80, "one page");
         let report = alliance_report(&p, &scores, "glow").unwrap();
-        assert!(report.contains("Dana Lee"), "the report reuses the same section");
+        assert!(
+            report.contains("Dana Lee"),
+            "the report reuses the same section"
+        );
     }
 
     #[test]
