@@ -7,27 +7,22 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::fields::Field;
-use super::{Flow, Screen, ViewCtx, focus_alliance, move_focus};
+use super::{Flow, Screen, ViewCtx, focus_alliance};
 use crate::model::{Alliance, Audit, Measure, Month};
 use crate::score::metrics::{self, AUDIT_WINDOW_DAYS};
 use crate::score::{AllianceScores, AuditResult, AuditState};
+use crate::ui::form::{Form, FormEvent};
 use crate::ui::tabs::{Cx, Outcome};
 use crate::ui::widgets::format::money;
 
-const GOAL: usize = 0;
-const AGREEMENT: usize = 1;
-const LAST_REVIEW: usize = 2;
-const VALUE: usize = 3;
-const UNIT: usize = 4;
-const WHEN: usize = 5;
+/// The written-agreement answer, as a choice.
+const NO_YES: [&str; 2] = ["No", "Yes"];
 
 /// The audit's draft answers.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct AuditWizard {
     pub alliance: String,
-    pub fields: Vec<Field>,
-    pub focus: usize,
+    pub form: Form,
     error: Option<String>,
 }
 
@@ -63,72 +58,63 @@ impl AuditWizard {
             .find(|(_, v)| **v > 0.0)
             .map(|(m, v)| (*v, m.last_day().min(as_of)));
         let (value, unit, when) = match (revenue, record.and_then(|r| r.recent_result.as_ref())) {
-            (Some((v, d)), _) => (v.to_string(), "revenue".to_owned(), d.to_string()),
-            (None, Some(m)) => (m.value.to_string(), m.unit.clone(), m.date.to_string()),
-            (None, None) => (String::new(), String::new(), String::new()),
+            (Some((v, d)), _) => (Some(v), "revenue".to_owned(), Some(d)),
+            (None, Some(m)) => (Some(m.value), m.unit.clone(), Some(m.date)),
+            (None, None) => (None, String::new(), None),
         };
-        let fields = vec![
-            Field::line(
-                "1. Original goal",
-                "what was this alliance meant to achieve?",
-                &goal,
-            ),
-            Field::yes_no(
+        let form = Form::new("The four questions")
+            .text("goal", "1. Original goal", &goal)
+            .help("goal", "What was this alliance meant to achieve?")
+            .choice(
+                "agreement",
                 "2. Written agreement",
-                "y/n: signed charter or contract",
-                scores.audit.written_agreement,
-            ),
-            Field::line(
-                "3. Last structured review",
-                "YYYY-MM-DD, empty if never",
-                &last_review.map(|d| d.to_string()).unwrap_or_default(),
-            ),
-            Field::line("4. Revenue/traffic number", "last 90 days", &value),
-            Field::line("   unit", "USD, visits, units…", &unit),
-            Field::line("   dated", "YYYY-MM-DD", &when),
-        ];
+                &NO_YES,
+                usize::from(scores.audit.written_agreement),
+            )
+            .help("agreement", "A signed charter or contract? ←→ to change")
+            .date("last_review", "3. Last review", last_review)
+            .help(
+                "last_review",
+                "Last structured review, YYYY-MM-DD; empty if there never was one",
+            )
+            .number("value", "4. Number (90 days)", "", value)
+            .help(
+                "value",
+                "A revenue or traffic number this alliance produced in the last 90 days",
+            )
+            .text("unit", "   unit", &unit)
+            .help("unit", "USD, visits, units…")
+            .date("when", "   dated", when)
+            .help("when", "When the number was measured (t = today)");
         Self {
             alliance: a.id.clone(),
-            fields,
-            focus: 0,
+            form,
             error: None,
         }
     }
 
     /// The answers as an [`Audit`] dated `as_of`, or what is wrong with them.
     pub fn draft(&self, as_of: NaiveDate) -> Result<Audit, String> {
-        let parse_date = |i: usize| -> Result<Option<NaiveDate>, String> {
-            let t = self.fields[i].text();
-            if t.is_empty() {
-                return Ok(None);
+        let f = &self.form;
+        for key in ["last_review", "value", "when"] {
+            if let Some(m) = f.message(key) {
+                let label = f.label(key).unwrap_or(key).trim().to_owned();
+                return Err(format!("{label}: {m}"));
             }
-            t.parse().map(Some).map_err(|_| {
-                format!(
-                    "{}: {t:?} is not a date (YYYY-MM-DD)",
-                    self.fields[i].label.trim()
-                )
-            })
-        };
-        let value = self.fields[VALUE].text();
-        let recent_result = if value.is_empty() {
-            None
-        } else {
-            let v: f64 = value
-                .replace([',', '$'], "")
-                .parse()
-                .map_err(|_| format!("{value:?} is not a number"))?;
-            let date = parse_date(WHEN)?.ok_or("the number needs a date")?;
-            Some(Measure {
-                value: v,
-                unit: self.fields[UNIT].text(),
-                date,
-            })
+        }
+        let recent_result = match f.get_number("value") {
+            None => None,
+            Some(value) => Some(Measure {
+                value,
+                unit: f.get_text("unit").trim().to_owned(),
+                date: f.get_date("when").ok_or("the number needs a date")?,
+            }),
         };
         Ok(Audit {
             date: as_of,
-            original_goal: self.fields[GOAL].text(),
-            written_agreement: self.fields[AGREEMENT].yes(),
-            last_structured_review: parse_date(LAST_REVIEW)?,
+            original_goal: f.get_text("goal").trim().to_owned(),
+            written_agreement: f.get_choice("agreement") == 1,
+            last_structured_review: f.get_date("last_review"),
             recent_result,
         })
     }
@@ -141,21 +127,19 @@ impl AuditWizard {
     }
 
     pub fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Flow {
-        if move_focus(key, &self.fields, &mut self.focus) {
-            return Flow::Continue;
-        }
-        let finish = matches!(key.code, KeyCode::PageDown)
-            || (key.code == KeyCode::Enter && self.focus + 1 == self.fields.len());
-        if finish {
+        if key.code == KeyCode::PageDown {
             return self.finish(cx);
         }
-        if key.code == KeyCode::Enter {
-            self.focus += 1;
-            return Flow::Continue;
-        }
-        self.fields[self.focus].handle_key(key);
         self.error = None;
-        Flow::Continue
+        match self.form.handle_key(key, cx.doc.as_of) {
+            // Enter moves down the questions; on the last one it stores the audit.
+            FormEvent::Submit if self.form.at_last() => self.finish(cx),
+            FormEvent::Submit => {
+                self.form.focus_next();
+                Flow::Continue
+            }
+            _ => Flow::Continue,
+        }
     }
 
     fn finish(&mut self, cx: &mut Cx) -> Flow {
@@ -267,9 +251,9 @@ impl AuditWizard {
                 theme.muted,
             )],
             context,
-            fields: &self.fields,
-            focus: self.focus,
-            keys: "Tab/↑↓ field · y/n · Enter next · PgDn store the audit · Esc leave",
+            form: &self.form,
+            form_rows: 6,
+            keys: "Tab/↑↓ field · Enter next · PgDn store the audit · Esc leave",
         }
         .render(area, buf, theme);
     }

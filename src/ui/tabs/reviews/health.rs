@@ -6,102 +6,106 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::fields::Field;
-use super::{Flow, Screen, ViewCtx, focus_alliance, move_focus};
+use super::{Flow, Screen, ViewCtx, completes_score, focus_alliance};
 use crate::app::Effect;
 use crate::model::{Alliance, DimensionScores, HEALTH_THRESHOLD, HealthScore, Status};
 use crate::score::metrics::is_signed;
+use crate::ui::form::{Form, FormEvent};
 use crate::ui::tabs::{Cx, Outcome, Tab};
 use crate::ui::widgets::format::percent;
 
 /// The week-4 choices for a score under the threshold.
 pub const DECISIONS: [&str; 2] = ["Recommit with a signed charter", "Wind down together"];
 
-#[derive(Clone, Debug)]
+/// The four dimensions: form key, label, one line of guidance.
+const DIMENSIONS: [(&str, &str, &str); 4] = [
+    (
+        "alignment",
+        "Strategic alignment",
+        "Does it still fit where the brand is going?",
+    ),
+    (
+        "execution",
+        "Execution reliability",
+        "Do they deliver what they promise, on time?",
+    ),
+    (
+        "revenue",
+        "Revenue contribution",
+        "Is the return worth the effort it takes?",
+    ),
+    (
+        "relationship",
+        "Relationship health",
+        "How responsive and engaged is their team?",
+    ),
+];
+
+#[derive(Debug)]
 pub struct HealthWizard {
     pub alliance: String,
-    pub fields: Vec<Field>,
-    pub focus: usize,
+    pub form: Form,
     /// 0: scoring; 1: the week-4 decision.
     pub step: usize,
-    pub decision: Vec<Field>,
+    pub decision: Form,
 }
 
 impl HealthWizard {
     pub fn new(a: &Alliance) -> Self {
-        let fields = vec![
-            Field::score(
-                "Strategic alignment",
-                "still fits where the brand is going?",
-                1,
-                5,
-                None,
-            ),
-            Field::score(
-                "Execution reliability",
-                "do they deliver what they promise, on time?",
-                1,
-                5,
-                None,
-            ),
-            Field::score(
-                "Revenue contribution",
-                "is the return worth the effort?",
-                1,
-                5,
-                None,
-            ),
-            Field::score(
-                "Relationship health",
-                "how responsive and engaged is their team?",
-                1,
-                5,
-                None,
-            ),
-        ];
+        let mut form = Form::new("Score 1 (poor) to 5 (excellent)");
+        for (key, label, guidance) in DIMENSIONS {
+            form = form
+                .score(key, label, 1, 5, None)
+                .help(key, guidance)
+                .required(key);
+        }
         Self {
             alliance: a.id.clone(),
-            fields,
-            focus: 0,
+            form,
             step: 0,
-            decision: vec![Field::choice("Week-4 decision", "←→ choose", &DECISIONS, 0)],
+            decision: Form::new("Week 4")
+                .choice("decision", "Decision", &DECISIONS, 0)
+                .help("decision", "←→ choose, Enter confirms and stores"),
         }
     }
 
     /// The four scores, once all are entered.
     pub fn scores(&self) -> Option<DimensionScores> {
+        let get = |i: usize| self.form.get_score(DIMENSIONS[i].0);
         Some(DimensionScores {
-            strategic_alignment: self.fields[0].score_value()?,
-            execution_reliability: self.fields[1].score_value()?,
-            revenue_contribution: self.fields[2].score_value()?,
-            relationship_health: self.fields[3].score_value()?,
+            strategic_alignment: get(0)?,
+            execution_reliability: get(1)?,
+            revenue_contribution: get(2)?,
+            relationship_health: get(3)?,
         })
     }
 
     pub fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Flow {
+        let today = cx.doc.as_of;
         if self.step == 1 {
             return match key.code {
                 KeyCode::PageUp => {
                     self.step = 0;
                     Flow::Continue
                 }
-                KeyCode::Enter | KeyCode::PageDown => self.finish(cx),
-                _ => {
-                    self.decision[0].handle_key(key);
-                    Flow::Continue
-                }
+                KeyCode::PageDown => self.finish(cx),
+                _ => match self.decision.handle_key(key, today) {
+                    FormEvent::Submit => self.finish(cx),
+                    _ => Flow::Continue,
+                },
             };
         }
-        if move_focus(key, &self.fields, &mut self.focus) {
-            return Flow::Continue;
-        }
-        let last = self.focus + 1 == self.fields.len();
-        match key.code {
-            KeyCode::Enter if !last => {
-                self.focus += 1;
+        let event = if key.code == KeyCode::PageDown {
+            FormEvent::Submit
+        } else {
+            self.form.handle_key(key, today)
+        };
+        match event {
+            FormEvent::Submit if !self.form.at_last() && key.code != KeyCode::PageDown => {
+                self.form.focus_next();
                 Flow::Continue
             }
-            KeyCode::Enter | KeyCode::PageDown => match self.scores() {
+            FormEvent::Submit => match self.scores() {
                 None => Flow::Message("Score all four dimensions (1–5) first".into()),
                 Some(s) if s.total() < HEALTH_THRESHOLD => {
                     self.step = 1;
@@ -109,14 +113,12 @@ impl HealthWizard {
                 }
                 Some(_) => self.finish(cx),
             },
-            _ => {
-                // A digit moves on to the next dimension, so four digits score the alliance.
-                let digit = matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit());
-                if self.fields[self.focus].handle_key(key) && digit && !last {
-                    self.focus += 1;
-                }
+            // A digit moves on to the next dimension, so four digits score the alliance.
+            FormEvent::Edited(_) if completes_score(key, 5) && !self.form.at_last() => {
+                self.form.focus_next();
                 Flow::Continue
             }
+            _ => Flow::Continue,
         }
     }
 
@@ -153,7 +155,7 @@ impl HealthWizard {
                 "Health of {partner} stored: {total}/20"
             )));
         }
-        if self.decision[0].selected() == 1 {
+        if self.decision.get_choice("decision") == 1 {
             cx.doc
                 .edit_current(format!("health {total}/20: wind down {partner}"), |a| {
                     a.health.push(score);
@@ -205,10 +207,9 @@ impl HealthWizard {
                 theme.muted,
             ));
         }
-        let entered: u32 = self
-            .fields
+        let entered: u32 = DIMENSIONS
             .iter()
-            .filter_map(Field::score_value)
+            .filter_map(|(key, _, _)| self.form.get_score(key))
             .map(u32::from)
             .sum();
         let total = self.scores().map(|s| s.total());
@@ -253,8 +254,8 @@ impl HealthWizard {
                 title: format!("Week-3 health scoring — {}", alliance.partner),
                 header: vec![Line::styled("Step 2/2 · decide", theme.muted)],
                 context,
-                fields: &self.decision,
-                focus: 0,
+                form: &self.decision,
+                form_rows: 1,
                 keys: "←→ choose · Enter confirm and store · PgUp back to the scores · Esc leave",
             }
             .render(area, buf, theme);
@@ -266,8 +267,8 @@ impl HealthWizard {
                 theme.muted,
             )],
             context,
-            fields: &self.fields,
-            focus: self.focus,
+            form: &self.form,
+            form_rows: 4,
             keys: "1–5 score · ←→ adjust · Tab/↑↓ field · Enter/PgDn store · Esc leave",
         }
         .render(area, buf, theme);

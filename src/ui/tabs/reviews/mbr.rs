@@ -15,14 +15,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::fields::Field;
-use super::{Flow, Screen, ViewCtx, focus_alliance, move_focus};
+use super::{Flow, Screen, ViewCtx, focus_alliance};
 use crate::app::Effect;
 use crate::app::clock::{Clock, format_duration};
 use crate::app::document::Document;
 use crate::export::markdown::{self, NEW_COMMITMENTS_PREFIX};
 use crate::model::{Commitment, Party, Portfolio, Review};
 use crate::score::AllianceScores;
+use crate::ui::form::{Form, FormEvent};
 use crate::ui::tabs::{Cx, Outcome};
 use crate::ui::threshold_style;
 use crate::ui::widgets::flags::badge;
@@ -49,20 +49,17 @@ pub const TOTAL: Duration = Duration::from_secs(45 * 60);
 pub const PREVIEW: usize = 4;
 
 const PARTIES: [&str; 2] = ["Us", "Partner"];
-const PARTY: usize = 0;
-const ACTION: usize = 1;
-const DUE: usize = 2;
-const NEXT_NOTES: usize = 3;
+/// The notes field of each timed step.
+const NOTES: [&str; 4] = ["kpis", "blockers", "next_month", "escalations"];
 
 /// The MBR's draft: notes per step, commitments added, and where the time went.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct MbrWizard {
     pub alliance: String,
     /// 0–3: the timed steps; 4: the summary preview.
     pub step: usize,
-    /// Fields per step; step 2 has the new-commitment entry before its notes.
-    pub fields: [Vec<Field>; 4],
-    pub focus: [usize; 4],
+    /// A form per step; step 3's has the new-commitment entry before its notes.
+    pub forms: [Form; 4],
     /// Ids of the commitments added in this review.
     pub added: Vec<u32>,
     /// Mark the summary sent on the as-of date when stored.
@@ -91,25 +88,37 @@ pub fn countdown(elapsed: Duration, budget: Duration) -> String {
 
 impl MbrWizard {
     pub fn new(a: &crate::model::Alliance, now: Duration) -> Self {
-        let notes = |label: &str, hint: &str| vec![Field::notes(label, hint, "")];
+        let notes = |key: &'static str, label: &str, help: &str| {
+            Form::new("Notes").multiline(key, label, "").help(key, help)
+        };
         Self {
             alliance: a.id.clone(),
             step: 0,
-            fields: [
+            forms: [
                 notes(
+                    NOTES[0],
                     "KPI notes",
-                    "what the numbers say; 'Decision: …' lines are listed",
+                    "What the numbers say. Lines starting 'Decision:' are listed as decisions.",
                 ),
-                notes("Blockers", "what stands in the way, who unblocks it"),
-                vec![
-                    Field::choice("New commitment: owner", "←→", &PARTIES, 1),
-                    Field::line("action", "what will be done", ""),
-                    Field::line("due", "YYYY-MM-DD, Enter adds it", ""),
-                    Field::notes("Next month", "planned activities", ""),
-                ],
-                notes("Escalations", "what is escalated, to whom, by when"),
+                notes(
+                    NOTES[1],
+                    "Blockers",
+                    "What stands in the way, and who unblocks it",
+                ),
+                Form::new("Add commitments, then notes")
+                    .choice("owner", "Owner", &PARTIES, 1)
+                    .text("action", "Action", "")
+                    .help("action", "What will be done")
+                    .date("due", "Due", None)
+                    .help("due", "YYYY-MM-DD (t = today); Enter adds the commitment")
+                    .multiline(NOTES[2], "Next month", "")
+                    .help(NOTES[2], "Planned activities"),
+                notes(
+                    NOTES[3],
+                    "Escalations",
+                    "What is escalated, to whom, decided by when",
+                ),
             ],
-            focus: [0; 4],
             added: Vec::new(),
             sent: false,
             spent: [Duration::ZERO; 4],
@@ -147,9 +156,14 @@ impl MbrWizard {
         self.scroll = 0;
     }
 
+    /// The notes of step `i`, trimmed at the end.
+    fn notes(&self, i: usize) -> String {
+        self.forms[i].get_text(NOTES[i]).trim_end().to_owned()
+    }
+
     /// The review as it would be stored on `date`.
     pub fn review(&self, date: NaiveDate) -> Review {
-        let mut next_month = self.fields[2][NEXT_NOTES].text();
+        let mut next_month = self.notes(2);
         if !self.added.is_empty() {
             let ids: Vec<String> = self.added.iter().map(|id| format!("#{id}")).collect();
             if !next_month.is_empty() {
@@ -161,10 +175,10 @@ impl MbrWizard {
         }
         Review::Monthly {
             date,
-            kpis: self.fields[0][0].text(),
-            blockers: self.fields[1][0].text(),
+            kpis: self.notes(0),
+            blockers: self.notes(1),
             next_month,
-            escalations: self.fields[3][0].text(),
+            escalations: self.notes(3),
             summary_sent: self.sent.then_some(date),
         }
     }
@@ -226,34 +240,32 @@ impl MbrWizard {
             _ => {}
         }
         let step = self.step;
-        if move_focus(key, &self.fields[step], &mut self.focus[step]) {
-            return Flow::Continue;
-        }
-        let focus = self.focus[step];
-        if step == 2 && key.code == KeyCode::Enter && focus < NEXT_NOTES {
-            if focus == DUE {
+        let event = self.forms[step].handle_key(key, cx.doc.as_of);
+        if event == FormEvent::Submit && step == 2 {
+            // Enter on the due date adds the commitment; before it, moves on.
+            if self.forms[2].focused() == Some("due") {
                 return self.add_commitment(cx);
             }
-            self.focus[step] += 1;
-            return Flow::Continue;
+            self.forms[2].focus_next();
         }
-        self.fields[step][focus].handle_key(key);
         Flow::Continue
     }
 
     /// Add the commitment typed in step 3 to the alliance at once (undoable like any edit).
     fn add_commitment(&mut self, cx: &mut Cx) -> Flow {
-        let f = &self.fields[2];
-        let action = f[ACTION].text();
+        let f = &self.forms[2];
+        let action = f.get_text("action").trim().to_owned();
         if action.is_empty() {
-            self.focus[2] = ACTION;
+            self.forms[2].focus("action");
             return Flow::Message("Say what will be done first".into());
         }
-        let due_text = f[DUE].text();
-        let Ok(due) = due_text.parse::<NaiveDate>() else {
-            return Flow::Message(format!("{due_text:?} is not a date (YYYY-MM-DD)"));
+        let Some(due) = f.get_date("due") else {
+            return Flow::Message(format!(
+                "{:?} is not a date (YYYY-MM-DD)",
+                f.get_text("due")
+            ));
         };
-        let party = if f[PARTY].selected() == 0 {
+        let party = if f.get_choice("owner") == 0 {
             Party::Us
         } else {
             Party::Partner
@@ -280,9 +292,9 @@ impl MbrWizard {
                 a.commitments.push(commitment);
             });
         self.added.push(id);
-        self.fields[2][ACTION].set_text("");
-        self.fields[2][DUE].set_text("");
-        self.focus[2] = ACTION;
+        self.forms[2].set_text("action", "");
+        self.forms[2].set_text("due", "");
+        self.forms[2].focus("action");
         Flow::Message(format!(
             "Commitment #{id} added: {} — {action}, due {due}",
             party.label()
@@ -579,8 +591,8 @@ impl MbrWizard {
             title,
             header,
             context,
-            fields: &self.fields[self.step],
-            focus: self.focus[self.step],
+            form: &self.forms[self.step],
+            form_rows: if self.step == 2 { 7 } else { 4 },
             keys: "PgDn next step · PgUp back · Tab field · Esc leave (timer runs)",
         }
         .render(area, buf, theme);

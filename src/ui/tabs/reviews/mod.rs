@@ -7,7 +7,6 @@
 //! summary file and the switch to the Charter tab are effects for the main loop.
 
 pub mod audit;
-pub mod fields;
 pub mod health;
 pub mod mbr;
 pub mod qsr;
@@ -18,12 +17,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
-use self::fields::{Field, render_fields};
 use super::{Confirm, Cx, Outcome, TabView, ViewCtx};
 use crate::app::action::Action;
 use crate::app::document::Document;
 use crate::export::markdown;
 use crate::model::Review;
+use crate::ui::form::Form;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::format::{date, truncate};
 
@@ -69,11 +68,11 @@ pub enum Flow {
 }
 
 /// One wizard's draft.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Wizard {
     Audit(audit::AuditWizard),
     Health(health::HealthWizard),
-    Mbr(mbr::MbrWizard),
+    Mbr(Box<mbr::MbrWizard>),
     Qsr(qsr::QsrWizard),
 }
 
@@ -104,7 +103,7 @@ impl Wizard {
         Some(match kind {
             Kind::Audit => Self::Audit(audit::AuditWizard::new(alliance, scores, doc.as_of)),
             Kind::Health => Self::Health(health::HealthWizard::new(alliance)),
-            Kind::Mbr => Self::Mbr(mbr::MbrWizard::new(alliance, cx.clock.now())),
+            Kind::Mbr => Self::Mbr(Box::new(mbr::MbrWizard::new(alliance, cx.clock.now()))),
             Kind::Qsr => Self::Qsr(qsr::QsrWizard::new(alliance)),
         })
     }
@@ -616,15 +615,17 @@ impl TabView for ReviewsTab {
     }
 }
 
-/// Everything a wizard screen shows, drawn the same way for all four.
+/// Everything a wizard screen shows, drawn the same way for all four: the step line, the
+/// evidence and live results, then the form engine's fields and the keys.
 pub(super) struct Screen<'a> {
     pub title: String,
     /// The step line (and timers).
     pub header: Vec<Line<'static>>,
     /// Pre-filled evidence and live results.
     pub context: Vec<Line<'static>>,
-    pub fields: &'a [Field],
-    pub focus: usize,
+    pub form: &'a Form,
+    /// Rows the form's fields need (multi-line fields take 4, headings 1).
+    pub form_rows: u16,
     pub keys: &'static str,
 }
 
@@ -632,21 +633,15 @@ impl Screen<'_> {
     pub fn render(self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let block = Block::bordered()
             .title(Span::styled(format!(" {} ", self.title), theme.title))
-            .border_style(theme.border_focus);
+            .border_style(theme.border);
         let inner = block.inner(area);
         block.render(area, buf);
-        let boxes = self.fields.iter().filter(|f| f.is_multiline()).count() as u16;
-        let singles = self.fields.len() as u16 - boxes;
-        let notes_rows: u16 = match inner.height {
-            h if h >= 34 => 6,
-            h if h >= 26 => 4,
-            _ => 3,
-        };
-        let fields_h = singles + boxes * (notes_rows + 2);
-        let [header, context, fields, keys] = Layout::vertical([
+        // Border and the focused field's help line.
+        let form_h = self.form_rows + 3;
+        let [header, context, form, keys] = Layout::vertical([
             Constraint::Length(self.header.len() as u16),
             Constraint::Min(1),
-            Constraint::Length(fields_h),
+            Constraint::Length(form_h),
             Constraint::Length(1),
         ])
         .areas(inner);
@@ -654,7 +649,7 @@ impl Screen<'_> {
         Paragraph::new(self.context)
             .wrap(Wrap { trim: false })
             .render(context, buf);
-        render_fields(self.fields, self.focus, fields, buf, theme);
+        self.form.render(form, buf, theme);
         Paragraph::new(Line::styled(
             truncate(self.keys, keys.width as usize),
             theme.key,
@@ -663,21 +658,10 @@ impl Screen<'_> {
     }
 }
 
-/// Move focus between fields with Tab / Shift-Tab / ↑↓ (↑↓ stay inside notes).
-pub(super) fn move_focus(key: &KeyEvent, fields: &[Field], focus: &mut usize) -> bool {
-    let n = fields.len();
-    if n == 0 {
-        return false;
-    }
-    let in_notes = fields.get(*focus).is_some_and(Field::is_multiline);
-    match key.code {
-        KeyCode::Tab => *focus = (*focus + 1) % n,
-        KeyCode::BackTab => *focus = (*focus + n - 1) % n,
-        KeyCode::Down if !in_notes => *focus = (*focus + 1).min(n - 1),
-        KeyCode::Up if !in_notes => *focus = focus.saturating_sub(1),
-        _ => return false,
-    }
-    true
+/// Whether a key is a digit that completes a score, so the form moves on by itself ("7 8 6"
+/// fills three answers). On a 1–10 scale a 1 may still become 10, so it stays.
+pub(super) fn completes_score(key: &KeyEvent, max: u8) -> bool {
+    matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit() && (max < 10 || c != '1'))
 }
 
 #[cfg(test)]

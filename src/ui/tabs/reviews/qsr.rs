@@ -7,104 +7,88 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::fields::Field;
-use super::{Flow, Screen, ViewCtx, focus_alliance, move_focus};
+use super::{Flow, Screen, ViewCtx, completes_score, focus_alliance};
 use crate::model::{Alliance, Review, SAS_EXIT_THRESHOLD, Sas, Scope};
 use crate::score::metrics::combined_sas;
+use crate::ui::form::{Form, FormEvent};
 use crate::ui::tabs::{Cx, Outcome};
 
 const SCOPES: [&str; 4] = ["Expand", "Maintain", "Contract", "Exit"];
-/// Step 2's fields: ours 0–2, theirs 3–5, the scope 6.
-const SCOPE: usize = 6;
+/// The SAS questions: key suffix and label.
+const SAS: [(&str, &str); 3] = [
+    ("strategy", "Serves our strategy?"),
+    ("again", "Would enter again?"),
+    ("trust", "Trust them to prioritise?"),
+];
+const OURS: [&str; 3] = ["us_strategy", "us_again", "us_trust"];
+const THEIRS: [&str; 3] = ["p_strategy", "p_again", "p_trust"];
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct QsrWizard {
     pub alliance: String,
     /// 0: the questions; 1: SAS and scope.
     pub step: usize,
-    pub questions: Vec<Field>,
-    pub sas: Vec<Field>,
-    pub focus: [usize; 2],
-}
-
-fn sas_of(fields: &[Field]) -> Option<Sas> {
-    Some(Sas {
-        strategy: fields[0].score_value()?,
-        enter_again: fields[1].score_value()?,
-        trust: fields[2].score_value()?,
-    })
+    pub questions: Form,
+    pub sas: Form,
 }
 
 impl QsrWizard {
     pub fn new(a: &Alliance) -> Self {
-        let sas = |who: &str| {
-            [
-                Field::score(
-                    &format!("{who}: serves our growth strategy?"),
-                    "",
-                    1,
-                    10,
-                    None,
-                ),
-                Field::score(
-                    &format!("{who}: would enter it again today?"),
-                    "",
-                    1,
-                    10,
-                    None,
-                ),
-                Field::score(
-                    &format!("{who}: trust the other side to prioritise it?"),
-                    "",
-                    1,
-                    10,
-                    None,
-                ),
-            ]
-        };
-        let mut fields: Vec<Field> = sas("Us").into();
-        fields.extend(sas(&a.partner));
-        fields.push(Field::choice(
-            "3. Scope decision",
-            "←→ or first letter",
-            &SCOPES,
-            1,
-        ));
+        let mut sas = Form::new("Strategic alignment score, 1–10 (0 = 10)").heading("Us");
+        for (key, (_, label)) in OURS.iter().zip(SAS) {
+            sas = sas.score(key, label, 1, 10, None);
+        }
+        sas = sas.heading(&a.partner);
+        for (key, (_, label)) in THEIRS.iter().zip(SAS) {
+            sas = sas.score(key, label, 1, 10, None);
+        }
+        let sas = sas
+            .required(OURS[0])
+            .required(OURS[1])
+            .required(OURS[2])
+            .choice("scope", "3. Scope", &SCOPES, 1)
+            .help(
+                "scope",
+                "Expand, maintain, contract or exit? ←→; Enter stores the review",
+            );
         Self {
             alliance: a.id.clone(),
             step: 0,
-            questions: vec![
-                Field::notes(
-                    "1. Still aligned with our 12-month strategy?",
-                    "why / why not",
-                    "",
+            questions: Form::new("The strategic questions")
+                .multiline("aligned", "1. Still aligned?", "")
+                .help("aligned", "Is it still aligned with our 12-month strategy?")
+                .multiline("environment", "2. Environment?", "")
+                .help(
+                    "environment",
+                    "Has the competitive environment changed the value proposition?",
+                )
+                .multiline("opportunities", "4. Opportunities?", "")
+                .help(
+                    "opportunities",
+                    "What new opportunities could this partner open for us?",
                 ),
-                Field::notes(
-                    "2. Has the competitive environment changed?",
-                    "and the value proposition with it?",
-                    "",
-                ),
-                Field::notes(
-                    "4. New opportunities through this partner?",
-                    "channels, products, introductions",
-                    "",
-                ),
-            ],
-            sas: fields,
-            focus: [0, 0],
+            sas,
         }
     }
 
+    fn party(&self, keys: [&str; 3]) -> Option<Sas> {
+        Some(Sas {
+            strategy: self.sas.get_score(keys[0])?,
+            enter_again: self.sas.get_score(keys[1])?,
+            trust: self.sas.get_score(keys[2])?,
+        })
+    }
+
     pub fn ours(&self) -> Option<Sas> {
-        sas_of(&self.sas[0..3])
+        self.party(OURS)
     }
 
     pub fn theirs(&self) -> Option<Sas> {
-        sas_of(&self.sas[3..6])
+        self.party(THEIRS)
     }
 
     fn scope(&self) -> Scope {
-        Scope::ALL[self.sas[SCOPE].selected().min(3)]
+        Scope::ALL[self.sas.get_choice("scope").min(3)]
     }
 
     pub fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Flow {
@@ -120,29 +104,23 @@ impl QsrWizard {
             (1, KeyCode::PageDown) => return self.finish(cx),
             _ => {}
         }
-        let fields = if self.step == 0 {
-            &mut self.questions
-        } else {
-            &mut self.sas
-        };
-        let focus = &mut self.focus[self.step];
-        if move_focus(key, fields, focus) {
+        let today = cx.doc.as_of;
+        if self.step == 0 {
+            self.questions.handle_key(key, today);
             return Flow::Continue;
         }
-        if self.step == 1 && key.code == KeyCode::Enter {
-            if *focus + 1 == fields.len() {
-                return self.finish(cx);
+        match self.sas.handle_key(key, today) {
+            FormEvent::Submit if self.sas.at_last() => self.finish(cx),
+            FormEvent::Submit => {
+                self.sas.focus_next();
+                Flow::Continue
             }
-            *focus += 1;
-            return Flow::Continue;
+            FormEvent::Edited(k) if k != "scope" && completes_score(key, 10) => {
+                self.sas.focus_next();
+                Flow::Continue
+            }
+            _ => Flow::Continue,
         }
-        let digit = matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit() && c != '1');
-        // A digit other than 1 completes a score, so "7 8 6" fills three answers; a 1 may
-        // still become 10.
-        if fields[*focus].handle_key(key) && self.step == 1 && digit && *focus < SCOPE {
-            *focus += 1;
-        }
-        Flow::Continue
     }
 
     fn finish(&mut self, cx: &mut Cx) -> Flow {
@@ -150,7 +128,7 @@ impl QsrWizard {
             self.step = 1;
             return Flow::Message("Our three SAS answers are needed to store the review".into());
         };
-        let partial = self.sas[3..6].iter().any(|f| f.score_value().is_some());
+        let partial = THEIRS.iter().any(|k| self.sas.get_score(k).is_some());
         let theirs = self.theirs();
         if partial && theirs.is_none() {
             return Flow::Message("Enter all three of the partner's answers, or none".into());
@@ -161,10 +139,14 @@ impl QsrWizard {
         let date = cx.doc.as_of;
         let review = Review::Quarterly {
             date,
-            still_aligned: self.questions[0].text(),
-            environment: self.questions[1].text(),
+            still_aligned: self.questions.get_text("aligned").trim_end().to_owned(),
+            environment: self.questions.get_text("environment").trim_end().to_owned(),
             scope: Some(self.scope()),
-            opportunities: self.questions[2].text(),
+            opportunities: self
+                .questions
+                .get_text("opportunities")
+                .trim_end()
+                .to_owned(),
             sas_us: ours,
             sas_partner: theirs,
         };
@@ -231,8 +213,8 @@ impl QsrWizard {
                     theme.muted,
                 )],
                 context,
-                fields: &self.questions,
-                focus: self.focus[0],
+                form: &self.questions,
+                form_rows: 12,
                 keys: "Tab field · PgDn SAS and scope · Esc leave (draft kept)",
             }
             .render(area, buf, theme);
@@ -278,12 +260,12 @@ impl QsrWizard {
         Screen {
             title,
             header: vec![Line::styled(
-                "Step 2/2 · each party answers separately, 1–10 (0 or 1,0 = 10)",
+                "Step 2/2 · each party answers separately, 1–10 (0 = 10)",
                 theme.muted,
             )],
             context,
-            fields: &self.sas,
-            focus: self.focus[1],
+            form: &self.sas,
+            form_rows: 9,
             keys: "digits score · Tab/↑↓ field · Enter on scope/PgDn store · PgUp back · Esc leave",
         }
         .render(area, buf, theme);

@@ -158,7 +158,7 @@ fn audit_rejects_a_bad_date_and_keeps_the_draft() {
     keys(&mut app, &[KeyCode::Backspace; 10]);
     type_text(&mut app, "2026-13-01");
     press(&mut app, KeyCode::PageDown);
-    assert!(app.status.as_deref().unwrap().contains("not a date"));
+    assert!(app.status.as_deref().unwrap().contains("YYYY-MM-DD"));
     assert_eq!(app.reviews.drafts().len(), 1);
 }
 
