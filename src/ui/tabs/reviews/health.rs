@@ -231,6 +231,19 @@ impl HealthWizard {
             ]),
         };
         context.push(total_line);
+        if self.step == 0 {
+            context.push(Line::raw(""));
+            for (key, label, guidance) in DIMENSIONS {
+                let score = self
+                    .form
+                    .get_score(key)
+                    .map_or_else(|| "—".to_owned(), |v| v.to_string());
+                context.push(Line::from(vec![
+                    Span::raw(format!(" {label:<22}{score:>2}  ")),
+                    Span::styled(guidance, theme.muted),
+                ]));
+            }
+        }
         if self.step == 1 {
             let signed = alliance
                 .charter
