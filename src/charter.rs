@@ -3,6 +3,8 @@
 //! Pure functions over the model (no IO, no UI): the Charter and Pipeline tabs and the exports
 //! share one definition of "complete" and one set of templates.
 
+use std::fmt::Write as _;
+
 use chrono::{Days, NaiveDate};
 
 use crate::model::{
@@ -363,6 +365,58 @@ pub fn promote(intake: &Intake, portfolio: &Portfolio, today: NaiveDate) -> Alli
     a
 }
 
+/// One estimated win condition on one line: `Metric: 40 stores by 2026-06-30`.
+pub fn format_win_condition(w: &WinCondition) -> String {
+    let mut s = w.metric.clone();
+    if let Some(t) = w.target {
+        let _ = write!(s, ": {t}");
+        if !w.unit.is_empty() {
+            s.push(' ');
+            s.push_str(&w.unit);
+        }
+    }
+    if let Some(by) = w.by {
+        let _ = write!(s, " by {by}");
+    }
+    s
+}
+
+/// Read a line as [`format_win_condition`] writes it; what does not parse stays in the metric,
+/// so nothing typed is lost (and a line without a number or date is a wish).
+pub fn parse_win_condition(line: &str) -> WinCondition {
+    let mut w = WinCondition::default();
+    let mut rest = line.trim().to_owned();
+    // A trailing "by YYYY-MM-DD" (or a bare date) is the deadline.
+    if let Some(last) = rest.split_whitespace().last()
+        && let Ok(d) = NaiveDate::parse_from_str(last, "%Y-%m-%d")
+    {
+        w.by = Some(d);
+        rest.truncate(rest.len() - last.len());
+        let trimmed = rest.trim_end();
+        rest = trimmed
+            .strip_suffix(" by")
+            .or_else(|| trimmed.strip_suffix(" until"))
+            .unwrap_or(trimmed)
+            .to_owned();
+    }
+    // "metric: number unit" — the last ':' splits metric from target.
+    if let Some((metric, target)) = rest.rsplit_once(':') {
+        let mut words = target.split_whitespace();
+        let number = words
+            .next()
+            .map(|n| n.replace([',', '_'], ""))
+            .and_then(|n| n.parse::<f64>().ok());
+        if let Some(n) = number {
+            w.target = Some(n);
+            w.unit = words.collect::<Vec<_>>().join(" ");
+            metric.trim().clone_into(&mut w.metric);
+            return w;
+        }
+    }
+    rest.trim().clone_into(&mut w.metric);
+    w
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +424,22 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn win_condition_lines_round_trip() {
+        let w = parse_win_condition("Stores carrying us: 40 doors by 2026-06-30");
+        assert_eq!(w.metric, "Stores carrying us");
+        assert_eq!(w.target, Some(40.0));
+        assert_eq!(w.unit, "doors");
+        assert_eq!(w.by, Some(d("2026-06-30")));
+        assert_eq!(parse_win_condition(&format_win_condition(&w)), w);
+        let wish = parse_win_condition("More brand awareness");
+        assert!(wish.is_wish());
+        assert_eq!(wish.metric, "More brand awareness");
+        let no_date = parse_win_condition("Revenue: 12,000 USD/month");
+        assert_eq!(no_date.target, Some(12_000.0));
+        assert!(no_date.is_wish());
     }
 
     #[test]

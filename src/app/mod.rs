@@ -112,7 +112,7 @@ impl App {
             charter: CharterTab::default(),
             commitments: CommitmentsTab,
             reviews: ReviewsTab::default(),
-            pipeline: PipelineTab,
+            pipeline: PipelineTab::default(),
         };
         app.portfolio.sync(&app.doc, app.share);
         app

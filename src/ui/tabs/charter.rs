@@ -185,6 +185,7 @@ pub struct CharterTab {
     timers: HashMap<String, Timer>,
     ticking: bool,
     active: bool,
+    has_alliance: bool,
 }
 
 /// The current step, defaulting to the first.
@@ -206,6 +207,7 @@ impl CharterTab {
             self.editing = false;
         }
         self.active = active;
+        self.has_alliance = doc.current_alliance().is_some();
         let Some(alliance) = doc.current_alliance() else {
             self.form = None;
             self.shown = None;
@@ -820,6 +822,7 @@ impl TabView for CharterTab {
             }
             Action::Add => self.add_entry(cx),
             Action::Delete => self.ask_remove(cx),
+            Action::WriteDoc => Self::write_document(cx),
             _ => Outcome::Ignored,
         }
     }
@@ -911,16 +914,22 @@ impl TabView for CharterTab {
         let limit = Duration::from_secs(CHARTER_MINUTES * 60);
         match self.elapsed(cx.doc, cx.clock) {
             Some(t) if t > limit => spans.push(Span::styled(
-                format!(
-                    "⚠ {} — past the 20:00 time box: agree the rest offline",
-                    format_duration(t)
-                ),
+                format!("⚠ {} — over the 20:00 time box", format_duration(t)),
                 theme.critical,
             )),
-            Some(t) if !self.ticking && self.active => spans.push(Span::styled(
-                format!("⏱ {} / 20:00 · signed, timer stopped", format_duration(t)),
-                theme.muted,
-            )),
+            Some(t) if !self.ticking && self.active => {
+                let signed = alliance
+                    .charter
+                    .as_ref()
+                    .and_then(|c| c.signed)
+                    .map_or_else(String::new, |d| d.to_string());
+                let took = if t.is_zero() {
+                    String::new()
+                } else {
+                    format!(" · took {}", format_duration(t))
+                };
+                spans.push(Span::styled(format!("✓ signed {signed}{took}"), theme.ok));
+            }
             Some(t) => spans.push(Span::styled(
                 format!("⏱ {} / 20:00", format_duration(t)),
                 theme.base,
@@ -988,13 +997,15 @@ impl TabView for CharterTab {
         let text = if self.editing {
             " PgUp/PgDn step · Tab field · Enter next · ^N add · ^D remove · ^E write .md · Esc done"
         } else {
-            " ←/→ step · ↑↓ field · Enter edit · a add · d remove · Esc then 1–5 switch tabs"
+            " ←/→ step · ↑↓ field · Enter edit · a add · d remove · w write .md · 1–5 tabs"
         };
         Line::styled(text, theme.muted).render(keys, buf);
     }
 
     fn hints(&self) -> Vec<(Action, &'static str)> {
-        if self.editing {
+        if !self.has_alliance {
+            vec![(Action::Add, "add an alliance")]
+        } else if self.editing {
             vec![
                 (Action::Back, "stop editing"),
                 (Action::PageDown, "next step"),
@@ -1003,7 +1014,7 @@ impl TabView for CharterTab {
             vec![
                 (Action::Open, "edit"),
                 (Action::PageDown, "next step"),
-                (Action::Add, "add"),
+                (Action::WriteDoc, "write .md"),
             ]
         }
     }
@@ -1020,12 +1031,276 @@ pub fn open() -> Outcome {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
     use super::*;
+    use crate::app::App;
+    use crate::app::document::{Document, Source};
+    use crate::app::keymap::Keymap;
+    use crate::app::tests::{demo_app, key, keys, screen};
+    use crate::model::{Portfolio, Status};
+    use crate::score::FlagCode;
+    use crate::ui::theme::Theme;
 
     #[test]
     fn keys_split_into_entry_and_field() {
         assert_eq!(split_key("wc3.target"), Some(("wc", 3, "target")));
         assert_eq!(split_key("ct0.email"), Some(("ct", 0, "email")));
         assert_eq!(split_key("partner"), None);
+    }
+
+    fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+        app.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )))
+    }
+
+    /// An app on a portfolio with no alliance at all, on a manual clock.
+    fn empty_app() -> App {
+        let as_of = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let mut p = Portfolio::empty("Northwind Goods");
+        p.as_of = Some(as_of);
+        let doc = Document::new(p, as_of, Source::Demo);
+        let mut app = App::new(doc, Theme::default(), Keymap::default());
+        app.clock = Clock::manual();
+        app
+    }
+
+    fn current(app: &App) -> &Alliance {
+        app.doc.current_alliance().expect("an alliance")
+    }
+
+    /// Type a whole charter with keys only, from a portfolio with no alliance.
+    fn type_a_charter(app: &mut App) {
+        keys(app, "2");
+        assert!(screen(app, 80, 24).contains("No alliance yet"));
+        keys(app, "a");
+        key(app, KeyCode::Enter); // edit the first field
+        assert!(app.charter.is_editing());
+        ctrl(app, 'u');
+        keys(app, "Peak Outdoor");
+        key(app, KeyCode::Enter);
+        key(app, KeyCode::Right); // Co-marketing → Distribution: the template follows
+        assert_eq!(current(app).kind, AllianceKind::Distribution);
+        key(app, KeyCode::Enter); // last field: next step
+        assert_eq!(app.charter.step.0, Section::WinConditions);
+        // Win condition 1: metric from the template, give it a number.
+        key(app, KeyCode::Tab);
+        keys(app, "40,000");
+        key(app, KeyCode::Tab);
+        ctrl(app, 'u');
+        keys(app, "USD/month");
+        for _ in 0..3 {
+            key(app, KeyCode::Tab); // deadline, owner, then win condition 2's metric
+        }
+        key(app, KeyCode::Tab);
+        keys(app, "25");
+        key(app, KeyCode::PageDown);
+        assert_eq!(app.charter.step.0, Section::Cadence);
+        keys(app, "#peak-northwind");
+        key(app, KeyCode::Enter);
+        ctrl(app, 'u');
+        keys(app, "12");
+        key(app, KeyCode::Enter);
+        ctrl(app, 'u');
+        keys(app, "3,6,9,12");
+        key(app, KeyCode::Enter);
+        assert_eq!(app.charter.step.0, Section::Dashboard);
+        keys(app, "https://sheets.example/peak");
+        key(app, KeyCode::Enter);
+        assert_eq!(app.charter.step.0, Section::Escalation);
+        ctrl(app, 'n');
+        keys(app, "Dana Lee");
+        key(app, KeyCode::Tab);
+        keys(app, "Head of Partnerships");
+        key(app, KeyCode::Tab);
+        key(app, KeyCode::Tab); // side: Us
+        keys(app, "dana@northwind.example");
+        key(app, KeyCode::Tab);
+        keys(app, "Budget up to $10k");
+        ctrl(app, 'n');
+        keys(app, "Sam Ortiz");
+        key(app, KeyCode::Tab);
+        keys(app, "Channel lead");
+        key(app, KeyCode::Tab);
+        key(app, KeyCode::Right); // side: Partner
+        key(app, KeyCode::PageDown);
+        assert_eq!(app.charter.step.0, Section::ReviewDate);
+        key(app, KeyCode::Enter); // accepts today + 90
+        key(app, KeyCode::Enter);
+        assert_eq!(app.charter.step.0, Section::SignOff);
+        keys(app, "t");
+        key(app, KeyCode::Enter);
+        assert!(!app.charter.is_editing(), "the last Enter ends the walk");
+    }
+
+    #[test]
+    fn a_charter_typed_from_nothing_saves_loads_and_scores_clean() {
+        let mut app = empty_app();
+        type_a_charter(&mut app);
+        let a = current(&app);
+        assert_eq!(a.partner, "Peak Outdoor");
+        assert_eq!(charter::completeness_percent(a), 100, "{:#?}", a.charter);
+        let c = a.charter.as_ref().unwrap();
+        assert_eq!(c.win_conditions[0].target, Some(40_000.0));
+        assert_eq!(c.win_conditions[0].unit, "USD/month");
+        assert_eq!(c.cadence.quarterly_review_months, [3, 6, 9, 12]);
+        assert_eq!(c.escalation.contacts[1].party, Party::Partner);
+        assert_eq!(c.signed, Some(app.doc.as_of));
+        assert_eq!(
+            c.review_date,
+            NaiveDate::from_ymd_opt(2026, 5, 31),
+            "today + 90"
+        );
+        // The charter is what makes an Active alliance governed: activate it and check the
+        // flags the charter answers for.
+        app.doc
+            .edit_current("activate", |a| a.status = Status::Active);
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portfolio.ron");
+        crate::store::save(&path, &app.doc.portfolio).unwrap();
+        let loaded = crate::store::load(&path).unwrap();
+        let problems = crate::validate::validate(&loaded.portfolio);
+        assert!(
+            !problems.iter().any(crate::validate::Diagnostic::is_error),
+            "{problems:?}"
+        );
+        let scores = crate::score::score(&loaded.portfolio, app.doc.as_of);
+        let s = &scores.alliances[0];
+        assert!(!s.has_flag(FlagCode::Wish), "{:?}", s.flags);
+        assert!(!s.has_flag(FlagCode::NoCharter), "{:?}", s.flags);
+        assert_eq!(s.win_conditions.len(), 2);
+    }
+
+    #[test]
+    fn every_edit_lands_at_once_and_undoes_one_at_a_time() {
+        let mut app = demo_app();
+        // Glow & Co has a complete, signed charter; clear a win condition's number.
+        keys(&mut app, "2");
+        key(&mut app, KeyCode::Right);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Tab);
+        let before = app.doc.scores.alliances[0].flags.clone();
+        assert!(!app.doc.scores.alliances[0].has_flag(FlagCode::Wish));
+        ctrl(&mut app, 'u');
+        assert!(
+            app.doc.scores.alliances[0].has_flag(FlagCode::Wish),
+            "a number-less win condition is a wish at once"
+        );
+        assert!(screen(&mut app, 80, 24).contains("wish: no number yet"));
+        key(&mut app, KeyCode::Esc);
+        keys(&mut app, "1");
+        assert!(screen(&mut app, 120, 40).contains("wish"));
+        keys(&mut app, "u");
+        assert_eq!(app.doc.scores.alliances[0].flags, before);
+        keys(&mut app, "2");
+        assert!(
+            !screen(&mut app, 80, 24).contains("wish: no number yet"),
+            "the form follows undo"
+        );
+    }
+
+    #[test]
+    fn signing_removes_no_charter_and_sets_the_review_date() {
+        let mut app = demo_app();
+        app.doc.edit_current("unsign", |a| {
+            a.status = Status::Active;
+            if let Some(c) = a.charter.as_mut() {
+                c.signed = None;
+                c.review_date = None;
+            }
+        });
+        assert!(app.doc.scores.alliances[0].has_flag(FlagCode::NoCharter));
+        keys(&mut app, "2");
+        key(&mut app, KeyCode::End);
+        key(&mut app, KeyCode::Enter);
+        keys(&mut app, "t");
+        assert!(!app.doc.scores.alliances[0].has_flag(FlagCode::NoCharter));
+        let c = current(&app).charter.clone().unwrap();
+        assert_eq!(
+            c.review_date,
+            Some(charter::default_review_date(c.signed, app.doc.as_of))
+        );
+    }
+
+    #[test]
+    fn the_timer_warns_after_twenty_minutes_and_stops_at_signing() {
+        let mut app = empty_app();
+        keys(&mut app, "2a");
+        assert!(app.ticking());
+        app.clock.advance(Duration::from_secs(19 * 60 + 59));
+        assert!(screen(&mut app, 80, 24).contains("19:59 / 20:00"));
+        app.clock.advance(Duration::from_secs(2));
+        let s = screen(&mut app, 80, 24);
+        assert!(s.contains("⚠ 20:01"), "{s}");
+        key(&mut app, KeyCode::End);
+        key(&mut app, KeyCode::Enter);
+        keys(&mut app, "t");
+        assert!(!app.ticking(), "a signed charter stops the clock");
+    }
+
+    #[test]
+    fn ctrl_e_and_w_write_the_one_page_charter() {
+        let mut app = demo_app();
+        keys(&mut app, "2");
+        let effects = keys_effects(&mut app, "w");
+        let Some(Effect::WriteFile { path, contents, .. }) = effects.first() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(path.file_name().unwrap(), "glow-charter.md");
+        assert!(contents.contains("# Alliance charter"));
+        key(&mut app, KeyCode::Enter);
+        assert!(matches!(
+            ctrl(&mut app, 'e').first(),
+            Some(Effect::WriteFile { .. })
+        ));
+    }
+
+    fn keys_effects(app: &mut App, text: &str) -> Vec<Effect> {
+        text.chars()
+            .flat_map(|c| key(app, KeyCode::Char(c)))
+            .collect()
+    }
+
+    #[test]
+    fn removing_a_win_condition_asks_first() {
+        let mut app = demo_app();
+        keys(&mut app, "2l");
+        let n = current(&app).charter.as_ref().unwrap().win_conditions.len();
+        keys(&mut app, "d");
+        assert!(matches!(app.modal, Some(crate::app::Modal::Confirm { .. })));
+        keys(&mut app, "y");
+        assert_eq!(
+            current(&app).charter.as_ref().unwrap().win_conditions.len(),
+            n - 1
+        );
+    }
+
+    #[test]
+    fn every_step_at_both_sizes() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut app = demo_app();
+            keys(&mut app, "2");
+            for step in Section::ALL {
+                let shot = screen(&mut app, w, h);
+                insta::assert_snapshot!(format!("charter_{}_{w}x{h}", step.index() + 1), shot);
+                key(&mut app, KeyCode::Right);
+            }
+        }
+    }
+
+    #[test]
+    fn empty_and_overtime_screens() {
+        let mut app = empty_app();
+        keys(&mut app, "2");
+        insta::assert_snapshot!("charter_no_alliance_80x24", screen(&mut app, 80, 24));
+        keys(&mut app, "a");
+        keys(&mut app, "l");
+        app.clock.advance(Duration::from_secs(25 * 60));
+        insta::assert_snapshot!("charter_new_overtime_80x24", screen(&mut app, 80, 24));
     }
 }
