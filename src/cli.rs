@@ -562,13 +562,15 @@ fn pad(s: &str, width: usize) -> String {
 
 /// The people-readable `score` output: table, portfolio line, flag messages.
 pub fn score_table(scores: &Scores) -> String {
-    let [p, k, st, h, arcr, cfr, sas, next] = export::SUMMARY_HEADERS;
-    let headers = [p, k, st, h, arcr, cfr, sas, next, "Flags"];
+    let mut headers = [""; 9];
+    headers[..8].copy_from_slice(&export::SUMMARY_HEADERS);
+    headers[8] = "Flags";
     let rows: Vec<[String; 9]> = scores
         .alliances
         .iter()
         .map(|a| {
-            let [p, k, st, h, arcr, cfr, sas, next] = export::summary_cells(a, scores.as_of);
+            let [partner, kind, status, health, arcr, cfr, sas, next] =
+                export::summary_cells(a, scores.as_of);
             let flags = if a.flags.is_empty() {
                 MISSING.to_owned()
             } else {
@@ -578,7 +580,7 @@ pub fn score_table(scores: &Scores) -> String {
                     .collect::<Vec<_>>()
                     .join(" ")
             };
-            [p, k, st, h, arcr, cfr, sas, next, flags]
+            [partner, kind, status, health, arcr, cfr, sas, next, flags]
         })
         .collect();
     let mut widths = headers.map(|h| h.chars().count());
