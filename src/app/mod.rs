@@ -111,7 +111,7 @@ impl App {
             portfolio: PortfolioTab::default(),
             charter: CharterTab::default(),
             commitments: CommitmentsTab,
-            reviews: ReviewsTab,
+            reviews: ReviewsTab::default(),
             pipeline: PipelineTab::default(),
         };
         app.portfolio.sync(&app.doc, app.share);
