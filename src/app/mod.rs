@@ -115,6 +115,7 @@ impl App {
             pipeline: PipelineTab::default(),
         };
         app.portfolio.sync(&app.doc, app.share);
+        app.commitments.sync(&app.doc, app.share);
         app
     }
 
@@ -188,6 +189,7 @@ impl App {
             _ => Vec::new(),
         };
         self.portfolio.sync(&self.doc, self.share);
+        self.commitments.sync(&self.doc, self.share);
         effects
     }
 
