@@ -21,7 +21,6 @@ use crate::score;
 use crate::store;
 use crate::ui::theme::Theme;
 
-
 /// The default portfolio path: `data_dir/alliance-desk/portfolio.ron`.
 pub fn default_portfolio_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("alliance-desk").join("portfolio.ron"))

@@ -382,7 +382,7 @@ fn sort_rows(rows: &mut [RowRef], alliances: &[Alliance], as_of: NaiveDate, key:
         SortKey::Done => rows.sort_by_key(|r| c(r).done_by(as_of).unwrap_or(NaiveDate::MAX)),
         SortKey::State => rows.sort_by_key(|r| (state_rank(c(r).state(as_of)), c(r).due)),
         SortKey::Partner => {
-            rows.sort_by_cached_key(|r| (alliances[r.alliance].partner.to_lowercase(), c(r).due))
+            rows.sort_by_cached_key(|r| (alliances[r.alliance].partner.to_lowercase(), c(r).due));
         }
     }
 }
@@ -722,7 +722,7 @@ impl CommitmentsTab {
             Constraint::Fill(1),
             Constraint::Length(10),
             Constraint::Length(10),
-            Constraint::Length(if wide { 16 } else { 13 }),
+            Constraint::Length(if wide { 16 } else { 14 }),
         ];
         if all {
             header.insert(0, "Partner");
@@ -848,3 +848,6 @@ impl CommitmentsTab {
         );
     }
 }
+
+#[cfg(test)]
+mod tests;
