@@ -1,5 +1,6 @@
 //! Rendering: reads [`App`] and draws it. Nothing here edits the model or computes a metric.
 
+pub mod form;
 pub mod help;
 pub mod tabs;
 pub mod theme;
