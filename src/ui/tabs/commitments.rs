@@ -13,7 +13,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell as TableCell, Paragraph, Row, Table, Widget};
+use ratatui::widgets::{Block, Cell as TableCell, Clear, Paragraph, Row, Table, Widget};
 
 use super::{Confirm, Cx, Outcome, TabView, ViewCtx};
 use crate::app::action::Action;
@@ -21,6 +21,7 @@ use crate::app::document::Document;
 use crate::model::{Alliance, Commitment, CommitmentState, Month, Party};
 use crate::score::rules::{CFR_CRITICAL, CFR_RED};
 use crate::score::{AllianceScores, FlagCode};
+use crate::ui::form::{Form, FormEvent};
 use crate::ui::theme::Theme;
 use crate::ui::threshold_style;
 use crate::ui::widgets::flags;
@@ -136,6 +137,77 @@ impl SortKey {
     }
 }
 
+/// What the open form will change when submitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    New { alliance: usize },
+    Existing { alliance: usize, id: u32 },
+}
+
+/// The add / edit popup: the shared form engine plus what it edits.
+#[derive(Debug)]
+struct Editor {
+    form: Form,
+    target: Target,
+}
+
+const PARTIES: [&str; 2] = ["Us", "Partner"];
+
+impl Editor {
+    fn new(title: String, target: Target, party: Party, action: &str, due: NaiveDate) -> Self {
+        let form = Form::new(title)
+            .choice(
+                "party",
+                "Party",
+                &PARTIES,
+                usize::from(party == Party::Partner),
+            )
+            .multiline("action", "Action", action)
+            .date("due", "Due", Some(due))
+            .required("action")
+            .required("due")
+            .help(
+                "party",
+                "←/→ or Space: us or partner · Enter saves · Esc cancels",
+            )
+            .help(
+                "action",
+                "Enter: new line · Tab or ↓ at the end: next field · F10 saves · Esc cancels",
+            )
+            .help(
+                "due",
+                "YYYY-MM-DD · t: today (as-of) · Enter saves · Esc cancels",
+            );
+        let mut editor = Self { form, target };
+        if action.is_empty() {
+            editor.form.focus("action");
+        }
+        editor
+    }
+
+    /// The commitment the form describes, or the reason it cannot be saved yet.
+    fn read(&mut self) -> Result<(Party, String, NaiveDate), &'static str> {
+        let party = if self.form.get_choice("party") == 1 {
+            Party::Partner
+        } else {
+            Party::Us
+        };
+        let action = self.form.get_text("action").trim().to_owned();
+        let due = self.form.get_date("due");
+        if action.is_empty() {
+            self.form
+                .set_error("action", Some("say what was agreed".to_owned()));
+            self.form.focus("action");
+            return Err("The action is empty");
+        }
+        let Some(due) = due else {
+            self.form.focus("due");
+            return Err("The due date must be a real date, YYYY-MM-DD");
+        };
+        Ok((party, action, due))
+    }
+}
+
 /// One table row: a commitment by its alliance index and its index in that alliance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RowRef {
@@ -179,6 +251,8 @@ pub struct CommitmentsTab {
     built_from: Option<BuildKey>,
     /// The commitment a pending "delete?" question is about.
     pending_delete: Option<(usize, u32)>,
+    /// The add / edit form while it is open.
+    editor: Option<Editor>,
     /// Render-side geometry: first visible row and rows per page at the last draw.
     offset: Cell<usize>,
     page: Cell<usize>,
@@ -342,6 +416,129 @@ impl CommitmentsTab {
         })
     }
 
+    fn open_add(&mut self, doc: &Document) -> Outcome {
+        let Some(a) = doc.current_alliance() else {
+            return Outcome::Message("No alliance yet: add one on the Portfolio tab".to_owned());
+        };
+        let due = doc
+            .as_of
+            .checked_add_days(Days::new(7))
+            .unwrap_or(doc.as_of);
+        self.editor = Some(Editor::new(
+            format!("New commitment #{} · {}", a.next_commitment_id(), a.partner),
+            Target::New {
+                alliance: doc.current,
+            },
+            Party::Us,
+            "",
+            due,
+        ));
+        Outcome::Handled
+    }
+
+    fn open_edit(&mut self, doc: &Document) -> Outcome {
+        let Some(r) = self.selected_row() else {
+            return Outcome::Message("No commitment selected: a adds one".to_owned());
+        };
+        let (Some(a), Some(c)) = (doc.portfolio.alliances.get(r.alliance), commitment(doc, r))
+        else {
+            return Outcome::Handled;
+        };
+        self.editor = Some(Editor::new(
+            format!("Commitment #{} · {}", c.id, a.partner),
+            Target::Existing {
+                alliance: r.alliance,
+                id: c.id,
+            },
+            c.party,
+            &c.action,
+            c.due,
+        ));
+        Outcome::Handled
+    }
+
+    fn editor_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        let Some(editor) = self.editor.as_mut() else {
+            return Outcome::Ignored;
+        };
+        match editor.form.handle_key(key, cx.doc.as_of) {
+            FormEvent::Cancel => {
+                self.editor = None;
+                Outcome::Message("Cancelled".to_owned())
+            }
+            FormEvent::Edited(field) => {
+                editor.form.set_error(field, None);
+                Outcome::Handled
+            }
+            FormEvent::Submit => {
+                let (party, action, due) = match editor.read() {
+                    Ok(values) => values,
+                    Err(why) => return Outcome::Message(why.to_owned()),
+                };
+                let target = editor.target;
+                self.editor = None;
+                self.save_editor(target, party, action, due, cx)
+            }
+            // Unused plain keys stay in the form; control chords go on to the shell.
+            FormEvent::Ignored => Outcome::Ignored,
+            FormEvent::Handled | FormEvent::Moved => Outcome::Handled,
+        }
+    }
+
+    fn save_editor(
+        &mut self,
+        target: Target,
+        party: Party,
+        action: String,
+        due: NaiveDate,
+        cx: &mut Cx,
+    ) -> Outcome {
+        let message = match target {
+            Target::New { alliance } => {
+                let Some(id) = cx
+                    .doc
+                    .portfolio
+                    .alliances
+                    .get(alliance)
+                    .map(Alliance::next_commitment_id)
+                else {
+                    return Outcome::Handled;
+                };
+                cx.doc
+                    .edit_alliance(alliance, format!("add commitment #{id}"), |a| {
+                        a.commitments.push(Commitment {
+                            id,
+                            party,
+                            action,
+                            due,
+                            done: None,
+                        });
+                    });
+                self.selected_key = Some((alliance, id));
+                format!("Added commitment #{id}, due {due} (u undoes)")
+            }
+            Target::Existing { alliance, id } => {
+                cx.doc
+                    .edit_alliance(alliance, format!("edit commitment #{id}"), |a| {
+                        if let Some(c) = a.commitments.iter_mut().find(|c| c.id == id) {
+                            c.party = party;
+                            c.action = action;
+                            c.due = due;
+                        }
+                    });
+                self.selected_key = Some((alliance, id));
+                format!("Saved commitment #{id}")
+            }
+        };
+        // The saved commitment stays selected, unless the filters now hide it.
+        let wanted = self.selected_key;
+        self.sync(cx.doc, cx.share);
+        if wanted.is_some() && self.selected_key != wanted {
+            return Outcome::Message(format!("{message} · hidden by the filter"));
+        }
+        Outcome::Message(message)
+    }
+
     /// The figures panel and the table, given how many CFR flag lines the figures need.
     fn split(area: Rect, flag_lines: u16) -> (Rect, Rect) {
         // Three gauges, the monthly line, speed, flags (at least one line) and the border.
@@ -410,10 +607,13 @@ fn cfr_flags(s: Option<&AllianceScores>) -> Vec<&crate::score::Flag> {
 
 impl TabView for CommitmentsTab {
     fn captures_input(&self) -> bool {
-        self.editing_filter
+        self.editing_filter || self.editor.is_some()
     }
 
     fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        if self.editor.is_some() {
+            return self.editor_key(key, cx);
+        }
         if self.editing_filter {
             let outcome = self.filter_key(key);
             self.sync(cx.doc, cx.share);
@@ -479,6 +679,8 @@ impl TabView for CommitmentsTab {
                 };
                 return Outcome::Message(format!("Sorted by {} ({dir})", self.sort.title()));
             }
+            Action::Add => return self.open_add(cx.doc),
+            Action::Open => return self.open_edit(cx.doc),
             Action::ToggleDone => return self.toggle_done(cx),
             Action::Delete => return self.ask_delete(cx.doc),
             _ => return Outcome::Ignored,
@@ -525,9 +727,17 @@ impl TabView for CommitmentsTab {
         let (figures, table) = Self::split(area, flags.len() as u16);
         render_figures(&flags, figures, buf, cx);
         self.render_table(table, buf, cx);
+        if let Some(editor) = &self.editor {
+            let rect = crate::ui::centered(area, 78, 11);
+            Clear.render(rect, buf);
+            editor.form.render(rect, buf, cx.theme);
+        }
     }
 
     fn hints(&self) -> Vec<(Action, &'static str)> {
+        if self.editor.is_some() {
+            return vec![(Action::NextTab, "next field"), (Action::Back, "cancel")];
+        }
         if self.editing_filter {
             return vec![(Action::Open, "keep filter"), (Action::Back, "clear")];
         }

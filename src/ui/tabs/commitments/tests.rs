@@ -168,7 +168,7 @@ fn states_follow_the_as_of_date() {
         .iter()
         .map(|c| c.state(as_of))
         .collect();
-    use CommitmentState::*;
+    use CommitmentState::{Done, DoneLate, Open, Overdue};
     assert_eq!(states, [Done, DoneLate, Overdue, Open, Open]);
     // Due on the as-of date is not overdue yet; done after the as-of date does not exist yet.
     let today = item(9, Party::Us, "x", "2026-11-15", None);
