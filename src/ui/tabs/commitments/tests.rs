@@ -161,6 +161,7 @@ fn ids(app: &App) -> Vec<(usize, u32)> {
 
 #[test]
 fn states_follow_the_as_of_date() {
+    use CommitmentState::{Done, DoneLate, Open, Overdue};
     let as_of = day("2026-11-15");
     let p = portfolio();
     let states: Vec<_> = p.alliances[0]
@@ -168,7 +169,6 @@ fn states_follow_the_as_of_date() {
         .iter()
         .map(|c| c.state(as_of))
         .collect();
-    use CommitmentState::{Done, DoneLate, Open, Overdue};
     assert_eq!(states, [Done, DoneLate, Overdue, Open, Open]);
     // Due on the as-of date is not overdue yet; done after the as-of date does not exist yet.
     let today = item(9, Party::Us, "x", "2026-11-15", None);
@@ -431,4 +431,139 @@ fn ten_thousand_alliances_stay_fast_in_all_mode() {
         "{:?}",
         start.elapsed()
     );
+}
+
+/// Add one commitment through the form: `a`, party, action, then a due date typed over the
+/// suggested one, Enter on the due field saves.
+fn add(app: &mut App, partner: bool, action: &str, due: &str) {
+    press(app, KeyCode::Char('a'));
+    typing(app, action);
+    press(app, KeyCode::BackTab);
+    if partner {
+        press(app, KeyCode::Right);
+    }
+    press(app, KeyCode::Tab);
+    press(app, KeyCode::Tab);
+    ctrl(app, 'u');
+    typing(app, due);
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn scenario_add_three_complete_two_shows_67_and_saves() {
+    let mut p = portfolio();
+    p.alliances[0].commitments.clear();
+    let mut app = app_with(p);
+    add(&mut app, false, "Send the assets", "2026-11-01");
+    add(&mut app, true, "Email blast", "2026-11-05");
+    add(&mut app, false, "Landing page\nwith the code", "2026-11-10");
+    assert!(app.modal.is_none() && app.commitments.editor.is_none());
+    let glow = &app.doc.portfolio.alliances[0];
+    let got: Vec<_> = glow
+        .commitments
+        .iter()
+        .map(|c| (c.id, c.party, c.action.as_str(), c.due.to_string()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, Party::Us, "Send the assets", "2026-11-01".to_owned()),
+            (2, Party::Partner, "Email blast", "2026-11-05".to_owned()),
+            (
+                3,
+                Party::Us,
+                "Landing page\nwith the code",
+                "2026-11-10".to_owned()
+            ),
+        ]
+    );
+    assert!(screen(&app, 80, 24).contains("0 of 3 due"));
+    // Complete the first two (the list is sorted by due date).
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char(' '));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("67%  2 of 3 due"), "{text}");
+    assert_eq!(
+        app.doc.scores.alliances[0]
+            .cfr
+            .trailing_30d
+            .all
+            .map(|v| (v * 100.0).round()),
+        Some(67.0)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("portfolio.ron");
+    crate::app::run::save(&mut app, Some(path.clone()));
+    assert!(!app.doc.is_dirty(), "{:?}", app.status);
+    let saved = crate::store::load(&path).unwrap().portfolio;
+    let done: Vec<_> = saved.alliances[0]
+        .commitments
+        .iter()
+        .map(|c| c.done)
+        .collect();
+    assert_eq!(
+        done,
+        [Some(day("2026-11-15")), Some(day("2026-11-15")), None]
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("done: Some(\"2026-11-15\")"), "{text}");
+}
+
+#[test]
+fn new_ids_continue_after_the_max_and_edit_keeps_done() {
+    let mut p = portfolio();
+    p.alliances[0].commitments[4].id = 40;
+    let mut app = app_with(p);
+    add(&mut app, false, "Later", "2026-12-01");
+    assert_eq!(app.doc.portfolio.alliances[0].commitments[5].id, 41);
+    assert_eq!(
+        app.commitments.selected_row().map(|r| r.commitment),
+        Some(5)
+    );
+    // Edit #1 (done): change party and due; the done date stays.
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 80, 24).contains("Commitment #1 · Glow & Co"));
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 'u');
+    typing(&mut app, "2026-11-03");
+    press(&mut app, KeyCode::Enter);
+    let c = &app.doc.portfolio.alliances[0].commitments[0];
+    assert_eq!(
+        (c.party, c.due, c.done),
+        (Party::Us, day("2026-11-03"), Some(day("2026-11-01")))
+    );
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        app.doc.portfolio.alliances[0].commitments[0].party,
+        Party::Partner
+    );
+}
+
+#[test]
+fn the_form_refuses_an_empty_action_and_esc_cancels() {
+    let mut app = app_with(portfolio());
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::F(10));
+    assert!(app.commitments.editor.is_some(), "still open");
+    assert_eq!(app.status.as_deref(), Some("The action is empty"));
+    assert!(screen(&app, 80, 24).contains("say what was agreed"));
+    typing(&mut app, "q and u are typed");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.commitments.editor.is_none());
+    assert_eq!(app.doc.portfolio.alliances[0].commitments.len(), 5);
+    assert!(!app.doc.is_dirty());
+}
+
+#[test]
+fn snapshot_80x24_add_form() {
+    let mut app = app_with(portfolio());
+    press(&mut app, KeyCode::Char('a'));
+    typing(&mut app, "Send the deck");
+    insta::assert_snapshot!(screen(&app, 80, 24));
 }
