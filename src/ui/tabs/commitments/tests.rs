@@ -567,3 +567,47 @@ fn snapshot_80x24_add_form() {
     typing(&mut app, "Send the deck");
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
+
+#[test]
+fn the_weekly_pulse_agrees_on_overdue_and_due_this_week() {
+    let mut p = portfolio();
+    // Due before as-of, done only after it: overdue as of today in both places.
+    p.alliances[0].commitments.push(item(
+        6,
+        Party::Us,
+        "Sign the addendum",
+        "2026-11-12",
+        Some("2026-11-20"),
+    ));
+    // Due this week, done only after as-of: still due this week.
+    p.alliances[0].commitments.push(item(
+        7,
+        Party::Partner,
+        "Confirm the slot",
+        "2026-11-17",
+        Some("2026-11-19"),
+    ));
+    let mut app = app_with(p);
+    let overdue: Vec<String> = app.doc.portfolio.alliances[0]
+        .commitments
+        .iter()
+        .filter(|c| QuickFilter::Overdue.keeps(c, app.doc.as_of))
+        .map(|c| c.action.clone())
+        .collect();
+    assert_eq!(overdue, ["Share segmentation results", "Sign the addendum"]);
+    app.tab = Tab::Portfolio;
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("▲ overdue 5 days: Partner — Share segmentation results"),
+        "{text}"
+    );
+    assert!(
+        text.contains("▲ overdue 3 days: Us — Sign the addendum"),
+        "{text}"
+    );
+    assert_eq!(text.matches("▲ overdue").count(), 2, "{text}");
+    assert!(
+        text.contains("2026-11-17 Partner — Confirm the slot"),
+        "{text}"
+    );
+}
