@@ -134,10 +134,11 @@ fn score_table_lists_every_alliance_with_missing_values_as_dashes() {
     assert!(r.stdout.contains("Peak Outfitters"));
     assert!(r.stdout.contains("Portfolio: alliance share"));
     assert!(r.stdout.contains("15–25%"));
-    // Peak has no data at all: its row shows dashes, never a made-up 0.
+    // Peak has no health, CFR or SAS: dashes, never a made-up 0. Its ARCR is a real 0: the
+    // brand had revenue in its first month and the alliance none (SPEC §1.1).
     let peak = r.stdout.lines().find(|l| l.starts_with("Peak")).unwrap();
     assert!(peak.contains('—'));
-    assert!(!peak.contains("0%"));
+    assert!(peak.contains("0.0%"));
     assert!(!peak.contains("0/20"));
 }
 

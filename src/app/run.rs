@@ -40,20 +40,19 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
             store::parse(sample::NORTHWIND, sample::NORTHWIND_NAME).map_err(|e| e.to_string())?;
         (loaded, Source::Demo)
     } else {
-        let path = match &options.file {
-            Some(p) => p.clone(),
-            None => {
-                let path = default_portfolio_path()
-                    .ok_or("no data directory on this system; pass a FILE")?;
-                if !path.exists() {
-                    create_default(&path)?;
-                    notices.push(format!(
-                        "Created your portfolio from the sample at {}",
-                        path.display()
-                    ));
-                }
-                path
+        let path = if let Some(p) = &options.file {
+            p.clone()
+        } else {
+            let path =
+                default_portfolio_path().ok_or("no data directory on this system; pass a FILE")?;
+            if !path.exists() {
+                create_default(&path)?;
+                notices.push(format!(
+                    "Created your portfolio from the sample at {}",
+                    path.display()
+                ));
             }
+            path
         };
         let loaded = store::load(&path).map_err(|e| e.to_string())?;
         (loaded, Source::File(path))

@@ -123,8 +123,13 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
+    let narrow = area.width < 110;
     let source = match &doc.source {
+        Source::File(p) if narrow => p
+            .file_name()
+            .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
         Source::File(p) => p.display().to_string(),
+        Source::Demo if narrow => "sample".to_owned(),
         Source::Demo => "embedded sample (not saved unless saved as)".to_owned(),
     };
     let dirty = if doc.is_dirty() { " ●unsaved" } else { "" };
@@ -142,11 +147,15 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             } else {
                 "above band"
             };
-            format!("alliance share {} (15–25%, {band})", percent(Some(s)))
+            if narrow {
+                format!("share {} ({band} 15–25%)", percent(Some(s)))
+            } else {
+                format!("alliance share {} (15–25%, {band})", percent(Some(s)))
+            }
         }
         None => "alliance share —".to_owned(),
     };
-    let left = format!(" {} · {source}{dirty}{ro}", doc.portfolio.brand);
+    let left = format!(" {}{dirty} · {source}{ro}", doc.portfolio.brand);
     let right = format!("as of {} · {share} ", doc.as_of);
     let width = area.width as usize;
     let right_len = right.chars().count();
