@@ -110,7 +110,7 @@ impl App {
             size: Rect::new(0, 0, 120, 40),
             portfolio: PortfolioTab::default(),
             charter: CharterTab,
-            commitments: CommitmentsTab,
+            commitments: CommitmentsTab::default(),
             reviews: ReviewsTab,
             pipeline: PipelineTab,
         };
