@@ -617,12 +617,49 @@ impl TabView for CommitmentsTab {
         if self.editing_filter {
             let outcome = self.filter_key(key);
             self.sync(cx.doc, cx.share);
+            self.follow_selection(cx);
             return outcome;
         }
         Outcome::Ignored
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        let outcome = self.act(action, cx);
+        self.follow_selection(cx);
+        outcome
+    }
+
+    fn on_confirm(&mut self, token: u32, cx: &mut Cx) -> Outcome {
+        let outcome = self.confirmed(token, cx);
+        self.follow_selection(cx);
+        outcome
+    }
+
+    fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
+        self.mouse(event, area, cx)
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
+        self.draw(area, buf, cx);
+    }
+
+    fn hints(&self) -> Vec<(Action, &'static str)> {
+        self.key_hints()
+    }
+}
+
+impl CommitmentsTab {
+    /// In "all" mode the selected row's alliance is the current one, so the figures at the top
+    /// always describe the highlighted row, whichever way the selection moved.
+    fn follow_selection(&self, cx: &mut Cx) {
+        if self.shows_all(cx.share)
+            && let Some(r) = self.selected_row()
+        {
+            cx.doc.current = r.alliance;
+        }
+    }
+
+    fn act(&mut self, action: Action, cx: &mut Cx) -> Outcome {
         self.sync(cx.doc, cx.share);
         let page = self.page.get().max(1);
         match action {
@@ -688,7 +725,7 @@ impl TabView for CommitmentsTab {
         Outcome::Handled
     }
 
-    fn on_confirm(&mut self, token: u32, cx: &mut Cx) -> Outcome {
+    fn confirmed(&mut self, token: u32, cx: &mut Cx) -> Outcome {
         let Some((ai, id)) = self.pending_delete.take() else {
             return Outcome::Handled;
         };
@@ -703,7 +740,7 @@ impl TabView for CommitmentsTab {
         Outcome::Message(format!("Deleted commitment #{id} (u undoes)"))
     }
 
-    fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
+    fn mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
         let flag_lines = cfr_flags(cx.doc.current_scores()).len() as u16;
         let (_, table) = Self::split(area, flag_lines);
         if event.kind != MouseEventKind::Down(MouseButton::Left)
@@ -722,7 +759,7 @@ impl TabView for CommitmentsTab {
         Outcome::Handled
     }
 
-    fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
+    fn draw(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let flags = cfr_flags(cx.doc.current_scores());
         let (figures, table) = Self::split(area, flags.len() as u16);
         render_figures(&flags, figures, buf, cx);
@@ -734,7 +771,7 @@ impl TabView for CommitmentsTab {
         }
     }
 
-    fn hints(&self) -> Vec<(Action, &'static str)> {
+    fn key_hints(&self) -> Vec<(Action, &'static str)> {
         if self.editor.is_some() {
             return vec![(Action::NextTab, "next field"), (Action::Back, "cancel")];
         }

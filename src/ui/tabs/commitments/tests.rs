@@ -611,3 +611,23 @@ fn the_weekly_pulse_agrees_on_overdue_and_due_this_week() {
         "{text}"
     );
 }
+
+#[test]
+fn in_all_mode_the_figures_describe_the_highlighted_row() {
+    let mut app = app_with(portfolio());
+    press(&mut app, KeyCode::Char('A'));
+    press(&mut app, KeyCode::Char('/'));
+    typing(&mut app, "wholesale");
+    assert_eq!(ids(&app), [(1, 1)]);
+    assert_eq!(
+        app.doc.current, 1,
+        "Peak's row is the only one, so Peak is current"
+    );
+    assert!(screen(&app, 80, 24).contains("CFR · Peak Outfitters"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.commitments.quick, QuickFilter::Partner);
+    let r = app.commitments.selected_row().unwrap();
+    assert_eq!(app.doc.current, r.alliance);
+}
