@@ -636,7 +636,7 @@ impl TabView for CommitmentsTab {
     }
 
     fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
-        self.mouse(event, area, cx)
+        self.mouse(*event, area, cx)
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
@@ -740,7 +740,7 @@ impl CommitmentsTab {
         Outcome::Message(format!("Deleted commitment #{id} (u undoes)"))
     }
 
-    fn mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
+    fn mouse(&mut self, event: MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
         let flag_lines = cfr_flags(cx.doc.current_scores()).len() as u16;
         let (_, table) = Self::split(area, flag_lines);
         if event.kind != MouseEventKind::Down(MouseButton::Left)
