@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::export::{self, ExportOptions, Format};
+use crate::export::{self, ExportOptions, Format, MISSING, pct};
 use crate::model::{Commitment, Party, Portfolio};
 use crate::score::{self, Scores};
 use crate::store::{self, LoadError};
@@ -597,20 +597,6 @@ fn import_commitments(
     write_out(out, &(header + &report))
 }
 
-/// `—` for a missing value, never 0.
-const MISSING: &str = "—";
-
-fn pct(v: Option<f64>, decimals: usize) -> String {
-    v.map_or_else(
-        || MISSING.to_owned(),
-        |v| format!("{:.*}%", decimals, v * 100.0),
-    )
-}
-
-fn date_or_missing(d: Option<NaiveDate>) -> String {
-    d.map_or_else(|| MISSING.to_owned(), |d| d.to_string())
-}
-
 /// Pad `s` with spaces to `width` characters (counted as chars: no width crate).
 fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -619,48 +605,25 @@ fn pad(s: &str, width: usize) -> String {
 
 /// The people-readable `score` output: table, portfolio line, flag messages.
 pub fn score_table(scores: &Scores) -> String {
-    let headers = [
-        "Partner",
-        "Kind",
-        "Status",
-        "Health",
-        "ARCR",
-        "CFR 30d",
-        "SAS",
-        "Next review",
-        "Flags",
-    ];
+    let mut headers = [""; 9];
+    headers[..8].copy_from_slice(&export::SUMMARY_HEADERS);
+    headers[8] = "Flags";
     let rows: Vec<[String; 9]> = scores
         .alliances
         .iter()
         .map(|a| {
-            [
-                a.partner.clone(),
-                a.kind.label().to_owned(),
-                a.status.label().to_owned(),
-                a.health
-                    .as_ref()
-                    .map_or_else(|| MISSING.to_owned(), |h| format!("{}/20", h.total)),
-                pct(a.arcr.latest, 1),
-                pct(a.cfr.trailing_30d.all, 0),
-                a.sas
-                    .as_ref()
-                    .map_or_else(|| MISSING.to_owned(), |s| format!("{:.1}", s.combined)),
-                date_or_missing(
-                    a.next_reviews
-                        .as_ref()
-                        .and_then(|n| n.soonest(scores.as_of)),
-                ),
-                if a.flags.is_empty() {
-                    MISSING.to_owned()
-                } else {
-                    a.flags
-                        .iter()
-                        .map(|f| format!("{}{}", f.severity.symbol(), f.code.code()))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                },
-            ]
+            let [partner, kind, status, health, arcr, cfr, sas, next] =
+                export::summary_cells(a, scores.as_of);
+            let flags = if a.flags.is_empty() {
+                MISSING.to_owned()
+            } else {
+                a.flags
+                    .iter()
+                    .map(|f| format!("{}{}", f.severity.symbol(), f.code.code()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            [partner, kind, status, health, arcr, cfr, sas, next, flags]
         })
         .collect();
     let mut widths = headers.map(|h| h.chars().count());

@@ -109,10 +109,10 @@ impl App {
             no_color: false,
             size: Rect::new(0, 0, 120, 40),
             portfolio: PortfolioTab::default(),
-            charter: CharterTab,
+            charter: CharterTab::default(),
             commitments: CommitmentsTab::default(),
-            reviews: ReviewsTab,
-            pipeline: PipelineTab,
+            reviews: ReviewsTab::default(),
+            pipeline: PipelineTab::default(),
         };
         app.portfolio.sync(&app.doc, app.share);
         app.commitments.sync(&app.doc, app.share);
@@ -190,6 +190,8 @@ impl App {
         };
         self.portfolio.sync(&self.doc, self.share);
         self.commitments.sync(&self.doc, self.share);
+        self.charter
+            .sync(&self.doc, &self.clock, self.tab == Tab::Charter);
         effects
     }
 

@@ -619,6 +619,42 @@ impl Form {
         }
     }
 
+    /// Select a choice from outside (e.g. after undo).
+    pub fn set_choice(&mut self, key: &str, selected: usize) {
+        if let Some(f) = self.field_mut(key) {
+            f.choice = selected;
+        }
+    }
+
+    /// Set a score from outside; out-of-range values clear it.
+    pub fn set_score(&mut self, key: &str, value: Option<u8>) {
+        if let Some(f) = self.field_mut(key)
+            && let FieldKind::Score { min, max } = f.kind
+        {
+            f.score = value.filter(|v| (min..=max).contains(v));
+        }
+    }
+
+    /// A field's label, for undo labels and messages.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.field(key).map(|f| f.label.as_str())
+    }
+
+    /// Whether the focused field is the last in the focus order.
+    pub fn at_last(&self) -> bool {
+        self.focus + 1 >= self.fields.len()
+    }
+
+    /// Move focus to the next field (wrapping), as Tab does.
+    pub fn focus_next(&mut self) {
+        self.move_focus(true);
+    }
+
+    /// Move focus to the previous field (wrapping), as Shift-Tab does.
+    pub fn focus_prev(&mut self) {
+        self.move_focus(false);
+    }
+
     /// Set or clear the caller's message beside a field (a semantic problem such as a wish).
     pub fn set_error(&mut self, key: &str, error: Option<String>) {
         if let Some(f) = self.field_mut(key) {

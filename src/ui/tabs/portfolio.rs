@@ -435,21 +435,18 @@ impl TabView for PortfolioTab {
                 self.quick_edit = Some(QuickEdit { field: 0 });
             }
             Action::Add if !cx.share => {
+                // A new alliance starts from its type's charter template and opens the charter.
                 let n = cx.doc.portfolio.alliances.len();
-                let id = (1..=n + 1)
-                    .map(|k| format!("new-{k}"))
-                    .find(|id| cx.doc.portfolio.alliance(id).is_none())
-                    .unwrap_or_default();
-                let alliance = Alliance::new(
-                    &id,
-                    "New partner",
+                let alliance = crate::charter::new_alliance(
+                    &cx.doc.portfolio,
                     crate::model::AllianceKind::CoMarketing,
                     cx.doc.as_of,
                 );
+                let id = alliance.id.clone();
                 cx.doc
                     .insert_alliance(n, alliance, format!("add alliance {id}"));
                 self.sync(cx.doc, cx.share);
-                return Outcome::Message(format!("Added alliance {id}: fill its charter in tab 2"));
+                return super::charter::open();
             }
             Action::Delete if !cx.share => {
                 let Some(a) = cx.doc.current_alliance() else {
