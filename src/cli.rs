@@ -396,6 +396,27 @@ pub struct BadRow {
     pub reason: String,
 }
 
+/// The 1-based line a CSV record starts on. The csv crate's own line count is taken before it
+/// skips blank lines, so a row after a blank line would be reported one line early; counting
+/// from the byte offset and stepping over the blank lines gives the line a person sees.
+#[expect(
+    clippy::naive_bytecount,
+    reason = "a hand-kept CSV is small; not worth the bytecount dependency"
+)]
+fn record_line(text: &str, position: &csv::Position) -> u64 {
+    let bytes = text.as_bytes();
+    let at = usize::try_from(position.byte()).map_or(bytes.len(), |b| b.min(bytes.len()));
+    let mut line = 1 + bytes[..at].iter().filter(|b| **b == b'\n').count() as u64;
+    for b in &bytes[at..] {
+        match b {
+            b'\n' => line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+    }
+    line
+}
+
 /// Parse the commitments CSV (header `party,action,due,done`, in any order; `done` optional).
 /// Returns every bad row, or the commitments (ids left 0 for the caller to assign).
 pub fn parse_commitments_csv(text: &str) -> Result<Vec<Commitment>, Vec<BadRow>> {
@@ -436,7 +457,7 @@ pub fn parse_commitments_csv(text: &str) -> Result<Vec<Commitment>, Vec<BadRow>>
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
+                let line = e.position().map_or(0, |p| record_line(text, p));
                 bad.push(BadRow {
                     line,
                     reason: e.to_string(),
@@ -444,7 +465,7 @@ pub fn parse_commitments_csv(text: &str) -> Result<Vec<Commitment>, Vec<BadRow>>
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = record.position().map_or(0, |p| record_line(text, p));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -481,7 +502,8 @@ pub fn parse_commitments_csv(text: &str) -> Result<Vec<Commitment>, Vec<BadRow>>
             (Some(party), Some(due)) if reasons.is_empty() => good.push(Commitment {
                 id: 0,
                 party,
-                action: action.to_owned(),
+                // Spreadsheets write CRLF inside quoted cells; the model keeps plain newlines.
+                action: action.replace("\r\n", "\n"),
                 due,
                 done,
             }),
@@ -500,6 +522,17 @@ fn import_commitments(
     csv_path: &Path,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
+    // A workspace open on the same file would later overwrite the import: refuse while one
+    // holds it. A lock that cannot be created (read-only folder) is left to the save to report.
+    let _lock = match store::PortfolioLock::acquire(file) {
+        Ok(lock) => Some(lock),
+        Err(e @ store::LockError::Held { .. }) => {
+            return Err(CliError::Failed(format!(
+                "{e}: close it first; nothing imported"
+            )));
+        }
+        Err(store::LockError::Io { .. }) => None,
+    };
     let loaded = store::load(file).map_err(CliError::Load)?;
     print_warnings(&loaded.warnings);
     let has_comments = loaded.has_comments;
@@ -520,6 +553,16 @@ fn import_commitments(
         );
         CliError::Failed(msg)
     })?;
+    if rows.is_empty() {
+        // A header-only file is not an error, but there is nothing to write either.
+        return write_out(
+            out,
+            &format!(
+                "no commitments in {}; nothing imported\n",
+                csv_path.display()
+            ),
+        );
+    }
     let Some(alliance) = portfolio.alliances.iter_mut().find(|a| a.id == alliance_id) else {
         return Err(CliError::Failed(format!("no alliance {alliance_id:?}")));
     };
@@ -702,6 +745,24 @@ mod tests {
         assert_eq!(good[0].action, "Send assets, v2");
         assert_eq!(good[1].party, Party::Partner);
         assert!(good[1].done.is_some());
+    }
+
+    #[test]
+    fn csv_import_counts_lines_of_quoted_multi_line_fields_and_skips_blank_lines() {
+        let text = "due,party,action\n2026-10-01,us,\"two\nlines\"\n\n2026-10-02,partner,\n,,\n2026-10-40,Us,Ok\n";
+        let bad = parse_commitments_csv(text).unwrap_err();
+        let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
+        // Row 1 spans lines 2-3; line 4 is blank; line 6 is all-empty and skipped.
+        assert_eq!(lines, [5, 7], "{bad:?}");
+        assert!(bad[1].reason.contains("due"));
+    }
+
+    #[test]
+    fn csv_import_reads_reordered_columns_without_done() {
+        let good = parse_commitments_csv("Action,DUE,Party\nPost,2026-10-05, PARTNER \n").unwrap();
+        assert_eq!(good.len(), 1);
+        assert_eq!(good[0].party, Party::Partner);
+        assert_eq!(good[0].done, None);
     }
 
     #[test]

@@ -110,11 +110,12 @@ impl App {
             size: Rect::new(0, 0, 120, 40),
             portfolio: PortfolioTab::default(),
             charter: CharterTab::default(),
-            commitments: CommitmentsTab,
+            commitments: CommitmentsTab::default(),
             reviews: ReviewsTab::default(),
             pipeline: PipelineTab::default(),
         };
         app.portfolio.sync(&app.doc, app.share);
+        app.commitments.sync(&app.doc, app.share);
         app
     }
 
@@ -188,6 +189,7 @@ impl App {
             _ => Vec::new(),
         };
         self.portfolio.sync(&self.doc, self.share);
+        self.commitments.sync(&self.doc, self.share);
         self.charter
             .sync(&self.doc, &self.clock, self.tab == Tab::Charter);
         effects

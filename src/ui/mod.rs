@@ -199,14 +199,20 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         Paragraph::new(Line::styled(format!(" {status}"), theme.title)).render(area, buf);
         return;
     }
-    let mut hints: Vec<(Action, &str)> = app.tab_view(app.tab).hints();
-    hints.extend([
-        (Action::ShareMode, "share"),
-        (Action::Undo, "undo"),
-        (Action::Save, "save"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
-    ]);
+    let view = app.tab_view(app.tab);
+    let mut hints: Vec<(Action, &str)> = view.hints();
+    if view.captures_input() {
+        // Printable keys are text while a field has focus: only control keys still act.
+        hints.push((Action::Save, "save"));
+    } else {
+        hints.extend([
+            (Action::ShareMode, "share"),
+            (Action::Undo, "undo"),
+            (Action::Save, "save"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ]);
+    }
     let mut spans = vec![Span::raw(" ")];
     for (action, label) in hints {
         let keys = app.keymap.keys_for(action);

@@ -870,7 +870,7 @@ fn render_pulse(
     let due: Vec<_> = a
         .commitments
         .iter()
-        .filter(|c| c.done.is_none() && c.due >= as_of && c.due < week_end)
+        .filter(|c| c.done_by(as_of).is_none() && c.due >= as_of && c.due < week_end)
         .collect();
     if due.is_empty() {
         lines.push(Line::styled("  nothing due", theme.muted));
@@ -887,7 +887,8 @@ fn render_pulse(
     let overdue: Vec<_> = a
         .commitments
         .iter()
-        .filter(|c| c.done.is_none_or(|d| d > as_of) && c.due < as_of)
+        // The one definition of overdue, shared with the Commitments tab.
+        .filter(|c| c.is_overdue(as_of))
         .collect();
     if overdue.is_empty() {
         lines.push(Line::styled("  none", theme.muted));
