@@ -76,8 +76,15 @@ fn the_workspace_refuses_a_bad_file_before_touching_the_terminal() {
     let r = run(&["tests/fixtures/invalid/cli_syntax_error.ron"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cli_syntax_error.ron:"), "{}", r.stderr);
-    assert!(!r.stdout.contains('\u{1b}'), "no escape sequences before the alternate screen");
-    assert_eq!(run(&["--demo", VALID]).code, 2, "--demo conflicts with FILE");
+    assert!(
+        !r.stdout.contains('\u{1b}'),
+        "no escape sequences before the alternate screen"
+    );
+    assert_eq!(
+        run(&["--demo", VALID]).code,
+        2,
+        "--demo conflicts with FILE"
+    );
 }
 
 #[test]

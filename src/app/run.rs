@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::Local;
@@ -14,13 +14,13 @@ use crossterm::execute;
 
 use super::document::{Document, Source};
 use super::keymap::Keymap;
+use super::safety::{self, Decision, LockOutcome, Recovery};
 use super::{App, Effect, Modal};
 use crate::cli::WorkspaceOptions;
 use crate::sample;
 use crate::score;
 use crate::store;
 use crate::ui::theme::Theme;
-
 
 /// The default portfolio path: `data_dir/alliance-desk/portfolio.ron`.
 pub fn default_portfolio_path() -> Option<PathBuf> {
@@ -68,8 +68,12 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
     }
     let today = Local::now().date_naive();
     let as_of = score::evaluation_date(&loaded.portfolio, options.as_of, today);
+    let (safety, read_only, questions, safety_notices) =
+        guard_file(&source, &loaded.portfolio, loaded.content_hash);
+    notices.extend(safety_notices);
     let mut doc = Document::new(loaded.portfolio, as_of, source);
     doc.has_comments = loaded.has_comments;
+    doc.read_only = read_only;
 
     let (keymap, key_warnings) = match config_dir.map(|d| d.join("keys.ron")) {
         Some(path) if path.exists() => match std::fs::read_to_string(&path) {
@@ -93,13 +97,66 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
     app.themes = Theme::available(config_dir);
     app.config_dir = config_dir.map(Path::to_path_buf);
     app.no_color = no_color;
+    app.safety = safety;
+    // Questions first (the lock, then recovery), then the notices, one modal at a time.
+    app.safety.queued.extend(questions);
     if !notices.is_empty() {
-        app.modal = Some(Modal::Notice {
+        app.safety.queued.push_back(Modal::Notice {
             title: "Before you start".to_owned(),
             lines: notices,
         });
     }
+    app.modal = app.safety.queued.pop_front();
     Ok(app)
+}
+
+/// Make the file safe to edit: read-only detection, the lock, a recovery file from a crash.
+/// Returns the state for the loop, why the document is read-only, questions and notices.
+fn guard_file(
+    source: &Source,
+    portfolio: &crate::model::Portfolio,
+    content_hash: u64,
+) -> (safety::Safety, Option<String>, Vec<Modal>, Vec<String>) {
+    let mut state = safety::Safety::default();
+    let mut questions = Vec::new();
+    let mut notices = Vec::new();
+    let Source::File(path) = source else {
+        // The demo has no file beside which to keep recovery; it is never written in place.
+        return (state, None, questions, notices);
+    };
+    state.loaded_hash = Some(content_hash);
+    state.stamp = safety::Stamp::of(path);
+    if let Some(why) = safety::read_only_reason(path) {
+        notices.push(format!(
+            "Opened read-only: {why}. You can look and try edits; saving offers another file."
+        ));
+        return (state, Some(why), questions, notices);
+    }
+    match safety::take_lock(path) {
+        LockOutcome::Held { lock, notice } => {
+            state.lock = Some(lock);
+            notices.extend(notice);
+        }
+        LockOutcome::Busy { reason, question } => {
+            // The recovery file, if any, belongs to the instance that holds the lock.
+            questions.push(question);
+            return (state, Some(reason), questions, notices);
+        }
+        LockOutcome::Unavailable { notice } => notices.push(notice),
+    }
+    state.recovery = true;
+    match safety::find_recovery(path, portfolio) {
+        Recovery::None => {}
+        Recovery::Offer {
+            portfolio,
+            question,
+        } => {
+            state.pending_recovery = Some(portfolio);
+            questions.push(question);
+        }
+        Recovery::Notice(n) => notices.push(n),
+    }
+    (state, None, questions, notices)
 }
 
 fn create_default(path: &Path) -> Result<(), String> {
@@ -158,30 +215,121 @@ fn run_terminal(mut app: App) -> anyhow::Result<()> {
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
     let size = terminal.size()?;
     app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    let mut redraw = true;
     loop {
-        terminal.draw(|frame| crate::ui::render(app, frame))?;
-        // Block on input; wake once a second only while a timer is on screen.
-        let event = if app.ticking() {
-            if event::poll(Duration::from_secs(1))? {
-                Some(event::read()?)
-            } else {
-                None
-            }
-        } else {
-            Some(event::read()?)
-        };
-        let Some(event) = event else { continue };
-        let mut effects = app.handle_event(&event);
-        // Drain what is already queued before drawing again, so key repeat never lags.
-        while effects.is_empty() && event::poll(Duration::ZERO)? {
-            effects = app.handle_event(&event::read()?);
+        if redraw {
+            terminal.draw(|frame| crate::ui::render(app, frame))?;
         }
-        for effect in effects {
-            if run_effect(app, effect) == Flow::Quit {
-                return Ok(());
+        // Block on input. Wake once a second while a timer is on screen, when a recovery write
+        // is due, and every 2 s while idle with nothing unsaved (to notice changes on disk) —
+        // otherwise sleep until a key arrives, so an idle workspace costs no CPU.
+        let now = Instant::now();
+        let tick = app.ticking().then_some(Duration::from_secs(1));
+        let wake = match (tick, app.safety.wake_in(idle_check(app), now)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let event = match wake {
+            Some(timeout) if !event::poll(timeout)? => None,
+            _ => Some(event::read()?),
+        };
+        redraw = event.is_some() || tick.is_some();
+        if let Some(event) = event {
+            let mut effects = app.handle_event(&event);
+            // Drain what is already queued before drawing again, so key repeat never lags.
+            while effects.is_empty() && event::poll(Duration::ZERO)? {
+                effects = app.handle_event(&event::read()?);
             }
+            for effect in effects {
+                if run_effect(app, effect) == Flow::Quit {
+                    clean_quit(app);
+                    return Ok(());
+                }
+            }
+        }
+        redraw |= background(app, Instant::now());
+    }
+}
+
+/// The idle check runs only with a file, nothing unsaved and no question open.
+fn idle_check(app: &App) -> bool {
+    app.doc.path().is_some() && !app.doc.is_dirty() && app.modal.is_none()
+}
+
+/// Work between events: the recovery write, the on-disk check, the next queued question.
+/// Returns whether the screen changed.
+pub fn background(app: &mut App, now: Instant) -> bool {
+    let mut changed = false;
+    app.safety.note_revision(app.doc.revision, now);
+    if app.safety.take_recovery_due(now) {
+        changed |= write_recovery(app);
+    }
+    if idle_check(app) && app.safety.take_disk_check_due(now) {
+        changed |= check_disk(app);
+    }
+    if app.modal.is_none()
+        && let Some(next) = app.safety.queued.pop_front()
+    {
+        app.modal = Some(next);
+        changed = true;
+    }
+    changed
+}
+
+/// Write (or, when the edits were undone back to the saved state, remove) the recovery file.
+fn write_recovery(app: &mut App) -> bool {
+    let Some(path) = app.doc.path().cloned() else {
+        return false;
+    };
+    if !app.safety.recovery {
+        return false;
+    }
+    let result = if app.doc.is_dirty() {
+        store::write_recovery(&path, &app.doc.portfolio).map_err(|e| e.to_string())
+    } else {
+        store::remove_recovery(&path).map_err(|e| e.to_string())
+    };
+    match result {
+        Ok(()) => false,
+        Err(e) => {
+            // Say it once, then stop trying: the user can still save.
+            app.safety.recovery = false;
+            app.status = Some(format!("Crash recovery is off: {e}. Save often (Ctrl-s)."));
+            true
         }
     }
+}
+
+/// The file's size or mtime moved while nothing is unsaved: if its content really changed,
+/// offer to reload.
+fn check_disk(app: &mut App) -> bool {
+    let Some(path) = app.doc.path().cloned() else {
+        return false;
+    };
+    let stamp = safety::Stamp::of(&path);
+    if stamp == app.safety.stamp {
+        return false;
+    }
+    app.safety.stamp = stamp;
+    let Some(hash) = store::disk_hash(&path) else {
+        return false;
+    };
+    if Some(hash) == app.safety.loaded_hash || Some(hash) == app.safety.ignored_hash {
+        return false;
+    }
+    app.safety.ignored_hash = Some(hash);
+    app.modal = Some(safety::changed_on_disk_question(&path));
+    true
+}
+
+/// A clean quit: the recovery file is no longer needed (the user saved, or chose to discard).
+fn clean_quit(app: &mut App) {
+    if app.safety.recovery
+        && let Some(path) = app.doc.path()
+    {
+        let _ = store::remove_recovery(path);
+    }
+    app.safety.lock = None;
 }
 
 #[derive(PartialEq, Eq)]
@@ -194,14 +342,13 @@ enum Flow {
 fn run_effect(app: &mut App, effect: Effect) -> Flow {
     match effect {
         Effect::Quit => {
-            // "Save and quit" must not quit when the save failed.
-            if app.doc.is_dirty()
-                && matches!(app.modal, Some(Modal::Notice { .. } | Modal::SaveAs { .. }))
-            {
+            // "Save and quit" must not quit when the save failed or stopped to ask.
+            if app.doc.is_dirty() && app.modal.is_some() {
                 return Flow::Continue;
             }
             return Flow::Quit;
         }
+        Effect::Decide(decision) => return decide(app, decision),
         Effect::Save => save(app, None),
         Effect::SaveAs(path) => save(app, Some(path)),
         Effect::WriteFile {
@@ -219,8 +366,13 @@ fn run_effect(app: &mut App, effect: Effect) -> Flow {
     Flow::Continue
 }
 
-/// Save to the document's file, or to `target` (save as).
+/// Save to the document's file, or to `target` (save as). A file changed on disk since it was
+/// loaded is not overwritten: the user is asked.
 pub fn save(app: &mut App, target: Option<PathBuf>) {
+    save_checked(app, target, true);
+}
+
+fn save_checked(app: &mut App, target: Option<PathBuf>, check_disk: bool) {
     let path = match (target, app.doc.path()) {
         (Some(p), _) => p,
         (None, Some(p)) => p.clone(),
@@ -231,25 +383,143 @@ pub fn save(app: &mut App, target: Option<PathBuf>) {
             return;
         }
     };
-    if let (Some(why), true) = (&app.doc.read_only, Some(&path) == app.doc.path()) {
+    let same_file = Some(&path) == app.doc.path();
+    if let (Some(why), true) = (&app.doc.read_only, same_file) {
         let why = why.clone();
         app.ask_save_as(Some(format!(
             "Cannot save here: {why}. Save a copy instead?"
         )));
         return;
     }
+    if same_file && check_disk {
+        let on_disk = store::disk_hash(&path);
+        // A file deleted meanwhile is simply written again: nothing would be overwritten.
+        if on_disk.is_some() && on_disk != app.safety.loaded_hash {
+            app.modal = Some(safety::save_conflict_question(&path));
+            return;
+        }
+    }
+    // Save as: become the new file's one writer first, or refuse.
+    let new_lock = if same_file {
+        None
+    } else {
+        match safety::take_lock(&path) {
+            LockOutcome::Held { lock, .. } => Some(lock),
+            LockOutcome::Busy { reason, .. } => {
+                app.ask_save_as(Some(format!("Cannot save to {}: {reason}", path.display())));
+                return;
+            }
+            LockOutcome::Unavailable { .. } => None,
+        }
+    };
     match store::save(&path, &app.doc.portfolio) {
         Ok(()) => {
+            if !same_file {
+                if app.safety.recovery
+                    && let Some(old) = app.doc.path()
+                {
+                    let _ = store::remove_recovery(old);
+                }
+                app.safety.lock = new_lock;
+                app.safety.recovery = true;
+                app.doc.read_only = None;
+            }
+            let _ = store::remove_recovery(&path);
             app.doc.mark_saved();
             app.doc.source = Source::File(path.clone());
             app.doc.has_comments = false;
+            app.safety.remember_disk(&path);
             app.status = Some(format!(
                 "Saved {} (previous version kept as .bak)",
                 path.display()
             ));
         }
         Err(e) => {
-            app.ask_save_as(Some(format!("Could not save {}: {e}", path.display())));
+            app.ask_save_as(Some(e.to_string()));
+        }
+    }
+}
+
+/// Carry out the answer to a [`Modal::Choice`].
+fn decide(app: &mut App, decision: Decision) -> Flow {
+    match decision {
+        Decision::RestoreRecovery => {
+            if let Some(p) = app.safety.pending_recovery.take() {
+                app.doc
+                    .replace_portfolio(p, "restore unsaved edits from recovery");
+                app.status = Some(
+                    "Restored your unsaved edits (u undoes the restore); Ctrl-s saves them"
+                        .to_owned(),
+                );
+            }
+        }
+        Decision::DiscardRecovery => {
+            app.safety.pending_recovery = None;
+            if let Some(path) = app.doc.path() {
+                let _ = store::remove_recovery(path);
+            }
+            app.status = Some("Discarded the recovered edits".to_owned());
+        }
+        Decision::ShowRecoveryDiff => {
+            if let (Some(p), Some(path)) = (&app.safety.pending_recovery, app.doc.path()) {
+                let when = std::fs::metadata(store::recovery_path(path))
+                    .and_then(|m| m.modified())
+                    .map_or_else(
+                        |_| "an earlier session".to_owned(),
+                        |t| {
+                            chrono::DateTime::<Local>::from(t)
+                                .format("%Y-%m-%d %H:%M:%S")
+                                .to_string()
+                        },
+                    );
+                let diff = safety::differences(&app.doc.portfolio, p);
+                app.modal = Some(safety::recovery_question(&when, Some(diff)));
+            }
+        }
+        Decision::Reload => {
+            if app.doc.is_dirty() {
+                app.modal = Some(safety::confirm_reload_question());
+            } else {
+                reload(app);
+            }
+        }
+        Decision::ReloadConfirmed => reload(app),
+        Decision::IgnoreDiskChange => {
+            app.status = Some(
+                "Kept what is on screen; saving will ask before overwriting the file".to_owned(),
+            );
+        }
+        Decision::Overwrite => save_checked(app, None, false),
+        Decision::SaveAs => app.ask_save_as(None),
+        Decision::OpenReadOnly => {
+            app.status = Some("Opened read-only: saving offers another file".to_owned());
+        }
+        Decision::Quit => return Flow::Quit,
+        Decision::Cancel => app.status = Some("Cancelled".to_owned()),
+    }
+    Flow::Continue
+}
+
+/// Replace the document with the file on disk, as one undoable edit.
+fn reload(app: &mut App) {
+    let Some(path) = app.doc.path().cloned() else {
+        return;
+    };
+    match store::load(&path) {
+        Ok(loaded) => {
+            app.doc
+                .replace_portfolio(loaded.portfolio, format!("reload {}", path.display()));
+            app.doc.mark_saved();
+            app.safety.loaded_hash = Some(loaded.content_hash);
+            app.safety.stamp = safety::Stamp::of(&path);
+            app.safety.ignored_hash = None;
+            app.status = Some(format!("Reloaded {} (u undoes the reload)", path.display()));
+        }
+        Err(e) => {
+            app.modal = Some(Modal::Notice {
+                title: "Cannot reload".to_owned(),
+                lines: e.to_string().lines().map(str::to_owned).collect(),
+            });
         }
     }
 }

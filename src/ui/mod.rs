@@ -189,14 +189,22 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         Paragraph::new(Line::styled(format!(" {status}"), theme.title)).render(area, buf);
         return;
     }
-    let mut hints: Vec<(Action, &str)> = app.tab_view(app.tab).hints();
+    let mut hints: Vec<(Action, String)> = app
+        .tab_view(app.tab)
+        .hints()
+        .into_iter()
+        .map(|(a, l)| (a, l.to_owned()))
+        .collect();
     hints.extend([
-        (Action::ShareMode, "share"),
-        (Action::Undo, "undo"),
-        (Action::Save, "save"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
+        (Action::ShareMode, "share".to_owned()),
+        (Action::Save, "save".to_owned()),
+        (Action::Help, "help".to_owned()),
+        (Action::Quit, "quit".to_owned()),
     ]);
+    // Last, since it is the longest: what undo would revert, so `u` is never a surprise.
+    if let Some(label) = app.doc.undo_label() {
+        hints.push((Action::Undo, format!("undo: {}", shorten(label, 40))));
+    }
     let mut spans = vec![Span::raw(" ")];
     for (action, label) in hints {
         let keys = app.keymap.keys_for(action);
@@ -205,6 +213,16 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(format!(" {label}  "), theme.muted));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+/// `text` cut to at most `max` characters, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
 }
 
 /// A centred rectangle of at most `w`×`h` inside `area`.
@@ -265,6 +283,22 @@ fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
             text.push(Line::raw(""));
             text.push(Line::styled("Enter: close", theme.key));
             dialog(title, text, 76, buf);
+        }
+        Modal::Choice {
+            title,
+            lines,
+            options,
+            ..
+        } => {
+            let mut text: Vec<Line<'static>> = lines.iter().map(|l| Line::raw(l.clone())).collect();
+            text.push(Line::raw(""));
+            let keys = options
+                .iter()
+                .map(|o| format!("{}: {}", o.key, o.label))
+                .collect::<Vec<_>>()
+                .join("   ");
+            text.push(Line::styled(keys, theme.key));
+            dialog(title, text, 78, buf);
         }
         Modal::SaveAs { input, error } => {
             let mut text = Vec::new();
