@@ -246,6 +246,8 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
                     return Ok(());
                 }
             }
+            // Effects (reload, restore) may replace the portfolio: the table follows it.
+            app.portfolio.sync(&app.doc, app.share);
         }
         redraw |= background(app, Instant::now());
     }
@@ -332,7 +334,7 @@ fn clean_quit(app: &mut App) {
     app.safety.lock = None;
 }
 
-#[derive(PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 enum Flow {
     Continue,
     Quit,
@@ -610,6 +612,310 @@ mod tests {
         assert_eq!(
             app.keymap.describe(super::super::action::Action::Quit),
             "Ctrl-q"
+        );
+    }
+
+    fn open(path: &Path) -> App {
+        let mut app = prepare(
+            &WorkspaceOptions {
+                file: Some(path.to_owned()),
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        // The sample has comments: close the notice about them.
+        if matches!(app.modal, Some(Modal::Notice { .. })) {
+            app.modal = None;
+        }
+        app
+    }
+
+    fn sample_file(dir: &Path) -> PathBuf {
+        let path = dir.join("p.ron");
+        let loaded = store::parse(sample::NORTHWIND, "s").unwrap();
+        store::save(&path, &loaded.portfolio).unwrap();
+        path
+    }
+
+    fn press(app: &mut App, c: char) -> Vec<Effect> {
+        app.handle_event(&crossterm::event::Event::Key(
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c)),
+        ))
+    }
+
+    fn run_all(app: &mut App, effects: Vec<Effect>) -> Flow {
+        for e in effects {
+            if run_effect(app, e) == Flow::Quit {
+                return Flow::Quit;
+            }
+        }
+        Flow::Continue
+    }
+
+    fn footer(app: &mut App) -> String {
+        app.portfolio.sync(&app.doc, app.share);
+        let backend = ratatui::backend::TestBackend::new(120, 40);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        terminal.draw(|f| crate::ui::render(app, f)).unwrap();
+        let buf = terminal.backend().buffer();
+        (0..120).map(|x| buf[(x, 39)].symbol()).collect()
+    }
+
+    #[test]
+    fn the_footer_says_what_undo_would_revert_for_every_kind_of_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = open(&sample_file(dir.path()));
+        assert!(!footer(&mut app).contains("undo"), "nothing to undo yet");
+        app.doc.edit_current("notes of Glow", |a| a.notes.push('x'));
+        assert!(
+            footer(&mut app).contains("u undo: notes of Glow"),
+            "{}",
+            footer(&mut app)
+        );
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        app.doc.insert_alliance(
+            0,
+            crate::model::Alliance::new("zz", "Zed", crate::model::AllianceKind::Wholesale, day),
+            "add alliance zz",
+        );
+        assert!(footer(&mut app).contains("undo: add alliance zz"));
+        app.doc.edit_pipeline("add intake Peak", Vec::clear);
+        assert!(footer(&mut app).contains("undo: add intake Peak"));
+        app.doc.remove_alliance(0, "delete alliance with Zed");
+        assert!(footer(&mut app).contains("undo: delete alliance with Zed"));
+        app.doc.replace_portfolio(
+            crate::model::Portfolio::empty("X"),
+            "a very long label that goes on and on well past forty characters",
+        );
+        assert!(footer(&mut app).contains("undo: a very long label that goes on and on w…"));
+        // `u` reverts exactly what the footer said, and the footer moves to the previous edit.
+        let fx = press(&mut app, 'u');
+        run_all(&mut app, fx);
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Undid: a very long label that goes on and on well past forty characters")
+        );
+        app.status = None;
+        assert!(footer(&mut app).contains("undo: delete alliance with Zed"));
+    }
+
+    #[test]
+    fn an_edit_is_written_to_recovery_soon_and_a_save_or_clean_quit_removes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut app = open(&path);
+        let recovery = store::recovery_path(&path);
+        let t = Instant::now();
+        background(&mut app, t);
+        app.doc.edit_current("notes", |a| a.notes = "typed".into());
+        background(&mut app, t);
+        assert!(!recovery.exists(), "not before the delay");
+        background(&mut app, t + safety::RECOVERY_DELAY);
+        let recovered = safety::read_recovery(&recovery).unwrap();
+        assert_eq!(recovered, app.doc.portfolio);
+        save(&mut app, None);
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+        assert!(!recovery.exists(), "a save removes it");
+        app.doc.edit_current("notes", |a| a.notes = "again".into());
+        let t = t + Duration::from_secs(10);
+        background(&mut app, t);
+        background(&mut app, t + safety::RECOVERY_DELAY);
+        assert!(recovery.exists());
+        clean_quit(&mut app);
+        assert!(!recovery.exists(), "a clean quit removes it");
+    }
+
+    #[test]
+    fn a_recovery_file_is_offered_at_start_restored_as_one_undoable_edit_or_discarded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let on_disk = store::load(&path).unwrap().portfolio;
+        let mut edited = on_disk.clone();
+        edited.alliances[0].notes = "typed before the crash".into();
+        std::thread::sleep(Duration::from_millis(20));
+        store::write_recovery(&path, &edited).unwrap();
+
+        let mut app = open(&path);
+        let Some(Modal::Choice { title, .. }) = &app.modal else {
+            panic!("expected the recovery offer, got {:?}", app.modal)
+        };
+        assert_eq!(title, "Recover unsaved edits?");
+        // Esc does not dismiss it: the edits must be dealt with.
+        app.handle_event(&crossterm::event::Event::Key(
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc),
+        ));
+        assert!(app.modal.is_some());
+        let fx = press(&mut app, 'v');
+        run_all(&mut app, fx);
+        let Some(Modal::Choice { lines, .. }) = &app.modal else {
+            panic!()
+        };
+        let first = &edited.alliances[0];
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(&format!("~ {} ({}): notes", first.id, first.partner))),
+            "{lines:?}"
+        );
+        let fx = press(&mut app, 'r');
+        run_all(&mut app, fx);
+        assert_eq!(app.doc.portfolio, edited);
+        assert!(app.doc.is_dirty());
+        assert_eq!(
+            app.doc.undo_label(),
+            Some("restore unsaved edits from recovery")
+        );
+        app.doc.undo();
+        assert_eq!(app.doc.portfolio, on_disk);
+        clean_quit(&mut app);
+        drop(app);
+
+        std::thread::sleep(Duration::from_millis(20));
+        store::write_recovery(&path, &edited).unwrap();
+        let mut app = open(&path);
+        let fx = press(&mut app, 'd');
+        run_all(&mut app, fx);
+        assert_eq!(app.doc.portfolio, on_disk);
+        assert!(!store::recovery_path(&path).exists());
+    }
+
+    #[test]
+    fn a_save_over_a_file_changed_on_disk_stops_and_asks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut app = open(&path);
+        app.doc.edit_current("notes", |a| a.notes = "mine".into());
+        let mut theirs = store::load(&path).unwrap().portfolio;
+        theirs.brand = "Changed elsewhere".into();
+        store::save(&path, &theirs).unwrap();
+
+        save(&mut app, None);
+        let Some(Modal::Choice { title, .. }) = &app.modal else {
+            panic!("expected the conflict question, got {:?}", app.modal)
+        };
+        assert!(title.contains("changed on disk"), "{title}");
+        assert_eq!(
+            store::load(&path).unwrap().portfolio.brand,
+            "Changed elsewhere"
+        );
+
+        // Reload asks first, since the edit here would be replaced; undo brings it back.
+        let fx = press(&mut app, 'r');
+        run_all(&mut app, fx);
+        let Some(Modal::Choice { title, .. }) = &app.modal else {
+            panic!()
+        };
+        assert_eq!(title, "Reload from disk?");
+        let fx = press(&mut app, 'y');
+        run_all(&mut app, fx);
+        assert_eq!(app.doc.portfolio.brand, "Changed elsewhere");
+        assert!(!app.doc.is_dirty());
+        app.doc.undo();
+        assert_eq!(app.doc.portfolio.alliances[0].notes, "mine");
+
+        // Now overwrite: the other program's change is replaced on purpose.
+        store::save(&path, &theirs).unwrap();
+        save(&mut app, None);
+        let fx = press(&mut app, 'o');
+        run_all(&mut app, fx);
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+        let disk = store::load(&path).unwrap().portfolio;
+        assert_eq!(disk.alliances[0].notes, "mine");
+        // A later save of our own file does not ask again.
+        app.doc.edit_current("notes", |a| a.notes = "mine 2".into());
+        save(&mut app, None);
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+    }
+
+    #[test]
+    fn an_idle_clean_workspace_offers_to_reload_a_file_changed_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut app = open(&path);
+        let t = Instant::now();
+        background(&mut app, t);
+        assert!(app.modal.is_none());
+        let mut theirs = store::load(&path).unwrap().portfolio;
+        theirs.brand = "Changed elsewhere".into();
+        store::save(&path, &theirs).unwrap();
+        background(&mut app, t + safety::DISK_CHECK_EVERY);
+        let Some(Modal::Choice { title, .. }) = &app.modal else {
+            panic!("expected the reload offer, got {:?}", app.modal)
+        };
+        assert_eq!(title, "Changed on disk");
+        let fx = press(&mut app, 'r');
+        run_all(&mut app, fx);
+        assert_eq!(app.doc.portfolio.brand, "Changed elsewhere");
+        assert!(!app.doc.is_dirty());
+    }
+
+    #[test]
+    fn a_second_instance_is_told_who_holds_the_file_and_opens_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let first = open(&path);
+        let mut second = open(&path);
+        assert!(first.doc.read_only.is_none());
+        let why = second.doc.read_only.clone().unwrap();
+        assert!(
+            why.contains(&format!("pid {}", std::process::id())),
+            "{why}"
+        );
+        let Some(Modal::Choice { lines, .. }) = &second.modal else {
+            panic!("expected the lock question, got {:?}", second.modal)
+        };
+        assert!(lines[0].contains("since"), "{lines:?}");
+        let fx = press(&mut second, 'r');
+        assert_eq!(run_all(&mut second, fx), Flow::Continue);
+        second.doc.edit_current("notes", |a| a.notes = "x".into());
+        save(&mut second, None);
+        let Some(Modal::SaveAs { error, .. }) = &second.modal else {
+            panic!("read-only saves offer save-as")
+        };
+        assert!(error.as_deref().unwrap_or("").contains("another instance"));
+        // Saving as another file makes the second instance that file's writer.
+        let other = dir.path().join("copy.ron");
+        save(&mut second, Some(other.clone()));
+        assert!(second.doc.read_only.is_none());
+        assert!(store::load(&other).is_ok());
+        drop(first);
+        let third = open(&path);
+        assert!(
+            third.doc.read_only.is_none(),
+            "the lock is free once the first quits"
+        );
+    }
+
+    #[test]
+    fn a_read_only_file_opens_read_only_and_saving_offers_save_as() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut perms = std::fs::metadata(&path).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms).unwrap();
+        let mut app = prepare(
+            &WorkspaceOptions {
+                file: Some(path.clone()),
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(app.doc.read_only.as_deref(), Some("the file is read-only"));
+        let Some(Modal::Notice { lines, .. }) = &app.modal else {
+            panic!()
+        };
+        assert!(lines.iter().any(|l| l.starts_with("Opened read-only")));
+        app.modal = None;
+        save(&mut app, None);
+        let Some(Modal::SaveAs { error, .. }) = &app.modal else {
+            panic!()
+        };
+        assert!(error.as_deref().unwrap_or("").contains("read-only"));
+        assert!(
+            !store::lock_path(&path).exists(),
+            "a read-only open takes no lock"
         );
     }
 }
