@@ -688,7 +688,11 @@ mod tests {
             crate::model::Portfolio::empty("X"),
             "a very long label that goes on and on well past forty characters",
         );
-        assert!(footer(&mut app).contains("undo: a very long label that goes on and on w…"));
+        let f = footer(&mut app);
+        assert!(
+            f.contains("u undo: a very long label that goes on… "),
+            "{f}"
+        );
         // `u` reverts exactly what the footer said, and the footer moves to the previous edit.
         let fx = press(&mut app, 'u');
         run_all(&mut app, fx);

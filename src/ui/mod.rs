@@ -201,9 +201,30 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         (Action::Help, "help".to_owned()),
         (Action::Quit, "quit".to_owned()),
     ]);
-    // Last, since it is the longest: what undo would revert, so `u` is never a surprise.
-    if let Some(label) = app.doc.undo_label() {
-        hints.push((Action::Undo, format!("undo: {}", shorten(label, 40))));
+    // What undo would revert, so `u` is never a surprise: right-aligned, up to a third of the
+    // width, so the keys of this tab keep the rest.
+    let undo = app.doc.undo_label().and_then(|label| {
+        let key = app.keymap.keys_for(Action::Undo).first()?.to_string();
+        let room = (area.width as usize / 3).saturating_sub(key.chars().count() + 8);
+        Some((
+            format!("  {key}"),
+            format!(" undo: {} ", shorten(label, room)),
+        ))
+    });
+    let [area, undo_area] = match &undo {
+        Some((key, label)) => Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length((key.chars().count() + label.chars().count()) as u16),
+        ])
+        .areas(area),
+        None => [area, Rect::default()],
+    };
+    if let Some((key, label)) = undo {
+        Paragraph::new(Line::from(vec![
+            Span::styled(key, theme.key),
+            Span::styled(label, theme.muted),
+        ]))
+        .render(undo_area, buf);
     }
     let mut spans = vec![Span::raw(" ")];
     for (action, label) in hints {
