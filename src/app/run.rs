@@ -877,7 +877,7 @@ mod tests {
         let Some(Modal::SaveAs { error, .. }) = &second.modal else {
             panic!("read-only saves offer save-as")
         };
-        assert!(error.as_deref().unwrap_or("").contains("another instance"));
+        assert!(error.as_deref().unwrap_or("").contains("open elsewhere"));
         // Saving as another file makes the second instance that file's writer.
         let other = dir.path().join("copy.ron");
         save(&mut second, Some(other.clone()));

@@ -257,8 +257,8 @@ pub fn take_lock(path: &Path) -> LockOutcome {
                 |h| format!("process {} on {}, since {}", h.pid, h.host, h.since),
             );
             let short = holder.as_ref().map_or_else(
-                || "open in another instance".to_owned(),
-                |h| format!("open in another instance, pid {} on {}", h.pid, h.host),
+                || "open elsewhere".to_owned(),
+                |h| format!("open elsewhere, pid {}", h.pid),
             );
             LockOutcome::Busy {
                 reason: short,

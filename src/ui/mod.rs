@@ -130,7 +130,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     let ro = doc
         .read_only
         .as_ref()
-        .map_or(String::new(), |why| format!(" [read-only: {why}]"));
+        .map_or(String::new(), |why| format!(" [READ-ONLY: {why}]"));
     let p = &doc.scores.portfolio;
     let share = match p.alliance_share {
         Some(s) => {
@@ -145,9 +145,14 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         }
         None => "alliance share —".to_owned(),
     };
-    let left = format!(" {} · {source}{dirty}{ro}", doc.portfolio.brand);
-    let right = format!("as of {} · {share} ", doc.as_of);
+    // Read-only goes first: it must not be cut off by a long path.
+    let left = format!(" {}{ro} · {source}{dirty}", doc.portfolio.brand);
+    let mut right = format!("as of {} · {share} ", doc.as_of);
     let width = area.width as usize;
+    if doc.read_only.is_some() && left.chars().count() + right.chars().count() > width {
+        // The banner matters more than the share figure, which the Portfolio tab also shows.
+        right = format!("as of {} ", doc.as_of);
+    }
     let right_len = right.chars().count();
     let left: String = left
         .chars()
@@ -185,10 +190,6 @@ fn render_tab_bar(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    if let Some(status) = &app.status {
-        Paragraph::new(Line::styled(format!(" {status}"), theme.title)).render(area, buf);
-        return;
-    }
     let mut hints: Vec<(Action, String)> = app
         .tab_view(app.tab)
         .hints()
@@ -225,6 +226,10 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(label, theme.muted),
         ]))
         .render(undo_area, buf);
+    }
+    if let Some(status) = &app.status {
+        Paragraph::new(Line::styled(format!(" {status}"), theme.title)).render(area, buf);
+        return;
     }
     let mut spans = vec![Span::raw(" ")];
     for (action, label) in hints {
