@@ -159,7 +159,6 @@ const KEYS: &[&[u8]] = &[
     keys::BACKSPACE,
     keys::DELETE,
     keys::CTRL_S,
-    b"q",
 ];
 
 fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
@@ -168,34 +167,51 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
     let path = pty::write_portfolio(home.path(), "soak.ron", &portfolio);
     let mut s = start(&path, home.path(), cols, rows);
     s.expect(&portfolio.brand, WAIT);
+    let mut restarts = 0;
+    let mut last = Vec::new();
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     for i in 0..presses {
-        let key = KEYS[(rng.next() % KEYS.len() as u64) as usize];
-        // `q` may quit (a saved workspace quits without asking): reopen and go on.
+        // `q` is rare, so sessions run long enough to reach deep states before a quit.
+        let roll = rng.next();
+        let key = if roll % 400 == 0 {
+            b"q"
+        } else {
+            KEYS[(roll / 400 % KEYS.len() as u64) as usize]
+        };
         s.send(key);
+        last.push(String::from_utf8_lossy(key).into_owned());
+        if std::env::var_os("SOAK_DEBUG").is_some() {
+            std::thread::sleep(Duration::from_millis(40));
+        }
         if key == keys::ESC {
             pause();
         } else if i % 64 == 0 {
             // Let the app catch up now and then, so keys are read as keys, not pasted runs.
             std::thread::sleep(Duration::from_millis(2));
         }
-        if key == b"q" {
-            std::thread::sleep(Duration::from_millis(5));
-            if !s.alive() {
-                let status = s.wait_exit(WAIT).unwrap();
-                assert!(
-                    status.success(),
-                    "exit after {i} keys: {status:?}\n{}",
-                    s.screen()
+        if !s.alive() {
+            // A clean quit (`q`, or `q` then an answer to the quit prompt) is allowed: reopen
+            // and go on. Anything else is a failure.
+            let status = s.wait_exit(WAIT).unwrap();
+            assert!(
+                status.success(),
+                "exit after {i} keys: {status:?}\n{}",
+                s.screen()
+            );
+            restarts += 1;
+            if std::env::var_os("SOAK_DEBUG").is_some() {
+                eprintln!(
+                    "quit at key {i}: last keys {:?}",
+                    &last[last.len().saturating_sub(4)..]
                 );
-                drop(s);
-                s = start(&path, home.path(), cols, rows);
-                s.wait_for(WAIT, |sc| !sc.trim().is_empty())
-                    .unwrap_or_else(|sc| panic!("restart after {i} keys:\n{sc}"));
             }
+            drop(s);
+            s = start(&path, home.path(), cols, rows);
+            s.wait_for(WAIT, |sc| sc.contains("Portfolio"))
+                .unwrap_or_else(|sc| panic!("restart after {i} keys:\n{sc}"));
         }
-        assert!(s.alive(), "died after {i} keys:\n{}", s.screen());
     }
+    eprintln!("soak {cols}x{rows}: {presses} keys, {restarts} clean quits and restarts");
     // Leave every field and modal, save (answer a save-as prompt with a path), quit.
     for _ in 0..3 {
         s.send(keys::ESC);
