@@ -16,8 +16,8 @@ use alliance_desk::app::document::{Document, Source};
 use alliance_desk::app::keymap::Keymap;
 use alliance_desk::generate::generate;
 use alliance_desk::model::Status;
-use alliance_desk::ui::theme::Theme;
 use alliance_desk::score;
+use alliance_desk::ui::theme::Theme;
 use chrono::NaiveDate;
 use pty::{Session, keys};
 
@@ -47,10 +47,7 @@ fn binary() -> PathBuf {
         .expect("run cargo build");
     assert!(status.success(), "cargo build --release failed");
     let exe = std::env::current_exe().expect("current exe");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/release");
+    let dir = exe.parent().and_then(Path::parent).expect("target/release");
     dir.join("alliance-desk")
 }
 
@@ -98,7 +95,13 @@ fn measure(bin: &Path, n: usize) -> Row {
     let file_kib = std::fs::metadata(&path).map_or(0, |m| m.len() / 1024);
 
     // First frame: from spawn until the header (brand) and the footer (keys) are both drawn.
-    let mut s = Session::spawn(bin, &[path.to_str().expect("utf-8 path")], 120, 40, home.path());
+    let mut s = Session::spawn(
+        bin,
+        &[path.to_str().expect("utf-8 path")],
+        120,
+        40,
+        home.path(),
+    );
     let brand = portfolio.brand.clone();
     s.wait_for(WAIT, |sc| sc.contains(&brand) && sc.contains("quit"))
         .unwrap_or_else(|sc| panic!("no first frame:\n{sc}"));

@@ -606,7 +606,7 @@ pub fn score_table(scores: &Scores) -> String {
                 date_or_missing(
                     a.next_reviews
                         .as_ref()
-                        .and_then(score::NextReviews::soonest),
+                        .and_then(|n| n.soonest(scores.as_of)),
                 ),
                 if a.flags.is_empty() {
                     MISSING.to_owned()

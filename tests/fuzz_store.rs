@@ -20,10 +20,43 @@ enum Mutation {
 
 /// Pieces of RON and of the model that make mutations reach deep into the parser.
 const TOKENS: &[&str] = &[
-    "(", ")", "[", "]", "{", "}", ",", ":", "\"", "Some(", "None", "//", "/*", "*/", "r#\"",
-    "\"2026-02-30\"", "\"2026-13\"", "\"9999-99-99\"", "-1.0", "1e400", "NaN", "inf",
-    "18446744073709551616", "-0", "0x1F", "Active", "Alliance(", "Portfolio(", "version: 2",
-    "\u{0}", "\u{feff}", "é", "\\u{10FFFF}", "\\", "b\"x\"", "'c'", "#![enable(implicit_some)]",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "\"",
+    "Some(",
+    "None",
+    "//",
+    "/*",
+    "*/",
+    "r#\"",
+    "\"2026-02-30\"",
+    "\"2026-13\"",
+    "\"9999-99-99\"",
+    "-1.0",
+    "1e400",
+    "NaN",
+    "inf",
+    "18446744073709551616",
+    "-0",
+    "0x1F",
+    "Active",
+    "Alliance(",
+    "Portfolio(",
+    "version: 2",
+    "\u{0}",
+    "\u{feff}",
+    "é",
+    "\\u{10FFFF}",
+    "\\",
+    "b\"x\"",
+    "'c'",
+    "#![enable(implicit_some)]",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -53,7 +86,10 @@ fn apply(text: &mut String, m: &Mutation) {
         Mutation::InsertToken(a, t) => text.insert_str(boundary(text, *a), t),
         Mutation::Delete(a, n) => {
             let from = boundary(text, *a);
-            let to = boundary(text, ((from + n) as f64 / text.len().max(1) as f64).min(1.0));
+            let to = boundary(
+                text,
+                ((from + n) as f64 / text.len().max(1) as f64).min(1.0),
+            );
             text.replace_range(from..to.max(from), "");
         }
         Mutation::Replace(a, c) => {
@@ -64,7 +100,10 @@ fn apply(text: &mut String, m: &Mutation) {
         }
         Mutation::Duplicate(a, n) => {
             let from = boundary(text, *a);
-            let to = boundary(text, ((from + n) as f64 / text.len().max(1) as f64).min(1.0));
+            let to = boundary(
+                text,
+                ((from + n) as f64 / text.len().max(1) as f64).min(1.0),
+            );
             let piece = text[from..to.max(from)].to_owned();
             text.insert_str(from, &piece);
         }

@@ -173,7 +173,7 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
     for i in 0..presses {
         // `q` is rare, so sessions run long enough to reach deep states before a quit.
         let roll = rng.next();
-        let key = if roll % 400 == 0 {
+        let key = if roll.is_multiple_of(400) {
             b"q"
         } else {
             KEYS[(roll / 400 % KEYS.len() as u64) as usize]

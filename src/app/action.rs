@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A user intent. Names (snake_case) are what `keys.ron` binds keys to.
+/// A user intent. Names (`snake_case`) are what `keys.ron` binds keys to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {

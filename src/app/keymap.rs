@@ -22,7 +22,6 @@ pub struct Key {
 /// A comparable key code (crossterm's `KeyCode` is not `Ord`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum KeyId {
-    Char(char),
     F(u8),
     Enter,
     Esc,
@@ -39,6 +38,8 @@ enum KeyId {
     PageDown,
     Home,
     End,
+    // Last, so help and the footer name arrows and Enter before their letter aliases.
+    Char(char),
 }
 
 impl Key {
@@ -248,7 +249,7 @@ fn default_bindings() -> Vec<(Action, Vec<Key>)> {
         (A::Undo, vec![c('u')]),
         (A::Redo, vec![Key::ctrl('r')]),
         (A::Save, vec![Key::ctrl('s')]),
-        (A::Help, vec![c('?'), p(K::F(1))]),
+        (A::Help, vec![c('?')]),
         (A::Quit, vec![c('q')]),
     ]
 }
@@ -330,14 +331,14 @@ impl Keymap {
             }
             keymap.bindings.retain(|_, a| *a != action);
             for key in keys {
-                if let Some(previous) = keymap.bindings.insert(key, action) {
-                    if previous != action {
-                        warnings.push(format!(
-                            "{source}: key {key} now means {} instead of {}",
-                            action.name(),
-                            previous.name()
-                        ));
-                    }
+                if let Some(previous) = keymap.bindings.insert(key, action)
+                    && previous != action
+                {
+                    warnings.push(format!(
+                        "{source}: key {key} now means {} instead of {}",
+                        action.name(),
+                        previous.name()
+                    ));
                 }
             }
         }

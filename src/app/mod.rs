@@ -123,10 +123,10 @@ impl App {
             no_color: false,
             size: Rect::new(0, 0, 120, 40),
             portfolio: PortfolioTab::default(),
-            charter: CharterTab::default(),
-            commitments: CommitmentsTab::default(),
-            reviews: ReviewsTab::default(),
-            pipeline: PipelineTab::default(),
+            charter: CharterTab,
+            commitments: CommitmentsTab,
+            reviews: ReviewsTab,
+            pipeline: PipelineTab,
             safety: Safety::default(),
         };
         app.portfolio.sync(&app.doc, app.share);
@@ -180,7 +180,7 @@ impl App {
     pub fn handle_event(&mut self, event: &Event) -> Vec<Effect> {
         let effects = match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
-            Event::Mouse(mouse) => self.handle_mouse(mouse),
+            Event::Mouse(mouse) => self.handle_mouse(*mouse),
             Event::Resize(w, h) => {
                 self.size = Rect::new(0, 0, *w, *h);
                 Vec::new()
@@ -309,7 +309,7 @@ impl App {
             theme
         };
         // Keep the cycle moving even when a user theme fails and falls back to the default.
-        self.theme.name = name.clone();
+        self.theme.name.clone_from(&name);
         self.status = Some(warning.unwrap_or_else(|| format!("Theme: {name}")));
     }
 
@@ -348,7 +348,7 @@ impl App {
                 Some(Action::PageDown) => {
                     self.modal = Some(Modal::Help {
                         scroll: scroll + 10,
-                    })
+                    });
                 }
                 Some(Action::PageUp) => {
                     self.modal = Some(Modal::Help {
@@ -425,7 +425,7 @@ impl App {
         Vec::new()
     }
 
-    fn handle_mouse(&mut self, mouse: &MouseEvent) -> Vec<Effect> {
+    fn handle_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
         if self.modal.is_some() {
             return match mouse.kind {
                 MouseEventKind::ScrollDown => self.handle_modal_key(&KeyEvent::from(KeyCode::Down)),
@@ -445,7 +445,7 @@ impl App {
         if areas.body.contains((mouse.column, mouse.row).into()) {
             let tab = self.tab;
             let (view, mut cx) = self.split(tab);
-            let outcome = view.on_mouse(mouse, areas.body, &mut cx);
+            let outcome = view.on_mouse(&mouse, areas.body, &mut cx);
             if outcome != Outcome::Ignored {
                 return self.outcome(tab, outcome);
             }

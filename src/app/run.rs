@@ -41,20 +41,19 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
             store::parse(sample::NORTHWIND, sample::NORTHWIND_NAME).map_err(|e| e.to_string())?;
         (loaded, Source::Demo)
     } else {
-        let path = match &options.file {
-            Some(p) => p.clone(),
-            None => {
-                let path = default_portfolio_path()
-                    .ok_or("no data directory on this system; pass a FILE")?;
-                if !path.exists() {
-                    create_default(&path)?;
-                    notices.push(format!(
-                        "Created your portfolio from the sample at {}",
-                        path.display()
-                    ));
-                }
-                path
+        let path = if let Some(p) = &options.file {
+            p.clone()
+        } else {
+            let path =
+                default_portfolio_path().ok_or("no data directory on this system; pass a FILE")?;
+            if !path.exists() {
+                create_default(&path)?;
+                notices.push(format!(
+                    "Created your portfolio from the sample at {}",
+                    path.display()
+                ));
             }
+            path
         };
         let loaded = store::load(&path).map_err(|e| e.to_string())?;
         (loaded, Source::File(path))
@@ -666,7 +665,7 @@ mod tests {
     fn the_footer_says_what_undo_would_revert_for_every_kind_of_edit() {
         let dir = tempfile::tempdir().unwrap();
         let mut app = open(&sample_file(dir.path()));
-        assert!(!footer(&mut app).contains("undo"), "nothing to undo yet");
+        assert!(!footer(&mut app).contains("undo:"), "nothing to undo yet");
         app.doc.edit_current("notes of Glow", |a| a.notes.push('x'));
         assert!(
             footer(&mut app).contains("u undo: notes of Glow"),

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use super::ExportError;
 use crate::model::{Alliance, Party, Portfolio, Review, Sas};
-use crate::score::{AllianceScores, NextReviews, Scores};
+use crate::score::{AllianceScores, Scores};
 
 const MISSING: &str = "—";
 
@@ -158,7 +158,10 @@ pub fn portfolio_report(portfolio: &Portfolio, scores: &Scores) -> String {
                     a.sas
                         .as_ref()
                         .map_or_else(|| MISSING.to_owned(), |x| format!("{:.1}", x.combined)),
-                    opt(a.next_reviews.as_ref().and_then(NextReviews::soonest)),
+                    opt(a
+                        .next_reviews
+                        .as_ref()
+                        .and_then(|n| n.soonest(scores.as_of))),
                     flags_cell(a),
                 ]
             })

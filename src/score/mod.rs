@@ -297,11 +297,13 @@ pub struct NextReviews {
 }
 
 impl NextReviews {
-    /// The soonest of the three, for a "next review" column.
-    pub fn soonest(&self) -> Option<NaiveDate> {
+    /// The soonest review still ahead (on or after `as_of`), for a "next review" column; a
+    /// 90-day review date already passed is `qsr_overdue`'s business, not a next review.
+    pub fn soonest(&self, as_of: NaiveDate) -> Option<NaiveDate> {
         [self.monthly, self.quarterly, self.ninety_day]
             .into_iter()
             .flatten()
+            .filter(|d| *d >= as_of)
             .min()
     }
 }

@@ -66,59 +66,102 @@ pub struct Scan {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-enum Prev {
-    Ident(String),
+enum Prev<'a> {
+    Ident(&'a str),
     Colon,
     Other,
 }
 
+/// Walks the text byte by byte (every token boundary RON has is ASCII); tokens are slices of
+/// it, and a column is only counted in characters when something is reported. The scan runs
+/// on every load before the first frame, so it must cost little next to ron itself.
 struct Cursor<'a> {
-    chars: std::iter::Peekable<std::str::Chars<'a>>,
-    pos: Pos,
+    text: &'a str,
+    idx: usize,
+    line: usize,
+    line_start: usize,
 }
 
-impl Cursor<'_> {
-    fn peek(&mut self) -> Option<char> {
-        self.chars.peek().copied()
+/// Where a token starts: enough to compute its [`Pos`] if it needs reporting.
+#[derive(Clone, Copy)]
+struct Mark {
+    idx: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.idx).copied()
     }
 
-    fn bump(&mut self) -> Option<char> {
-        let c = self.chars.next()?;
-        if c == '\n' {
-            self.pos.line += 1;
-            self.pos.col = 1;
-        } else {
-            self.pos.col += 1;
-        }
-        Some(c)
+    fn slice(&self, from: usize) -> &'a str {
+        // Token boundaries are ASCII bytes, so these are always char boundaries.
+        self.text.get(from..self.idx).unwrap_or_default()
     }
+
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.idx += 1;
+        if b == b'\n' {
+            self.line += 1;
+            self.line_start = self.idx;
+        }
+        Some(b)
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            idx: self.idx,
+            line: self.line,
+            line_start: self.line_start,
+        }
+    }
+
+    /// The 1-based line and character column of a mark, as ron counts them.
+    fn pos(&self, mark: Mark) -> Pos {
+        let col = self
+            .text
+            .get(mark.line_start..mark.idx)
+            .map_or(0, |t| t.chars().count());
+        Pos {
+            line: mark.line,
+            col: col + 1,
+        }
+    }
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 /// Scan `text` once. Never fails: anything it does not understand is left to ron.
 pub fn scan(text: &str) -> Scan {
     let mut cur = Cursor {
-        chars: text.chars().peekable(),
-        pos: Pos { line: 1, col: 1 },
+        text,
+        idx: 0,
+        line: 1,
+        line_start: 0,
     };
     let mut out = Scan::default();
     let mut depth = 0usize;
     let mut prev = Prev::Other;
-    let mut field: Option<String> = None;
-    let mut alliance: Option<String> = None;
+    let mut field: Option<&str> = None;
+    let mut alliance: Option<&str> = None;
 
-    while let Some(c) = cur.peek() {
-        let start = cur.pos;
-        match c {
-            '/' => {
+    while let Some(b) = cur.peek() {
+        let start = cur.mark();
+        match b {
+            b'/' => {
                 cur.bump();
                 match cur.peek() {
-                    Some('/') => {
+                    Some(b'/') => {
                         out.has_comments = true;
-                        while cur.peek().is_some_and(|c| c != '\n') {
+                        while cur.peek().is_some_and(|b| b != b'\n') {
                             cur.bump();
                         }
                     }
-                    Some('*') => {
+                    Some(b'*') => {
                         out.has_comments = true;
                         cur.bump();
                         skip_block_comment(&mut cur);
@@ -126,62 +169,48 @@ pub fn scan(text: &str) -> Scan {
                     _ => prev = Prev::Other,
                 }
             }
-            '"' => {
+            b'"' => {
                 cur.bump();
                 let content = read_string(&mut cur, 0);
-                on_string(
-                    &content,
-                    start,
-                    field.as_deref(),
-                    &prev,
-                    &mut alliance,
-                    &mut out,
-                );
+                on_string(content, &cur, start, field, &prev, &mut alliance, &mut out);
                 prev = Prev::Other;
             }
-            '\'' => {
+            b'\'' => {
                 cur.bump();
-                while let Some(c) = cur.bump() {
-                    match c {
-                        '\\' => {
+                while let Some(b) = cur.bump() {
+                    match b {
+                        b'\\' => {
                             cur.bump();
                         }
-                        '\'' | '\n' => break,
+                        b'\'' | b'\n' => break,
                         _ => {}
                     }
                 }
                 prev = Prev::Other;
             }
-            c if c.is_alphabetic() || c == '_' => {
-                let mut ident = String::new();
-                while cur.peek().is_some_and(|c| {
-                    c.is_alphanumeric() || c == '_' || c == '#' && is_raw_prefix(&ident)
+            b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => {
+                let from = cur.idx;
+                while cur.peek().is_some_and(|b| {
+                    is_ident_byte(b) || b == b'#' && is_raw_prefix(cur.slice(from))
                 }) {
                     // `r#ident` raw identifiers and `r#"…"#` raw strings both start like this.
-                    if let Some(c) = cur.bump() {
-                        ident.push(c);
-                    }
-                    if (ident == "r" || ident == "b" || ident == "br") && cur.peek() == Some('"') {
+                    cur.bump();
+                    let ident = cur.slice(from);
+                    if (ident == "r" || ident == "b" || ident == "br") && cur.peek() == Some(b'"') {
                         break;
                     }
                 }
+                let ident = cur.slice(from);
                 let raw_hashes = ident
                     .strip_prefix('r')
-                    .filter(|h| h.chars().all(|c| c == '#'));
-                if let (Some(hashes), Some('"')) = (raw_hashes, cur.peek()) {
+                    .filter(|h| h.bytes().all(|b| b == b'#'));
+                if let (Some(hashes), Some(b'"')) = (raw_hashes, cur.peek()) {
                     let hashes = hashes.len();
                     cur.bump();
                     let content = read_string(&mut cur, hashes + 1);
-                    on_string(
-                        &content,
-                        start,
-                        field.as_deref(),
-                        &prev,
-                        &mut alliance,
-                        &mut out,
-                    );
+                    on_string(content, &cur, start, field, &prev, &mut alliance, &mut out);
                     prev = Prev::Other;
-                } else if ident == "b" && cur.peek() == Some('"') {
+                } else if ident == "b" && cur.peek() == Some(b'"') {
                     cur.bump();
                     read_string(&mut cur, 0);
                     prev = Prev::Other;
@@ -192,44 +221,42 @@ pub fn scan(text: &str) -> Scan {
                     prev = Prev::Ident(ident);
                 }
             }
-            ':' => {
+            b':' => {
                 cur.bump();
-                if let Prev::Ident(name) = &prev {
-                    field = Some(name.clone());
+                if let Prev::Ident(name) = prev {
+                    field = Some(name);
                     prev = Prev::Colon;
                 } else {
                     prev = Prev::Other;
                 }
             }
-            '(' | '[' | '{' => {
+            b'(' | b'[' | b'{' => {
                 cur.bump();
                 depth += 1;
                 prev = Prev::Other;
             }
-            ')' | ']' | '}' => {
+            b')' | b']' | b'}' => {
                 cur.bump();
                 depth = depth.saturating_sub(1);
                 prev = Prev::Other;
             }
-            c if c.is_whitespace() => {
+            b' ' | b'\t' | b'\n' | b'\r' => {
                 cur.bump();
             }
-            c if c.is_ascii_digit() || c == '-' || c == '+' => {
-                let mut number = String::new();
+            b if b.is_ascii_digit() || b == b'-' || b == b'+' => {
+                let from = cur.idx;
                 while cur
                     .peek()
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || "._-+".contains(c))
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
                 {
-                    if let Some(c) = cur.bump() {
-                        number.push(c);
-                    }
+                    cur.bump();
                 }
                 if depth == 1
                     && prev == Prev::Colon
-                    && field.as_deref() == Some("version")
+                    && field == Some("version")
                     && out.version.is_none()
                 {
-                    out.version = Some((number, start));
+                    out.version = Some((cur.slice(from).to_owned(), cur.pos(start)));
                 }
                 prev = Prev::Other;
             }
@@ -246,22 +273,22 @@ pub fn scan(text: &str) -> Scan {
 fn is_raw_prefix(ident: &str) -> bool {
     ident
         .strip_prefix('r')
-        .is_some_and(|h| h.chars().all(|c| c == '#'))
+        .is_some_and(|h| h.bytes().all(|b| b == b'#'))
 }
 
 /// Skip a (possibly nested) block comment whose `/*` was already consumed.
 fn skip_block_comment(cur: &mut Cursor<'_>) {
     let mut nesting = 1usize;
-    while let Some(c) = cur.bump() {
-        match (c, cur.peek()) {
-            ('*', Some('/')) => {
+    while let Some(b) = cur.bump() {
+        match (b, cur.peek()) {
+            (b'*', Some(b'/')) => {
                 cur.bump();
                 nesting -= 1;
                 if nesting == 0 {
                     return;
                 }
             }
-            ('/', Some('*')) => {
+            (b'/', Some(b'*')) => {
                 cur.bump();
                 nesting += 1;
             }
@@ -273,45 +300,42 @@ fn skip_block_comment(cur: &mut Cursor<'_>) {
 /// Read a string body after its opening quote. `raw_hashes` is 0 for an escaped string, else
 /// one more than the number of `#` of a raw string. Returns the content as written (escapes are
 /// kept as-is: a string with escapes is never date-shaped anyway).
-fn read_string(cur: &mut Cursor<'_>, raw_hashes: usize) -> String {
-    let mut content = String::new();
-    while let Some(c) = cur.bump() {
-        if raw_hashes == 0 && c == '\\' {
-            content.push(c);
-            if let Some(e) = cur.bump() {
-                content.push(e);
-            }
+fn read_string<'a>(cur: &mut Cursor<'a>, raw_hashes: usize) -> &'a str {
+    let from = cur.idx;
+    loop {
+        let before_quote = cur.idx;
+        let Some(b) = cur.bump() else {
+            return cur.slice(from);
+        };
+        if raw_hashes == 0 && b == b'\\' {
+            cur.bump();
             continue;
         }
-        if c == '"' {
+        if b == b'"' {
             let wanted = raw_hashes.saturating_sub(1);
             let mut seen = 0;
-            while seen < wanted && cur.peek() == Some('#') {
+            while seen < wanted && cur.peek() == Some(b'#') {
                 cur.bump();
                 seen += 1;
             }
             if seen == wanted {
-                return content;
+                return cur.text.get(from..before_quote).unwrap_or_default();
             }
-            content.push('"');
-            content.extend(std::iter::repeat_n('#', seen));
-            continue;
         }
-        content.push(c);
     }
-    content
 }
 
-fn on_string(
-    content: &str,
-    pos: Pos,
+fn on_string<'a>(
+    content: &'a str,
+    cur: &Cursor<'a>,
+    start: Mark,
     field: Option<&str>,
     prev: &Prev,
-    alliance: &mut Option<String>,
+    alliance: &mut Option<&'a str>,
     out: &mut Scan,
 ) {
     if *prev == Prev::Colon && field == Some("id") {
-        *alliance = Some(content.to_owned());
+        *alliance = Some(content);
         return;
     }
     if field.is_some_and(|f| TEXT_FIELDS.contains(&f)) {
@@ -321,19 +345,26 @@ fn on_string(
         return;
     };
     let mut message = problem;
-    let context = match (alliance.as_deref(), field) {
+    let context = match (*alliance, field) {
         (Some(a), Some(f)) => format!(" (alliance {a:?}, field {f})"),
         (Some(a), None) => format!(" (alliance {a:?})"),
         (None, Some(f)) => format!(" (field {f})"),
         (None, None) => String::new(),
     };
     message.push_str(&context);
-    out.bad_literals.push(BadLiteral { pos, message });
+    out.bad_literals.push(BadLiteral {
+        pos: cur.pos(start),
+        message,
+    });
 }
 
 /// Why a date- or month-shaped string is not a valid date or month; `None` when it is valid or
 /// not shaped like one at all.
 pub fn date_or_month_problem(s: &str) -> Option<String> {
+    // Most strings are names and prose: reject them before any splitting.
+    if !(6..=10).contains(&s.len()) || !s.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
     let parts: Vec<&str> = s.split('-').collect();
     let digits = |p: &str, min: usize, max: usize| {
         (min..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
@@ -344,7 +375,7 @@ pub fn date_or_month_problem(s: &str) -> Option<String> {
                 Some(format!(
                     "{s:?} is not a date: write it as \"YYYY-MM-DD\" with two-digit month and day"
                 ))
-            } else if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err() {
+            } else if valid_date(y, m, d).is_none() {
                 Some(format!("{s:?} is an impossible date"))
             } else {
                 None
@@ -356,6 +387,10 @@ pub fn date_or_month_problem(s: &str) -> Option<String> {
             .map(|_| format!("{s:?} is not a month: write it as \"YYYY-MM\" with a month 01-12")),
         _ => None,
     }
+}
+
+fn valid_date(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
 #[cfg(test)]

@@ -122,8 +122,13 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
+    let narrow = area.width < 110;
     let source = match &doc.source {
+        Source::File(p) if narrow => p
+            .file_name()
+            .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
         Source::File(p) => p.display().to_string(),
+        Source::Demo if narrow => "sample".to_owned(),
         Source::Demo => "embedded sample (not saved unless saved as)".to_owned(),
     };
     let dirty = if doc.is_dirty() { " ●unsaved" } else { "" };
@@ -141,12 +146,16 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             } else {
                 "above band"
             };
-            format!("alliance share {} (15–25%, {band})", percent(Some(s)))
+            if narrow {
+                format!("share {} ({band} 15–25%)", percent(Some(s)))
+            } else {
+                format!("alliance share {} (15–25%, {band})", percent(Some(s)))
+            }
         }
         None => "alliance share —".to_owned(),
     };
-    // Read-only goes first: it must not be cut off by a long path.
-    let left = format!(" {}{ro} · {source}{dirty}", doc.portfolio.brand);
+    // Read-only goes first with the unsaved mark: it must not be cut off by a long path.
+    let left = format!(" {}{dirty}{ro} · {source}", doc.portfolio.brand);
     let mut right = format!("as of {} · {share} ", doc.as_of);
     let width = area.width as usize;
     if doc.read_only.is_some() && left.chars().count() + right.chars().count() > width {
@@ -196,8 +205,12 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         .into_iter()
         .map(|(a, l)| (a, l.to_owned()))
         .collect();
+    hints.push((Action::ShareMode, "share".to_owned()));
+    if app.doc.undo_label().is_none() {
+        // With an edit to undo, the key moves to the right with what it would revert.
+        hints.push((Action::Undo, "undo".to_owned()));
+    }
     hints.extend([
-        (Action::ShareMode, "share".to_owned()),
         (Action::Save, "save".to_owned()),
         (Action::Help, "help".to_owned()),
         (Action::Quit, "quit".to_owned()),

@@ -49,6 +49,7 @@ macro_rules! theme_styles {
             }
 
             /// Drop every colour but keep bold/underline (for `NO_COLOR`).
+            #[must_use]
             pub fn without_colour(mut self) -> Self {
                 $(self.$field = Style {
                     fg: None,
@@ -155,20 +156,20 @@ impl Theme {
     /// Names of the built-in themes and the user's `*.ron` themes, built-ins first.
     pub fn available(config_dir: Option<&Path>) -> Vec<String> {
         let mut names: Vec<String> = BUILT_IN.iter().map(|(n, _)| (*n).to_owned()).collect();
-        if let Some(dir) = config_dir.map(|d| d.join("themes")) {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                let mut user: Vec<String> = entries
-                    .flatten()
-                    .filter_map(|e| {
-                        let path = e.path();
-                        (path.extension()? == "ron")
-                            .then(|| path.file_stem()?.to_str().map(str::to_owned))?
-                    })
-                    .filter(|n| !names.contains(n))
-                    .collect();
-                user.sort();
-                names.extend(user);
-            }
+        if let Some(dir) = config_dir.map(|d| d.join("themes"))
+            && let Ok(entries) = std::fs::read_dir(dir)
+        {
+            let mut user: Vec<String> = entries
+                .flatten()
+                .filter_map(|e| {
+                    let path = e.path();
+                    (path.extension()? == "ron")
+                        .then(|| path.file_stem()?.to_str().map(str::to_owned))?
+                })
+                .filter(|n| !names.contains(n))
+                .collect();
+            user.sort();
+            names.extend(user);
         }
         names
     }
@@ -176,16 +177,16 @@ impl Theme {
     /// Load a theme by name: the user's `themes/NAME.ron` first, then a built-in. A missing or
     /// broken theme is a warning and the default theme is used.
     pub fn load(name: &str, config_dir: Option<&Path>) -> (Self, Option<String>) {
-        if let Some(path) = config_dir.map(|d| d.join("themes").join(format!("{name}.ron"))) {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                return match Self::from_ron(&text, name) {
-                    Ok(theme) => (theme, None),
-                    Err(e) => (
-                        Self::default(),
-                        Some(format!("{}: {e}; using the default theme", path.display())),
-                    ),
-                };
-            }
+        if let Some(path) = config_dir.map(|d| d.join("themes").join(format!("{name}.ron")))
+            && let Ok(text) = std::fs::read_to_string(&path)
+        {
+            return match Self::from_ron(&text, name) {
+                Ok(theme) => (theme, None),
+                Err(e) => (
+                    Self::default(),
+                    Some(format!("{}: {e}; using the default theme", path.display())),
+                ),
+            };
         }
         match BUILT_IN.iter().find(|(n, _)| *n == name) {
             Some((_, text)) => match Self::from_ron(text, name) {

@@ -57,7 +57,7 @@ impl Session {
             let parser = Arc::clone(&parser);
             let bytes = Arc::clone(&bytes);
             std::thread::spawn(move || {
-                let mut buf = [0u8; 65536];
+                let mut buf = vec![0u8; 65536];
                 while let Ok(n) = reader.read(&mut buf) {
                     if n == 0 {
                         break;

@@ -243,14 +243,21 @@ impl PortfolioTab {
     }
 
     /// Table and detail areas inside the tab.
-    fn split(area: Rect) -> (Rect, Rect) {
-        let table_h = if area.height >= 30 {
-            area.height * 2 / 5
+    /// Table and detail areas: the table takes what its rows need, up to about half.
+    fn split(&self, area: Rect) -> (Rect, Rect) {
+        let cap = if area.height >= 30 {
+            area.height * 9 / 20
         } else {
             area.height / 2
         };
-        let [table, detail] =
-            Layout::vertical([Constraint::Length(table_h.max(5)), Constraint::Fill(1)]).areas(area);
+        let want = u16::try_from(self.rows.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(3);
+        let [table, detail] = Layout::vertical([
+            Constraint::Length(want.clamp(6, cap.max(6))),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
         (table, detail)
     }
 }
@@ -288,7 +295,7 @@ fn sort_rows(rows: &mut [usize], doc: &Document, column: Column) {
         Column::NextReview => rows.sort_by_key(|&i| {
             s[i].next_reviews
                 .as_ref()
-                .and_then(crate::score::NextReviews::soonest)
+                .and_then(|n| n.soonest(doc.as_of))
                 .unwrap_or(NaiveDate::MAX)
         }),
         Column::Flags => rows.sort_by_key(|&i| {
@@ -302,6 +309,7 @@ fn sort_rows(rows: &mut [usize], doc: &Document, column: Column) {
     }
 }
 
+#[derive(Clone, Copy)]
 enum Change {
     Step(i8),
     Set(u8),
@@ -326,7 +334,7 @@ fn apply_quick_edit(field: usize, change: Change, cx: &mut Cx) -> Outcome {
         let next = Status::ALL[(i as i32 + i32::from(step)).rem_euclid(4) as usize];
         cx.doc
             .edit_current(format!("status of {partner} → {}", next.label()), |a| {
-                a.status = next
+                a.status = next;
             });
         return Outcome::Handled;
     }
@@ -428,7 +436,7 @@ impl TabView for PortfolioTab {
             }
             Action::Add if !cx.share => {
                 let n = cx.doc.portfolio.alliances.len();
-                let id = (1..)
+                let id = (1..=n + 1)
                     .map(|k| format!("new-{k}"))
                     .find(|id| cx.doc.portfolio.alliance(id).is_none())
                     .unwrap_or_default();
@@ -477,7 +485,7 @@ impl TabView for PortfolioTab {
     }
 
     fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
-        let (table, _) = Self::split(area);
+        let (table, _) = self.split(area);
         if event.kind != MouseEventKind::Down(MouseButton::Left)
             || !table.contains((event.column, event.row).into())
         {
@@ -495,7 +503,7 @@ impl TabView for PortfolioTab {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
-        let (table_area, detail_area) = Self::split(area);
+        let (table_area, detail_area) = self.split(area);
         self.render_table(table_area, buf, cx);
         self.render_detail(detail_area, buf, cx);
         if let Some(edit) = &self.quick_edit {
@@ -528,7 +536,7 @@ impl TabView for PortfolioTab {
 /// Sparkline of the last values plus a direction arrow.
 fn trend(values: &[f64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let tail = &values[values.len().saturating_sub(6)..];
+    let tail = &values[values.len().saturating_sub(5)..];
     if tail.is_empty() {
         return String::new();
     }
@@ -566,31 +574,32 @@ impl PortfolioTab {
         self.offset.set(offset);
 
         let wide = area.width >= 110;
+        let partner_w: u16 = if wide { 20 } else { 15 };
         let mut header = vec![
             "Partner",
             "Status",
             "Health",
             "ARCR",
-            "Trend",
             "CFR 30d",
             "SAS",
             "Next review",
             "Flags",
         ];
         let mut widths = vec![
-            Constraint::Length(if wide { 22 } else { 16 }),
+            Constraint::Length(partner_w),
             Constraint::Length(if wide { 12 } else { 8 }),
             Constraint::Length(6),
             Constraint::Length(5),
             Constraint::Length(7),
-            Constraint::Length(7),
             Constraint::Length(4),
-            Constraint::Length(if wide { 11 } else { 10 }),
+            Constraint::Length(11),
             Constraint::Fill(1),
         ];
         if wide {
             header.insert(1, "Type");
-            widths.insert(1, Constraint::Length(19));
+            widths.insert(1, Constraint::Length(14));
+            header.insert(5, "Trend");
+            widths.insert(5, Constraint::Length(6));
         }
         let sorted_title = self.sort.title();
         let header_row = Row::new(header.iter().map(|h| {
@@ -616,12 +625,9 @@ impl PortfolioTab {
                 let arcr_values: Vec<f64> = s.arcr.series.iter().map(|m| m.value).collect();
                 let health = s.health.as_ref().map(|h| f64::from(h.total));
                 let sas = s.sas.as_ref().map(|v| v.combined);
-                let next = s
-                    .next_reviews
-                    .as_ref()
-                    .and_then(crate::score::NextReviews::soonest);
+                let next = s.next_reviews.as_ref().and_then(|n| n.soonest(doc.as_of));
                 let mut cells = vec![
-                    TableCell::from(truncate(&a.partner, if wide { 22 } else { 16 })),
+                    TableCell::from(truncate(&a.partner, usize::from(partner_w))),
                     TableCell::from(if wide {
                         a.status.label()
                     } else {
@@ -635,7 +641,6 @@ impl PortfolioTab {
                         percent(s.arcr.latest),
                         threshold_style(theme, s.arcr.latest, 0.02, 0.02),
                     )),
-                    TableCell::from(Span::styled(trend(&arcr_values), theme.chart)),
                     TableCell::from(Span::styled(
                         percent(s.cfr.trailing_30d.all),
                         threshold_style(theme, s.cfr.trailing_30d.all, 0.7, 0.5),
@@ -645,10 +650,18 @@ impl PortfolioTab {
                         threshold_style(theme, sas, SAS_EXIT_THRESHOLD, SAS_EXIT_THRESHOLD),
                     )),
                     TableCell::from(date(next)),
-                    TableCell::from(Line::from(flags::summary(&s.flags, theme))),
+                    TableCell::from(Line::from(if wide {
+                        flags::summary(&s.flags, theme)
+                    } else {
+                        flags::counts(&s.flags, theme)
+                    })),
                 ];
                 if wide {
-                    cells.insert(1, TableCell::from(a.kind.label()));
+                    cells.insert(1, TableCell::from(truncate(a.kind.label(), 14)));
+                    cells.insert(
+                        5,
+                        TableCell::from(Span::styled(trend(&arcr_values), theme.chart)),
+                    );
                 }
                 let row = Row::new(cells);
                 if pos == self.selected {

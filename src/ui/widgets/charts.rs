@@ -17,6 +17,10 @@ pub struct Threshold {
 }
 
 /// Draw `points` (x = index) against `thresholds`; labels are the first and last x labels.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a chart is its data plus where to draw it; a struct would only rename them"
+)]
 pub fn threshold_chart(
     title: &str,
     labels: (&str, &str),
@@ -77,6 +81,11 @@ pub fn threshold_chart(
                 .bounds([0.0, x_max])
                 .labels([labels.0.to_owned(), labels.1.to_owned()]),
         )
-        .y_axis(Axis::default().style(theme.muted).bounds([0.0, top]))
+        .y_axis(
+            Axis::default()
+                .style(theme.muted)
+                .bounds([0.0, top])
+                .labels(["0".to_owned(), format!("{top:.0}")]),
+        )
         .render(area, buf);
 }

@@ -1,0 +1,93 @@
+//! End to end: the real binary in a pseudo-terminal, read through a VT parser.
+
+mod support;
+
+use alliance_desk::score::FlagCode;
+use support::{CTRL_S, DOWN, ENTER, ESC, LEFT, Session, WAIT};
+
+fn sample_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("northwind.ron");
+    std::fs::write(&path, alliance_desk::sample::NORTHWIND).expect("write sample copy");
+    path
+}
+
+#[test]
+fn edit_a_health_score_save_and_quit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = sample_copy(dir.path());
+    let mut s = Session::start(&[path.to_str().expect("utf-8 path")], dir.path(), 120, 40);
+    s.wait_for("Weekly pulse", WAIT);
+    // Brightside Box is the 6th alliance, exactly on the 12/20 threshold.
+    for _ in 0..5 {
+        s.send(DOWN);
+    }
+    s.wait_for("current: Brightside Box", WAIT);
+    s.send(ENTER);
+    s.send(DOWN);
+    s.send(LEFT);
+    s.wait_for("Health 11/20: below 12", WAIT);
+    s.send(ESC);
+    let screen = s.wait_for("health <12", WAIT);
+    assert!(screen.contains("●unsaved"), "{screen}");
+    s.send(CTRL_S);
+    s.wait_for("Saved", WAIT);
+    s.send("q");
+    assert_eq!(s.wait_exit(WAIT), 0);
+
+    let loaded = alliance_desk::store::load(&path).expect("saved file loads");
+    let as_of = loaded.portfolio.as_of.expect("pinned");
+    let scores = alliance_desk::score::score(&loaded.portfolio, as_of);
+    let brightside = scores
+        .alliances
+        .iter()
+        .find(|a| a.id == "brightside")
+        .expect("present");
+    assert_eq!(brightside.health.as_ref().map(|h| h.total), Some(11));
+    assert!(brightside.has_flag(FlagCode::HealthConversation));
+    assert!(
+        path.with_extension("ron.bak").exists(),
+        "the previous version is kept"
+    );
+}
+
+#[test]
+fn too_small_then_resized_and_quit_asks_when_unsaved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = Session::start(&["--demo"], dir.path(), 60, 20);
+    s.wait_for("enlarge", WAIT);
+    s.resize(100, 30);
+    s.wait_for("Weekly pulse", WAIT);
+    s.send("s");
+    s.wait_for("SHARING: Glow & Co", WAIT);
+    s.send("s");
+    s.send(ENTER);
+    s.send(DOWN);
+    s.send("2"); // a digit inside the popup sets a score, it does not switch tabs
+    s.wait_for("Strategic alignment      ‹      2", WAIT);
+    s.send(ESC);
+    s.send("q");
+    s.wait_for("not saved", WAIT);
+    s.send("n");
+    assert_eq!(s.wait_exit(WAIT), 0);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).map_or(0, Iterator::count),
+        0,
+        "--demo writes nothing"
+    );
+}
+
+#[test]
+fn a_broken_file_is_refused_before_the_alternate_screen() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("broken.ron");
+    std::fs::write(
+        &path,
+        "Portfolio(version: 1, brand: \"x\", alliances: [Alliance(id: 3)])",
+    )
+    .expect("write");
+    let mut s = Session::start(&[path.to_str().expect("utf-8")], dir.path(), 100, 30);
+    assert_eq!(s.wait_exit(WAIT), 2);
+    // The reader thread may still be draining the pty after the exit.
+    let screen = s.wait_for("broken.ron:1:", WAIT);
+    assert!(!screen.contains("Weekly pulse"));
+}
