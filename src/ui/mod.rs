@@ -279,7 +279,10 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let dialog = |title: &str, lines: Vec<Line<'static>>, w: u16, buf: &mut Buffer| {
-        let h = lines.len() as u16 + 2;
+        // Long lines wrap: count the rows they take, so the keys on the last line stay visible.
+        let inner = usize::from(w.min(area.width).saturating_sub(2)).max(1);
+        let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+        let h = rows as u16 + 2;
         let rect = centered(area, w, h);
         Clear.render(rect, buf);
         Paragraph::new(lines)
