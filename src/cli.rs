@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::export::{self, ExportOptions, Format};
+use crate::export::{self, ExportOptions, Format, MISSING, pct};
 use crate::model::{Commitment, Party, Portfolio};
 use crate::score::{self, Scores};
 use crate::store::{self, LoadError};
@@ -396,6 +396,27 @@ pub struct BadRow {
     pub reason: String,
 }
 
+/// The 1-based line a CSV record starts on. The csv crate's own line count is taken before it
+/// skips blank lines, so a row after a blank line would be reported one line early; counting
+/// from the byte offset and stepping over the blank lines gives the line a person sees.
+#[expect(
+    clippy::naive_bytecount,
+    reason = "a hand-kept CSV is small; not worth the bytecount dependency"
+)]
+fn record_line(text: &str, position: &csv::Position) -> u64 {
+    let bytes = text.as_bytes();
+    let at = usize::try_from(position.byte()).map_or(bytes.len(), |b| b.min(bytes.len()));
+    let mut line = 1 + bytes[..at].iter().filter(|b| **b == b'\n').count() as u64;
+    for b in &bytes[at..] {
+        match b {
+            b'\n' => line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+    }
+    line
+}
+
 /// Parse the commitments CSV (header `party,action,due,done`, in any order; `done` optional).
 /// Returns every bad row, or the commitments (ids left 0 for the caller to assign).
 pub fn parse_commitments_csv(text: &str) -> Result<Vec<Commitment>, Vec<BadRow>> {
@@ -436,7 +457,7 @@ pub fn parse_commitments_csv(text: &str) -> Result<Vec<Commitment>, Vec<BadRow>>
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
+                let line = e.position().map_or(0, |p| record_line(text, p));
                 bad.push(BadRow {
                     line,
                     reason: e.to_string(),
@@ -444,7 +465,7 @@ pub fn parse_commitments_csv(text: &str) -> Result<Vec<Commitment>, Vec<BadRow>>
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = record.position().map_or(0, |p| record_line(text, p));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -481,7 +502,8 @@ pub fn parse_commitments_csv(text: &str) -> Result<Vec<Commitment>, Vec<BadRow>>
             (Some(party), Some(due)) if reasons.is_empty() => good.push(Commitment {
                 id: 0,
                 party,
-                action: action.to_owned(),
+                // Spreadsheets write CRLF inside quoted cells; the model keeps plain newlines.
+                action: action.replace("\r\n", "\n"),
                 due,
                 done,
             }),
@@ -500,6 +522,17 @@ fn import_commitments(
     csv_path: &Path,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
+    // A workspace open on the same file would later overwrite the import: refuse while one
+    // holds it. A lock that cannot be created (read-only folder) is left to the save to report.
+    let _lock = match store::PortfolioLock::acquire(file) {
+        Ok(lock) => Some(lock),
+        Err(e @ store::LockError::Held { .. }) => {
+            return Err(CliError::Failed(format!(
+                "{e}: close it first; nothing imported"
+            )));
+        }
+        Err(store::LockError::Io { .. }) => None,
+    };
     let loaded = store::load(file).map_err(CliError::Load)?;
     print_warnings(&loaded.warnings);
     let has_comments = loaded.has_comments;
@@ -520,6 +553,16 @@ fn import_commitments(
         );
         CliError::Failed(msg)
     })?;
+    if rows.is_empty() {
+        // A header-only file is not an error, but there is nothing to write either.
+        return write_out(
+            out,
+            &format!(
+                "no commitments in {}; nothing imported\n",
+                csv_path.display()
+            ),
+        );
+    }
     let Some(alliance) = portfolio.alliances.iter_mut().find(|a| a.id == alliance_id) else {
         return Err(CliError::Failed(format!("no alliance {alliance_id:?}")));
     };
@@ -554,20 +597,6 @@ fn import_commitments(
     write_out(out, &(header + &report))
 }
 
-/// `—` for a missing value, never 0.
-const MISSING: &str = "—";
-
-fn pct(v: Option<f64>, decimals: usize) -> String {
-    v.map_or_else(
-        || MISSING.to_owned(),
-        |v| format!("{:.*}%", decimals, v * 100.0),
-    )
-}
-
-fn date_or_missing(d: Option<NaiveDate>) -> String {
-    d.map_or_else(|| MISSING.to_owned(), |d| d.to_string())
-}
-
 /// Pad `s` with spaces to `width` characters (counted as chars: no width crate).
 fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -576,48 +605,25 @@ fn pad(s: &str, width: usize) -> String {
 
 /// The people-readable `score` output: table, portfolio line, flag messages.
 pub fn score_table(scores: &Scores) -> String {
-    let headers = [
-        "Partner",
-        "Kind",
-        "Status",
-        "Health",
-        "ARCR",
-        "CFR 30d",
-        "SAS",
-        "Next review",
-        "Flags",
-    ];
+    let mut headers = [""; 9];
+    headers[..8].copy_from_slice(&export::SUMMARY_HEADERS);
+    headers[8] = "Flags";
     let rows: Vec<[String; 9]> = scores
         .alliances
         .iter()
         .map(|a| {
-            [
-                a.partner.clone(),
-                a.kind.label().to_owned(),
-                a.status.label().to_owned(),
-                a.health
-                    .as_ref()
-                    .map_or_else(|| MISSING.to_owned(), |h| format!("{}/20", h.total)),
-                pct(a.arcr.latest, 1),
-                pct(a.cfr.trailing_30d.all, 0),
-                a.sas
-                    .as_ref()
-                    .map_or_else(|| MISSING.to_owned(), |s| format!("{:.1}", s.combined)),
-                date_or_missing(
-                    a.next_reviews
-                        .as_ref()
-                        .and_then(|n| n.soonest(scores.as_of)),
-                ),
-                if a.flags.is_empty() {
-                    MISSING.to_owned()
-                } else {
-                    a.flags
-                        .iter()
-                        .map(|f| format!("{}{}", f.severity.symbol(), f.code.code()))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                },
-            ]
+            let [partner, kind, status, health, arcr, cfr, sas, next] =
+                export::summary_cells(a, scores.as_of);
+            let flags = if a.flags.is_empty() {
+                MISSING.to_owned()
+            } else {
+                a.flags
+                    .iter()
+                    .map(|f| format!("{}{}", f.severity.symbol(), f.code.code()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            [partner, kind, status, health, arcr, cfr, sas, next, flags]
         })
         .collect();
     let mut widths = headers.map(|h| h.chars().count());
@@ -739,6 +745,24 @@ mod tests {
         assert_eq!(good[0].action, "Send assets, v2");
         assert_eq!(good[1].party, Party::Partner);
         assert!(good[1].done.is_some());
+    }
+
+    #[test]
+    fn csv_import_counts_lines_of_quoted_multi_line_fields_and_skips_blank_lines() {
+        let text = "due,party,action\n2026-10-01,us,\"two\nlines\"\n\n2026-10-02,partner,\n,,\n2026-10-40,Us,Ok\n";
+        let bad = parse_commitments_csv(text).unwrap_err();
+        let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
+        // Row 1 spans lines 2-3; line 4 is blank; line 6 is all-empty and skipped.
+        assert_eq!(lines, [5, 7], "{bad:?}");
+        assert!(bad[1].reason.contains("due"));
+    }
+
+    #[test]
+    fn csv_import_reads_reordered_columns_without_done() {
+        let good = parse_commitments_csv("Action,DUE,Party\nPost,2026-10-05, PARTNER \n").unwrap();
+        assert_eq!(good.len(), 1);
+        assert_eq!(good[0].party, Party::Partner);
+        assert_eq!(good[0].done, None);
     }
 
     #[test]

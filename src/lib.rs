@@ -4,6 +4,7 @@
 //! terminal; `app` and `ui` are the interactive workspace built on it.
 
 pub mod app;
+pub mod charter;
 pub mod cli;
 pub mod export;
 pub mod generate;

@@ -554,6 +554,61 @@ pub struct Commitment {
     pub done: Option<NaiveDate>,
 }
 
+/// Where a commitment stands as of a date (a `done` later than that date does not exist yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CommitmentState {
+    /// Not done and due on or after the as-of date.
+    Open,
+    /// Not done and due before the as-of date.
+    Overdue,
+    /// Done on or before its due date.
+    Done,
+    /// Done, but after its due date.
+    DoneLate,
+}
+
+impl CommitmentState {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Overdue => "overdue",
+            Self::Done => "done",
+            Self::DoneLate => "done late",
+        }
+    }
+
+    /// A symbol so the state never relies on colour alone.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Open => "○",
+            Self::Overdue => "▲",
+            Self::Done | Self::DoneLate => "✓",
+        }
+    }
+}
+
+impl Commitment {
+    /// The completion date if it is on or before `as_of`.
+    pub fn done_by(&self, as_of: NaiveDate) -> Option<NaiveDate> {
+        self.done.filter(|d| *d <= as_of)
+    }
+
+    /// Open, overdue, done or done late, as of `as_of`.
+    pub fn state(&self, as_of: NaiveDate) -> CommitmentState {
+        match self.done_by(as_of) {
+            Some(done) if done <= self.due => CommitmentState::Done,
+            Some(_) => CommitmentState::DoneLate,
+            None if self.due < as_of => CommitmentState::Overdue,
+            None => CommitmentState::Open,
+        }
+    }
+
+    /// Due before `as_of` and not done on or before it.
+    pub fn is_overdue(&self, as_of: NaiveDate) -> bool {
+        self.state(as_of) == CommitmentState::Overdue
+    }
+}
+
 /// One party's three answers, each 1–10.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -36,9 +36,9 @@ fn an_edit_survives_sigkill_and_is_offered_at_the_next_start() {
     s.send(keys::ENTER);
     pause();
     s.send(keys::RIGHT);
-    s.expect("undo: status of", WAIT);
+    s.expect("●unsaved", WAIT);
     s.send(keys::ESC);
-    pause();
+    s.expect("undo: status of", WAIT);
     let recovery = store::recovery_path(&path);
     let written = (0..100).any(|_| {
         std::thread::sleep(Duration::from_millis(50));

@@ -38,6 +38,10 @@ pub enum Action {
     ShareMode,
     CycleView,
     StartReview,
+    /// Turn a pipeline intake into a proposed alliance.
+    Promote,
+    /// Write the tab's document (the one-page charter) next to the portfolio.
+    WriteDoc,
     NextTheme,
     Undo,
     Redo,
@@ -47,7 +51,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 36] = [
         Self::Tab1,
         Self::Tab2,
         Self::Tab3,
@@ -76,6 +80,8 @@ impl Action {
         Self::ShareMode,
         Self::CycleView,
         Self::StartReview,
+        Self::Promote,
+        Self::WriteDoc,
         Self::NextTheme,
         Self::Undo,
         Self::Redo,
@@ -115,6 +121,8 @@ impl Action {
             Self::ShareMode => "share_mode",
             Self::CycleView => "cycle_view",
             Self::StartReview => "start_review",
+            Self::Promote => "promote",
+            Self::WriteDoc => "write_doc",
             Self::NextTheme => "next_theme",
             Self::Undo => "undo",
             Self::Redo => "redo",
@@ -155,6 +163,8 @@ impl Action {
             Self::ShareMode => "share mode on/off",
             Self::CycleView => "cycle views",
             Self::StartReview => "start a review",
+            Self::Promote => "promote an intake to an alliance",
+            Self::WriteDoc => "write the document (.md)",
             Self::NextTheme => "next theme",
             Self::Undo => "undo",
             Self::Redo => "redo",

@@ -245,6 +245,8 @@ fn default_bindings() -> Vec<(Action, Vec<Key>)> {
         (A::ShareMode, vec![c('s')]),
         (A::CycleView, vec![c('v')]),
         (A::StartReview, vec![c('r')]),
+        (A::Promote, vec![c('p')]),
+        (A::WriteDoc, vec![c('w')]),
         (A::NextTheme, vec![c('t')]),
         (A::Undo, vec![c('u')]),
         (A::Redo, vec![Key::ctrl('r')]),

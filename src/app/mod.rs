@@ -123,13 +123,14 @@ impl App {
             no_color: false,
             size: Rect::new(0, 0, 120, 40),
             portfolio: PortfolioTab::default(),
-            charter: CharterTab,
-            commitments: CommitmentsTab,
-            reviews: ReviewsTab,
-            pipeline: PipelineTab,
+            charter: CharterTab::default(),
+            commitments: CommitmentsTab::default(),
+            reviews: ReviewsTab::default(),
+            pipeline: PipelineTab::default(),
             safety: Safety::default(),
         };
         app.portfolio.sync(&app.doc, app.share);
+        app.commitments.sync(&app.doc, app.share);
         app
     }
 
@@ -203,6 +204,9 @@ impl App {
             _ => Vec::new(),
         };
         self.portfolio.sync(&self.doc, self.share);
+        self.commitments.sync(&self.doc, self.share);
+        self.charter
+            .sync(&self.doc, &self.clock, self.tab == Tab::Charter);
         effects
     }
 

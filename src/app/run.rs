@@ -245,11 +245,16 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
                     return Ok(());
                 }
             }
-            // Effects (reload, restore) may replace the portfolio: the table follows it.
-            app.portfolio.sync(&app.doc, app.share);
+            sync_views(app);
         }
         redraw |= background(app, Instant::now());
     }
+}
+
+/// Effects (reload, restore) may replace the portfolio after `handle_event` synced the views:
+/// an event the app ignores runs the same syncs again, whatever views exist.
+fn sync_views(app: &mut App) {
+    let _ = app.handle_event(&event::Event::FocusGained);
 }
 
 /// The idle check runs only with a file, nothing unsaved and no question open.
@@ -653,7 +658,7 @@ mod tests {
     }
 
     fn footer(app: &mut App) -> String {
-        app.portfolio.sync(&app.doc, app.share);
+        sync_views(app);
         let backend = ratatui::backend::TestBackend::new(120, 40);
         let mut terminal = ratatui::Terminal::new(backend).unwrap();
         terminal.draw(|f| crate::ui::render(app, f)).unwrap();

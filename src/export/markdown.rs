@@ -8,11 +8,9 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::ExportError;
-use crate::model::{Alliance, Party, Portfolio, Review, Sas};
+use super::{ExportError, MISSING, opt, pct};
+use crate::model::{Alliance, Commitment, Party, Portfolio, Review, Sas};
 use crate::score::{AllianceScores, Scores};
-
-const MISSING: &str = "—";
 
 /// Escape text for a Markdown table cell: pipes, backslashes and line breaks.
 pub fn cell(s: &str) -> String {
@@ -44,17 +42,6 @@ fn text(s: &str) -> String {
     } else {
         s.trim().to_owned()
     }
-}
-
-fn pct(v: Option<f64>, decimals: usize) -> String {
-    v.map_or_else(
-        || MISSING.to_owned(),
-        |v| format!("{:.*}%", decimals, v * 100.0),
-    )
-}
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(|| MISSING.to_owned(), |v| v.to_string())
 }
 
 fn num(v: Option<f64>) -> String {
@@ -146,41 +133,14 @@ pub fn portfolio_report(portfolio: &Portfolio, scores: &Scores) -> String {
             .alliances
             .iter()
             .map(|a| {
-                vec![
-                    a.partner.clone(),
-                    a.kind.label().to_owned(),
-                    a.status.label().to_owned(),
-                    a.health
-                        .as_ref()
-                        .map_or_else(|| MISSING.to_owned(), |h| format!("{}/20", h.total)),
-                    pct(a.arcr.latest, 1),
-                    pct(a.cfr.trailing_30d.all, 0),
-                    a.sas
-                        .as_ref()
-                        .map_or_else(|| MISSING.to_owned(), |x| format!("{:.1}", x.combined)),
-                    opt(a
-                        .next_reviews
-                        .as_ref()
-                        .and_then(|n| n.soonest(scores.as_of))),
-                    flags_cell(a),
-                ]
+                let mut row = super::summary_cells(a, scores.as_of).to_vec();
+                row.push(flags_cell(a));
+                row
             })
             .collect();
-        table(
-            &mut s,
-            &[
-                "Partner",
-                "Kind",
-                "Status",
-                "Health",
-                "ARCR",
-                "CFR 30d",
-                "SAS",
-                "Next review",
-                "Flags",
-            ],
-            &rows,
-        );
+        let mut headers = super::SUMMARY_HEADERS.to_vec();
+        headers.push("Flags");
+        table(&mut s, &headers, &rows);
     }
 
     let flagged: Vec<_> = scores
@@ -235,31 +195,14 @@ fn find(portfolio: &Portfolio, id: &str) -> Result<usize, ExportError> {
         .ok_or_else(|| ExportError::UnknownAlliance(id.to_owned()))
 }
 
-/// A partner-safe report of one alliance: charter, KPIs, open commitments, flags.
-pub fn alliance_report(
+/// The charter itself (signature, win conditions, cadence, dashboard, escalation path), as
+/// shared by the alliance report and the one-page charter document. Partner-safe: no notes.
+fn charter_section(
+    s: &mut String,
     portfolio: &Portfolio,
-    scores: &Scores,
-    id: &str,
-) -> Result<String, ExportError> {
-    let alliance = &portfolio.alliances[find(portfolio, id)?];
-    let score = scores.alliances.iter().find(|a| a.id == id);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# {} × {} — alliance report\n",
-        text(&portfolio.brand),
-        text(&alliance.partner)
-    );
-    let _ = writeln!(
-        s,
-        "As of {}. {} · {} · started {}.\n",
-        scores.as_of,
-        alliance.kind.label(),
-        alliance.status.label(),
-        alliance.started
-    );
-
-    let _ = writeln!(s, "## Charter\n");
+    alliance: &Alliance,
+    score: Option<&AllianceScores>,
+) {
     match &alliance.charter {
         None => {
             let _ = writeln!(s, "No charter yet.\n");
@@ -277,7 +220,7 @@ pub fn alliance_report(
             if rows.is_empty() {
                 let _ = writeln!(s, "None yet.\n");
             } else {
-                table(&mut s, &WIN_HEADERS, &rows);
+                table(s, &WIN_HEADERS, &rows);
             }
             let _ = writeln!(s, "### Cadence\n");
             let _ = writeln!(
@@ -327,11 +270,7 @@ pub fn alliance_report(
                         ]
                     })
                     .collect();
-                table(
-                    &mut s,
-                    &["Name", "Role", "Side", "Email", "Authority"],
-                    &rows,
-                );
+                table(s, &["Name", "Role", "Side", "Email", "Authority"], &rows);
             }
             for t in &c.escalation.triggers {
                 let _ = writeln!(s, "- Trigger: {t}");
@@ -343,6 +282,75 @@ pub fn alliance_report(
             );
         }
     }
+}
+
+/// The one-page charter document of one alliance (week 2), ready to send to the partner.
+pub fn charter_document(
+    portfolio: &Portfolio,
+    scores: &Scores,
+    id: &str,
+) -> Result<String, ExportError> {
+    let alliance = &portfolio.alliances[find(portfolio, id)?];
+    let score = scores.alliances.iter().find(|a| a.id == id);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Alliance charter: {} × {}\n",
+        text(&portfolio.brand),
+        text(&alliance.partner)
+    );
+    let _ = writeln!(
+        s,
+        "{} · {} · started {} · {}% complete.\n",
+        alliance.kind.label(),
+        alliance.status.label(),
+        alliance.started,
+        crate::charter::completeness_percent(alliance)
+    );
+    charter_section(&mut s, portfolio, alliance, score);
+    let open: Vec<String> = crate::charter::checklist(alliance)
+        .into_iter()
+        .filter(|c| !c.done)
+        .map(|c| format!("- [ ] {}: {}", c.section.title(), c.what))
+        .collect();
+    if !open.is_empty() {
+        let _ = writeln!(s, "## Still open\n\n{}\n", open.join("\n"));
+    }
+    let _ = writeln!(
+        s,
+        "## Sign-off\n\n- For {}: ____________________  date: __________\n- For {}: ____________________  date: __________",
+        text(&portfolio.brand),
+        text(&alliance.partner)
+    );
+    Ok(s)
+}
+
+/// A partner-safe report of one alliance: charter, KPIs, open commitments, flags.
+pub fn alliance_report(
+    portfolio: &Portfolio,
+    scores: &Scores,
+    id: &str,
+) -> Result<String, ExportError> {
+    let alliance = &portfolio.alliances[find(portfolio, id)?];
+    let score = scores.alliances.iter().find(|a| a.id == id);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# {} × {} — alliance report\n",
+        text(&portfolio.brand),
+        text(&alliance.partner)
+    );
+    let _ = writeln!(
+        s,
+        "As of {}. {} · {} · started {}.\n",
+        scores.as_of,
+        alliance.kind.label(),
+        alliance.status.label(),
+        alliance.started
+    );
+
+    let _ = writeln!(s, "## Charter\n");
+    charter_section(&mut s, portfolio, alliance, score);
 
     let _ = writeln!(s, "## KPIs\n");
     if let Some(a) = score {
@@ -489,6 +497,228 @@ fn sas_row(who: &str, sas: Option<&Sas>) -> Vec<String> {
     }
 }
 
+/// The line the MBR wizard adds to a review's `next_month` notes to name the commitments agreed
+/// in the meeting (`New commitments: #11, #12`); the summary turns it into a table.
+pub const NEW_COMMITMENTS_PREFIX: &str = "New commitments:";
+
+/// Notes lines that start with this (any case) are listed again under "Decisions".
+pub const DECISION_PREFIX: &str = "decision:";
+
+/// The commitment ids named on a [`NEW_COMMITMENTS_PREFIX`] line of `notes`.
+pub fn new_commitment_ids(notes: &str) -> Vec<u32> {
+    notes
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(NEW_COMMITMENTS_PREFIX))
+        .flat_map(|rest| rest.split(|c: char| c == ',' || c.is_whitespace()))
+        .filter_map(|w| w.trim().strip_prefix('#')?.parse().ok())
+        .collect()
+}
+
+/// `notes` without the [`NEW_COMMITMENTS_PREFIX`] line (the table shows it instead).
+fn without_marker(notes: &str) -> String {
+    notes
+        .lines()
+        .filter(|l| !l.trim().starts_with(NEW_COMMITMENTS_PREFIX))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Commitments that slipped by `date`: still open past their due date, or finished late within
+/// the month before the review.
+pub fn missed_commitments(alliance: &Alliance, date: NaiveDate) -> Vec<&Commitment> {
+    let month_ago = date - chrono::Days::new(31);
+    alliance
+        .commitments
+        .iter()
+        .filter(|c| {
+            let open = c.done.is_none_or(|d| d > date);
+            (open && c.due < date)
+                || c.done
+                    .is_some_and(|d| d <= date && d > c.due && c.due > month_ago)
+        })
+        .collect()
+}
+
+fn commitment_state(c: &Commitment, date: NaiveDate) -> String {
+    match c.done.filter(|d| *d <= date) {
+        Some(done) => format!("done late, {done}"),
+        None => format!("overdue {} days", (date - c.due).num_days()),
+    }
+}
+
+/// A paragraph of meeting notes; nothing when there are none.
+fn notes(s: &mut String, notes: &str) {
+    if !notes.trim().is_empty() {
+        let _ = writeln!(s, "{}\n", notes.trim());
+    }
+}
+
+/// The written summary of a monthly business review: KPIs against targets (scored as of the
+/// review date), missed and new commitments, open escalations, the notes and the decisions.
+fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, review: &Review) {
+    let Review::Monthly {
+        date,
+        kpis,
+        blockers,
+        next_month,
+        escalations,
+        summary_sent,
+    } = review
+    else {
+        return;
+    };
+    let date = *date;
+    let scored = crate::score::score_alliance(portfolio, alliance, date);
+    let _ = writeln!(s, "## KPIs vs targets\n");
+    let mut rows: Vec<Vec<String>> = scored
+        .win_conditions
+        .iter()
+        .map(|w| {
+            let metric = if w.unit.is_empty() {
+                w.metric.clone()
+            } else {
+                format!("{} ({})", w.metric, w.unit)
+            };
+            let target = match (w.target, w.by) {
+                (Some(t), Some(by)) => format!("{t} by {by}"),
+                (Some(t), None) => format!("{t}, no deadline"),
+                (None, _) => "no number (a wish)".to_owned(),
+            };
+            vec![
+                metric,
+                target,
+                num(w.latest_actual),
+                w.status.label().to_owned(),
+            ]
+        })
+        .collect();
+    let arcr_state = |v: f64| {
+        if v < crate::score::rules::ARCR_LOW {
+            "below 2%"
+        } else {
+            "ok"
+        }
+    };
+    rows.push(vec![
+        format!("ARCR {}", opt(scored.arcr.month)),
+        "≥ 2% of brand revenue".to_owned(),
+        pct(scored.arcr.latest, 2),
+        scored.arcr.latest.map_or(MISSING, arcr_state).to_owned(),
+    ]);
+    let t = &scored.cfr.trailing_30d;
+    let cfr_state = |v: f64| {
+        if v < crate::score::rules::CFR_CRITICAL {
+            "below 50%"
+        } else if v < crate::score::rules::CFR_RED {
+            "below 70%"
+        } else {
+            "ok"
+        }
+    };
+    rows.push(vec![
+        "CFR, last 30 days".to_owned(),
+        "≥ 70% (alarm below 50%)".to_owned(),
+        format!(
+            "{} (us {}, partner {})",
+            pct(t.all, 0),
+            pct(t.us, 0),
+            pct(t.partner, 0)
+        ),
+        t.all.map_or(MISSING, cfr_state).to_owned(),
+    ]);
+    table(s, &["KPI", "Target", "Actual", "Status"], &rows);
+    notes(s, kpis);
+
+    let _ = writeln!(s, "## Blockers and missed commitments\n");
+    let missed: Vec<Vec<String>> = missed_commitments(alliance, date)
+        .into_iter()
+        .map(|c| {
+            vec![
+                c.id.to_string(),
+                party_name(c.party, portfolio, alliance).to_owned(),
+                c.action.clone(),
+                c.due.to_string(),
+                commitment_state(c, date),
+            ]
+        })
+        .collect();
+    if missed.is_empty() {
+        let _ = writeln!(s, "No missed commitments.\n");
+    } else {
+        table(s, &["#", "Owner", "Action", "Due", "State"], &missed);
+    }
+    notes(s, blockers);
+
+    let _ = writeln!(s, "## Next month\n");
+    let new: Vec<Vec<String>> = new_commitment_ids(next_month)
+        .into_iter()
+        .filter_map(|id| alliance.commitments.iter().find(|c| c.id == id))
+        .map(|c| {
+            vec![
+                c.id.to_string(),
+                party_name(c.party, portfolio, alliance).to_owned(),
+                c.action.clone(),
+                c.due.to_string(),
+            ]
+        })
+        .collect();
+    if new.is_empty() {
+        let _ = writeln!(s, "No new commitments.\n");
+    } else {
+        let _ = writeln!(s, "New commitments:\n");
+        table(s, &["#", "Owner", "Action", "Due"], &new);
+    }
+    notes(s, &without_marker(next_month));
+
+    let _ = writeln!(s, "## Escalations\n");
+    let open: Vec<_> = alliance
+        .escalations
+        .iter()
+        .filter(|e| e.raised <= date && e.resolved.is_none_or(|r| r > date))
+        .collect();
+    if open.is_empty() {
+        let _ = writeln!(s, "No open escalations.\n");
+    } else {
+        for e in open {
+            let _ = writeln!(
+                s,
+                "- {} (raised {}, open {} days)",
+                text(&e.issue),
+                e.raised,
+                (date - e.raised).num_days()
+            );
+        }
+        s.push('\n');
+    }
+    notes(s, escalations);
+
+    let _ = writeln!(s, "## Decisions\n");
+    let decisions: Vec<&str> = [kpis, blockers, next_month, escalations]
+        .into_iter()
+        .flat_map(|n| n.lines())
+        .map(str::trim)
+        .filter(|l| {
+            l.get(..DECISION_PREFIX.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(DECISION_PREFIX))
+        })
+        .map(|l| l[DECISION_PREFIX.len()..].trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if decisions.is_empty() {
+        let _ = writeln!(s, "None recorded.\n");
+    } else {
+        for d in decisions {
+            let _ = writeln!(s, "- {d}");
+        }
+        s.push('\n');
+    }
+    let _ = writeln!(
+        s,
+        "Summary sent: {}\n",
+        summary_sent.map_or_else(|| "not yet".to_owned(), |d| d.to_string())
+    );
+}
+
 /// The summary of the review(s) of alliance `id` stored on `date`.
 pub fn review_summary(
     portfolio: &Portfolio,
@@ -513,28 +743,7 @@ pub fn review_summary(
     for review in reviews {
         let _ = writeln!(s, "# {} — {us} × {them}, {date}\n", review.label());
         match review {
-            Review::Monthly {
-                kpis,
-                blockers,
-                next_month,
-                escalations,
-                summary_sent,
-                ..
-            } => {
-                let _ = writeln!(s, "## KPIs vs targets\n\n{}\n", text(kpis));
-                let _ = writeln!(
-                    s,
-                    "## Blockers and missed commitments\n\n{}\n",
-                    text(blockers)
-                );
-                let _ = writeln!(s, "## Next month\n\n{}\n", text(next_month));
-                let _ = writeln!(s, "## Escalations\n\n{}\n", text(escalations));
-                let _ = writeln!(
-                    s,
-                    "Summary sent: {}\n",
-                    summary_sent.map_or_else(|| "not yet".to_owned(), |d| d.to_string())
-                );
-            }
+            Review::Monthly { .. } => monthly_summary(&mut s, portfolio, alliance, review),
             Review::Quarterly {
                 still_aligned,
                 environment,
@@ -644,6 +853,23 @@ mod tests {
         ] {
             assert!(!md.contains(leak), "leaks {leak}");
         }
+    }
+
+    #[test]
+    fn charter_document_is_one_page_and_partner_safe() {
+        let (p, scores) = testdata::portfolio_and_scores();
+        let md = charter_document(&p, &scores, "glow").unwrap();
+        assert!(md.starts_with("# Alliance charter:"));
+        assert!(md.contains("Dana Lee"));
+        assert!(md.contains("| Referral revenue | 50000 | USD/month | 2026-06-30 |"));
+        assert!(md.contains("## Sign-off"));
+        assert!(!md.contains("INTERNAL"));
+        assert!(md.lines().count() < 80, "one page");
+        let report = alliance_report(&p, &scores, "glow").unwrap();
+        assert!(
+            report.contains("Dana Lee"),
+            "the report reuses the same section"
+        );
     }
 
     #[test]

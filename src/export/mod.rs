@@ -11,7 +11,49 @@ pub mod markdown;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::model::Portfolio;
-use crate::score::Scores;
+use crate::score::{AllianceScores, Scores};
+
+/// How a missing value is written: never a made-up 0.
+pub const MISSING: &str = "—";
+
+/// A fraction as a percentage with `decimals` places, or [`MISSING`].
+pub fn pct(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(
+        || MISSING.to_owned(),
+        |v| format!("{:.*}%", decimals, v * 100.0),
+    )
+}
+
+/// A value, or [`MISSING`].
+pub fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(|| MISSING.to_owned(), |v| v.to_string())
+}
+
+/// Column titles of the one-line alliance summary (the `score` table, the Markdown report).
+pub const SUMMARY_HEADERS: [&str; 8] = [
+    "Partner",
+    "Kind",
+    "Status",
+    "Health",
+    "ARCR",
+    "CFR 30d",
+    "SAS",
+    "Next review",
+];
+
+/// The cells under [`SUMMARY_HEADERS`] for one alliance.
+pub fn summary_cells(a: &AllianceScores, as_of: NaiveDate) -> [String; 8] {
+    [
+        a.partner.clone(),
+        a.kind.label().to_owned(),
+        a.status.label().to_owned(),
+        opt(a.health.as_ref().map(|h| format!("{}/20", h.total))),
+        pct(a.arcr.latest, 1),
+        pct(a.cfr.trailing_30d.all, 0),
+        opt(a.sas.as_ref().map(|x| format!("{:.1}", x.combined))),
+        opt(a.next_reviews.as_ref().and_then(|n| n.soonest(as_of))),
+    ]
+}
 
 /// Where a portfolio alliance share stands against the 15–25% target band.
 pub fn band_word(share: f64) -> &'static str {

@@ -1,5 +1,6 @@
 //! Rendering: reads [`App`] and draws it. Nothing here edits the model or computes a metric.
 
+pub mod form;
 pub mod help;
 pub mod tabs;
 pub mod theme;
@@ -199,31 +200,45 @@ fn render_tab_bar(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let mut hints: Vec<(Action, String)> = app
-        .tab_view(app.tab)
+    let view = app.tab_view(app.tab);
+    let mut hints: Vec<(Action, String)> = view
         .hints()
         .into_iter()
         .map(|(a, l)| (a, l.to_owned()))
         .collect();
-    hints.push((Action::ShareMode, "share".to_owned()));
-    if app.doc.undo_label().is_none() {
-        // With an edit to undo, the key moves to the right with what it would revert.
-        hints.push((Action::Undo, "undo".to_owned()));
+    if view.captures_input() {
+        // Printable keys are text while a field has focus: only control keys still act.
+        hints.push((Action::Save, "save".to_owned()));
+    } else {
+        hints.push((Action::ShareMode, "share".to_owned()));
+        if app.doc.undo_label().is_none() {
+            // With an edit to undo, the key moves to the right with what it would revert.
+            hints.push((Action::Undo, "undo".to_owned()));
+        }
+        hints.extend([
+            (Action::Save, "save".to_owned()),
+            (Action::Help, "help".to_owned()),
+            (Action::Quit, "quit".to_owned()),
+        ]);
     }
-    hints.extend([
-        (Action::Save, "save".to_owned()),
-        (Action::Help, "help".to_owned()),
-        (Action::Quit, "quit".to_owned()),
-    ]);
     // What undo would revert, so `u` is never a surprise: right-aligned, up to a third of the
     // width, so the keys of this tab keep the rest.
-    let undo = app.doc.undo_label().and_then(|label| {
-        let key = app.keymap.keys_for(Action::Undo).first()?.to_string();
-        let room = (area.width as usize / 3).saturating_sub(key.chars().count() + 8);
-        Some((
-            format!("  {key}"),
-            format!(" undo: {} ", shorten(label, room)),
-        ))
+    let undo = app
+        .doc
+        .undo_label()
+        .filter(|_| !view.captures_input())
+        .and_then(|label| {
+            let key = app.keymap.keys_for(Action::Undo).first()?.to_string();
+            let room = (area.width as usize / 3).saturating_sub(key.chars().count() + 8);
+            Some((
+                format!("  {key}"),
+                format!(" undo: {} ", shorten(label, room)),
+            ))
+        });
+    // A status message keeps the whole line when both do not fit.
+    let status_len = app.status.as_ref().map_or(0, |s| s.chars().count() + 1);
+    let undo = undo.filter(|(key, label)| {
+        status_len + key.chars().count() + label.chars().count() <= area.width as usize
     });
     let [area, undo_area] = match &undo {
         Some((key, label)) => Layout::horizontal([

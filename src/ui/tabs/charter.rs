@@ -1,41 +1,1306 @@
-//! The Charter tab: the guided 20-minute charter form. Not built yet: the tab says so plainly and takes no keys.
+//! The Charter tab: the guided 20-minute charter of the current alliance, one section a step
+//! (partner & type → win conditions → cadence → KPI dashboard → escalation path → 90-day review
+//! → sign-off), with progress, completeness and an elapsed timer against 20:00.
+//!
+//! Each step is a [`Form`] built from the model. Every edited field is written back at once
+//! through `Document::edit_current`, so flags and undo follow each keystroke; the form is
+//! rebuilt from the model only when something else changed it (undo, another tab).
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::{Cx, Outcome, TabView, ViewCtx};
+use super::{Confirm, Cx, Outcome, Tab, TabView, ViewCtx};
+use crate::app::Effect;
 use crate::app::action::Action;
+use crate::app::clock::{Clock, format_duration};
+use crate::app::document::Document;
+use crate::charter::{self, CHARTER_MINUTES, Section};
+use crate::model::{
+    Alliance, AllianceKind, Charter, Contact, DEFAULT_RESOLUTION_DAYS, Party, WinCondition,
+};
+use crate::ui::form::{Form, FormEvent};
+
+/// Most win conditions and contacts the guided form shows (a charter is one page).
+pub const MAX_WINS: usize = 8;
+pub const MAX_CONTACTS: usize = 6;
+
+const WC_KEYS: [[&str; 5]; MAX_WINS] = [
+    [
+        "wc0.metric",
+        "wc0.target",
+        "wc0.unit",
+        "wc0.by",
+        "wc0.owner",
+    ],
+    [
+        "wc1.metric",
+        "wc1.target",
+        "wc1.unit",
+        "wc1.by",
+        "wc1.owner",
+    ],
+    [
+        "wc2.metric",
+        "wc2.target",
+        "wc2.unit",
+        "wc2.by",
+        "wc2.owner",
+    ],
+    [
+        "wc3.metric",
+        "wc3.target",
+        "wc3.unit",
+        "wc3.by",
+        "wc3.owner",
+    ],
+    [
+        "wc4.metric",
+        "wc4.target",
+        "wc4.unit",
+        "wc4.by",
+        "wc4.owner",
+    ],
+    [
+        "wc5.metric",
+        "wc5.target",
+        "wc5.unit",
+        "wc5.by",
+        "wc5.owner",
+    ],
+    [
+        "wc6.metric",
+        "wc6.target",
+        "wc6.unit",
+        "wc6.by",
+        "wc6.owner",
+    ],
+    [
+        "wc7.metric",
+        "wc7.target",
+        "wc7.unit",
+        "wc7.by",
+        "wc7.owner",
+    ],
+];
+
+const CT_KEYS: [[&str; 5]; MAX_CONTACTS] = [
+    [
+        "ct0.name",
+        "ct0.role",
+        "ct0.party",
+        "ct0.email",
+        "ct0.authority",
+    ],
+    [
+        "ct1.name",
+        "ct1.role",
+        "ct1.party",
+        "ct1.email",
+        "ct1.authority",
+    ],
+    [
+        "ct2.name",
+        "ct2.role",
+        "ct2.party",
+        "ct2.email",
+        "ct2.authority",
+    ],
+    [
+        "ct3.name",
+        "ct3.role",
+        "ct3.party",
+        "ct3.email",
+        "ct3.authority",
+    ],
+    [
+        "ct4.name",
+        "ct4.role",
+        "ct4.party",
+        "ct4.email",
+        "ct4.authority",
+    ],
+    [
+        "ct5.name",
+        "ct5.role",
+        "ct5.party",
+        "ct5.email",
+        "ct5.authority",
+    ],
+];
+
+const PARTIES: [&str; 2] = ["Us", "Partner"];
+
+const CONFIRM_REMOVE: u32 = 1;
+
+fn party_index(p: Party) -> usize {
+    match p {
+        Party::Us => 0,
+        Party::Partner => 1,
+    }
+}
+
+fn party_at(i: usize) -> Party {
+    if i == 1 { Party::Partner } else { Party::Us }
+}
+
+/// `("wc", 3, "target")` from `"wc3.target"`.
+fn split_key(key: &str) -> Option<(&str, usize, &str)> {
+    let (head, field) = key.split_once('.')?;
+    let (kind, n) = head.split_at(2);
+    Some((kind, n.parse().ok()?, field))
+}
+
+/// When the timer for one alliance's charter started, and stopped at signing.
+#[derive(Clone, Copy, Debug)]
+struct Timer {
+    started: Duration,
+    stopped: Option<Duration>,
+}
+
+/// What the form on screen was built from; a difference means rebuild.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Shown {
+    id: String,
+    step: Section,
+    wins: usize,
+    contacts: usize,
+    revision: u64,
+}
 
 #[derive(Debug, Default)]
-pub struct CharterTab;
+pub struct CharterTab {
+    pub step: StepState,
+    form: Option<Form>,
+    /// A field has focus and takes the keys.
+    editing: bool,
+    shown: Option<Shown>,
+    timers: HashMap<String, Timer>,
+    ticking: bool,
+    active: bool,
+    has_alliance: bool,
+}
+
+/// The current step, defaulting to the first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepState(pub Section);
+
+impl Default for StepState {
+    fn default() -> Self {
+        Self(Section::Partner)
+    }
+}
+
+impl CharterTab {
+    /// Follow the document: rebuild the step's form when the alliance, step or entries changed
+    /// or the model was edited elsewhere (undo), and run the timer while the tab is shown.
+    pub fn sync(&mut self, doc: &Document, clock: &Clock, active: bool) {
+        if active && !self.active {
+            // Arriving on the tab: browse first, so number keys still switch tabs.
+            self.editing = false;
+        }
+        self.active = active;
+        self.has_alliance = doc.current_alliance().is_some();
+        let Some(alliance) = doc.current_alliance() else {
+            self.form = None;
+            self.shown = None;
+            self.editing = false;
+            self.ticking = false;
+            return;
+        };
+        let signed = alliance.charter.as_ref().and_then(|c| c.signed).is_some();
+        let now = clock.now();
+        if active {
+            let timer = self.timers.entry(alliance.id.clone()).or_insert(Timer {
+                started: now,
+                stopped: None,
+            });
+            match (signed, timer.stopped) {
+                (true, None) => timer.stopped = Some(now),
+                (false, Some(_)) => timer.stopped = None,
+                _ => {}
+            }
+        }
+        self.ticking = active
+            && self
+                .timers
+                .get(&alliance.id)
+                .is_some_and(|t| t.stopped.is_none());
+        let shown = Shown {
+            id: alliance.id.clone(),
+            step: self.step.0,
+            wins: alliance
+                .charter
+                .as_ref()
+                .map_or(0, |c| c.win_conditions.len()),
+            contacts: alliance
+                .charter
+                .as_ref()
+                .map_or(0, |c| c.escalation.contacts.len()),
+            revision: doc.revision,
+        };
+        if self.shown.as_ref() != Some(&shown) {
+            let focus = match &self.shown {
+                Some(s) if s.id == shown.id && s.step == shown.step => {
+                    self.form.as_ref().map_or(0, Form::focus_index)
+                }
+                _ => 0,
+            };
+            let mut form = build(self.step.0, alliance, doc.as_of);
+            form.set_focus(focus);
+            messages(&mut form, alliance);
+            self.form = Some(form);
+            self.shown = Some(shown);
+        }
+    }
+
+    /// The elapsed charter time of the current alliance.
+    fn elapsed(&self, doc: &Document, clock: &Clock) -> Option<Duration> {
+        let a = doc.current_alliance()?;
+        let t = self.timers.get(&a.id)?;
+        Some(
+            t.stopped
+                .unwrap_or_else(|| clock.now())
+                .saturating_sub(t.started),
+        )
+    }
+
+    pub fn is_editing(&self) -> bool {
+        self.editing
+    }
+
+    fn go(&mut self, step: Section, cx: &mut Cx) {
+        self.step = StepState(step);
+        self.sync(cx.doc, cx.clock, true);
+    }
+
+    fn step_by(&mut self, delta: isize, cx: &mut Cx) -> Outcome {
+        let i = self.step.0.index() as isize + delta;
+        let Ok(i) = usize::try_from(i) else {
+            return Outcome::Handled;
+        };
+        if let Some(step) = Section::ALL.get(i) {
+            self.go(*step, cx);
+        }
+        Outcome::Handled
+    }
+
+    /// Write the field that changed into the model (one undoable edit) and refresh messages.
+    fn apply(&mut self, key: &'static str, cx: &mut Cx) {
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        let label = format!("charter: {}", form.label(key).unwrap_or(key).to_lowercase());
+        let today = cx.doc.as_of;
+        let value = form_value(form, key);
+        cx.doc
+            .edit_current(label, |a| write_field(a, key, &value, today));
+        if let Some(a) = cx.doc.current_alliance() {
+            messages(form, a);
+        }
+        // Our own edit: the form already shows it, so do not rebuild.
+        if let Some(shown) = self.shown.as_mut() {
+            shown.revision = cx.doc.revision;
+        }
+        self.sync(cx.doc, cx.clock, true);
+    }
+
+    /// Add a win condition or a contact on the steps that list them.
+    fn add_entry(&mut self, cx: &mut Cx) -> Outcome {
+        let today = cx.doc.as_of;
+        let step = self.step.0;
+        let mut added = None;
+        cx.doc.edit_current(
+            match step {
+                Section::Escalation => "charter: add contact",
+                _ => "charter: add win condition",
+            },
+            |a| {
+                let c = a.charter.get_or_insert_with(Charter::default);
+                match step {
+                    Section::WinConditions if c.win_conditions.len() < MAX_WINS => {
+                        c.win_conditions.push(WinCondition {
+                            by: Some(charter::default_review_date(None, today)),
+                            ..WinCondition::default()
+                        });
+                        added = Some(WC_KEYS[c.win_conditions.len() - 1][0]);
+                    }
+                    Section::Escalation if c.escalation.contacts.len() < MAX_CONTACTS => {
+                        c.escalation.contacts.push(Contact::default());
+                        added = Some(CT_KEYS[c.escalation.contacts.len() - 1][0]);
+                    }
+                    _ => {}
+                }
+            },
+        );
+        self.sync(cx.doc, cx.clock, true);
+        match added {
+            Some(key) => {
+                if let Some(f) = self.form.as_mut() {
+                    f.focus(key);
+                }
+                self.editing = true;
+                Outcome::Handled
+            }
+            None if matches!(step, Section::WinConditions | Section::Escalation) => {
+                Outcome::Message("The one-page charter holds no more here".into())
+            }
+            None => Outcome::Message("Add works on the win conditions and escalation steps".into()),
+        }
+    }
+
+    /// The list entry the focused field belongs to.
+    fn focused_entry(&self) -> Option<(&'static str, usize)> {
+        let key = self.form.as_ref()?.focused()?;
+        let (kind, i, _) = split_key(key)?;
+        Some((if kind == "wc" { "wc" } else { "ct" }, i))
+    }
+
+    fn ask_remove(&self, cx: &Cx) -> Outcome {
+        let Some((kind, i)) = self.focused_entry() else {
+            return Outcome::Message("Focus a win condition or contact to remove it".into());
+        };
+        let what = match (
+            kind,
+            cx.doc.current_alliance().and_then(|a| a.charter.as_ref()),
+        ) {
+            ("wc", Some(c)) => c.win_conditions.get(i).map(|w| w.metric.clone()),
+            (_, Some(c)) => c.escalation.contacts.get(i).map(|k| k.name.clone()),
+            _ => None,
+        };
+        let noun = if kind == "wc" {
+            "win condition"
+        } else {
+            "contact"
+        };
+        let name = what
+            .filter(|w| !w.is_empty())
+            .unwrap_or_else(|| "(unnamed)".into());
+        Outcome::Confirm(Confirm {
+            prompt: format!("Remove {noun} {} “{name}” from the charter?", i + 1),
+            token: CONFIRM_REMOVE,
+        })
+    }
+
+    fn write_document(cx: &Cx) -> Outcome {
+        let doc = &cx.doc;
+        let Some(a) = doc.current_alliance() else {
+            return Outcome::Handled;
+        };
+        let name = format!("{}-charter.md", a.id);
+        let path = doc
+            .path()
+            .and_then(|p| p.parent())
+            .map_or_else(|| PathBuf::from(&name), |dir| dir.join(&name));
+        match crate::export::markdown::charter_document(&doc.portfolio, &doc.scores, &a.id) {
+            Ok(contents) => Outcome::Effect(Effect::WriteFile {
+                done: format!("Wrote the charter to {}", path.display()),
+                path,
+                contents,
+            }),
+            Err(e) => Outcome::Message(format!("Could not write the charter: {e}")),
+        }
+    }
+
+    /// Enter on a field: accept a default, then go to the next field or the next step.
+    fn submit(&mut self, cx: &mut Cx) -> Outcome {
+        let Some(form) = self.form.as_mut() else {
+            return Outcome::Handled;
+        };
+        if form.focused() == Some("review_date") && form.get_date("review_date").is_none() {
+            let signed = cx
+                .doc
+                .current_alliance()
+                .and_then(|a| a.charter.as_ref())
+                .and_then(|c| c.signed);
+            let d = charter::default_review_date(signed, cx.doc.as_of);
+            form.set_text("review_date", &d.to_string());
+            self.apply("review_date", cx);
+            return Outcome::Handled;
+        }
+        if form.at_last() {
+            if self.step.0 == Section::SignOff {
+                self.editing = false;
+                return Outcome::Message(
+                    "Charter walked through: Ctrl-s saves, Ctrl-e writes the one-page document"
+                        .into(),
+                );
+            }
+            return self.step_by(1, cx);
+        }
+        form.focus_next();
+        Outcome::Handled
+    }
+
+    fn create_alliance(cx: &mut Cx) -> Outcome {
+        let alliance =
+            charter::new_alliance(&cx.doc.portfolio, AllianceKind::CoMarketing, cx.doc.as_of);
+        let id = alliance.id.clone();
+        let n = cx.doc.portfolio.alliances.len();
+        cx.doc
+            .insert_alliance(n, alliance, format!("add alliance {id}"));
+        Outcome::Message(format!(
+            "Added alliance {id}: Enter edits the partner's name"
+        ))
+    }
+}
+
+/// The text a field shows, normalised for writing into the model.
+enum Value {
+    Text(String),
+    Number(Option<f64>),
+    Date(Option<NaiveDate>),
+    Choice(usize),
+}
+
+fn form_value(form: &Form, key: &str) -> Value {
+    let field = split_key(key).map_or(key, |(_, _, f)| f);
+    match field {
+        "kind" | "owner" | "party" => Value::Choice(form.get_choice(key)),
+        "target" | "mbr_day" | "resolution_days" => Value::Number(form.get_number(key)),
+        "by" | "review_date" | "signed" => Value::Date(form.get_date(key)),
+        _ => Value::Text(form.get_text(key)),
+    }
+}
+
+/// Write one field's value into the alliance.
+fn write_field(a: &mut Alliance, key: &str, value: &Value, today: NaiveDate) {
+    let text = || match value {
+        Value::Text(t) => t.clone(),
+        _ => String::new(),
+    };
+    let number = match value {
+        Value::Number(n) => *n,
+        _ => None,
+    };
+    let date = match value {
+        Value::Date(d) => *d,
+        _ => None,
+    };
+    let choice = match value {
+        Value::Choice(c) => *c,
+        _ => 0,
+    };
+    match key {
+        "partner" => {
+            a.partner = text();
+            return;
+        }
+        "kind" => {
+            let kind = AllianceKind::ALL[choice.min(AllianceKind::ALL.len() - 1)];
+            // An untouched template follows the type; a charter someone wrote stays.
+            if a.charter.as_ref() == Some(&charter::template(a.kind, a.started)) {
+                a.charter = Some(charter::template(kind, a.started));
+            }
+            a.kind = kind;
+            return;
+        }
+        _ => {}
+    }
+    let c = a.charter.get_or_insert_with(Charter::default);
+    if let Some((kind, i, field)) = split_key(key) {
+        if kind == "wc" {
+            let Some(w) = c.win_conditions.get_mut(i) else {
+                return;
+            };
+            match field {
+                "metric" => w.metric = text(),
+                "target" => w.target = number,
+                "unit" => w.unit = text(),
+                "by" => w.by = date,
+                "owner" => w.owner = party_at(choice),
+                _ => {}
+            }
+        } else {
+            let Some(k) = c.escalation.contacts.get_mut(i) else {
+                return;
+            };
+            match field {
+                "name" => k.name = text(),
+                "role" => k.role = text(),
+                "party" => k.party = party_at(choice),
+                "email" => k.email = text(),
+                "authority" => k.authority = text(),
+                _ => {}
+            }
+        }
+        return;
+    }
+    match key {
+        "channel" => c.cadence.weekly_channel = text(),
+        "mbr_day" => {
+            c.cadence.monthly_review_day = number
+                .filter(|n| n.fract() == 0.0 && (1.0..=28.0).contains(n))
+                .map(|n| n as u8);
+        }
+        "qsr_months" => {
+            if let Ok(months) = charter::parse_months(&text()) {
+                c.cadence.quarterly_review_months = months;
+            }
+        }
+        "dashboard" => c.dashboard = text(),
+        "triggers" => {
+            c.escalation.triggers = text()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        "resolution_days" => {
+            c.escalation.resolution_days = number
+                .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 365.0)
+                .map_or(DEFAULT_RESOLUTION_DAYS, |n| n as u32);
+        }
+        "review_date" => c.review_date = date,
+        "signed" => {
+            c.signed = date;
+            if let Some(d) = date
+                && c.review_date.is_none()
+            {
+                c.review_date = Some(charter::default_review_date(Some(d), today));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The form of one step, filled from the model.
+fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
+    let empty = Charter::default();
+    let c = a.charter.as_ref().unwrap_or(&empty);
+    let form = Form::new(step.title());
+    match step {
+        Section::Partner => {
+            let kinds: Vec<&str> = AllianceKind::ALL.iter().map(|k| k.label()).collect();
+            let kind = AllianceKind::ALL
+                .iter()
+                .position(|k| *k == a.kind)
+                .unwrap_or(0);
+            form.text("partner", "Partner", &a.partner)
+                .choice("kind", "Alliance type", &kinds, kind)
+                .required("partner")
+                .help("partner", "The partner's name as both sides use it")
+                .help("kind", "←/→ choose; an untouched template follows the type")
+        }
+        Section::WinConditions => {
+            let mut form = form;
+            for (i, w) in c.win_conditions.iter().take(MAX_WINS).enumerate() {
+                let [metric, target, unit, by, owner] = WC_KEYS[i];
+                form = form
+                    .heading(&format!("Win condition {}", i + 1))
+                    .text(metric, "Metric", &w.metric)
+                    .number(target, "Target", "", w.target)
+                    .text(unit, "Unit", &w.unit)
+                    .date(by, "Deadline", w.by)
+                    .choice(owner, "Owner", &PARTIES, party_index(w.owner))
+                    .required(metric)
+                    .required(target)
+                    .required(by)
+                    .help(metric, "What is measured, e.g. Referral revenue")
+                    .help(
+                        target,
+                        "The number that counts as a win; without it, a wish",
+                    )
+                    .help(unit, "e.g. USD/month, stores, %")
+                    .help(
+                        by,
+                        "YYYY-MM-DD; t today, + adds 90 days; without it, a wish",
+                    )
+                    .help(owner, "←/→ who delivers it");
+            }
+            form
+        }
+        Section::Cadence => form
+            .text("channel", "Weekly update", &c.cadence.weekly_channel)
+            .number(
+                "mbr_day",
+                "Monthly review day",
+                "of the month (1–28)",
+                c.cadence.monthly_review_day.map(f64::from),
+            )
+            .text(
+                "qsr_months",
+                "Quarter months",
+                &charter::format_months(&c.cadence.quarterly_review_months),
+            )
+            .required("channel")
+            .required("mbr_day")
+            .required("qsr_months")
+            .help(
+                "channel",
+                "Where the weekly async update happens, e.g. #glow-northwind",
+            )
+            .help("mbr_day", "Day of the monthly business review, 1–28")
+            .help(
+                "qsr_months",
+                "Months of the quarterly strategic review, e.g. 1,4,7,10",
+            ),
+        Section::Dashboard => form
+            .text("dashboard", "Dashboard", &c.dashboard)
+            .required("dashboard")
+            .help(
+                "dashboard",
+                "Where both partners see the same numbers (ARCR, CFR, SAS): a URL or place",
+            ),
+        Section::Escalation => {
+            let mut form = form;
+            for (i, k) in c.escalation.contacts.iter().take(MAX_CONTACTS).enumerate() {
+                let [name, role, party, email, authority] = CT_KEYS[i];
+                form = form
+                    .heading(&format!("Contact {}", i + 1))
+                    .text(name, "Name", &k.name)
+                    .text(role, "Role", &k.role)
+                    .choice(party, "Side", &PARTIES, party_index(k.party))
+                    .text(email, "Email", &k.email)
+                    .text(authority, "Authority", &k.authority)
+                    .required(name)
+                    .help(authority, "What this person may decide alone");
+            }
+            form.heading("Triggers and timeline")
+                .multiline("triggers", "Triggers", &c.escalation.triggers.join("\n"))
+                .number(
+                    "resolution_days",
+                    "Resolve within",
+                    "days",
+                    Some(f64::from(c.escalation.resolution_days)),
+                )
+                .required("triggers")
+                .help(
+                    "triggers",
+                    "One trigger a line; Ctrl-Enter, Alt-Enter or F10 moves on",
+                )
+        }
+        Section::ReviewDate => {
+            let default = charter::default_review_date(c.signed, today);
+            form.date("review_date", "90-day review", c.review_date)
+                .required("review_date")
+                .help(
+                    "review_date",
+                    &format!("Enter on an empty field takes {default}; t today, + adds 90 days"),
+                )
+        }
+        Section::SignOff => form
+            .date("signed", "Signed on", c.signed)
+            .required("signed")
+            .help(
+                "signed",
+                "t signs today; the 90-day review then defaults to signing + 90 days",
+            ),
+    }
+}
+
+/// Messages beside fields that only the model can judge (wishes, ranges).
+fn messages(form: &mut Form, a: &Alliance) {
+    let empty = Charter::default();
+    let c = a.charter.as_ref().unwrap_or(&empty);
+    for (i, w) in c.win_conditions.iter().take(MAX_WINS).enumerate() {
+        let [_, target, _, by, _] = WC_KEYS[i];
+        form.set_error(
+            target,
+            w.target.is_none().then(|| "wish: no number yet".to_owned()),
+        );
+        form.set_error(
+            by,
+            w.by.is_none().then(|| "wish: no deadline yet".to_owned()),
+        );
+    }
+    if let Some(n) = form.get_number("mbr_day") {
+        form.set_error(
+            "mbr_day",
+            (n.fract() != 0.0 || !(1.0..=28.0).contains(&n)).then(|| "a day 1–28".to_owned()),
+        );
+    }
+    let months = form.get_text("qsr_months");
+    form.set_error("qsr_months", charter::parse_months(&months).err());
+    for (i, k) in c.escalation.contacts.iter().take(MAX_CONTACTS).enumerate() {
+        let email = &k.email;
+        form.set_error(
+            CT_KEYS[i][3],
+            (!email.is_empty() && !email.contains('@')).then(|| "not an email".to_owned()),
+        );
+    }
+}
 
 impl TabView for CharterTab {
-    fn on_action(&mut self, _action: Action, _cx: &mut Cx) -> Outcome {
-        Outcome::Ignored
+    fn captures_input(&self) -> bool {
+        self.editing && self.form.is_some()
+    }
+
+    fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        self.sync(cx.doc, cx.clock, true);
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::PageDown => return self.step_by(1, cx),
+            KeyCode::PageUp => return self.step_by(-1, cx),
+            KeyCode::Char('n') if ctrl => return self.add_entry(cx),
+            KeyCode::Char('d') if ctrl => return self.ask_remove(cx),
+            KeyCode::Char('e') if ctrl => return Self::write_document(cx),
+            KeyCode::Char('z') if ctrl => {
+                let label = cx.doc.undo();
+                self.sync(cx.doc, cx.clock, true);
+                return Outcome::Message(
+                    label.map_or_else(|| "Nothing to undo".to_owned(), |l| format!("Undid: {l}")),
+                );
+            }
+            _ => {}
+        }
+        let today = cx.doc.as_of;
+        let Some(form) = self.form.as_mut() else {
+            return Outcome::Ignored;
+        };
+        match form.handle_key(key, today) {
+            FormEvent::Edited(k) => {
+                self.apply(k, cx);
+                Outcome::Handled
+            }
+            FormEvent::Submit => self.submit(cx),
+            FormEvent::Cancel => {
+                self.editing = false;
+                Outcome::Message("Stopped editing: ←/→ steps, Enter edits, 1–5 switch tabs".into())
+            }
+            FormEvent::Moved | FormEvent::Handled => Outcome::Handled,
+            FormEvent::Ignored => {
+                if matches!(key.code, KeyCode::Char(_)) && !ctrl {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        self.sync(cx.doc, cx.clock, true);
+        if cx.doc.current_alliance().is_none() {
+            return match action {
+                Action::Add => {
+                    let out = Self::create_alliance(cx);
+                    self.go(Section::Partner, cx);
+                    out
+                }
+                _ => Outcome::Ignored,
+            };
+        }
+        match action {
+            Action::Left | Action::PageUp => self.step_by(-1, cx),
+            Action::Right | Action::PageDown => self.step_by(1, cx),
+            Action::Home => {
+                self.go(Section::Partner, cx);
+                Outcome::Handled
+            }
+            Action::End => {
+                self.go(Section::SignOff, cx);
+                Outcome::Handled
+            }
+            Action::Up => {
+                if let Some(f) = self.form.as_mut() {
+                    f.focus_prev();
+                }
+                Outcome::Handled
+            }
+            Action::Down => {
+                if let Some(f) = self.form.as_mut() {
+                    f.focus_next();
+                }
+                Outcome::Handled
+            }
+            Action::Open => {
+                if self.form.as_ref().is_some_and(|f| !f.is_empty()) {
+                    self.editing = true;
+                    Outcome::Handled
+                } else {
+                    Outcome::Message("Nothing to edit here yet: a adds one".into())
+                }
+            }
+            Action::Add => self.add_entry(cx),
+            Action::Delete => self.ask_remove(cx),
+            Action::WriteDoc => Self::write_document(cx),
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn on_confirm(&mut self, token: u32, cx: &mut Cx) -> Outcome {
+        if token != CONFIRM_REMOVE {
+            return Outcome::Handled;
+        }
+        let Some((kind, i)) = self.focused_entry() else {
+            return Outcome::Handled;
+        };
+        let label = if kind == "wc" {
+            format!("charter: remove win condition {}", i + 1)
+        } else {
+            format!("charter: remove contact {}", i + 1)
+        };
+        cx.doc.edit_current(label.clone(), |a| {
+            if let Some(c) = a.charter.as_mut() {
+                if kind == "wc" {
+                    if i < c.win_conditions.len() {
+                        c.win_conditions.remove(i);
+                    }
+                } else if i < c.escalation.contacts.len() {
+                    c.escalation.contacts.remove(i);
+                }
+            }
+        });
+        self.sync(cx.doc, cx.clock, true);
+        Outcome::Message(format!("Done: {}", label.trim_start_matches("charter: ")))
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
-        let text = vec![
-            Line::styled("Charter — not built yet", cx.theme.title),
-            Line::raw(""),
-            Line::styled(
-                "This tab will hold the guided 20-minute charter form.",
-                cx.theme.muted,
+        let theme = cx.theme;
+        let Some(alliance) = cx.doc.current_alliance() else {
+            let text = vec![
+                Line::styled("No alliance yet", theme.title),
+                Line::raw(""),
+                Line::raw("A charter belongs to an alliance. Press a to add one and fill its"),
+                Line::raw("charter here, step by step, in about 20 minutes."),
+            ];
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .block(Block::bordered().border_style(theme.border))
+                .render(area, buf);
+            return;
+        };
+        let [bar, status, main, keys] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+
+        // Step bar: every step with its number; the current one highlighted.
+        let mut spans = vec![Span::raw(" ")];
+        let full: usize = Section::ALL
+            .iter()
+            .map(|s| s.title().chars().count() + 5)
+            .sum();
+        let wide = usize::from(area.width) > full + 2;
+        for (i, s) in Section::ALL.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" › ", theme.muted));
+            }
+            let name = if wide { s.title() } else { s.short() };
+            let style = if *s == self.step.0 {
+                theme.tab_active
+            } else {
+                theme.tab
+            };
+            spans.push(Span::styled(format!("{}·{name}", i + 1), style));
+        }
+        Line::from(spans).render(bar, buf);
+
+        // Progress, completeness and the timer against 20:00.
+        let pct = charter::completeness_percent(alliance);
+        let mut spans = vec![
+            Span::styled(
+                format!(
+                    " Step {}/{} · charter {pct}% complete",
+                    self.step.0.index() + 1,
+                    Section::ALL.len()
+                ),
+                if pct == 100 { theme.ok } else { theme.base },
             ),
-            Line::styled(
-                "Everything else in the workspace works; its keys are listed under ?.",
-                cx.theme.muted,
-            ),
+            Span::raw(" · "),
         ];
-        Paragraph::new(text)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().border_style(cx.theme.border))
-            .render(area, buf);
+        let limit = Duration::from_secs(CHARTER_MINUTES * 60);
+        match self.elapsed(cx.doc, cx.clock) {
+            Some(t) if t > limit => spans.push(Span::styled(
+                format!("⚠ {} — over the 20:00 time box", format_duration(t)),
+                theme.critical,
+            )),
+            Some(t) if !self.ticking && self.active => {
+                let signed = alliance
+                    .charter
+                    .as_ref()
+                    .and_then(|c| c.signed)
+                    .map_or_else(String::new, |d| d.to_string());
+                let took = if t.is_zero() {
+                    String::new()
+                } else {
+                    format!(" · took {}", format_duration(t))
+                };
+                spans.push(Span::styled(format!("✓ signed {signed}{took}"), theme.ok));
+            }
+            Some(t) => spans.push(Span::styled(
+                format!("⏱ {} / 20:00", format_duration(t)),
+                theme.base,
+            )),
+            None => spans.push(Span::styled("⏱ 00:00 / 20:00", theme.muted)),
+        }
+        Line::from(spans).render(status, buf);
+
+        // The form, with the checklist beside it on a wide screen.
+        let (form_area, side) = if main.width >= 110 {
+            let [f, s] =
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(38)]).areas(main);
+            (f, Some(s))
+        } else {
+            (main, None)
+        };
+        let checks = charter::checklist(alliance);
+        match &self.form {
+            Some(form) if !form.is_empty() => form.render(form_area, buf, theme),
+            _ => {
+                let what = if self.step.0 == Section::WinConditions {
+                    "No win conditions yet: a (or Ctrl-n) adds one. Without a number and a deadline a win condition is only a wish."
+                } else {
+                    "Nothing here yet."
+                };
+                Paragraph::new(what)
+                    .wrap(Wrap { trim: true })
+                    .block(
+                        Block::bordered()
+                            .title(Span::styled(
+                                format!(" {} ", self.step.0.title()),
+                                theme.title,
+                            ))
+                            .border_style(theme.border),
+                    )
+                    .render(form_area, buf);
+            }
+        }
+        if let Some(side) = side {
+            let lines: Vec<Line> = checks
+                .iter()
+                .map(|c| {
+                    let (mark, style) = if c.done {
+                        ("✓", theme.ok)
+                    } else {
+                        ("○", theme.warn)
+                    };
+                    Line::from(vec![
+                        Span::styled(format!("{mark} "), style),
+                        Span::styled(format!("{}: {}", c.section.short(), c.what), theme.base),
+                    ])
+                })
+                .collect();
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: true })
+                .block(
+                    Block::bordered()
+                        .title(Span::styled(" Checklist ", theme.title))
+                        .border_style(theme.border),
+                )
+                .render(side, buf);
+        }
+
+        // The keys of this tab that the keymap does not list.
+        let text = if self.editing {
+            " PgUp/PgDn step · Tab field · Enter next · ^N add · ^D remove · ^E write .md · Esc done"
+        } else {
+            " ←/→ step · ↑↓ field · Enter edit · a add · d remove · w write .md · 1–5 tabs"
+        };
+        Line::styled(text, theme.muted).render(keys, buf);
     }
 
     fn hints(&self) -> Vec<(Action, &'static str)> {
-        Vec::new()
+        if !self.has_alliance {
+            vec![(Action::Add, "add an alliance")]
+        } else if self.editing {
+            vec![
+                (Action::Back, "stop editing"),
+                (Action::PageDown, "next step"),
+            ]
+        } else {
+            vec![
+                (Action::Open, "edit"),
+                (Action::PageDown, "next step"),
+                (Action::WriteDoc, "write .md"),
+            ]
+        }
+    }
+
+    fn ticking(&self) -> bool {
+        self.ticking
+    }
+}
+
+/// Go to the Charter tab (used after creating or promoting an alliance).
+pub fn open() -> Outcome {
+    Outcome::Effect(Effect::SwitchTab(Tab::Charter))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::app::App;
+    use crate::app::document::{Document, Source};
+    use crate::app::keymap::Keymap;
+    use crate::app::tests::{demo_app, key, keys, screen};
+    use crate::model::{Portfolio, Status};
+    use crate::score::FlagCode;
+    use crate::ui::theme::Theme;
+
+    #[test]
+    fn keys_split_into_entry_and_field() {
+        assert_eq!(split_key("wc3.target"), Some(("wc", 3, "target")));
+        assert_eq!(split_key("ct0.email"), Some(("ct", 0, "email")));
+        assert_eq!(split_key("partner"), None);
+    }
+
+    fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+        app.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )))
+    }
+
+    /// An app on a portfolio with no alliance at all, on a manual clock.
+    fn empty_app() -> App {
+        let as_of = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let mut p = Portfolio::empty("Northwind Goods");
+        p.as_of = Some(as_of);
+        let doc = Document::new(p, as_of, Source::Demo);
+        let mut app = App::new(doc, Theme::default(), Keymap::default());
+        app.clock = Clock::manual();
+        app
+    }
+
+    fn current(app: &App) -> &Alliance {
+        app.doc.current_alliance().expect("an alliance")
+    }
+
+    /// Type a whole charter with keys only, from a portfolio with no alliance.
+    fn type_a_charter(app: &mut App) {
+        keys(app, "2");
+        assert!(screen(app, 80, 24).contains("No alliance yet"));
+        keys(app, "a");
+        key(app, KeyCode::Enter); // edit the first field
+        assert!(app.charter.is_editing());
+        ctrl(app, 'u');
+        keys(app, "Peak Outdoor");
+        key(app, KeyCode::Enter);
+        key(app, KeyCode::Right); // Co-marketing → Distribution: the template follows
+        assert_eq!(current(app).kind, AllianceKind::Distribution);
+        key(app, KeyCode::Enter); // last field: next step
+        assert_eq!(app.charter.step.0, Section::WinConditions);
+        // Win condition 1: metric from the template, give it a number.
+        key(app, KeyCode::Tab);
+        keys(app, "40,000");
+        key(app, KeyCode::Tab);
+        ctrl(app, 'u');
+        keys(app, "USD/month");
+        for _ in 0..3 {
+            key(app, KeyCode::Tab); // deadline, owner, then win condition 2's metric
+        }
+        key(app, KeyCode::Tab);
+        keys(app, "25");
+        key(app, KeyCode::PageDown);
+        assert_eq!(app.charter.step.0, Section::Cadence);
+        keys(app, "#peak-northwind");
+        key(app, KeyCode::Enter);
+        ctrl(app, 'u');
+        keys(app, "12");
+        key(app, KeyCode::Enter);
+        ctrl(app, 'u');
+        keys(app, "3,6,9,12");
+        key(app, KeyCode::Enter);
+        assert_eq!(app.charter.step.0, Section::Dashboard);
+        keys(app, "https://sheets.example/peak");
+        key(app, KeyCode::Enter);
+        assert_eq!(app.charter.step.0, Section::Escalation);
+        ctrl(app, 'n');
+        keys(app, "Dana Lee");
+        key(app, KeyCode::Tab);
+        keys(app, "Head of Partnerships");
+        key(app, KeyCode::Tab);
+        key(app, KeyCode::Tab); // side: Us
+        keys(app, "dana@northwind.example");
+        key(app, KeyCode::Tab);
+        keys(app, "Budget up to $10k");
+        ctrl(app, 'n');
+        keys(app, "Sam Ortiz");
+        key(app, KeyCode::Tab);
+        keys(app, "Channel lead");
+        key(app, KeyCode::Tab);
+        key(app, KeyCode::Right); // side: Partner
+        key(app, KeyCode::PageDown);
+        assert_eq!(app.charter.step.0, Section::ReviewDate);
+        key(app, KeyCode::Enter); // accepts today + 90
+        key(app, KeyCode::Enter);
+        assert_eq!(app.charter.step.0, Section::SignOff);
+        keys(app, "t");
+        key(app, KeyCode::Enter);
+        assert!(!app.charter.is_editing(), "the last Enter ends the walk");
+    }
+
+    #[test]
+    fn a_charter_typed_from_nothing_saves_loads_and_scores_clean() {
+        let mut app = empty_app();
+        type_a_charter(&mut app);
+        let a = current(&app);
+        assert_eq!(a.partner, "Peak Outdoor");
+        assert_eq!(charter::completeness_percent(a), 100, "{:#?}", a.charter);
+        let c = a.charter.as_ref().unwrap();
+        assert_eq!(c.win_conditions[0].target, Some(40_000.0));
+        assert_eq!(c.win_conditions[0].unit, "USD/month");
+        assert_eq!(c.cadence.quarterly_review_months, [3, 6, 9, 12]);
+        assert_eq!(c.escalation.contacts[1].party, Party::Partner);
+        assert_eq!(c.signed, Some(app.doc.as_of));
+        assert_eq!(
+            c.review_date,
+            NaiveDate::from_ymd_opt(2026, 5, 31),
+            "today + 90"
+        );
+        // The charter is what makes an Active alliance governed: activate it and check the
+        // flags the charter answers for.
+        app.doc
+            .edit_current("activate", |a| a.status = Status::Active);
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portfolio.ron");
+        crate::store::save(&path, &app.doc.portfolio).unwrap();
+        let loaded = crate::store::load(&path).unwrap();
+        let problems = crate::validate::validate(&loaded.portfolio);
+        assert!(
+            !problems.iter().any(crate::validate::Diagnostic::is_error),
+            "{problems:?}"
+        );
+        let scores = crate::score::score(&loaded.portfolio, app.doc.as_of);
+        let s = &scores.alliances[0];
+        assert!(!s.has_flag(FlagCode::Wish), "{:?}", s.flags);
+        assert!(!s.has_flag(FlagCode::NoCharter), "{:?}", s.flags);
+        assert_eq!(s.win_conditions.len(), 2);
+    }
+
+    #[test]
+    fn every_edit_lands_at_once_and_undoes_one_at_a_time() {
+        let mut app = demo_app();
+        // Glow & Co has a complete, signed charter; clear a win condition's number.
+        keys(&mut app, "2");
+        key(&mut app, KeyCode::Right);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Tab);
+        let before = app.doc.scores.alliances[0].flags.clone();
+        assert!(!app.doc.scores.alliances[0].has_flag(FlagCode::Wish));
+        ctrl(&mut app, 'u');
+        assert!(
+            app.doc.scores.alliances[0].has_flag(FlagCode::Wish),
+            "a number-less win condition is a wish at once"
+        );
+        assert!(screen(&mut app, 80, 24).contains("wish: no number yet"));
+        key(&mut app, KeyCode::Esc);
+        keys(&mut app, "1");
+        assert!(screen(&mut app, 120, 40).contains("wish"));
+        keys(&mut app, "u");
+        assert_eq!(app.doc.scores.alliances[0].flags, before);
+        keys(&mut app, "2");
+        assert!(
+            !screen(&mut app, 80, 24).contains("wish: no number yet"),
+            "the form follows undo"
+        );
+    }
+
+    #[test]
+    fn signing_removes_no_charter_and_sets_the_review_date() {
+        let mut app = demo_app();
+        app.doc.edit_current("unsign", |a| {
+            a.status = Status::Active;
+            if let Some(c) = a.charter.as_mut() {
+                c.signed = None;
+                c.review_date = None;
+            }
+        });
+        assert!(app.doc.scores.alliances[0].has_flag(FlagCode::NoCharter));
+        keys(&mut app, "2");
+        key(&mut app, KeyCode::End);
+        key(&mut app, KeyCode::Enter);
+        keys(&mut app, "t");
+        assert!(!app.doc.scores.alliances[0].has_flag(FlagCode::NoCharter));
+        let c = current(&app).charter.clone().unwrap();
+        assert_eq!(
+            c.review_date,
+            Some(charter::default_review_date(c.signed, app.doc.as_of))
+        );
+    }
+
+    #[test]
+    fn the_timer_warns_after_twenty_minutes_and_stops_at_signing() {
+        let mut app = empty_app();
+        keys(&mut app, "2a");
+        assert!(app.ticking());
+        app.clock.advance(Duration::from_secs(19 * 60 + 59));
+        assert!(screen(&mut app, 80, 24).contains("19:59 / 20:00"));
+        app.clock.advance(Duration::from_secs(2));
+        let s = screen(&mut app, 80, 24);
+        assert!(s.contains("⚠ 20:01"), "{s}");
+        key(&mut app, KeyCode::End);
+        key(&mut app, KeyCode::Enter);
+        keys(&mut app, "t");
+        assert!(!app.ticking(), "a signed charter stops the clock");
+    }
+
+    #[test]
+    fn ctrl_e_and_w_write_the_one_page_charter() {
+        let mut app = demo_app();
+        keys(&mut app, "2");
+        let effects = keys_effects(&mut app, "w");
+        let Some(Effect::WriteFile { path, contents, .. }) = effects.first() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(path.file_name().unwrap(), "glow-charter.md");
+        assert!(contents.contains("# Alliance charter"));
+        key(&mut app, KeyCode::Enter);
+        assert!(matches!(
+            ctrl(&mut app, 'e').first(),
+            Some(Effect::WriteFile { .. })
+        ));
+    }
+
+    fn keys_effects(app: &mut App, text: &str) -> Vec<Effect> {
+        text.chars()
+            .flat_map(|c| key(app, KeyCode::Char(c)))
+            .collect()
+    }
+
+    #[test]
+    fn removing_a_win_condition_asks_first() {
+        let mut app = demo_app();
+        keys(&mut app, "2l");
+        let n = current(&app).charter.as_ref().unwrap().win_conditions.len();
+        keys(&mut app, "d");
+        assert!(matches!(app.modal, Some(crate::app::Modal::Confirm { .. })));
+        keys(&mut app, "y");
+        assert_eq!(
+            current(&app).charter.as_ref().unwrap().win_conditions.len(),
+            n - 1
+        );
+    }
+
+    #[test]
+    fn every_step_at_both_sizes() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut app = demo_app();
+            keys(&mut app, "2");
+            for step in Section::ALL {
+                let shot = screen(&mut app, w, h);
+                insta::assert_snapshot!(format!("charter_{}_{w}x{h}", step.index() + 1), shot);
+                key(&mut app, KeyCode::Right);
+            }
+        }
+    }
+
+    #[test]
+    fn empty_and_overtime_screens() {
+        let mut app = empty_app();
+        keys(&mut app, "2");
+        insta::assert_snapshot!("charter_no_alliance_80x24", screen(&mut app, 80, 24));
+        keys(&mut app, "a");
+        keys(&mut app, "l");
+        app.clock.advance(Duration::from_secs(25 * 60));
+        insta::assert_snapshot!("charter_new_overtime_80x24", screen(&mut app, 80, 24));
     }
 }

@@ -435,21 +435,18 @@ impl TabView for PortfolioTab {
                 self.quick_edit = Some(QuickEdit { field: 0 });
             }
             Action::Add if !cx.share => {
+                // A new alliance starts from its type's charter template and opens the charter.
                 let n = cx.doc.portfolio.alliances.len();
-                let id = (1..=n + 1)
-                    .map(|k| format!("new-{k}"))
-                    .find(|id| cx.doc.portfolio.alliance(id).is_none())
-                    .unwrap_or_default();
-                let alliance = Alliance::new(
-                    &id,
-                    "New partner",
+                let alliance = crate::charter::new_alliance(
+                    &cx.doc.portfolio,
                     crate::model::AllianceKind::CoMarketing,
                     cx.doc.as_of,
                 );
+                let id = alliance.id.clone();
                 cx.doc
                     .insert_alliance(n, alliance, format!("add alliance {id}"));
                 self.sync(cx.doc, cx.share);
-                return Outcome::Message(format!("Added alliance {id}: fill its charter in tab 2"));
+                return super::charter::open();
             }
             Action::Delete if !cx.share => {
                 let Some(a) = cx.doc.current_alliance() else {
@@ -873,7 +870,7 @@ fn render_pulse(
     let due: Vec<_> = a
         .commitments
         .iter()
-        .filter(|c| c.done.is_none() && c.due >= as_of && c.due < week_end)
+        .filter(|c| c.done_by(as_of).is_none() && c.due >= as_of && c.due < week_end)
         .collect();
     if due.is_empty() {
         lines.push(Line::styled("  nothing due", theme.muted));
@@ -890,7 +887,8 @@ fn render_pulse(
     let overdue: Vec<_> = a
         .commitments
         .iter()
-        .filter(|c| c.done.is_none_or(|d| d > as_of) && c.due < as_of)
+        // The one definition of overdue, shared with the Commitments tab.
+        .filter(|c| c.is_overdue(as_of))
         .collect();
     if overdue.is_empty() {
         lines.push(Line::styled("  none", theme.muted));

@@ -3,3 +3,4 @@
 pub mod charts;
 pub mod flags;
 pub mod format;
+pub mod gauge;

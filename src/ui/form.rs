@@ -1,0 +1,1152 @@
+//! The one form engine: a titled list of typed fields with a focus order, inline validation
+//! messages and completeness. It serves the charter, the pipeline intake and the review wizards.
+//!
+//! A form owns only the text being typed; the tab that shows it reads values back with the
+//! `get_*` accessors and writes them to the model through `Document`, so the form never edits
+//! the model itself. Single-line fields are edited here (cursor counted in characters, the view
+//! scrolls sideways); multi-line fields use `ratatui-textarea` with soft wrap.
+
+use chrono::{Days, NaiveDate};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+
+use crate::ui::theme::Theme;
+
+/// Days the `+` key adds to a date field (the protocol's 90-day review).
+pub const PLUS_DAYS: u64 = 90;
+
+/// Screen rows a multi-line field takes.
+const MULTILINE_ROWS: u16 = 4;
+
+/// What a field holds and how keys edit it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldKind {
+    Text,
+    MultiLine,
+    Number { unit: String },
+    Date,
+    Choice(Vec<String>),
+    Score { min: u8, max: u8 },
+}
+
+/// What a key did to the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormEvent {
+    /// Not a form key: the caller may use it.
+    Ignored,
+    /// The key was consumed without changing a value (cursor move, rejected character).
+    Handled,
+    /// The value of the field with this key changed.
+    Edited(&'static str),
+    Submit,
+    Cancel,
+    /// Focus moved to another field.
+    Moved,
+}
+
+/// A single-line text buffer with a cursor counted in characters.
+#[derive(Clone, Debug, Default)]
+struct LineEdit {
+    text: String,
+    /// Cursor position in characters (not bytes), 0..=len.
+    cursor: usize,
+}
+
+impl LineEdit {
+    fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            cursor: text.chars().count(),
+        }
+    }
+
+    fn byte_at(&self, char_index: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_index)
+            .map_or(self.text.len(), |(b, _)| b)
+    }
+
+    fn len(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    fn insert(&mut self, c: char) {
+        let at = self.byte_at(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    fn backspace(&mut self) -> bool {
+        if self.cursor == 0 {
+            return false;
+        }
+        self.cursor -= 1;
+        let at = self.byte_at(self.cursor);
+        self.text.remove(at);
+        true
+    }
+
+    fn delete(&mut self) -> bool {
+        if self.cursor >= self.len() {
+            return false;
+        }
+        let at = self.byte_at(self.cursor);
+        self.text.remove(at);
+        true
+    }
+
+    fn set(&mut self, text: &str) {
+        text.clone_into(&mut self.text);
+        self.cursor = self.len();
+    }
+}
+
+/// One field of a form.
+#[derive(Debug)]
+struct Field {
+    key: &'static str,
+    label: String,
+    kind: FieldKind,
+    required: bool,
+    help: Option<String>,
+    /// A message set by the caller (e.g. "wish: add a number"); shown beside the field.
+    error: Option<String>,
+    line: LineEdit,
+    area: Option<Box<TextArea<'static>>>,
+    choice: usize,
+    score: Option<u8>,
+}
+
+impl Field {
+    fn new(key: &'static str, label: &str, kind: FieldKind) -> Self {
+        Self {
+            key,
+            label: label.to_owned(),
+            kind,
+            required: false,
+            help: None,
+            error: None,
+            line: LineEdit::default(),
+            area: None,
+            choice: 0,
+            score: None,
+        }
+    }
+
+    fn is_line(&self) -> bool {
+        matches!(
+            self.kind,
+            FieldKind::Text | FieldKind::Number { .. } | FieldKind::Date
+        )
+    }
+
+    fn text(&self) -> String {
+        match &self.area {
+            Some(area) => area.lines().join("\n"),
+            None => self.line.text.clone(),
+        }
+    }
+
+    fn is_filled(&self) -> bool {
+        match &self.kind {
+            FieldKind::Text | FieldKind::MultiLine => !self.text().trim().is_empty(),
+            FieldKind::Number { .. } => parse_number(&self.line.text).is_ok_and(|n| n.is_some()),
+            FieldKind::Date => parse_date(&self.line.text).is_ok_and(|d| d.is_some()),
+            FieldKind::Choice(_) => true,
+            FieldKind::Score { .. } => self.score.is_some(),
+        }
+    }
+
+    /// The field's own parse error, if its text does not read as its kind.
+    fn parse_error(&self) -> Option<String> {
+        match &self.kind {
+            FieldKind::Number { .. } if parse_number(&self.line.text).is_err() => {
+                Some("not a number".to_owned())
+            }
+            FieldKind::Date if parse_date(&self.line.text).is_err() => {
+                Some("date as YYYY-MM-DD (t today, + 90 days)".to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// The message shown beside the field: a parse error first, then the caller's.
+    fn message(&self) -> Option<(String, bool)> {
+        if let Some(e) = self.parse_error() {
+            return Some((e, true));
+        }
+        if let Some(e) = &self.error {
+            return Some((e.clone(), true));
+        }
+        if self.required && !self.is_filled() {
+            return Some(("required".to_owned(), false));
+        }
+        None
+    }
+
+    fn height(&self) -> u16 {
+        if self.area.is_some() {
+            MULTILINE_ROWS
+        } else {
+            1
+        }
+    }
+}
+
+/// `Ok(None)` for an empty field, `Ok(Some(n))` for a number, `Err(())` when unreadable.
+/// Thousands separators (`,` `_` and spaces) are accepted because people paste them.
+fn parse_number(text: &str) -> Result<Option<f64>, ()> {
+    let clean: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' '))
+        .collect();
+    if clean.is_empty() {
+        return Ok(None);
+    }
+    match clean.parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(Some(n)),
+        _ => Err(()),
+    }
+}
+
+/// `Ok(None)` for an empty field, `Ok(Some(date))` for a valid date, `Err(())` otherwise.
+fn parse_date(text: &str) -> Result<Option<NaiveDate>, ()> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| ())
+}
+
+/// A number as people write it: no trailing `.0`.
+pub fn format_number(n: f64) -> String {
+    format!("{n}")
+}
+
+/// A titled list of fields with a focus order.
+#[derive(Debug)]
+pub struct Form {
+    title: String,
+    fields: Vec<Field>,
+    /// Non-focusable section headings, drawn above the field at the index.
+    headings: Vec<(usize, String)>,
+    focus: usize,
+}
+
+impl Form {
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            fields: Vec::new(),
+            headings: Vec::new(),
+            focus: 0,
+        }
+    }
+
+    fn push(mut self, field: Field) -> Self {
+        self.fields.push(field);
+        self.refresh_cursors();
+        self
+    }
+
+    /// A single-line text field.
+    #[must_use]
+    pub fn text(self, key: &'static str, label: &str, value: &str) -> Self {
+        let mut f = Field::new(key, label, FieldKind::Text);
+        f.line = LineEdit::new(value);
+        self.push(f)
+    }
+
+    /// A multi-line text field (textarea, soft-wrapped at word or glyph boundaries).
+    #[must_use]
+    pub fn multiline(self, key: &'static str, label: &str, value: &str) -> Self {
+        let mut f = Field::new(key, label, FieldKind::MultiLine);
+        let mut area = TextArea::new(value.split('\n').map(str::to_owned).collect());
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
+        area.set_cursor_line_style(Style::default());
+        area.move_cursor(CursorMove::Bottom);
+        area.move_cursor(CursorMove::End);
+        f.area = Some(Box::new(area));
+        self.push(f)
+    }
+
+    /// A number with a unit shown after it.
+    #[must_use]
+    pub fn number(self, key: &'static str, label: &str, unit: &str, value: Option<f64>) -> Self {
+        let mut f = Field::new(
+            key,
+            label,
+            FieldKind::Number {
+                unit: unit.to_owned(),
+            },
+        );
+        f.line = LineEdit::new(&value.map(format_number).unwrap_or_default());
+        self.push(f)
+    }
+
+    /// A date `YYYY-MM-DD`; `t` sets today and `+` adds 90 days.
+    #[must_use]
+    pub fn date(self, key: &'static str, label: &str, value: Option<NaiveDate>) -> Self {
+        let mut f = Field::new(key, label, FieldKind::Date);
+        f.line = LineEdit::new(&value.map(|d| d.to_string()).unwrap_or_default());
+        self.push(f)
+    }
+
+    /// One of `options`, changed with ←/→ or Space.
+    #[must_use]
+    pub fn choice(self, key: &'static str, label: &str, options: &[&str], selected: usize) -> Self {
+        let options: Vec<String> = options.iter().map(|s| (*s).to_owned()).collect();
+        let mut f = Field::new(key, label, FieldKind::Choice(options));
+        f.choice = selected;
+        self.push(f)
+    }
+
+    /// A score `min..=max`, set with a digit or ←/→; Backspace clears it.
+    #[must_use]
+    pub fn score(
+        self,
+        key: &'static str,
+        label: &str,
+        min: u8,
+        max: u8,
+        value: Option<u8>,
+    ) -> Self {
+        let mut f = Field::new(key, label, FieldKind::Score { min, max });
+        f.score = value.filter(|v| (min..=max).contains(v));
+        self.push(f)
+    }
+
+    /// A non-focusable heading drawn above the next field added.
+    #[must_use]
+    pub fn heading(mut self, text: &str) -> Self {
+        self.headings.push((self.fields.len(), text.to_owned()));
+        self
+    }
+
+    /// Mark a field as required: it counts towards completeness.
+    #[must_use]
+    pub fn required(mut self, key: &'static str) -> Self {
+        if let Some(f) = self.field_mut(key) {
+            f.required = true;
+        }
+        self
+    }
+
+    /// A line of help shown while the field has focus.
+    #[must_use]
+    pub fn help(mut self, key: &'static str, text: &str) -> Self {
+        if let Some(f) = self.field_mut(key) {
+            f.help = Some(text.to_owned());
+        }
+        self
+    }
+
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    fn field_mut(&mut self, key: &str) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.key == key)
+    }
+
+    /// The key of the focused field.
+    pub fn focused(&self) -> Option<&'static str> {
+        self.fields.get(self.focus).map(|f| f.key)
+    }
+
+    /// The focused field's position in the focus order.
+    pub fn focus_index(&self) -> usize {
+        self.focus
+    }
+
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// Focus a field by key; unknown keys leave focus where it is.
+    pub fn focus(&mut self, key: &str) {
+        if let Some(i) = self.fields.iter().position(|f| f.key == key) {
+            self.set_focus(i);
+        }
+    }
+
+    /// Focus a field by position (clamped).
+    pub fn set_focus(&mut self, index: usize) {
+        self.focus = index.min(self.fields.len().saturating_sub(1));
+        self.refresh_cursors();
+    }
+
+    /// Only the focused multi-line field shows its cursor.
+    fn refresh_cursors(&mut self) {
+        let focus = self.focus;
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            if let Some(area) = &mut f.area {
+                area.set_cursor_style(if i == focus {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                });
+            }
+        }
+    }
+
+    fn move_focus(&mut self, forward: bool) -> FormEvent {
+        let n = self.fields.len();
+        if n == 0 {
+            return FormEvent::Ignored;
+        }
+        let next = if forward {
+            (self.focus + 1) % n
+        } else {
+            (self.focus + n - 1) % n
+        };
+        self.set_focus(next);
+        FormEvent::Moved
+    }
+
+    /// Feed one key to the focused field. `today` serves the date helpers.
+    pub fn handle_key(&mut self, key: &KeyEvent, today: NaiveDate) -> FormEvent {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Esc => return FormEvent::Cancel,
+            KeyCode::Tab => return self.move_focus(true),
+            KeyCode::BackTab => return self.move_focus(false),
+            KeyCode::F(10) => return FormEvent::Submit,
+            KeyCode::Enter if ctrl || alt => return FormEvent::Submit,
+            _ => {}
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return FormEvent::Ignored;
+        };
+        let key_name = field.key;
+        let edited = |changed: bool| {
+            if changed {
+                FormEvent::Edited(key_name)
+            } else {
+                FormEvent::Handled
+            }
+        };
+        // Multi-line: the textarea edits; ↑/↓ leave the field at its first/last line.
+        if let Some(area) = field.area.as_deref_mut() {
+            let (row, _) = (area.cursor().0, area.cursor().1);
+            let last = area.lines().len().saturating_sub(1);
+            return match key.code {
+                KeyCode::Up if row == 0 => self.move_focus(false),
+                KeyCode::Down if row >= last => self.move_focus(true),
+                KeyCode::Up => {
+                    area.move_cursor(CursorMove::Up);
+                    FormEvent::Handled
+                }
+                KeyCode::Down => {
+                    area.move_cursor(CursorMove::Down);
+                    FormEvent::Handled
+                }
+                KeyCode::Left if ctrl => {
+                    area.move_cursor(CursorMove::WordBack);
+                    FormEvent::Handled
+                }
+                KeyCode::Right if ctrl => {
+                    area.move_cursor(CursorMove::WordForward);
+                    FormEvent::Handled
+                }
+                KeyCode::Left => {
+                    area.move_cursor(CursorMove::Back);
+                    FormEvent::Handled
+                }
+                KeyCode::Right => {
+                    area.move_cursor(CursorMove::Forward);
+                    FormEvent::Handled
+                }
+                KeyCode::Home => {
+                    area.move_cursor(CursorMove::Head);
+                    FormEvent::Handled
+                }
+                KeyCode::End => {
+                    area.move_cursor(CursorMove::End);
+                    FormEvent::Handled
+                }
+                // Control chords (save, redo) belong to the shell.
+                KeyCode::Char(_) if ctrl && !alt => FormEvent::Ignored,
+                KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete | KeyCode::Enter => {
+                    edited(area.input_without_shortcuts(*key))
+                }
+                _ => FormEvent::Ignored,
+            };
+        }
+        match (&field.kind, key.code) {
+            (_, KeyCode::Up) => self.move_focus(false),
+            (_, KeyCode::Down) => self.move_focus(true),
+            (_, KeyCode::Enter) => FormEvent::Submit,
+            (FieldKind::Choice(options), KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) => {
+                let n = options.len().max(1);
+                field.choice = if key.code == KeyCode::Left {
+                    (field.choice + n - 1) % n
+                } else {
+                    (field.choice + 1) % n
+                };
+                FormEvent::Edited(key_name)
+            }
+            (FieldKind::Score { min, max }, code) => {
+                let (min, max) = (*min, *max);
+                let before = field.score;
+                match code {
+                    KeyCode::Left => {
+                        field.score =
+                            Some(field.score.map_or(min, |v| v.saturating_sub(1).max(min)));
+                    }
+                    KeyCode::Right => {
+                        field.score = Some(field.score.map_or(min, |v| (v + 1).min(max)));
+                    }
+                    KeyCode::Backspace | KeyCode::Delete => field.score = None,
+                    KeyCode::Char(c) if c.is_ascii_digit() => {
+                        // `0` means 10 on a 1–10 scale.
+                        let d = c.to_digit(10).map_or(0, |d| d as u8);
+                        let v = if d == 0 && max >= 10 { 10 } else { d };
+                        if (min..=max).contains(&v) {
+                            field.score = Some(v);
+                        }
+                    }
+                    KeyCode::Char(_) => {}
+                    _ => return FormEvent::Ignored,
+                }
+                edited(field.score != before)
+            }
+            (FieldKind::Date, KeyCode::Char('t')) if !ctrl => {
+                let before = field.line.text.clone();
+                field.line.set(&today.to_string());
+                edited(field.line.text != before)
+            }
+            (FieldKind::Date, KeyCode::Char('+')) => {
+                let from = parse_date(&field.line.text).ok().flatten().unwrap_or(today);
+                let next = from.checked_add_days(Days::new(PLUS_DAYS)).unwrap_or(from);
+                field.line.set(&next.to_string());
+                FormEvent::Edited(key_name)
+            }
+            (FieldKind::Choice(_), _) => {
+                if matches!(key.code, KeyCode::Char(_)) && !ctrl {
+                    FormEvent::Handled
+                } else {
+                    FormEvent::Ignored
+                }
+            }
+            (_, code) if field.is_line() => {
+                let line = &mut field.line;
+                match code {
+                    KeyCode::Left => line.cursor = line.cursor.saturating_sub(1),
+                    KeyCode::Right => line.cursor = (line.cursor + 1).min(line.len()),
+                    KeyCode::Home => line.cursor = 0,
+                    KeyCode::End => line.cursor = line.len(),
+                    KeyCode::Backspace => return edited(line.backspace()),
+                    KeyCode::Delete => return edited(line.delete()),
+                    KeyCode::Char('u') if ctrl => {
+                        let changed = !line.text.is_empty();
+                        line.set("");
+                        return edited(changed);
+                    }
+                    KeyCode::Char(_) if ctrl && !alt => return FormEvent::Ignored,
+                    KeyCode::Char(c) => {
+                        line.insert(c);
+                        return FormEvent::Edited(key_name);
+                    }
+                    _ => return FormEvent::Ignored,
+                }
+                FormEvent::Handled
+            }
+            _ => FormEvent::Ignored,
+        }
+    }
+
+    /// The text of a text, multi-line, number or date field ("" for an unknown key).
+    pub fn get_text(&self, key: &str) -> String {
+        self.field(key).map(Field::text).unwrap_or_default()
+    }
+
+    /// A number field's value; `None` when empty or unreadable.
+    pub fn get_number(&self, key: &str) -> Option<f64> {
+        self.field(key)
+            .and_then(|f| parse_number(&f.line.text).ok())
+            .flatten()
+    }
+
+    /// A date field's value; `None` when empty or invalid.
+    pub fn get_date(&self, key: &str) -> Option<NaiveDate> {
+        self.field(key)
+            .and_then(|f| parse_date(&f.line.text).ok())
+            .flatten()
+    }
+
+    pub fn get_choice(&self, key: &str) -> usize {
+        self.field(key).map_or(0, |f| f.choice)
+    }
+
+    pub fn get_score(&self, key: &str) -> Option<u8> {
+        self.field(key).and_then(|f| f.score)
+    }
+
+    /// Replace a field's value from outside (e.g. after undo), keeping focus.
+    pub fn set_text(&mut self, key: &str, value: &str) {
+        if let Some(f) = self.field_mut(key) {
+            if let Some(area) = f.area.as_deref_mut() {
+                if area.lines().join("\n") != value {
+                    let mut fresh = TextArea::new(value.split('\n').map(str::to_owned).collect());
+                    fresh.set_wrap_mode(WrapMode::WordOrGlyph);
+                    fresh.set_cursor_line_style(Style::default());
+                    fresh.set_cursor_style(area.cursor_style());
+                    fresh.move_cursor(CursorMove::Bottom);
+                    fresh.move_cursor(CursorMove::End);
+                    *area = fresh;
+                }
+            } else if f.line.text != value {
+                f.line.set(value);
+            }
+        }
+    }
+
+    /// Select a choice from outside (e.g. after undo).
+    pub fn set_choice(&mut self, key: &str, selected: usize) {
+        if let Some(f) = self.field_mut(key) {
+            f.choice = selected;
+        }
+    }
+
+    /// Set a score from outside; out-of-range values clear it.
+    pub fn set_score(&mut self, key: &str, value: Option<u8>) {
+        if let Some(f) = self.field_mut(key)
+            && let FieldKind::Score { min, max } = f.kind
+        {
+            f.score = value.filter(|v| (min..=max).contains(v));
+        }
+    }
+
+    /// A field's label, for undo labels and messages.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.field(key).map(|f| f.label.as_str())
+    }
+
+    /// Whether the focused field is the last in the focus order.
+    pub fn at_last(&self) -> bool {
+        self.focus + 1 >= self.fields.len()
+    }
+
+    /// Move focus to the next field (wrapping), as Tab does.
+    pub fn focus_next(&mut self) {
+        self.move_focus(true);
+    }
+
+    /// Move focus to the previous field (wrapping), as Shift-Tab does.
+    pub fn focus_prev(&mut self) {
+        self.move_focus(false);
+    }
+
+    /// Set or clear the caller's message beside a field (a semantic problem such as a wish).
+    pub fn set_error(&mut self, key: &str, error: Option<String>) {
+        if let Some(f) = self.field_mut(key) {
+            f.error = error;
+        }
+    }
+
+    /// The message beside a field, if any.
+    pub fn message(&self, key: &str) -> Option<String> {
+        self.field(key).and_then(Field::message).map(|(m, _)| m)
+    }
+
+    /// Every field reads as its kind, no caller message is set and required fields are filled.
+    pub fn is_valid(&self) -> bool {
+        self.fields.iter().all(|f| {
+            f.parse_error().is_none() && f.error.is_none() && (!f.required || f.is_filled())
+        })
+    }
+
+    /// (filled required fields, required fields).
+    pub fn completeness(&self) -> (usize, usize) {
+        let required = self.fields.iter().filter(|f| f.required);
+        let total = required.clone().count();
+        (required.filter(|f| f.is_filled()).count(), total)
+    }
+
+    /// Rows the form needs to show every field, headings included, inside its border.
+    fn rows(&self) -> Vec<(u16, u16)> {
+        // (top, height) of each field, counted from the first content row.
+        let mut y = 0u16;
+        let mut out = Vec::with_capacity(self.fields.len());
+        for (i, f) in self.fields.iter().enumerate() {
+            let headings = self.headings.iter().filter(|(at, _)| *at == i).count() as u16;
+            y += headings;
+            out.push((y, f.height()));
+            y += f.height();
+        }
+        out
+    }
+
+    /// Draw the form: label column, value, message beside it; the focused field highlighted
+    /// and always in view.
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let (filled, required) = self.completeness();
+        let block = Block::bordered()
+            .border_style(theme.border_focus)
+            .title(Span::styled(format!(" {} ", self.title), theme.title))
+            .title_bottom(
+                Line::styled(
+                    format!(" {filled}/{required} required filled "),
+                    theme.muted,
+                )
+                .right_aligned(),
+            );
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 || inner.width < 20 {
+            return;
+        }
+        // The focused field's help takes the last row when there is room.
+        let help = self.fields.get(self.focus).and_then(|f| f.help.as_deref());
+        let body_height = if help.is_some() && inner.height > 3 {
+            inner.height - 1
+        } else {
+            inner.height
+        };
+        let rows = self.rows();
+        let offset = rows.get(self.focus).map_or(0, |(top, h)| {
+            // Keep the focused field and its heading visible.
+            let heading = self.headings.iter().any(|(at, _)| *at == self.focus);
+            let top = top.saturating_sub(u16::from(heading));
+            let bottom = rows[self.focus].0 + h;
+            if bottom > body_height {
+                (bottom - body_height).min(top)
+            } else {
+                0
+            }
+        });
+        let label_w = self
+            .fields
+            .iter()
+            .map(|f| f.label.chars().count() as u16 + 2)
+            .max()
+            .unwrap_or(10)
+            .clamp(10, 26)
+            .min(inner.width / 3);
+        let msg_w = if inner.width >= 100 { 34 } else { 22 }.min(inner.width / 4);
+        let value_w = inner.width.saturating_sub(label_w + msg_w + 2);
+        let visible = |top: u16, h: u16| top >= offset && top + h <= offset + body_height;
+        for (i, f) in self.fields.iter().enumerate() {
+            let (top, h) = rows[i];
+            for (n, (_, text)) in self.headings.iter().filter(|(at, _)| *at == i).enumerate() {
+                let hy = top - (self.headings.iter().filter(|(at, _)| *at == i).count() - n) as u16;
+                if visible(hy, 1) {
+                    let r = Rect::new(inner.x, inner.y + hy - offset, inner.width, 1);
+                    Line::styled(text.clone(), theme.title).render(r, buf);
+                }
+            }
+            if !visible(top, h) {
+                continue;
+            }
+            let y = inner.y + top - offset;
+            let focused = i == self.focus;
+            let marker = if focused { "▸ " } else { "  " };
+            let label_style = if focused { theme.selected } else { theme.base };
+            let label: String = format!("{marker}{}", f.label)
+                .chars()
+                .take(label_w as usize)
+                .collect();
+            Span::styled(
+                format!("{label:<width$}", width = label_w as usize),
+                label_style,
+            )
+            .render(Rect::new(inner.x, y, label_w, 1), buf);
+            let value_area = Rect::new(inner.x + label_w + 1, y, value_w, h);
+            Self::render_value(f, focused, value_area, buf, theme);
+            if let Some((msg, strong)) = f.message() {
+                let style = if strong { theme.warn } else { theme.muted };
+                let msg_area = Rect::new(inner.x + label_w + value_w + 2, y, msg_w, h);
+                Paragraph::new(msg)
+                    .style(style)
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .render(msg_area, buf);
+            }
+        }
+        if let Some(help) = help
+            && body_height < inner.height
+        {
+            let r = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
+            Line::styled(format!("  {help}"), theme.muted).render(r, buf);
+        }
+    }
+
+    fn render_value(f: &Field, focused: bool, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let style = if focused { theme.input } else { theme.base };
+        buf.set_style(area, style);
+        match &f.kind {
+            FieldKind::MultiLine => {
+                if let Some(ta) = &f.area {
+                    ta.render(area, buf);
+                    buf.set_style(area, style.remove_modifier(Modifier::REVERSED));
+                    if focused {
+                        // Redraw the cursor cell the style pass above flattened.
+                        let c = ta.screen_cursor();
+                        let (sr, sc) = ta.scroll_offset();
+                        let x = area.x + (c.col as u16).saturating_sub(sc);
+                        let y = area.y + (c.row as u16).saturating_sub(sr);
+                        if x < area.right() && y < area.bottom() {
+                            buf[(x, y)]
+                                .set_style(Style::default().add_modifier(Modifier::REVERSED));
+                        }
+                    }
+                }
+            }
+            FieldKind::Choice(options) => {
+                let current = options.get(f.choice).map_or("", String::as_str);
+                let text = if focused {
+                    format!("◂ {current} ▸")
+                } else {
+                    current.to_owned()
+                };
+                Span::styled(text, style).render(area, buf);
+            }
+            FieldKind::Score { min, max } => {
+                let v = f.score.map_or_else(|| "—".to_owned(), |v| v.to_string());
+                let text = if focused {
+                    format!("◂ {v} ▸  ({min}–{max})")
+                } else {
+                    format!("{v}  ({min}–{max})")
+                };
+                Span::styled(text, style).render(area, buf);
+            }
+            FieldKind::Text | FieldKind::Number { .. } | FieldKind::Date => {
+                let unit = match &f.kind {
+                    FieldKind::Number { unit } if !unit.is_empty() => format!(" {unit}"),
+                    _ => String::new(),
+                };
+                let unit_w = Span::raw(unit.as_str()).width() as u16;
+                let width = area.width.saturating_sub(unit_w).max(1) as usize;
+                let (shown, cursor_x) = visible_slice(&f.line, width, focused);
+                Span::styled(shown.clone(), style).render(area, buf);
+                let shown_w = Span::raw(shown.as_str()).width() as u16;
+                if !unit.is_empty() {
+                    let ux = area.x + shown_w.min(area.width);
+                    Span::styled(unit, theme.muted)
+                        .render(Rect::new(ux, area.y, area.right() - ux, 1), buf);
+                }
+                if let Some(cx) = cursor_x {
+                    let x = area.x + cx;
+                    if x < area.right() {
+                        buf[(x, area.y)]
+                            .set_style(Style::default().add_modifier(Modifier::REVERSED));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The part of a line that fits `width` columns with the cursor in view, and the cursor's
+/// column in it. Long lines scroll sideways so the cursor stays visible.
+fn visible_slice(line: &LineEdit, width: usize, focused: bool) -> (String, Option<u16>) {
+    let chars: Vec<char> = line.text.chars().collect();
+    let cw = |c: char| {
+        let mut b = [0u8; 4];
+        Span::raw(&*c.encode_utf8(&mut b)).width()
+    };
+    if !focused {
+        let mut out = String::new();
+        let mut w = 0;
+        for &c in &chars {
+            if w + cw(c) > width {
+                if let Some(last) = out.pop() {
+                    w -= cw(last);
+                }
+                if w < width {
+                    out.push('…');
+                }
+                break;
+            }
+            w += cw(c);
+            out.push(c);
+        }
+        return (out, None);
+    }
+    // Start far enough right that the cursor (plus one cell for it) fits.
+    let cursor = line.cursor.min(chars.len());
+    let mut start = 0;
+    let mut w: usize = chars[..cursor].iter().map(|c| cw(*c)).sum::<usize>() + 1;
+    while w > width && start < cursor {
+        w -= cw(chars[start]);
+        start += 1;
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    let mut cursor_x = 0;
+    for (i, &c) in chars.iter().enumerate().skip(start) {
+        if i == cursor {
+            cursor_x = used;
+        }
+        if used + cw(c) > width {
+            break;
+        }
+        used += cw(c);
+        out.push(c);
+    }
+    if cursor >= chars.len() {
+        cursor_x = used;
+    }
+    (out, Some(cursor_x as u16))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::from(code)
+    }
+
+    fn type_str(form: &mut Form, s: &str) {
+        for c in s.chars() {
+            let code = if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            };
+            form.handle_key(&key(code), day(2026, 1, 1));
+        }
+    }
+
+    fn sample() -> Form {
+        Form::new("Test")
+            .text("name", "Name", "")
+            .multiline("notes", "Notes", "")
+            .number("target", "Target", "USD", None)
+            .date("by", "By", None)
+            .choice("owner", "Owner", &["Us", "Partner"], 0)
+            .score("score", "Score", 1, 5, None)
+            .required("name")
+            .required("target")
+            .required("by")
+    }
+
+    fn screen(form: &Form, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| form.render(f.area(), f.buffer_mut(), &Theme::default()))
+            .unwrap();
+        let buf = t.backend().buffer().clone();
+        let mut s = String::new();
+        for y in 0..h {
+            for x in 0..w {
+                s.push_str(buf[(x, y)].symbol());
+            }
+            s.push('\n');
+        }
+        s
+    }
+
+    #[test]
+    fn focus_order_wraps_and_arrows_move() {
+        let mut f = sample();
+        let today = day(2026, 1, 1);
+        assert_eq!(f.focused(), Some("name"));
+        assert_eq!(f.handle_key(&key(KeyCode::Tab), today), FormEvent::Moved);
+        assert_eq!(f.focused(), Some("notes"));
+        f.handle_key(&key(KeyCode::BackTab), today);
+        f.handle_key(&key(KeyCode::BackTab), today);
+        assert_eq!(
+            f.focused(),
+            Some("score"),
+            "Shift-Tab wraps to the last field"
+        );
+        f.handle_key(&key(KeyCode::Down), today);
+        assert_eq!(f.focused(), Some("name"));
+        f.handle_key(&key(KeyCode::Down), today);
+        assert_eq!(f.focused(), Some("notes"));
+        // Inside a multi-line field ↑/↓ move between lines first.
+        type_str(&mut f, "one\ntwo");
+        f.handle_key(&key(KeyCode::Up), today);
+        assert_eq!(f.focused(), Some("notes"));
+        f.handle_key(&key(KeyCode::Up), today);
+        assert_eq!(f.focused(), Some("name"));
+    }
+
+    #[test]
+    fn printable_keys_are_typed_and_enter_submits() {
+        let mut f = sample();
+        let today = day(2026, 1, 1);
+        type_str(&mut f, "quit?");
+        assert_eq!(f.get_text("name"), "quit?");
+        assert_eq!(f.handle_key(&key(KeyCode::Enter), today), FormEvent::Submit);
+        assert_eq!(f.handle_key(&key(KeyCode::Esc), today), FormEvent::Cancel);
+        let save = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(
+            f.handle_key(&save, today),
+            FormEvent::Ignored,
+            "Ctrl-s is the shell's"
+        );
+    }
+
+    #[test]
+    fn multiline_takes_newlines_and_submits_on_ctrl_enter() {
+        let mut f = sample();
+        let today = day(2026, 1, 1);
+        f.focus("notes");
+        type_str(&mut f, "line 1\nline 2");
+        assert_eq!(f.get_text("notes"), "line 1\nline 2");
+        let ctrl_enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::CONTROL);
+        assert_eq!(f.handle_key(&ctrl_enter, today), FormEvent::Submit);
+        assert_eq!(f.handle_key(&key(KeyCode::F(10)), today), FormEvent::Submit);
+    }
+
+    #[test]
+    fn number_and_date_validation() {
+        let mut f = sample();
+        let today = day(2026, 3, 1);
+        f.focus("target");
+        type_str(&mut f, "50,000");
+        assert_eq!(f.get_number("target"), Some(50_000.0));
+        type_str(&mut f, "x");
+        assert_eq!(f.get_number("target"), None);
+        assert_eq!(f.message("target").as_deref(), Some("not a number"));
+        assert!(!f.is_valid());
+        f.handle_key(&key(KeyCode::Backspace), today);
+        assert!(f.message("target").is_none());
+
+        f.focus("by");
+        type_str(&mut f, "2026-02-30");
+        assert_eq!(f.get_date("by"), None);
+        assert!(f.message("by").unwrap().contains("YYYY-MM-DD"));
+        f.handle_key(&key(KeyCode::Char('t')), today);
+        assert_eq!(f.get_date("by"), Some(today));
+        f.handle_key(&key(KeyCode::Char('+')), today);
+        assert_eq!(f.get_date("by"), Some(day(2026, 5, 30)));
+        assert!(!f.is_valid(), "name is required and empty");
+        f.focus("name");
+        type_str(&mut f, "Glow");
+        assert!(f.is_valid());
+        f.set_error("target", Some("wish".into()));
+        assert!(!f.is_valid());
+    }
+
+    #[test]
+    fn choice_and_score_keys() {
+        let mut f = sample();
+        let today = day(2026, 1, 1);
+        f.focus("owner");
+        assert_eq!(
+            f.handle_key(&key(KeyCode::Right), today),
+            FormEvent::Edited("owner")
+        );
+        assert_eq!(f.get_choice("owner"), 1);
+        f.handle_key(&key(KeyCode::Right), today);
+        assert_eq!(f.get_choice("owner"), 0, "choices wrap");
+        f.focus("score");
+        type_str(&mut f, "4");
+        assert_eq!(f.get_score("score"), Some(4));
+        type_str(&mut f, "9");
+        assert_eq!(
+            f.get_score("score"),
+            Some(4),
+            "out of range digits are refused"
+        );
+        f.handle_key(&key(KeyCode::Right), today);
+        f.handle_key(&key(KeyCode::Right), today);
+        assert_eq!(f.get_score("score"), Some(5));
+        f.handle_key(&key(KeyCode::Backspace), today);
+        assert_eq!(f.get_score("score"), None);
+    }
+
+    #[test]
+    fn unicode_cursor_moves_by_character() {
+        let mut f = sample();
+        let today = day(2026, 1, 1);
+        type_str(&mut f, "Café ☕ 東京");
+        f.handle_key(&key(KeyCode::Left), today);
+        f.handle_key(&key(KeyCode::Backspace), today);
+        assert_eq!(f.get_text("name"), "Café ☕ 京");
+        f.handle_key(&key(KeyCode::Home), today);
+        f.handle_key(&key(KeyCode::Delete), today);
+        assert_eq!(f.get_text("name"), "afé ☕ 京");
+        let s = screen(&f, 80, 12);
+        // A wide character takes two cells; the screen shows it whole.
+        assert!(s.contains("afé ☕") && s.contains("京"), "{s}");
+    }
+
+    #[test]
+    fn long_text_scrolls_to_keep_the_cursor_visible() {
+        let mut f = sample();
+        let long: String = (0..300)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        type_str(&mut f, &long);
+        type_str(&mut f, "END");
+        assert_eq!(f.get_text("name").chars().count(), 303);
+        let s = screen(&f, 80, 14);
+        assert!(
+            s.contains("END"),
+            "the end of a long line is shown while typing:\n{s}"
+        );
+        f.focus("notes");
+        type_str(&mut f, &format!("{long} TAIL"));
+        let s = screen(&f, 80, 14);
+        assert!(
+            s.contains("TAIL"),
+            "multi-line soft-wraps and follows the cursor:\n{s}"
+        );
+    }
+
+    #[test]
+    fn paste_arrives_as_keys() {
+        let mut f = sample();
+        f.focus("notes");
+        // The shell turns a paste into key events: '\n' becomes Enter.
+        type_str(&mut f, "first: ünï\nsecond line\n");
+        assert_eq!(f.get_text("notes"), "first: ünï\nsecond line\n");
+    }
+
+    #[test]
+    fn completeness_counts_required_fields() {
+        let mut f = sample();
+        assert_eq!(f.completeness(), (0, 3));
+        type_str(&mut f, "Glow");
+        f.focus("target");
+        type_str(&mut f, "12");
+        assert_eq!(f.completeness(), (2, 3));
+        f.focus("by");
+        type_str(&mut f, "bad");
+        assert_eq!(f.completeness(), (2, 3), "an invalid date does not count");
+    }
+
+    #[test]
+    fn focused_field_stays_visible_in_a_small_area() {
+        const KEYS: [&str; 30] = [
+            "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13",
+            "k14", "k15", "k16", "k17", "k18", "k19", "k20", "k21", "k22", "k23", "k24", "k25",
+            "k26", "k27", "k28", "k29",
+        ];
+        let mut f = Form::new("Many");
+        for k in KEYS {
+            f = f.text(k, &format!("Label {k}"), &format!("value of {k}"));
+        }
+        f.focus("k29");
+        let s = screen(&f, 80, 24);
+        assert!(s.contains("value of k29"), "{s}");
+        assert!(s.contains("▸ Label k29"));
+    }
+}

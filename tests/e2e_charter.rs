@@ -1,0 +1,117 @@
+//! End to end: type a whole charter into the real binary in a pseudo-terminal, save, quit, and
+//! check the file on disk with the same load, validation and scoring the CLI uses.
+
+mod support;
+
+use alliance_desk::model::{Party, Status};
+use alliance_desk::score::FlagCode;
+use support::{CTRL_S, ENTER, RIGHT, Session, WAIT};
+
+const TAB: &str = "\t";
+const PGDN: &str = "\x1b[6~";
+const CTRL_U: &str = "\x15";
+const CTRL_N: &str = "\x0e";
+const CTRL_E: &str = "\x05";
+
+/// A portfolio with no alliance yet.
+const EMPTY: &str = r#"Portfolio(
+    version: 1,
+    brand: "Northwind Goods",
+    currency: "USD",
+    as_of: Some("2026-03-02"),
+    revenue: {},
+    alliances: [],
+    pipeline: [],
+)
+"#;
+
+#[test]
+fn type_a_whole_charter_save_and_quit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("portfolio.ron");
+    std::fs::write(&path, EMPTY).expect("write portfolio");
+    let mut s = Session::start(&[path.to_str().expect("utf-8 path")], dir.path(), 100, 30);
+    s.wait_for("Portfolio", WAIT);
+    s.send("a"); // a new alliance opens its charter
+    s.wait_for("Partner & alliance type", WAIT);
+    s.send(ENTER);
+    s.send(CTRL_U);
+    s.send("Peak Outdoor — Café Zürich"); // unicode and a q-free name typed as keys
+    s.send(ENTER);
+    s.send(RIGHT); // Distribution
+    s.send(ENTER);
+    s.wait_for("Win condition 1", WAIT);
+    s.send(TAB);
+    s.send("40000");
+    s.send(TAB);
+    s.send(CTRL_U);
+    s.send("USD/month");
+    s.send(TAB);
+    s.send(TAB);
+    s.send(TAB);
+    s.send(TAB);
+    s.send("25");
+    s.send(PGDN);
+    s.wait_for("Weekly update", WAIT);
+    s.send("#peak-northwind");
+    s.send(ENTER);
+    s.send(CTRL_U);
+    s.send("12");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Dashboard", WAIT);
+    s.send("https://sheets.example/peak");
+    s.send(ENTER);
+    s.wait_for("Escalation path", WAIT);
+    s.send(CTRL_N);
+    s.send("Dana Lee");
+    s.send(TAB);
+    s.send("Head of Partnerships");
+    s.send(CTRL_N);
+    s.send("Sam Ortiz");
+    s.send(TAB);
+    s.send(TAB);
+    s.send(RIGHT); // the partner's side
+    s.send(PGDN);
+    s.wait_for("90-day review", WAIT);
+    s.send(ENTER); // accept today + 90
+    s.send(ENTER);
+    s.wait_for("Signed on", WAIT);
+    s.send("t");
+    s.wait_for("100% complete", WAIT);
+    s.send(CTRL_E);
+    s.wait_for("Wrote the charter", WAIT);
+    s.send(CTRL_S);
+    s.wait_for("Saved", WAIT);
+    s.send("\x1b"); // stop editing, then q quits
+    s.send("q");
+    assert_eq!(s.wait_exit(WAIT), 0);
+
+    let loaded = alliance_desk::store::load(&path).expect("saved file loads");
+    let problems = alliance_desk::validate::validate(&loaded.portfolio);
+    assert!(
+        !problems
+            .iter()
+            .any(alliance_desk::validate::Diagnostic::is_error),
+        "{problems:?}"
+    );
+    let mut portfolio = loaded.portfolio;
+    let a = portfolio.alliances[0].clone();
+    assert_eq!(a.partner, "Peak Outdoor — Café Zürich");
+    let c = a.charter.as_ref().expect("charter saved");
+    assert_eq!(c.win_conditions[0].target, Some(40_000.0));
+    assert_eq!(c.win_conditions[1].target, Some(25.0));
+    assert_eq!(c.escalation.contacts.len(), 2);
+    assert_eq!(c.escalation.contacts[1].party, Party::Partner);
+    assert!(c.signed.is_some() && c.review_date.is_some());
+    // Governed once active: no wish, no missing charter.
+    portfolio.alliances[0].status = Status::Active;
+    let as_of = portfolio.as_of.expect("pinned");
+    let scores = alliance_desk::score::score(&portfolio, as_of);
+    let s0 = &scores.alliances[0];
+    assert!(!s0.has_flag(FlagCode::Wish), "{:?}", s0.flags);
+    assert!(!s0.has_flag(FlagCode::NoCharter), "{:?}", s0.flags);
+    let md = std::fs::read_to_string(dir.path().join(format!("{}-charter.md", a.id)))
+        .expect("charter document written next to the portfolio");
+    assert!(md.contains("Peak Outdoor — Café Zürich"));
+}
