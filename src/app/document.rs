@@ -244,6 +244,10 @@ impl Document {
         } else {
             self.rescore_for(&edit);
         }
+        if self.coalesce(&label, &edit) {
+            self.revision += 1;
+            return;
+        }
         self.undo.push_back(Entry {
             id: self.next_id,
             label,
@@ -255,6 +259,41 @@ impl Document {
         }
         self.redo.clear();
         self.revision += 1;
+    }
+
+    /// Typing into one field is one undo step, not one per keystroke: an alliance edit with the
+    /// same label as the unsaved edit just before it (same alliance, nothing undone since)
+    /// extends that edit. If the field ends up as it was, the edit disappears altogether.
+    fn coalesce(&mut self, label: &str, edit: &Edit) -> bool {
+        let Edit::Alliance { index, after, .. } = edit else {
+            return false;
+        };
+        if !self.redo.is_empty() {
+            return false;
+        }
+        let Some(top) = self.undo.back_mut() else {
+            return false;
+        };
+        if top.label != label || top.id == self.saved_id {
+            return false;
+        }
+        let Edit::Alliance {
+            index: top_index,
+            before,
+            after: top_after,
+        } = &mut top.edit
+        else {
+            return false;
+        };
+        if top_index != index {
+            return false;
+        }
+        if **before == **after {
+            self.undo.pop_back();
+        } else {
+            top_after.clone_from(after);
+        }
+        true
     }
 
     fn apply(&mut self, edit: &Edit) {
@@ -393,6 +432,35 @@ mod tests {
         d.undo();
         let ids: Vec<_> = d.scores.alliances.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
+    }
+
+    #[test]
+    fn typing_into_one_field_is_one_undo_step() {
+        let mut d = doc();
+        d.edit_alliance(0, "status", |a| a.status = Status::Active);
+        for text in ["G", "Gl", "Glo", "Glow"] {
+            d.edit_alliance(0, "charter: metric", |a| a.notes = text.to_owned());
+        }
+        assert_eq!(d.portfolio.alliances[0].notes, "Glow");
+        assert_eq!(d.undo().as_deref(), Some("charter: metric"));
+        assert_eq!(d.portfolio.alliances[0].notes, "");
+        assert_eq!(d.undo().as_deref(), Some("status"));
+        d.redo();
+        d.redo();
+        assert_eq!(d.portfolio.alliances[0].notes, "Glow");
+        // A save splits the run: undo goes back to what was saved, not further.
+        d.mark_saved();
+        d.edit_alliance(0, "charter: metric", |a| a.notes = "Glow!".to_owned());
+        assert!(d.is_dirty());
+        d.undo();
+        assert_eq!(d.portfolio.alliances[0].notes, "Glow");
+        assert!(!d.is_dirty());
+        // Typing and erasing back to the start leaves nothing to undo or save.
+        d.redo();
+        d.mark_saved();
+        d.edit_alliance(1, "charter: unit", |a| a.notes = "x".to_owned());
+        d.edit_alliance(1, "charter: unit", |a| a.notes = String::new());
+        assert!(!d.is_dirty());
     }
 
     #[test]

@@ -482,8 +482,9 @@ impl Form {
                     area.move_cursor(CursorMove::End);
                     FormEvent::Handled
                 }
-                // Control chords (save, redo) belong to the shell.
-                KeyCode::Char(_) if ctrl && !alt => FormEvent::Ignored,
+                // Control chords (save, redo) belong to the shell; a lone Alt chord is usually
+                // Esc and a key read together, so it types nothing.
+                KeyCode::Char(_) if ctrl != alt => FormEvent::Ignored,
                 KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete | KeyCode::Enter => {
                     edited(area.input_without_shortcuts(*key))
                 }
@@ -560,7 +561,7 @@ impl Form {
                         line.set("");
                         return edited(changed);
                     }
-                    KeyCode::Char(_) if ctrl && !alt => return FormEvent::Ignored,
+                    KeyCode::Char(_) if ctrl != alt => return FormEvent::Ignored,
                     KeyCode::Char(c) => {
                         line.insert(c);
                         return FormEvent::Edited(key_name);
@@ -1000,6 +1001,20 @@ mod tests {
             FormEvent::Ignored,
             "Ctrl-s is the shell's"
         );
+    }
+
+    #[test]
+    fn alt_chords_type_nothing_but_altgr_does() {
+        let mut f = sample();
+        let today = day(2026, 1, 1);
+        let alt = KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT);
+        assert_eq!(f.handle_key(&alt, today), FormEvent::Ignored);
+        let altgr = KeyEvent::new(
+            KeyCode::Char('@'),
+            KeyModifiers::CONTROL | KeyModifiers::ALT,
+        );
+        assert_eq!(f.handle_key(&altgr, today), FormEvent::Edited("name"));
+        assert_eq!(f.get_text("name"), "@");
     }
 
     #[test]
