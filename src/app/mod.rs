@@ -8,6 +8,7 @@ pub mod clock;
 pub mod document;
 pub mod keymap;
 pub mod run;
+pub mod safety;
 
 use std::path::PathBuf;
 
@@ -20,6 +21,7 @@ use self::action::Action;
 use self::clock::Clock;
 use self::document::Document;
 use self::keymap::Keymap;
+use self::safety::{ChoiceOption, Decision, Safety};
 use crate::ui::tabs::charter::CharterTab;
 use crate::ui::tabs::commitments::CommitmentsTab;
 use crate::ui::tabs::pipeline::PipelineTab;
@@ -43,6 +45,8 @@ pub enum Effect {
     },
     /// Switch to a tab (e.g. "recommit" opens the charter).
     SwitchTab(Tab),
+    /// The answer to a question about the file (recovery, changes on disk, the lock).
+    Decide(Decision),
 }
 
 /// An overlay that takes the keys while open.
@@ -68,6 +72,14 @@ pub enum Modal {
         input: String,
         error: Option<String>,
     },
+    /// A question about the file itself, answered by one of `options`' keys; Esc answers
+    /// `cancel` (or does nothing when there is none: the question must be answered).
+    Choice {
+        title: String,
+        lines: Vec<String>,
+        options: Vec<ChoiceOption>,
+        cancel: Option<Decision>,
+    },
 }
 
 /// The whole workspace state.
@@ -91,6 +103,8 @@ pub struct App {
     pub commitments: CommitmentsTab,
     pub reviews: ReviewsTab,
     pub pipeline: PipelineTab,
+    /// The lock, recovery and on-disk state the main loop keeps (see [`safety`]).
+    pub safety: Safety,
 }
 
 impl App {
@@ -113,6 +127,7 @@ impl App {
             commitments: CommitmentsTab::default(),
             reviews: ReviewsTab::default(),
             pipeline: PipelineTab::default(),
+            safety: Safety::default(),
         };
         app.portfolio.sync(&app.doc, app.share);
         app.commitments.sync(&app.doc, app.share);
@@ -384,6 +399,32 @@ impl App {
                 }
                 _ => self.modal = Some(Modal::SaveAs { input, error: None }),
             },
+            Modal::Choice {
+                title,
+                lines,
+                options,
+                cancel,
+            } => {
+                let picked = match key.code {
+                    KeyCode::Char(c) => options
+                        .iter()
+                        .find(|o| o.key.eq_ignore_ascii_case(&c))
+                        .map(|o| o.decision),
+                    KeyCode::Esc => cancel,
+                    _ => None,
+                };
+                match picked {
+                    Some(decision) => return vec![Effect::Decide(decision)],
+                    None => {
+                        self.modal = Some(Modal::Choice {
+                            title,
+                            lines,
+                            options,
+                            cancel,
+                        });
+                    }
+                }
+            }
         }
         Vec::new()
     }

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::Local;
@@ -14,6 +14,7 @@ use crossterm::execute;
 
 use super::document::{Document, Source};
 use super::keymap::Keymap;
+use super::safety::{self, Decision, LockOutcome, Recovery};
 use super::{App, Effect, Modal};
 use crate::cli::WorkspaceOptions;
 use crate::sample;
@@ -66,8 +67,12 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
     }
     let today = Local::now().date_naive();
     let as_of = score::evaluation_date(&loaded.portfolio, options.as_of, today);
+    let (safety, read_only, questions, safety_notices) =
+        guard_file(&source, &loaded.portfolio, loaded.content_hash);
+    notices.extend(safety_notices);
     let mut doc = Document::new(loaded.portfolio, as_of, source);
     doc.has_comments = loaded.has_comments;
+    doc.read_only = read_only;
 
     let (keymap, key_warnings) = match config_dir.map(|d| d.join("keys.ron")) {
         Some(path) if path.exists() => match std::fs::read_to_string(&path) {
@@ -91,13 +96,66 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
     app.themes = Theme::available(config_dir);
     app.config_dir = config_dir.map(Path::to_path_buf);
     app.no_color = no_color;
+    app.safety = safety;
+    // Questions first (the lock, then recovery), then the notices, one modal at a time.
+    app.safety.queued.extend(questions);
     if !notices.is_empty() {
-        app.modal = Some(Modal::Notice {
+        app.safety.queued.push_back(Modal::Notice {
             title: "Before you start".to_owned(),
             lines: notices,
         });
     }
+    app.modal = app.safety.queued.pop_front();
     Ok(app)
+}
+
+/// Make the file safe to edit: read-only detection, the lock, a recovery file from a crash.
+/// Returns the state for the loop, why the document is read-only, questions and notices.
+fn guard_file(
+    source: &Source,
+    portfolio: &crate::model::Portfolio,
+    content_hash: u64,
+) -> (safety::Safety, Option<String>, Vec<Modal>, Vec<String>) {
+    let mut state = safety::Safety::default();
+    let mut questions = Vec::new();
+    let mut notices = Vec::new();
+    let Source::File(path) = source else {
+        // The demo has no file beside which to keep recovery; it is never written in place.
+        return (state, None, questions, notices);
+    };
+    state.loaded_hash = Some(content_hash);
+    state.stamp = safety::Stamp::of(path);
+    if let Some(why) = safety::read_only_reason(path) {
+        notices.push(format!(
+            "Opened read-only: {why}. You can look and try edits; saving offers another file."
+        ));
+        return (state, Some(why), questions, notices);
+    }
+    match safety::take_lock(path) {
+        LockOutcome::Held { lock, notice } => {
+            state.lock = Some(lock);
+            notices.extend(notice);
+        }
+        LockOutcome::Busy { reason, question } => {
+            // The recovery file, if any, belongs to the instance that holds the lock.
+            questions.push(question);
+            return (state, Some(reason), questions, notices);
+        }
+        LockOutcome::Unavailable { notice } => notices.push(notice),
+    }
+    state.recovery = true;
+    match safety::find_recovery(path, portfolio) {
+        Recovery::None => {}
+        Recovery::Offer {
+            portfolio,
+            question,
+        } => {
+            state.pending_recovery = Some(portfolio);
+            questions.push(question);
+        }
+        Recovery::Notice(n) => notices.push(n),
+    }
+    (state, None, questions, notices)
 }
 
 fn create_default(path: &Path) -> Result<(), String> {
@@ -156,33 +214,131 @@ fn run_terminal(mut app: App) -> anyhow::Result<()> {
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
     let size = terminal.size()?;
     app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    let mut redraw = true;
     loop {
-        terminal.draw(|frame| crate::ui::render(app, frame))?;
-        // Block on input; wake once a second only while a timer is on screen.
-        let event = if app.ticking() {
-            if event::poll(Duration::from_secs(1))? {
-                Some(event::read()?)
-            } else {
-                None
-            }
-        } else {
-            Some(event::read()?)
-        };
-        let Some(event) = event else { continue };
-        let mut effects = app.handle_event(&event);
-        // Drain what is already queued before drawing again, so key repeat never lags.
-        while effects.is_empty() && event::poll(Duration::ZERO)? {
-            effects = app.handle_event(&event::read()?);
+        if redraw {
+            terminal.draw(|frame| crate::ui::render(app, frame))?;
         }
-        for effect in effects {
-            if run_effect(app, effect) == Flow::Quit {
-                return Ok(());
+        // Block on input. Wake once a second while a timer is on screen, when a recovery write
+        // is due, and every 2 s while idle with nothing unsaved (to notice changes on disk) —
+        // otherwise sleep until a key arrives, so an idle workspace costs no CPU.
+        let now = Instant::now();
+        let tick = app.ticking().then_some(Duration::from_secs(1));
+        let wake = match (tick, app.safety.wake_in(idle_check(app), now)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let event = match wake {
+            Some(timeout) if !event::poll(timeout)? => None,
+            _ => Some(event::read()?),
+        };
+        redraw = event.is_some() || tick.is_some();
+        if let Some(event) = event {
+            let mut effects = app.handle_event(&event);
+            // Drain what is already queued before drawing again, so key repeat never lags.
+            while effects.is_empty() && event::poll(Duration::ZERO)? {
+                effects = app.handle_event(&event::read()?);
             }
+            for effect in effects {
+                if run_effect(app, effect) == Flow::Quit {
+                    clean_quit(app);
+                    return Ok(());
+                }
+            }
+            sync_views(app);
+        }
+        redraw |= background(app, Instant::now());
+    }
+}
+
+/// Effects (reload, restore) may replace the portfolio after `handle_event` synced the views:
+/// an event the app ignores runs the same syncs again, whatever views exist.
+fn sync_views(app: &mut App) {
+    let _ = app.handle_event(&event::Event::FocusGained);
+}
+
+/// The idle check runs only with a file, nothing unsaved and no question open.
+fn idle_check(app: &App) -> bool {
+    app.doc.path().is_some() && !app.doc.is_dirty() && app.modal.is_none()
+}
+
+/// Work between events: the recovery write, the on-disk check, the next queued question.
+/// Returns whether the screen changed.
+pub fn background(app: &mut App, now: Instant) -> bool {
+    let mut changed = false;
+    app.safety.note_revision(app.doc.revision, now);
+    if app.safety.take_recovery_due(now) {
+        changed |= write_recovery(app);
+    }
+    if idle_check(app) && app.safety.take_disk_check_due(now) {
+        changed |= check_disk(app);
+    }
+    if app.modal.is_none()
+        && let Some(next) = app.safety.queued.pop_front()
+    {
+        app.modal = Some(next);
+        changed = true;
+    }
+    changed
+}
+
+/// Write (or, when the edits were undone back to the saved state, remove) the recovery file.
+fn write_recovery(app: &mut App) -> bool {
+    let Some(path) = app.doc.path().cloned() else {
+        return false;
+    };
+    if !app.safety.recovery {
+        return false;
+    }
+    let result = if app.doc.is_dirty() {
+        store::write_recovery(&path, &app.doc.portfolio).map_err(|e| e.to_string())
+    } else {
+        store::remove_recovery(&path).map_err(|e| e.to_string())
+    };
+    match result {
+        Ok(()) => false,
+        Err(e) => {
+            // Say it once, then stop trying: the user can still save.
+            app.safety.recovery = false;
+            app.status = Some(format!("Crash recovery is off: {e}. Save often (Ctrl-s)."));
+            true
         }
     }
 }
 
-#[derive(PartialEq, Eq)]
+/// The file's size or mtime moved while nothing is unsaved: if its content really changed,
+/// offer to reload.
+fn check_disk(app: &mut App) -> bool {
+    let Some(path) = app.doc.path().cloned() else {
+        return false;
+    };
+    let stamp = safety::Stamp::of(&path);
+    if stamp == app.safety.stamp {
+        return false;
+    }
+    app.safety.stamp = stamp;
+    let Some(hash) = store::disk_hash(&path) else {
+        return false;
+    };
+    if Some(hash) == app.safety.loaded_hash || Some(hash) == app.safety.ignored_hash {
+        return false;
+    }
+    app.safety.ignored_hash = Some(hash);
+    app.modal = Some(safety::changed_on_disk_question(&path));
+    true
+}
+
+/// A clean quit: the recovery file is no longer needed (the user saved, or chose to discard).
+fn clean_quit(app: &mut App) {
+    if app.safety.recovery
+        && let Some(path) = app.doc.path()
+    {
+        let _ = store::remove_recovery(path);
+    }
+    app.safety.lock = None;
+}
+
+#[derive(Debug, PartialEq, Eq)]
 enum Flow {
     Continue,
     Quit,
@@ -192,14 +348,13 @@ enum Flow {
 fn run_effect(app: &mut App, effect: Effect) -> Flow {
     match effect {
         Effect::Quit => {
-            // "Save and quit" must not quit when the save failed.
-            if app.doc.is_dirty()
-                && matches!(app.modal, Some(Modal::Notice { .. } | Modal::SaveAs { .. }))
-            {
+            // "Save and quit" must not quit when the save failed or stopped to ask.
+            if app.doc.is_dirty() && app.modal.is_some() {
                 return Flow::Continue;
             }
             return Flow::Quit;
         }
+        Effect::Decide(decision) => return decide(app, decision),
         Effect::Save => save(app, None),
         Effect::SaveAs(path) => save(app, Some(path)),
         Effect::WriteFile {
@@ -217,8 +372,13 @@ fn run_effect(app: &mut App, effect: Effect) -> Flow {
     Flow::Continue
 }
 
-/// Save to the document's file, or to `target` (save as).
+/// Save to the document's file, or to `target` (save as). A file changed on disk since it was
+/// loaded is not overwritten: the user is asked.
 pub fn save(app: &mut App, target: Option<PathBuf>) {
+    save_checked(app, target, true);
+}
+
+fn save_checked(app: &mut App, target: Option<PathBuf>, check_disk: bool) {
     let path = match (target, app.doc.path()) {
         (Some(p), _) => p,
         (None, Some(p)) => p.clone(),
@@ -229,25 +389,143 @@ pub fn save(app: &mut App, target: Option<PathBuf>) {
             return;
         }
     };
-    if let (Some(why), true) = (&app.doc.read_only, Some(&path) == app.doc.path()) {
+    let same_file = Some(&path) == app.doc.path();
+    if let (Some(why), true) = (&app.doc.read_only, same_file) {
         let why = why.clone();
         app.ask_save_as(Some(format!(
             "Cannot save here: {why}. Save a copy instead?"
         )));
         return;
     }
+    if same_file && check_disk {
+        let on_disk = store::disk_hash(&path);
+        // A file deleted meanwhile is simply written again: nothing would be overwritten.
+        if on_disk.is_some() && on_disk != app.safety.loaded_hash {
+            app.modal = Some(safety::save_conflict_question(&path));
+            return;
+        }
+    }
+    // Save as: become the new file's one writer first, or refuse.
+    let new_lock = if same_file {
+        None
+    } else {
+        match safety::take_lock(&path) {
+            LockOutcome::Held { lock, .. } => Some(lock),
+            LockOutcome::Busy { reason, .. } => {
+                app.ask_save_as(Some(format!("Cannot save to {}: {reason}", path.display())));
+                return;
+            }
+            LockOutcome::Unavailable { .. } => None,
+        }
+    };
     match store::save(&path, &app.doc.portfolio) {
         Ok(()) => {
+            if !same_file {
+                if app.safety.recovery
+                    && let Some(old) = app.doc.path()
+                {
+                    let _ = store::remove_recovery(old);
+                }
+                app.safety.lock = new_lock;
+                app.safety.recovery = true;
+                app.doc.read_only = None;
+            }
+            let _ = store::remove_recovery(&path);
             app.doc.mark_saved();
             app.doc.source = Source::File(path.clone());
             app.doc.has_comments = false;
+            app.safety.remember_disk(&path);
             app.status = Some(format!(
                 "Saved {} (previous version kept as .bak)",
                 path.display()
             ));
         }
         Err(e) => {
-            app.ask_save_as(Some(format!("Could not save {}: {e}", path.display())));
+            app.ask_save_as(Some(e.to_string()));
+        }
+    }
+}
+
+/// Carry out the answer to a [`Modal::Choice`].
+fn decide(app: &mut App, decision: Decision) -> Flow {
+    match decision {
+        Decision::RestoreRecovery => {
+            if let Some(p) = app.safety.pending_recovery.take() {
+                app.doc
+                    .replace_portfolio(p, "restore unsaved edits from recovery");
+                app.status = Some(
+                    "Restored your unsaved edits (u undoes the restore); Ctrl-s saves them"
+                        .to_owned(),
+                );
+            }
+        }
+        Decision::DiscardRecovery => {
+            app.safety.pending_recovery = None;
+            if let Some(path) = app.doc.path() {
+                let _ = store::remove_recovery(path);
+            }
+            app.status = Some("Discarded the recovered edits".to_owned());
+        }
+        Decision::ShowRecoveryDiff => {
+            if let (Some(p), Some(path)) = (&app.safety.pending_recovery, app.doc.path()) {
+                let when = std::fs::metadata(store::recovery_path(path))
+                    .and_then(|m| m.modified())
+                    .map_or_else(
+                        |_| "an earlier session".to_owned(),
+                        |t| {
+                            chrono::DateTime::<Local>::from(t)
+                                .format("%Y-%m-%d %H:%M:%S")
+                                .to_string()
+                        },
+                    );
+                let diff = safety::differences(&app.doc.portfolio, p);
+                app.modal = Some(safety::recovery_question(&when, Some(diff)));
+            }
+        }
+        Decision::Reload => {
+            if app.doc.is_dirty() {
+                app.modal = Some(safety::confirm_reload_question());
+            } else {
+                reload(app);
+            }
+        }
+        Decision::ReloadConfirmed => reload(app),
+        Decision::IgnoreDiskChange => {
+            app.status = Some(
+                "Kept what is on screen; saving will ask before overwriting the file".to_owned(),
+            );
+        }
+        Decision::Overwrite => save_checked(app, None, false),
+        Decision::SaveAs => app.ask_save_as(None),
+        Decision::OpenReadOnly => {
+            app.status = Some("Opened read-only: saving offers another file".to_owned());
+        }
+        Decision::Quit => return Flow::Quit,
+        Decision::Cancel => app.status = Some("Cancelled".to_owned()),
+    }
+    Flow::Continue
+}
+
+/// Replace the document with the file on disk, as one undoable edit.
+fn reload(app: &mut App) {
+    let Some(path) = app.doc.path().cloned() else {
+        return;
+    };
+    match store::load(&path) {
+        Ok(loaded) => {
+            app.doc
+                .replace_portfolio(loaded.portfolio, format!("reload {}", path.display()));
+            app.doc.mark_saved();
+            app.safety.loaded_hash = Some(loaded.content_hash);
+            app.safety.stamp = safety::Stamp::of(&path);
+            app.safety.ignored_hash = None;
+            app.status = Some(format!("Reloaded {} (u undoes the reload)", path.display()));
+        }
+        Err(e) => {
+            app.modal = Some(Modal::Notice {
+                title: "Cannot reload".to_owned(),
+                lines: e.to_string().lines().map(str::to_owned).collect(),
+            });
         }
     }
 }
@@ -338,6 +616,314 @@ mod tests {
         assert_eq!(
             app.keymap.describe(super::super::action::Action::Quit),
             "Ctrl-q"
+        );
+    }
+
+    fn open(path: &Path) -> App {
+        let mut app = prepare(
+            &WorkspaceOptions {
+                file: Some(path.to_owned()),
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        // The sample has comments: close the notice about them.
+        if matches!(app.modal, Some(Modal::Notice { .. })) {
+            app.modal = None;
+        }
+        app
+    }
+
+    fn sample_file(dir: &Path) -> PathBuf {
+        let path = dir.join("p.ron");
+        let loaded = store::parse(sample::NORTHWIND, "s").unwrap();
+        store::save(&path, &loaded.portfolio).unwrap();
+        path
+    }
+
+    fn press(app: &mut App, c: char) -> Vec<Effect> {
+        app.handle_event(&crossterm::event::Event::Key(
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c)),
+        ))
+    }
+
+    fn run_all(app: &mut App, effects: Vec<Effect>) -> Flow {
+        for e in effects {
+            if run_effect(app, e) == Flow::Quit {
+                return Flow::Quit;
+            }
+        }
+        Flow::Continue
+    }
+
+    fn footer(app: &mut App) -> String {
+        sync_views(app);
+        let backend = ratatui::backend::TestBackend::new(120, 40);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        terminal.draw(|f| crate::ui::render(app, f)).unwrap();
+        let buf = terminal.backend().buffer();
+        (0..120).map(|x| buf[(x, 39)].symbol()).collect()
+    }
+
+    #[test]
+    fn the_footer_says_what_undo_would_revert_for_every_kind_of_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = open(&sample_file(dir.path()));
+        assert!(!footer(&mut app).contains("undo:"), "nothing to undo yet");
+        app.doc.edit_current("notes of Glow", |a| a.notes.push('x'));
+        assert!(
+            footer(&mut app).contains("u undo: notes of Glow"),
+            "{}",
+            footer(&mut app)
+        );
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        app.doc.insert_alliance(
+            0,
+            crate::model::Alliance::new("zz", "Zed", crate::model::AllianceKind::Wholesale, day),
+            "add alliance zz",
+        );
+        assert!(footer(&mut app).contains("undo: add alliance zz"));
+        app.doc.edit_pipeline("add intake Peak", Vec::clear);
+        assert!(footer(&mut app).contains("undo: add intake Peak"));
+        app.doc.remove_alliance(0, "delete alliance with Zed");
+        assert!(footer(&mut app).contains("undo: delete alliance with Zed"));
+        app.doc.replace_portfolio(
+            crate::model::Portfolio::empty("X"),
+            "a very long label that goes on and on well past forty characters",
+        );
+        let f = footer(&mut app);
+        assert!(
+            f.contains("u undo: a very long label that goes on… "),
+            "{f}"
+        );
+        // `u` reverts exactly what the footer said, and the footer moves to the previous edit.
+        let fx = press(&mut app, 'u');
+        run_all(&mut app, fx);
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Undid: a very long label that goes on and on well past forty characters")
+        );
+        app.status = None;
+        assert!(footer(&mut app).contains("undo: delete alliance with Zed"));
+    }
+
+    #[test]
+    fn an_edit_is_written_to_recovery_soon_and_a_save_or_clean_quit_removes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut app = open(&path);
+        let recovery = store::recovery_path(&path);
+        let t = Instant::now();
+        background(&mut app, t);
+        app.doc.edit_current("notes", |a| a.notes = "typed".into());
+        background(&mut app, t);
+        assert!(!recovery.exists(), "not before the delay");
+        background(&mut app, t + safety::RECOVERY_DELAY);
+        let recovered = safety::read_recovery(&recovery).unwrap();
+        assert_eq!(recovered, app.doc.portfolio);
+        save(&mut app, None);
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+        assert!(!recovery.exists(), "a save removes it");
+        app.doc.edit_current("notes", |a| a.notes = "again".into());
+        let t = t + Duration::from_secs(10);
+        background(&mut app, t);
+        background(&mut app, t + safety::RECOVERY_DELAY);
+        assert!(recovery.exists());
+        clean_quit(&mut app);
+        assert!(!recovery.exists(), "a clean quit removes it");
+    }
+
+    #[test]
+    fn a_recovery_file_is_offered_at_start_restored_as_one_undoable_edit_or_discarded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let on_disk = store::load(&path).unwrap().portfolio;
+        let mut edited = on_disk.clone();
+        edited.alliances[0].notes = "typed before the crash".into();
+        std::thread::sleep(Duration::from_millis(20));
+        store::write_recovery(&path, &edited).unwrap();
+
+        let mut app = open(&path);
+        let Some(Modal::Choice { title, .. }) = &app.modal else {
+            panic!("expected the recovery offer, got {:?}", app.modal)
+        };
+        assert_eq!(title, "Recover unsaved edits?");
+        // Esc does not dismiss it: the edits must be dealt with.
+        app.handle_event(&crossterm::event::Event::Key(
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc),
+        ));
+        assert!(app.modal.is_some());
+        let fx = press(&mut app, 'v');
+        run_all(&mut app, fx);
+        let Some(Modal::Choice { lines, .. }) = &app.modal else {
+            panic!()
+        };
+        let first = &edited.alliances[0];
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(&format!("~ {} ({}): notes", first.id, first.partner))),
+            "{lines:?}"
+        );
+        let fx = press(&mut app, 'r');
+        run_all(&mut app, fx);
+        assert_eq!(app.doc.portfolio, edited);
+        assert!(app.doc.is_dirty());
+        assert_eq!(
+            app.doc.undo_label(),
+            Some("restore unsaved edits from recovery")
+        );
+        app.doc.undo();
+        assert_eq!(app.doc.portfolio, on_disk);
+        clean_quit(&mut app);
+        drop(app);
+
+        std::thread::sleep(Duration::from_millis(20));
+        store::write_recovery(&path, &edited).unwrap();
+        let mut app = open(&path);
+        let fx = press(&mut app, 'd');
+        run_all(&mut app, fx);
+        assert_eq!(app.doc.portfolio, on_disk);
+        assert!(!store::recovery_path(&path).exists());
+    }
+
+    #[test]
+    fn a_save_over_a_file_changed_on_disk_stops_and_asks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut app = open(&path);
+        app.doc.edit_current("notes", |a| a.notes = "mine".into());
+        let mut theirs = store::load(&path).unwrap().portfolio;
+        theirs.brand = "Changed elsewhere".into();
+        store::save(&path, &theirs).unwrap();
+
+        save(&mut app, None);
+        let Some(Modal::Choice { title, .. }) = &app.modal else {
+            panic!("expected the conflict question, got {:?}", app.modal)
+        };
+        assert!(title.contains("changed on disk"), "{title}");
+        assert_eq!(
+            store::load(&path).unwrap().portfolio.brand,
+            "Changed elsewhere"
+        );
+
+        // Reload asks first, since the edit here would be replaced; undo brings it back.
+        let fx = press(&mut app, 'r');
+        run_all(&mut app, fx);
+        let Some(Modal::Choice { title, .. }) = &app.modal else {
+            panic!()
+        };
+        assert_eq!(title, "Reload from disk?");
+        let fx = press(&mut app, 'y');
+        run_all(&mut app, fx);
+        assert_eq!(app.doc.portfolio.brand, "Changed elsewhere");
+        assert!(!app.doc.is_dirty());
+        app.doc.undo();
+        assert_eq!(app.doc.portfolio.alliances[0].notes, "mine");
+
+        // Now overwrite: the other program's change is replaced on purpose.
+        store::save(&path, &theirs).unwrap();
+        save(&mut app, None);
+        let fx = press(&mut app, 'o');
+        run_all(&mut app, fx);
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+        let disk = store::load(&path).unwrap().portfolio;
+        assert_eq!(disk.alliances[0].notes, "mine");
+        // A later save of our own file does not ask again.
+        app.doc.edit_current("notes", |a| a.notes = "mine 2".into());
+        save(&mut app, None);
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+    }
+
+    #[test]
+    fn an_idle_clean_workspace_offers_to_reload_a_file_changed_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut app = open(&path);
+        let t = Instant::now();
+        background(&mut app, t);
+        assert!(app.modal.is_none());
+        let mut theirs = store::load(&path).unwrap().portfolio;
+        theirs.brand = "Changed elsewhere".into();
+        store::save(&path, &theirs).unwrap();
+        background(&mut app, t + safety::DISK_CHECK_EVERY);
+        let Some(Modal::Choice { title, .. }) = &app.modal else {
+            panic!("expected the reload offer, got {:?}", app.modal)
+        };
+        assert_eq!(title, "Changed on disk");
+        let fx = press(&mut app, 'r');
+        run_all(&mut app, fx);
+        assert_eq!(app.doc.portfolio.brand, "Changed elsewhere");
+        assert!(!app.doc.is_dirty());
+    }
+
+    #[test]
+    fn a_second_instance_is_told_who_holds_the_file_and_opens_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let first = open(&path);
+        let mut second = open(&path);
+        assert!(first.doc.read_only.is_none());
+        let why = second.doc.read_only.clone().unwrap();
+        assert!(
+            why.contains(&format!("pid {}", std::process::id())),
+            "{why}"
+        );
+        let Some(Modal::Choice { lines, .. }) = &second.modal else {
+            panic!("expected the lock question, got {:?}", second.modal)
+        };
+        assert!(lines[0].contains("since"), "{lines:?}");
+        let fx = press(&mut second, 'r');
+        assert_eq!(run_all(&mut second, fx), Flow::Continue);
+        second.doc.edit_current("notes", |a| a.notes = "x".into());
+        save(&mut second, None);
+        let Some(Modal::SaveAs { error, .. }) = &second.modal else {
+            panic!("read-only saves offer save-as")
+        };
+        assert!(error.as_deref().unwrap_or("").contains("open elsewhere"));
+        // Saving as another file makes the second instance that file's writer.
+        let other = dir.path().join("copy.ron");
+        save(&mut second, Some(other.clone()));
+        assert!(second.doc.read_only.is_none());
+        assert!(store::load(&other).is_ok());
+        drop(first);
+        let third = open(&path);
+        assert!(
+            third.doc.read_only.is_none(),
+            "the lock is free once the first quits"
+        );
+    }
+
+    #[test]
+    fn a_read_only_file_opens_read_only_and_saving_offers_save_as() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut perms = std::fs::metadata(&path).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms).unwrap();
+        let mut app = prepare(
+            &WorkspaceOptions {
+                file: Some(path.clone()),
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(app.doc.read_only.as_deref(), Some("the file is read-only"));
+        let Some(Modal::Notice { lines, .. }) = &app.modal else {
+            panic!()
+        };
+        assert!(lines.iter().any(|l| l.starts_with("Opened read-only")));
+        app.modal = None;
+        save(&mut app, None);
+        let Some(Modal::SaveAs { error, .. }) = &app.modal else {
+            panic!()
+        };
+        assert!(error.as_deref().unwrap_or("").contains("read-only"));
+        assert!(
+            !store::lock_path(&path).exists(),
+            "a read-only open takes no lock"
         );
     }
 }

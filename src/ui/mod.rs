@@ -136,7 +136,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     let ro = doc
         .read_only
         .as_ref()
-        .map_or(String::new(), |why| format!(" [read-only: {why}]"));
+        .map_or(String::new(), |why| format!(" [READ-ONLY: {why}]"));
     let p = &doc.scores.portfolio;
     let share = match p.alliance_share {
         Some(s) => {
@@ -155,9 +155,14 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         }
         None => "alliance share —".to_owned(),
     };
-    let left = format!(" {}{dirty} · {source}{ro}", doc.portfolio.brand);
-    let right = format!("as of {} · {share} ", doc.as_of);
+    // Read-only goes first with the unsaved mark: it must not be cut off by a long path.
+    let left = format!(" {}{dirty}{ro} · {source}", doc.portfolio.brand);
+    let mut right = format!("as of {} · {share} ", doc.as_of);
     let width = area.width as usize;
+    if doc.read_only.is_some() && left.chars().count() + right.chars().count() > width {
+        // The banner matters more than the share figure, which the Portfolio tab also shows.
+        right = format!("as of {} ", doc.as_of);
+    }
     let right_len = right.chars().count();
     let left: String = left
         .chars()
@@ -195,23 +200,64 @@ fn render_tab_bar(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
+    let view = app.tab_view(app.tab);
+    let mut hints: Vec<(Action, String)> = view
+        .hints()
+        .into_iter()
+        .map(|(a, l)| (a, l.to_owned()))
+        .collect();
+    if view.captures_input() {
+        // Printable keys are text while a field has focus: only control keys still act.
+        hints.push((Action::Save, "save".to_owned()));
+    } else {
+        hints.push((Action::ShareMode, "share".to_owned()));
+        if app.doc.undo_label().is_none() {
+            // With an edit to undo, the key moves to the right with what it would revert.
+            hints.push((Action::Undo, "undo".to_owned()));
+        }
+        hints.extend([
+            (Action::Save, "save".to_owned()),
+            (Action::Help, "help".to_owned()),
+            (Action::Quit, "quit".to_owned()),
+        ]);
+    }
+    // What undo would revert, so `u` is never a surprise: right-aligned, up to a third of the
+    // width, so the keys of this tab keep the rest.
+    let undo = app
+        .doc
+        .undo_label()
+        .filter(|_| !view.captures_input())
+        .and_then(|label| {
+            let key = app.keymap.keys_for(Action::Undo).first()?.to_string();
+            let room = (area.width as usize / 3).saturating_sub(key.chars().count() + 8);
+            Some((
+                format!("  {key}"),
+                format!(" undo: {} ", shorten(label, room)),
+            ))
+        });
+    // A status message keeps the whole line when both do not fit.
+    let status_len = app.status.as_ref().map_or(0, |s| s.chars().count() + 1);
+    let undo = undo.filter(|(key, label)| {
+        status_len + key.chars().count() + label.chars().count() <= area.width as usize
+    });
+    let [area, undo_area] = match &undo {
+        Some((key, label)) => Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length((key.chars().count() + label.chars().count()) as u16),
+        ])
+        .areas(area),
+        None => [area, Rect::default()],
+    };
+    if let Some((key, label)) = undo {
+        Paragraph::new(Line::from(vec![
+            Span::styled(key, theme.key),
+            Span::styled(label, theme.muted),
+        ]))
+        .render(undo_area, buf);
+    }
     if let Some(status) = &app.status {
         Paragraph::new(Line::styled(format!(" {status}"), theme.title)).render(area, buf);
         return;
-    }
-    let view = app.tab_view(app.tab);
-    let mut hints: Vec<(Action, &str)> = view.hints();
-    if view.captures_input() {
-        // Printable keys are text while a field has focus: only control keys still act.
-        hints.push((Action::Save, "save"));
-    } else {
-        hints.extend([
-            (Action::ShareMode, "share"),
-            (Action::Undo, "undo"),
-            (Action::Save, "save"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-        ]);
     }
     let mut spans = vec![Span::raw(" ")];
     for (action, label) in hints {
@@ -221,6 +267,16 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(format!(" {label}  "), theme.muted));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+/// `text` cut to at most `max` characters, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
 }
 
 /// A centred rectangle of at most `w`×`h` inside `area`.
@@ -238,7 +294,10 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let dialog = |title: &str, lines: Vec<Line<'static>>, w: u16, buf: &mut Buffer| {
-        let h = lines.len() as u16 + 2;
+        // Long lines wrap: count the rows they take, so the keys on the last line stay visible.
+        let inner = usize::from(w.min(area.width).saturating_sub(2)).max(1);
+        let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+        let h = rows as u16 + 2;
         let rect = centered(area, w, h);
         Clear.render(rect, buf);
         Paragraph::new(lines)
@@ -281,6 +340,22 @@ fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
             text.push(Line::raw(""));
             text.push(Line::styled("Enter: close", theme.key));
             dialog(title, text, 76, buf);
+        }
+        Modal::Choice {
+            title,
+            lines,
+            options,
+            ..
+        } => {
+            let mut text: Vec<Line<'static>> = lines.iter().map(|l| Line::raw(l.clone())).collect();
+            text.push(Line::raw(""));
+            let keys = options
+                .iter()
+                .map(|o| format!("{}: {}", o.key, o.label))
+                .collect::<Vec<_>>()
+                .join("   ");
+            text.push(Line::styled(keys, theme.key));
+            dialog(title, text, 78, buf);
         }
         Modal::SaveAs { input, error } => {
             let mut text = Vec::new();
