@@ -348,16 +348,45 @@ pub fn evaluation_date(
     cli_as_of.or(portfolio.as_of).unwrap_or(today)
 }
 
+/// From how many alliances [`score`] uses more than one core.
+const PARALLEL_FROM: usize = 2_000;
+
 /// Score the whole portfolio as of `as_of`.
 pub fn score(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -> Scores {
     let latest = latest_month(portfolio, as_of);
-    // One set of scratch buffers for every alliance: only the output allocates.
-    let mut scratch = metrics::Scratch::default();
-    let alliances: Vec<AllianceScores> = portfolio
-        .alliances
-        .iter()
-        .map(|a| score_with(portfolio, a, as_of, latest, &mut scratch))
-        .collect();
+    // One set of scratch buffers per worker: only the output allocates.
+    let score_all = |chunk: &[crate::model::Alliance]| -> Vec<AllianceScores> {
+        let mut scratch = metrics::Scratch::default();
+        chunk
+            .iter()
+            .map(|a| score_with(portfolio, a, as_of, latest, &mut scratch))
+            .collect()
+    };
+    // Alliances are scored independently, so a large portfolio is split across the cores; a
+    // small one is not worth a thread.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8);
+    let alliances: Vec<AllianceScores> =
+        if workers > 1 && portfolio.alliances.len() >= PARALLEL_FROM {
+            let chunk = portfolio.alliances.len().div_ceil(workers);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = portfolio
+                    .alliances
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || score_all(part)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        } else {
+            score_all(&portfolio.alliances)
+        };
     let totals = portfolio_scores(portfolio, &alliances, as_of);
     Scores {
         as_of,

@@ -1200,3 +1200,14 @@ fn message_number_formatting() {
     assert_eq!(rules::pct(2.0 / 3.0), "66.7%");
     assert_eq!(rules::pct(0.0), "0%");
 }
+
+#[test]
+fn a_large_portfolio_scores_the_same_in_parallel_as_alliance_by_alliance() {
+    let portfolio = crate::generate::generate(super::PARALLEL_FROM + 37, 3);
+    let as_of = portfolio.as_of.expect("generated portfolios pin as_of");
+    let whole = super::score(&portfolio, as_of);
+    assert_eq!(whole.alliances.len(), portfolio.alliances.len());
+    for (a, s) in portfolio.alliances.iter().zip(&whole.alliances) {
+        assert_eq!(*s, super::score_alliance(&portfolio, a, as_of));
+    }
+}
