@@ -107,7 +107,10 @@ fn mbr(date: &str, sent: Option<&str>) -> String {
 }
 
 fn sas(a: (u8, u8, u8)) -> String {
-    format!("Sas(strategy: {}, enter_again: {}, trust: {})", a.0, a.1, a.2)
+    format!(
+        "Sas(strategy: {}, enter_again: {}, trust: {})",
+        a.0, a.1, a.2
+    )
 }
 
 fn qsr(date: &str, us: (u8, u8, u8), partner: Option<(u8, u8, u8)>) -> String {
@@ -219,7 +222,10 @@ fn codes(v: &Value, id: &str) -> Vec<String> {
             f["message"].as_str().is_some_and(|m| !m.is_empty()),
             "{code} on {id} has a message"
         );
-        assert!(!out.contains(&code), "{code} listed twice on {id}: {flags:?}");
+        assert!(
+            !out.contains(&code),
+            "{code} listed twice on {id}: {flags:?}"
+        );
         out.push(code);
     }
     out
@@ -306,7 +312,10 @@ fn win_statuses(v: &Value, id: &str) -> Vec<String> {
 fn schema_minimal_alliance_has_every_key_and_nulls() {
     let p = portfolio("", &[active("x", "2026-01-01", "")]);
     let v = score(&p, "2026-03-01");
-    assert_keys(&v, &["as_of", "brand", "currency", "portfolio", "alliances"]);
+    assert_keys(
+        &v,
+        &["as_of", "brand", "currency", "portfolio", "alliances"],
+    );
     assert_eq!(v["as_of"], "2026-03-01");
     assert_eq!(v["brand"], "Test Brand");
     assert_eq!(v["currency"], "USD");
@@ -415,7 +424,11 @@ fn schema_full_alliance_objects_have_exact_keys() {
 
 #[test]
 fn file_as_of_is_used_without_the_option_and_the_option_overrides_it() {
-    let p = portfolio_with("", &[active("x", "2026-01-01", "")], "as_of: Some(\"2026-02-10\"),");
+    let p = portfolio_with(
+        "",
+        &[active("x", "2026-01-01", "")],
+        "as_of: Some(\"2026-02-10\"),",
+    );
     assert_eq!(score_args(&p, &[])["as_of"], "2026-02-10");
     assert_eq!(score(&p, "2026-03-01")["as_of"], "2026-03-01");
 }
@@ -437,8 +450,16 @@ fn wish_when_target_or_by_is_missing_listed_once() {
     let p = portfolio(
         "",
         &[
-            active("complete", "2026-01-01", &c(&[win(Some(5.0), Some("2026-12-31"), "")])),
-            active("no-target", "2026-01-01", &c(&[win(None, Some("2026-12-31"), "")])),
+            active(
+                "complete",
+                "2026-01-01",
+                &c(&[win(Some(5.0), Some("2026-12-31"), "")]),
+            ),
+            active(
+                "no-target",
+                "2026-01-01",
+                &c(&[win(None, Some("2026-12-31"), "")]),
+            ),
             active("no-by", "2026-01-01", &c(&[win(Some(5.0), None, "")])),
             active(
                 "two-wishes",
@@ -465,7 +486,11 @@ fn no_charter_without_charter_unsigned_or_signed_later() {
             active("none", "2026-01-01", ""),
             active("unsigned", "2026-01-01", &charter(None, "")),
             active("signed-on-as-of", "2026-01-01", &charter(Some(as_of), "")),
-            active("signed-after", "2026-01-01", &charter(Some(&plus(as_of, 1)), "")),
+            active(
+                "signed-after",
+                "2026-01-01",
+                &charter(Some(&plus(as_of, 1)), ""),
+            ),
             alliance("winding", "WindingDown", "2026-01-01", ""),
         ],
     );
@@ -509,19 +534,31 @@ fn health_latest_is_by_date_tie_later_in_file_and_future_ignored() {
             active(
                 "by-date",
                 "2026-01-01",
-                &format!("health: [{}, {}],", health("2026-02-10", 8), health("2026-02-01", 16)),
+                &format!(
+                    "health: [{}, {}],",
+                    health("2026-02-10", 8),
+                    health("2026-02-01", 16)
+                ),
             ),
             // same date: the later one in the file wins
             active(
                 "tie",
                 "2026-01-01",
-                &format!("health: [{}, {}],", health("2026-02-10", 16), health("2026-02-10", 8)),
+                &format!(
+                    "health: [{}, {}],",
+                    health("2026-02-10", 16),
+                    health("2026-02-10", 8)
+                ),
             ),
             // a score after as-of does not exist yet
             active(
                 "future",
                 "2026-01-01",
-                &format!("health: [{}, {}],", health("2026-02-10", 16), health(&plus(as_of, 1), 8)),
+                &format!(
+                    "health: [{}, {}],",
+                    health("2026-02-10", 16),
+                    health(&plus(as_of, 1), 8)
+                ),
             ),
             active(
                 "only-future",
@@ -655,7 +692,11 @@ fn audit_alive_and_answers_yes() {
     let p = portfolio(
         "\"2026-06\": 1000.0",
         &[
-            active("all-four", "2026-01-01", &format!("{full_audit} {evidence}")),
+            active(
+                "all-four",
+                "2026-01-01",
+                &format!("{full_audit} {evidence}"),
+            ),
             active("nothing", "2026-01-01", ""),
             active("goal-agreement", "2026-01-01", full_audit),
             // goal from a charter win condition, agreement from the signature
@@ -664,7 +705,10 @@ fn audit_alive_and_answers_yes() {
                 "2026-01-01",
                 &charter(
                     Some("2026-01-10"),
-                    &format!("win_conditions: [{}],", win(Some(1.0), Some("2026-12-31"), "")),
+                    &format!(
+                        "win_conditions: [{}],",
+                        win(Some(1.0), Some("2026-12-31"), "")
+                    ),
                 ),
             ),
             // a signature after as-of does not exist yet
@@ -673,7 +717,11 @@ fn audit_alive_and_answers_yes() {
                 "2026-01-01",
                 &charter(Some(&plus(as_of, 1)), ""),
             ),
-            active("empty-audit", "2026-01-01", "audit: Some(Audit(date: \"2026-01-05\")),"),
+            active(
+                "empty-audit",
+                "2026-01-01",
+                "audit: Some(Audit(date: \"2026-01-05\")),",
+            ),
         ],
     );
     let v = score(&p, as_of);
@@ -714,7 +762,11 @@ fn arcr_low_age_is_started_plus_six_months_clamped() {
 fn arcr_low_age_on_an_ordinary_day() {
     let p = portfolio(
         "\"2026-07\": 100000.0",
-        &[active("x", "2026-01-15", "revenue: { \"2026-07\": 1000.0 },")],
+        &[active(
+            "x",
+            "2026-01-15",
+            "revenue: { \"2026-07\": 1000.0 },",
+        )],
     );
     assert_flag(&score(&p, "2026-07-14"), "x", "arcr_low", false);
     assert_flag(&score(&p, "2026-07-15"), "x", "arcr_low", true);
@@ -747,7 +799,11 @@ fn arcr_low_not_raised_without_an_arcr_for_the_latest_month() {
     // the latest month's brand revenue is 0: no ARCR, so nothing to be < 2%.
     let p = portfolio(
         "\"2026-05\": 100000.0, \"2026-06\": 0.0",
-        &[active("x", "2025-01-01", "revenue: { \"2026-05\": 5000.0 },")],
+        &[active(
+            "x",
+            "2025-01-01",
+            "revenue: { \"2026-05\": 5000.0 },",
+        )],
     );
     let v = score(&p, "2026-06-30");
     assert_eq!(v["portfolio"]["latest_month"], "2026-06");
@@ -760,7 +816,11 @@ fn arcr_low_not_raised_without_an_arcr_for_the_latest_month() {
 fn declining_portfolio(brand: &str, alliance_rev: &str) -> String {
     portfolio(
         brand,
-        &[active("x", "2025-01-01", &format!("revenue: {{ {alliance_rev} }},"))],
+        &[active(
+            "x",
+            "2025-01-01",
+            &format!("revenue: {{ {alliance_rev} }},"),
+        )],
     )
 }
 
@@ -838,15 +898,28 @@ fn cfr_red_both_months_before_as_of_month_below_70() {
         &[
             cfr_alliance("both-low", &[("2026-04-10", 2, 1), ("2026-05-10", 3, 2)]),
             cfr_alliance("may-at-70", &[("2026-04-10", 2, 1), ("2026-05-10", 10, 7)]),
-            cfr_alliance("april-at-70", &[("2026-04-10", 10, 7), ("2026-05-10", 2, 1)]),
-            cfr_alliance("just-below", &[("2026-04-10", 100, 69), ("2026-05-10", 100, 69)]),
+            cfr_alliance(
+                "april-at-70",
+                &[("2026-04-10", 10, 7), ("2026-05-10", 2, 1)],
+            ),
+            cfr_alliance(
+                "just-below",
+                &[("2026-04-10", 100, 69), ("2026-05-10", 100, 69)],
+            ),
             cfr_alliance("april-none", &[("2026-05-10", 2, 1)]),
             // the as-of month does not count; March does not count for cfr_red
             cfr_alliance(
                 "as-of-month-low",
-                &[("2026-04-10", 1, 1), ("2026-05-10", 2, 1), ("2026-06-01", 2, 0)],
+                &[
+                    ("2026-04-10", 1, 1),
+                    ("2026-05-10", 2, 1),
+                    ("2026-06-01", 2, 0),
+                ],
             ),
-            cfr_alliance("march-april-low", &[("2026-03-10", 2, 0), ("2026-04-10", 2, 0)]),
+            cfr_alliance(
+                "march-april-low",
+                &[("2026-03-10", 2, 0), ("2026-04-10", 2, 0)],
+            ),
         ],
     );
     let v = score(&p, as_of);
@@ -878,20 +951,37 @@ fn cfr_critical_three_months_before_as_of_month_below_50() {
         &[
             cfr_alliance(
                 "all-low",
-                &[("2026-03-10", 3, 1), ("2026-04-10", 3, 1), ("2026-05-10", 3, 1)],
+                &[
+                    ("2026-03-10", 3, 1),
+                    ("2026-04-10", 3, 1),
+                    ("2026-05-10", 3, 1),
+                ],
             ),
             cfr_alliance(
                 "one-at-50",
-                &[("2026-03-10", 2, 1), ("2026-04-10", 3, 1), ("2026-05-10", 3, 1)],
+                &[
+                    ("2026-03-10", 2, 1),
+                    ("2026-04-10", 3, 1),
+                    ("2026-05-10", 3, 1),
+                ],
             ),
             cfr_alliance(
                 "just-below",
-                &[("2026-03-10", 100, 49), ("2026-04-10", 100, 49), ("2026-05-10", 100, 49)],
+                &[
+                    ("2026-03-10", 100, 49),
+                    ("2026-04-10", 100, 49),
+                    ("2026-05-10", 100, 49),
+                ],
             ),
             cfr_alliance("march-none", &[("2026-04-10", 3, 1), ("2026-05-10", 3, 1)]),
             cfr_alliance(
                 "shifted",
-                &[("2026-02-10", 3, 1), ("2026-03-10", 3, 1), ("2026-04-10", 3, 1), ("2026-05-10", 1, 1)],
+                &[
+                    ("2026-02-10", 3, 1),
+                    ("2026-03-10", 3, 1),
+                    ("2026-04-10", 3, 1),
+                    ("2026-05-10", 1, 1),
+                ],
             ),
         ],
     );
@@ -936,7 +1026,10 @@ fn sas_exit_either_party_below_6_in_latest_qsr() {
             active(
                 "older-low",
                 "2025-01-01",
-                &reviews(&[qsr("2026-01-10", (2, 2, 2), Some((2, 2, 2))), qsr("2026-05-01", (7, 7, 7), Some((7, 7, 7)))]),
+                &reviews(&[
+                    qsr("2026-01-10", (2, 2, 2), Some((2, 2, 2))),
+                    qsr("2026-05-01", (7, 7, 7), Some((7, 7, 7))),
+                ]),
             ),
         ],
     );
@@ -956,7 +1049,10 @@ fn sas_exit_ignores_a_qsr_after_as_of() {
         &[active(
             "x",
             "2025-01-01",
-            &reviews(&[qsr("2026-05-01", (7, 7, 7), None), qsr("2026-06-16", (1, 1, 1), None)]),
+            &reviews(&[
+                qsr("2026-05-01", (7, 7, 7), None),
+                qsr("2026-06-16", (1, 1, 1), None),
+            ]),
         )],
     );
     let v = score(&p, "2026-06-15");
@@ -1003,7 +1099,10 @@ fn alignment_exit_two_latest_qsrs_combined_below_6() {
             active(
                 "ours-alone",
                 "2025-01-01",
-                &reviews(&[qsr("2026-02-01", (5, 5, 5), None), qsr("2026-05-01", (5, 5, 5), None)]),
+                &reviews(&[
+                    qsr("2026-02-01", (5, 5, 5), None),
+                    qsr("2026-05-01", (5, 5, 5), None),
+                ]),
             ),
         ],
     );
@@ -1057,7 +1156,11 @@ fn mbr_overdue_more_than_35_days() {
                 &reviews(&[qsr(&minus(as_of, 1), (7, 7, 7), None)]),
             ),
             // a monthly review after as-of does not exist yet
-            active("future", "2025-01-01", &r(0).replace(as_of, &plus(as_of, 1))),
+            active(
+                "future",
+                "2025-01-01",
+                &r(0).replace(as_of, &plus(as_of, 1)),
+            ),
             alliance("winding", "WindingDown", "2025-01-01", &r(100)),
         ],
     );
@@ -1129,9 +1232,21 @@ fn qsr_overdue_when_ninety_day_review_date_passed_without_qsr() {
         &[
             active("passed-no-qsr", &young, &with(&minus(as_of, 1), None)),
             active("due-today", &young, &with(as_of, None)),
-            active("qsr-before", &young, &with(&minus(as_of, 1), Some(&minus(as_of, 2)))),
-            active("qsr-on", &young, &with(&minus(as_of, 1), Some(&minus(as_of, 1)))),
-            active("qsr-after", &young, &with(&minus(as_of, 5), Some(&minus(as_of, 1)))),
+            active(
+                "qsr-before",
+                &young,
+                &with(&minus(as_of, 1), Some(&minus(as_of, 2))),
+            ),
+            active(
+                "qsr-on",
+                &young,
+                &with(&minus(as_of, 1), Some(&minus(as_of, 1))),
+            ),
+            active(
+                "qsr-after",
+                &young,
+                &with(&minus(as_of, 5), Some(&minus(as_of, 1))),
+            ),
         ],
     );
     let v = score(&p, as_of);
@@ -1154,7 +1269,12 @@ fn summary_late_sent_more_than_one_day_after() {
             active("plus-1", "2025-01-01", &r(Some("2026-06-11"))),
             active("plus-2", "2026-01-01", &r(Some("2026-06-12"))),
             active("not-sent", "2025-01-01", &r(None)),
-            alliance("winding", "WindingDown", "2025-01-01", &r(Some("2026-06-12"))),
+            alliance(
+                "winding",
+                "WindingDown",
+                "2025-01-01",
+                &r(Some("2026-06-12")),
+            ),
         ],
     );
     let v = score(&p, "2026-06-20");
@@ -1170,7 +1290,11 @@ fn summary_late_not_sent_counts_from_as_of() {
     let p = portfolio(
         "",
         &[
-            active("not-sent", "2025-01-01", &reviews(&[mbr("2026-06-10", None)])),
+            active(
+                "not-sent",
+                "2025-01-01",
+                &reviews(&[mbr("2026-06-10", None)]),
+            ),
             // sent on 06-13: on 06-11 it has not been sent yet, and only one day has passed
             active(
                 "sent-later",
@@ -1197,28 +1321,43 @@ fn summary_late_only_the_latest_monthly_review_tie_later_in_file() {
             active(
                 "earlier-late",
                 "2025-01-01",
-                &reviews(&[mbr("2026-05-10", None), mbr("2026-06-10", Some("2026-06-10"))]),
+                &reviews(&[
+                    mbr("2026-05-10", None),
+                    mbr("2026-06-10", Some("2026-06-10")),
+                ]),
             ),
             active(
                 "latest-late-first-in-file",
                 "2025-01-01",
-                &reviews(&[mbr("2026-06-10", None), mbr("2026-05-10", Some("2026-05-10"))]),
+                &reviews(&[
+                    mbr("2026-06-10", None),
+                    mbr("2026-05-10", Some("2026-05-10")),
+                ]),
             ),
             active(
                 "tie-late-last",
                 "2025-01-01",
-                &reviews(&[mbr("2026-06-10", Some("2026-06-10")), mbr("2026-06-10", None)]),
+                &reviews(&[
+                    mbr("2026-06-10", Some("2026-06-10")),
+                    mbr("2026-06-10", None),
+                ]),
             ),
             active(
                 "tie-late-first",
                 "2025-01-01",
-                &reviews(&[mbr("2026-06-10", None), mbr("2026-06-10", Some("2026-06-10"))]),
+                &reviews(&[
+                    mbr("2026-06-10", None),
+                    mbr("2026-06-10", Some("2026-06-10")),
+                ]),
             ),
             // a later review after as-of does not exist: the earlier late one is the latest
             active(
                 "future-review",
                 "2025-01-01",
-                &reviews(&[mbr("2026-06-10", None), mbr("2026-06-21", Some("2026-06-21"))]),
+                &reviews(&[
+                    mbr("2026-06-10", None),
+                    mbr("2026-06-21", Some("2026-06-21")),
+                ]),
             ),
         ],
     );
@@ -1235,7 +1374,10 @@ fn summary_late_only_the_latest_monthly_review_tie_later_in_file() {
 #[test]
 fn escalation_overdue_against_charter_resolution_days() {
     let as_of = "2026-06-30";
-    let c = charter(Some("2026-01-02"), "escalation: Escalation(resolution_days: 10),");
+    let c = charter(
+        Some("2026-01-02"),
+        "escalation: Escalation(resolution_days: 10),",
+    );
     let e = |raised: &str, resolved: Option<&str>| {
         format!("{c} escalations: [{}],", escalation(raised, resolved))
     };
@@ -1268,12 +1410,23 @@ fn escalation_overdue_defaults_to_14_days_without_charter_listed_once() {
     let p = portfolio(
         "",
         &[
-            active("d14", "2025-01-01", &e(&[escalation(&minus(as_of, 14), None)])),
-            active("d15", "2025-01-01", &e(&[escalation(&minus(as_of, 15), None)])),
+            active(
+                "d14",
+                "2025-01-01",
+                &e(&[escalation(&minus(as_of, 14), None)]),
+            ),
+            active(
+                "d15",
+                "2025-01-01",
+                &e(&[escalation(&minus(as_of, 15), None)]),
+            ),
             active(
                 "two-overdue",
                 "2025-01-01",
-                &e(&[escalation(&minus(as_of, 40), None), escalation(&minus(as_of, 20), None)]),
+                &e(&[
+                    escalation(&minus(as_of, 40), None),
+                    escalation(&minus(as_of, 20), None),
+                ]),
             ),
             alliance(
                 "winding",
@@ -1425,7 +1578,10 @@ fn arcr_series_from_started_month_skipping_missing_and_zero_brand_revenue() {
     let v = score(&p, "2026-06-30");
     let a = al(&v, "x");
     let series = a["arcr"]["series"].as_array().unwrap();
-    let months: Vec<&str> = series.iter().map(|e| e["month"].as_str().unwrap()).collect();
+    let months: Vec<&str> = series
+        .iter()
+        .map(|e| e["month"].as_str().unwrap())
+        .collect();
     assert_eq!(months, ["2026-02", "2026-03", "2026-06"]);
     assert_num(&series[0]["value"], 0.0);
     assert_num(&series[1]["value"], 0.03);
@@ -1441,7 +1597,11 @@ fn arcr_latest_is_null_when_the_latest_month_has_none() {
     let p = portfolio(
         "\"2026-04\": 100000.0, \"2026-05\": 100000.0",
         &[
-            active("late-start", "2026-06-01", "revenue: { \"2026-06\": 1000.0 },"),
+            active(
+                "late-start",
+                "2026-06-01",
+                "revenue: { \"2026-06\": 1000.0 },",
+            ),
             // the alliance has an earlier ARCR, but the latest month's brand revenue is 0
             active("gap", "2026-01-01", "revenue: { \"2026-04\": 1000.0 },"),
         ],
@@ -1449,12 +1609,19 @@ fn arcr_latest_is_null_when_the_latest_month_has_none() {
     let v = score(&p, "2026-06-15");
     assert_eq!(v["portfolio"]["latest_month"], "2026-05");
     assert!(al(&v, "late-start")["arcr"]["latest"].is_null());
-    assert_eq!(al(&v, "late-start")["arcr"]["series"], serde_json::json!([]));
+    assert_eq!(
+        al(&v, "late-start")["arcr"]["series"],
+        serde_json::json!([])
+    );
     // "gap": May has brand revenue and no entry → 0, not null
     assert_num(&al(&v, "gap")["arcr"]["latest"], 0.0);
     let p = portfolio(
         "\"2026-04\": 100000.0, \"2026-05\": 0.0",
-        &[active("gap", "2026-01-01", "revenue: { \"2026-04\": 1000.0 },")],
+        &[active(
+            "gap",
+            "2026-01-01",
+            "revenue: { \"2026-04\": 1000.0 },",
+        )],
     );
     let v = score(&p, "2026-06-15");
     assert!(al(&v, "gap")["arcr"]["latest"].is_null());
@@ -1498,8 +1665,18 @@ fn goal_attainment_met_over_met_plus_missed_pipeline_excluded() {
     let p = portfolio_with(
         "",
         &[
-            alliance("a", "Active", "2025-01-01", &w(&[met.clone(), missed.clone(), on_track])),
-            alliance("b", "Ended", "2025-01-01", &w(&[met.clone(), unmeasured, wish])),
+            alliance(
+                "a",
+                "Active",
+                "2025-01-01",
+                &w(&[met.clone(), missed.clone(), on_track]),
+            ),
+            alliance(
+                "b",
+                "Ended",
+                "2025-01-01",
+                &w(&[met.clone(), unmeasured, wish]),
+            ),
             alliance("c", "Proposed", "2025-01-01", &w(&[missed])),
         ],
         &format!(
@@ -1543,12 +1720,12 @@ fn cfr_trailing_30d_window_edges() {
             "x",
             "2025-01-01",
             &commitments(&[
-                ("Us", "2026-05-31", None),                   // outside: not counted
-                ("Us", "2026-06-01", Some("2026-06-01")),     // in, done
-                ("Partner", "2026-06-30", None),              // in, not done
+                ("Us", "2026-05-31", None),                    // outside: not counted
+                ("Us", "2026-06-01", Some("2026-06-01")),      // in, done
+                ("Partner", "2026-06-30", None),               // in, not done
                 ("Partner", "2026-06-15", Some("2026-06-30")), // in, done on as-of
-                ("Us", "2026-07-01", Some("2026-06-01")),     // due after as-of: not counted
-                ("Us", "2026-06-20", Some("2026-07-01")),     // in, done after as-of: not done
+                ("Us", "2026-07-01", Some("2026-06-01")),      // due after as-of: not counted
+                ("Us", "2026-06-20", Some("2026-07-01")),      // in, done after as-of: not done
             ]),
         )],
     );
@@ -1599,14 +1776,17 @@ fn cfr_monthly_entries_per_month_with_commitments_due_up_to_as_of_month() {
                 ("Partner", "2026-03-01", None),
                 ("Us", "2026-05-10", Some("2026-06-16")), // done after as-of: not completed
                 ("Us", "2026-05-11", Some("2026-05-11")),
-                ("Us", "2026-06-20", None), // due later in the as-of month
-                ("Us", "2026-07-01", None), // after the as-of month: no entry
+                ("Partner", "2026-06-02", None), // in the as-of month, before as-of
+                ("Us", "2026-07-01", None),      // after the as-of month: no entry
             ]),
         )],
     );
     let v = score(&p, "2026-06-15");
     let monthly = al(&v, "x")["cfr"]["monthly"].as_array().unwrap().clone();
-    let months: Vec<&str> = monthly.iter().map(|e| e["month"].as_str().unwrap()).collect();
+    let months: Vec<&str> = monthly
+        .iter()
+        .map(|e| e["month"].as_str().unwrap())
+        .collect();
     assert_eq!(months, ["2026-03", "2026-05", "2026-06"], "{monthly:?}");
     let m = Value::Array(monthly);
     assert_opt(&m, "/0/us", Some(1.0));
@@ -1615,8 +1795,47 @@ fn cfr_monthly_entries_per_month_with_commitments_due_up_to_as_of_month() {
     assert_opt(&m, "/1/us", Some(0.5));
     assert_opt(&m, "/1/partner", None);
     assert_opt(&m, "/1/all", Some(0.5));
-    assert_opt(&m, "/2/us", Some(0.0));
-    assert_opt(&m, "/2/partner", None);
+    assert_opt(&m, "/2/us", None);
+    assert_opt(&m, "/2/partner", Some(0.0));
+    assert_opt(&m, "/2/all", Some(0.0));
+}
+
+/// SPEC: "*Monthly*: commitments due in that calendar month" and "one entry per month, up to
+/// and including the as-of month, in which a commitment is due". A commitment due later in the
+/// as-of month is due in that month; unlike the trailing window, the monthly CFR is not bounded
+/// by the as-of date, and `due` is not among the records that "do not exist yet".
+#[test]
+fn cfr_monthly_as_of_month_counts_commitments_due_later_that_month() {
+    let p = portfolio(
+        "",
+        &[active(
+            "x",
+            "2025-01-01",
+            &commitments(&[
+                ("Us", "2026-06-10", Some("2026-06-10")),
+                ("Us", "2026-06-20", None), // due later in the as-of month
+            ]),
+        )],
+    );
+    let v = score(&p, "2026-06-15");
+    let m = &al(&v, "x")["cfr"]["monthly"];
+    assert_eq!(m.as_array().unwrap().len(), 1, "{m}");
+    assert_eq!(m[0]["month"], "2026-06");
+    assert_opt(m, "/0/us", Some(0.5));
+    assert_opt(m, "/0/all", Some(0.5));
+    // only the June 20 commitment: June still has an entry
+    let p = portfolio(
+        "",
+        &[active(
+            "x",
+            "2025-01-01",
+            &commitments(&[("Us", "2026-06-20", None)]),
+        )],
+    );
+    let v = score(&p, "2026-06-15");
+    let m = &al(&v, "x")["cfr"]["monthly"];
+    assert_eq!(m.as_array().unwrap().len(), 1, "{m}");
+    assert_opt(m, "/0/all", Some(0.0));
 }
 
 // ---- execution speed --------------------------------------------------------------------------
@@ -1630,14 +1849,14 @@ fn execution_speed_median_even_count_and_window() {
             "x",
             "2025-01-01",
             &commitments(&[
-                ("Us", "2026-04-01", Some("2026-04-20")),      // outside (+19)
-                ("Us", "2026-04-02", Some("2026-04-01")),      // -1
+                ("Us", "2026-04-01", Some("2026-04-20")), // outside (+19)
+                ("Us", "2026-04-02", Some("2026-04-01")), // -1
                 ("Partner", "2026-05-10", Some("2026-05-13")), // +3
-                ("Us", "2026-06-01", Some("2026-06-11")),      // +10
-                ("Us", "2026-06-30", Some("2026-06-30")),      // 0
-                ("Us", "2026-06-20", Some("2026-07-01")),      // done after as-of (+11)
-                ("Us", "2026-06-21", None),                    // not done
-                ("Us", "2026-07-01", Some("2026-06-01")),      // due after as-of (-30)
+                ("Us", "2026-06-01", Some("2026-06-11")), // +10
+                ("Us", "2026-06-30", Some("2026-06-30")), // 0
+                ("Us", "2026-06-20", Some("2026-07-01")), // done after as-of (+11)
+                ("Us", "2026-06-21", None),               // not done
+                ("Us", "2026-07-01", Some("2026-06-01")), // due after as-of (-30)
             ]),
         )],
     );
@@ -1741,8 +1960,8 @@ fn win_condition_status_order() {
         win(Some(10.0), Some("2026-03-15"), "\"2026-03\": 10.0"), // met (at target, same month as by)
         win(Some(10.0), Some("2026-03-15"), "\"2026-03\": 9.99"), // missed (just below)
         win(Some(10.0), Some("2026-03-15"), "\"2026-04\": 50.0"), // missed: after the by month
-        win(Some(10.0), Some("2026-03-15"), ""),             // missed: unmeasured by the deadline
-        win(Some(10.0), Some("2026-12-31"), ""),             // unmeasured
+        win(Some(10.0), Some("2026-03-15"), ""), // missed: unmeasured by the deadline
+        win(Some(10.0), Some("2026-12-31"), ""), // unmeasured
         win(Some(10.0), Some("2026-12-31"), "\"2026-05\": 4.0"), // on_track
         win(Some(10.0), Some("2026-12-31"), "\"2026-05\": 11.0"), // met before by
     ]);
@@ -1769,8 +1988,14 @@ fn win_condition_missed_only_once_by_is_before_as_of() {
         win(Some(10.0), Some("2026-06-30"), "\"2026-06\": 5.0"),
         win(Some(10.0), Some("2026-06-30"), ""),
     ]);
-    assert_eq!(win_statuses(&score(&p, "2026-06-30"), "x"), ["on_track", "unmeasured"]);
-    assert_eq!(win_statuses(&score(&p, "2026-07-01"), "x"), ["missed", "missed"]);
+    assert_eq!(
+        win_statuses(&score(&p, "2026-06-30"), "x"),
+        ["on_track", "unmeasured"]
+    );
+    assert_eq!(
+        win_statuses(&score(&p, "2026-07-01"), "x"),
+        ["missed", "missed"]
+    );
 }
 
 #[test]
@@ -1849,7 +2074,10 @@ fn next_reviews_monthly_and_quarterly_dates() {
 
 #[test]
 fn next_reviews_null_without_charter_and_members_null_while_unset() {
-    let v = score(&portfolio("", &[active("x", "2025-01-01", "")]), "2026-06-30");
+    let v = score(
+        &portfolio("", &[active("x", "2025-01-01", "")]),
+        "2026-06-30",
+    );
     assert!(al(&v, "x")["next_reviews"].is_null());
 
     let p = cadence_portfolio("Cadence()", None);
@@ -1871,4 +2099,89 @@ fn next_reviews_null_without_charter_and_members_null_while_unset() {
     assert!(n["monthly"].is_null());
     assert!(n["quarterly"].is_null());
     assert_eq!(n["ninety_day"], "2026-09-01");
+}
+
+// ---- records after as-of, remaining types -----------------------------------------------------
+
+#[test]
+fn escalation_raised_after_as_of_does_not_exist_yet() {
+    let as_of = "2026-06-30";
+    let p = portfolio(
+        "",
+        &[active(
+            "x",
+            "2025-01-01",
+            &format!("escalations: [{}],", escalation(&plus(as_of, 1), None)),
+        )],
+    );
+    assert_flag(&score(&p, as_of), "x", "escalation_overdue", false);
+    // and once it exists, it is overdue 15 days later
+    assert_flag(
+        &score(&p, &plus(as_of, 16)),
+        "x",
+        "escalation_overdue",
+        true,
+    );
+}
+
+/// "Every rule ignores records dated after the as-of date": an `Audit` is a dated record, so an
+/// audit recorded after as-of contributes none of its answers.
+#[test]
+fn audit_record_dated_after_as_of_does_not_exist_yet() {
+    let as_of = "2026-06-30";
+    let audit = |d: &str| {
+        format!(
+            "audit: Some(Audit(date: \"{d}\", original_goal: \"Goal\", written_agreement: true, last_structured_review: Some(\"2026-06-01\"), recent_result: Some(Measure(value: 1.0, date: \"2026-06-01\")))),"
+        )
+    };
+    let p = portfolio(
+        "",
+        &[
+            active("on-as-of", "2025-01-01", &audit(as_of)),
+            active("after", "2025-01-01", &audit(&plus(as_of, 1))),
+        ],
+    );
+    let v = score(&p, as_of);
+    assert_eq!(al(&v, "on-as-of")["audit"]["answers_yes"], 4);
+    assert_eq!(al(&v, "on-as-of")["audit"]["state"], "alive");
+    assert_eq!(al(&v, "after")["audit"]["answers_yes"], 0);
+    assert_eq!(al(&v, "after")["audit"]["state"], "dead");
+}
+
+#[test]
+fn alliance_share_null_when_latest_brand_revenue_is_zero() {
+    let p = portfolio(
+        "\"2026-04\": 100000.0, \"2026-05\": 0.0",
+        &[active(
+            "x",
+            "2025-01-01",
+            "revenue: { \"2026-04\": 1000.0 },",
+        )],
+    );
+    let v = score(&p, "2026-06-15");
+    assert_eq!(v["portfolio"]["latest_month"], "2026-05");
+    assert!(
+        v["portfolio"]["alliance_share"].is_null(),
+        "{}",
+        v["portfolio"]
+    );
+    let v = score(&p, "2026-04-30");
+    assert_num(&v["portfolio"]["alliance_share"], 0.01);
+}
+
+#[test]
+fn alignment_exit_counts_two_qsrs_on_the_same_date() {
+    let p = portfolio(
+        "",
+        &[active(
+            "x",
+            "2025-01-01",
+            &reviews(&[
+                qsr("2026-01-10", (9, 9, 9), None),
+                qsr("2026-05-01", (5, 5, 5), None),
+                qsr("2026-05-01", (4, 4, 4), None),
+            ]),
+        )],
+    );
+    assert_flag(&score(&p, "2026-06-15"), "x", "alignment_exit", true);
 }
