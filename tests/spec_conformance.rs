@@ -2185,3 +2185,43 @@ fn alignment_exit_counts_two_qsrs_on_the_same_date() {
     );
     assert_flag(&score(&p, "2026-06-15"), "x", "alignment_exit", true);
 }
+
+#[test]
+fn wish_is_raised_for_winding_down_but_not_proposed_or_ended() {
+    let c = charter(
+        Some("2025-01-02"),
+        &format!("win_conditions: [{}],", win(None, None, "")),
+    );
+    let p = portfolio(
+        "",
+        &[
+            alliance("wd", "WindingDown", "2025-01-01", &c),
+            alliance("pr", "Proposed", "2025-01-01", &c),
+            alliance("en", "Ended", "2025-01-01", &c),
+        ],
+    );
+    let v = score(&p, "2026-06-30");
+    assert_flag(&v, "wd", "wish", true);
+    assert_flag(&v, "pr", "wish", false);
+    assert_flag(&v, "en", "wish", false);
+    assert_eq!(win_statuses(&v, "pr"), ["wish"]);
+}
+
+#[test]
+fn qsr_overdue_review_date_rule_ignores_a_qsr_after_as_of() {
+    let as_of = "2026-06-30";
+    let p = portfolio(
+        "",
+        &[active(
+            "x",
+            &minus(as_of, 50),
+            &format!(
+                "{} {}",
+                charter(Some("2026-05-12"), "review_date: Some(\"2026-06-20\"),"),
+                reviews(&[qsr(&plus(as_of, 1), (7, 7, 7), None)])
+            ),
+        )],
+    );
+    assert_flag(&score(&p, as_of), "x", "qsr_overdue", true);
+    assert_flag(&score(&p, &plus(as_of, 1)), "x", "qsr_overdue", false);
+}
