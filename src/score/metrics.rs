@@ -126,8 +126,8 @@ pub(crate) struct Scratch {
 
 /// CFR, trailing 30 days and per calendar month (SPEC "CFR"), plus the execution speed.
 ///
-/// A commitment due after the as-of date is not due yet, so it counts in neither window nor
-/// in its month (even when that month is the as-of month).
+/// A commitment due after the as-of date is not in the trailing window nor in the speed, but it
+/// is due in its month when that month is the as-of month.
 pub(crate) fn cfr_and_speed(
     alliance: &Alliance,
     as_of: NaiveDate,
@@ -138,19 +138,15 @@ pub(crate) fn cfr_and_speed(
     let mut trailing = Tally::default();
     scratch.months.clear();
     scratch.speeds.clear();
+    // Monthly CFR counts everything due in a month up to and including the as-of month
+    // (SPEC §1.1), so a commitment due later this month is already "due" there; the trailing
+    // and speed windows end at as-of.
+    let last_month = Month::of(as_of);
     for c in &alliance.commitments {
-        if c.due > as_of {
+        if Month::of(c.due) > last_month {
             continue;
         }
         let done = c.done.filter(|d| *d <= as_of);
-        if c.due > trailing_from {
-            trailing.add(c.party, done.is_some());
-        }
-        if let Some(done) = done
-            && c.due > speed_from
-        {
-            scratch.speeds.push(days_between(c.due, done));
-        }
         let month = Month::of(c.due);
         // Few distinct months per alliance: a sorted insert beats sorting afterwards.
         let months = &mut scratch.months;
@@ -159,6 +155,17 @@ pub(crate) fn cfr_and_speed(
             months.insert(at, (month, Tally::default()));
         }
         months[at].1.add(c.party, done.is_some());
+        if c.due > as_of {
+            continue;
+        }
+        if c.due > trailing_from {
+            trailing.add(c.party, done.is_some());
+        }
+        if let Some(done) = done
+            && c.due > speed_from
+        {
+            scratch.speeds.push(days_between(c.due, done));
+        }
     }
     let monthly = scratch.months.iter().map(|(m, t)| t.month(*m)).collect();
     let speed = median(&mut scratch.speeds);

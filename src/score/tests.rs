@@ -476,7 +476,7 @@ fn cfr_is_none_without_commitments_due_never_zero_or_one() {
 }
 
 #[test]
-fn cfr_ignores_done_after_as_of_and_not_yet_due() {
+fn cfr_ignores_done_after_as_of_and_counts_the_whole_as_of_month() {
     let mut a = with_cfr(&[]);
     a.commitments = vec![
         commitment(1, Party::Us, "2026-11-10", Some("2026-11-16")),
@@ -488,8 +488,10 @@ fn cfr_ignores_done_after_as_of_and_not_yet_due() {
     ];
     let s = scored(a);
     assert_eq!(s.cfr.trailing_30d.counts, [(0, 2), (1, 1), (1, 3)]);
+    // The as-of month counts everything due in it (SPEC §1.1 monthly CFR), #3 included: one of
+    // three completed by the as-of date.
     let nov = s.cfr.monthly.last().unwrap();
-    assert_eq!((nov.month, nov.all), (m("2026-11"), Some(0.5)));
+    assert_eq!((nov.month, nov.all), (m("2026-11"), Some(1.0 / 3.0)));
     assert_eq!(s.cfr.monthly.len(), 2);
     assert_eq!(s.cfr.monthly[0].month, m("2026-10"));
 }
