@@ -5,8 +5,8 @@
 //! process: `score()` and one full `ui::render` at 120×40 after an edit. Prints a Markdown table
 //! (the one in PERFORMANCE.md). Linux only (`/proc`).
 
-#[path = "../tests/common/pty.rs"]
-mod pty;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -19,7 +19,7 @@ use alliance_desk::model::Status;
 use alliance_desk::score;
 use alliance_desk::ui::theme::Theme;
 use chrono::NaiveDate;
-use pty::{Session, keys};
+use support::{Session, keys};
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 const PRESSES: usize = 50;
@@ -52,7 +52,7 @@ fn binary() -> PathBuf {
 }
 
 /// Send `key` and time until the screen differs from before.
-fn keystroke(s: &mut Session, key: &[u8]) -> Duration {
+fn keystroke(s: &mut Session, key: &str) -> Duration {
     let before = s.screen();
     let t = Instant::now();
     s.send(key);
@@ -89,26 +89,26 @@ struct Row {
 }
 
 fn measure(bin: &Path, n: usize) -> Row {
-    let home = pty::temp_home();
+    let home = support::temp_home();
     let portfolio = generate(n, 1);
-    let path = pty::write_portfolio(home.path(), "perf.ron", &portfolio);
+    let path = support::write_portfolio(home.path(), "perf.ron", &portfolio);
     let file_kib = std::fs::metadata(&path).map_or(0, |m| m.len() / 1024);
 
     // First frame: from spawn until the header (brand) and the footer (keys) are both drawn.
     let mut s = Session::spawn(
         bin,
         &[path.to_str().expect("utf-8 path")],
+        home.path(),
         120,
         40,
-        home.path(),
     );
     let brand = portfolio.brand.clone();
-    s.wait_for(WAIT, |sc| sc.contains(&brand) && sc.contains("quit"))
+    s.wait_until(WAIT, |sc| sc.contains(&brand) && sc.contains("quit"))
         .unwrap_or_else(|sc| panic!("no first frame:\n{sc}"));
-    let first_frame = s.started.elapsed();
+    let first_frame = s.started().elapsed();
     std::thread::sleep(Duration::from_millis(200));
 
-    let moves: Vec<Duration> = (0..PRESSES).map(|_| keystroke(&mut s, b"j")).collect();
+    let moves: Vec<Duration> = (0..PRESSES).map(|_| keystroke(&mut s, "j")).collect();
     // Quick edit: Enter, then → steps the current alliance's status: an edit that re-scores.
     s.send(keys::ENTER);
     std::thread::sleep(Duration::from_millis(200));
@@ -118,9 +118,9 @@ fn measure(bin: &Path, n: usize) -> Row {
     let peak_mib = vm_hwm_kib(s.pid()) as f64 / 1024.0;
     s.send(keys::ESC);
     std::thread::sleep(Duration::from_millis(100));
-    s.send(b"q");
+    s.send("q");
     std::thread::sleep(Duration::from_millis(200));
-    s.send(b"n");
+    s.send("n");
     let _ = s.wait_exit(WAIT);
 
     // In process.
@@ -202,19 +202,19 @@ fn main() {
 }
 
 fn demo_first_frame(bin: &Path) -> Duration {
-    let home = pty::temp_home();
+    let home = support::temp_home();
     let times: Vec<Duration> = (0..5)
         .map(|_| {
-            let mut s = Session::spawn(bin, &["--demo"], 120, 40, home.path());
+            let mut s = Session::spawn(bin, &["--demo"], home.path(), 120, 40);
             // The sample has comments, so a notice may be drawn over the workspace.
-            s.wait_for(WAIT, |sc| {
+            s.wait_until(WAIT, |sc| {
                 sc.contains("Northwind") && (sc.contains("Enter: close") || sc.contains("quit"))
             })
             .unwrap_or_else(|sc| panic!("no demo frame:\n{sc}"));
-            let t = s.started.elapsed();
+            let t = s.started().elapsed();
             s.send(keys::ESC);
             std::thread::sleep(Duration::from_millis(100));
-            s.send(b"q");
+            s.send("q");
             let _ = s.wait_exit(WAIT);
             t
         })

@@ -5,13 +5,8 @@ mod support;
 
 use alliance_desk::model::{Party, Status};
 use alliance_desk::score::FlagCode;
-use support::{CTRL_S, ENTER, RIGHT, Session, WAIT};
-
-const TAB: &str = "\t";
-const PGDN: &str = "\x1b[6~";
-const CTRL_U: &str = "\x15";
-const CTRL_N: &str = "\x0e";
-const CTRL_E: &str = "\x05";
+use support::keys::{CTRL_E, CTRL_N, CTRL_S, CTRL_U, ENTER, PGDN, RIGHT, TAB};
+use support::{Session, WAIT};
 
 /// A portfolio with no alliance yet.
 const EMPTY: &str = r#"Portfolio(
@@ -32,60 +27,60 @@ fn type_a_whole_charter_save_and_quit() {
     std::fs::write(&path, EMPTY).expect("write portfolio");
     let mut s = Session::start(&[path.to_str().expect("utf-8 path")], dir.path(), 100, 30);
     s.wait_for("Portfolio", WAIT);
-    s.send("a"); // a new alliance opens its charter
+    s.press("a"); // a new alliance opens its charter
     s.wait_for("Partner & alliance type", WAIT);
-    s.send(ENTER);
-    s.send(CTRL_U);
-    s.send("Peak Outdoor — Café Zürich"); // unicode and a q-free name typed as keys
-    s.send(ENTER);
-    s.send(RIGHT); // Distribution
-    s.send(ENTER);
+    s.press(ENTER);
+    s.press(CTRL_U);
+    s.press("Peak Outdoor — Café Zürich"); // unicode and a q-free name typed as keys
+    s.press(ENTER);
+    s.press(RIGHT); // Distribution
+    s.press(ENTER);
     s.wait_for("Win condition 1", WAIT);
-    s.send(TAB);
-    s.send("40000");
-    s.send(TAB);
-    s.send(CTRL_U);
-    s.send("USD/month");
-    s.send(TAB);
-    s.send(TAB);
-    s.send(TAB);
-    s.send(TAB);
-    s.send("25");
-    s.send(PGDN);
+    s.press(TAB);
+    s.press("40000");
+    s.press(TAB);
+    s.press(CTRL_U);
+    s.press("USD/month");
+    s.press(TAB);
+    s.press(TAB);
+    s.press(TAB);
+    s.press(TAB);
+    s.press("25");
+    s.press(PGDN);
     s.wait_for("Weekly update", WAIT);
-    s.send("#peak-northwind");
-    s.send(ENTER);
-    s.send(CTRL_U);
-    s.send("12");
-    s.send(ENTER);
-    s.send(ENTER);
+    s.press("#peak-northwind");
+    s.press(ENTER);
+    s.press(CTRL_U);
+    s.press("12");
+    s.press(ENTER);
+    s.press(ENTER);
     s.wait_for("Dashboard", WAIT);
-    s.send("https://sheets.example/peak");
-    s.send(ENTER);
+    s.press("https://sheets.example/peak");
+    s.press(ENTER);
     s.wait_for("Escalation path", WAIT);
-    s.send(CTRL_N);
-    s.send("Dana Lee");
-    s.send(TAB);
-    s.send("Head of Partnerships");
-    s.send(CTRL_N);
-    s.send("Sam Ortiz");
-    s.send(TAB);
-    s.send(TAB);
-    s.send(RIGHT); // the partner's side
-    s.send(PGDN);
+    s.press(CTRL_N);
+    s.press("Dana Lee");
+    s.press(TAB);
+    s.press("Head of Partnerships");
+    s.press(CTRL_N);
+    s.press("Sam Ortiz");
+    s.press(TAB);
+    s.press(TAB);
+    s.press(RIGHT); // the partner's side
+    s.press(PGDN);
     s.wait_for("90-day review", WAIT);
-    s.send(ENTER); // accept today + 90
-    s.send(ENTER);
+    s.press(ENTER); // accept today + 90
+    s.press(ENTER);
     s.wait_for("Signed on", WAIT);
-    s.send("t");
+    s.press("t");
     s.wait_for("100% complete", WAIT);
-    s.send(CTRL_E);
+    s.press(CTRL_E);
     s.wait_for("Wrote the charter", WAIT);
-    s.send(CTRL_S);
+    s.press(CTRL_S);
     s.wait_for("Saved", WAIT);
-    s.send("\x1b"); // stop editing, then q quits
-    s.send("q");
-    assert_eq!(s.wait_exit(WAIT), 0);
+    s.press("\x1b"); // stop editing, then q quits
+    s.press("q");
+    assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0));
 
     let loaded = alliance_desk::store::load(&path).expect("saved file loads");
     let problems = alliance_desk::validate::validate(&loaded.portfolio);

@@ -3,7 +3,8 @@
 mod support;
 
 use alliance_desk::score::FlagCode;
-use support::{CTRL_S, DOWN, ENTER, ESC, LEFT, Session, WAIT};
+use support::keys::{CTRL_S, DOWN, ENTER, ESC, LEFT};
+use support::{Session, WAIT};
 
 fn sample_copy(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("northwind.ron");
@@ -19,20 +20,20 @@ fn edit_a_health_score_save_and_quit() {
     s.wait_for("Weekly pulse", WAIT);
     // Brightside Box is the 6th alliance, exactly on the 12/20 threshold.
     for _ in 0..5 {
-        s.send(DOWN);
+        s.press(DOWN);
     }
     s.wait_for("current: Brightside Box", WAIT);
-    s.send(ENTER);
-    s.send(DOWN);
-    s.send(LEFT);
+    s.press(ENTER);
+    s.press(DOWN);
+    s.press(LEFT);
     s.wait_for("Health 11/20: below 12", WAIT);
-    s.send(ESC);
+    s.press(ESC);
     let screen = s.wait_for("health <12", WAIT);
     assert!(screen.contains("●unsaved"), "{screen}");
-    s.send(CTRL_S);
+    s.press(CTRL_S);
     s.wait_for("Saved", WAIT);
-    s.send("q");
-    assert_eq!(s.wait_exit(WAIT), 0);
+    s.press("q");
+    assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0));
 
     let loaded = alliance_desk::store::load(&path).expect("saved file loads");
     let as_of = loaded.portfolio.as_of.expect("pinned");
@@ -57,18 +58,18 @@ fn too_small_then_resized_and_quit_asks_when_unsaved() {
     s.wait_for("enlarge", WAIT);
     s.resize(100, 30);
     s.wait_for("Weekly pulse", WAIT);
-    s.send("s");
+    s.press("s");
     s.wait_for("SHARING: Glow & Co", WAIT);
-    s.send("s");
-    s.send(ENTER);
-    s.send(DOWN);
-    s.send("2"); // a digit inside the popup sets a score, it does not switch tabs
+    s.press("s");
+    s.press(ENTER);
+    s.press(DOWN);
+    s.press("2"); // a digit inside the popup sets a score, it does not switch tabs
     s.wait_for("Strategic alignment      ‹      2", WAIT);
-    s.send(ESC);
-    s.send("q");
+    s.press(ESC);
+    s.press("q");
     s.wait_for("not saved", WAIT);
-    s.send("n");
-    assert_eq!(s.wait_exit(WAIT), 0);
+    s.press("n");
+    assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0));
     assert_eq!(
         std::fs::read_dir(dir.path()).map_or(0, Iterator::count),
         0,
@@ -86,7 +87,7 @@ fn a_broken_file_is_refused_before_the_alternate_screen() {
     )
     .expect("write");
     let mut s = Session::start(&[path.to_str().expect("utf-8")], dir.path(), 100, 30);
-    assert_eq!(s.wait_exit(WAIT), 2);
+    assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(2));
     // The reader thread may still be draining the pty after the exit.
     let screen = s.wait_for("broken.ron:1:", WAIT);
     assert!(!screen.contains("Weekly pulse"));

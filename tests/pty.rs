@@ -3,20 +3,16 @@
 //! random keys across every tab at 80×24 and 120×40 neither panics nor hangs, and what it saves
 //! loads and passes `check`.
 
-#[path = "common/pty.rs"]
-mod pty;
+mod support;
 
 use std::path::Path;
 use std::time::Duration;
 
 use alliance_desk::store;
-use pty::{Session, keys};
-
-const BIN: &str = env!("CARGO_BIN_EXE_alliance-desk");
-const WAIT: Duration = Duration::from_secs(10);
+use support::{BIN, Session, WAIT, keys};
 
 fn start(file: &Path, home: &Path, cols: u16, rows: u16) -> Session {
-    Session::spawn(Path::new(BIN), &[file.to_str().unwrap()], cols, rows, home)
+    Session::start(&[file.to_str().unwrap()], home, cols, rows)
 }
 
 fn pause() {
@@ -26,26 +22,26 @@ fn pause() {
 
 #[test]
 fn an_edit_survives_sigkill_and_is_offered_at_the_next_start() {
-    let home = pty::temp_home();
+    let home = support::temp_home();
     let portfolio = alliance_desk::generate::generate(5, 7);
-    let path = pty::write_portfolio(home.path(), "p.ron", &portfolio);
+    let path = support::write_portfolio(home.path(), "p.ron", &portfolio);
     let first = &portfolio.alliances[0];
     let mut s = start(&path, home.path(), 120, 40);
-    s.expect(&portfolio.brand, WAIT);
+    s.wait_for(&portfolio.brand, WAIT);
     // Portfolio tab: Enter opens the quick edit on the current alliance, → steps its status.
     s.send(keys::ENTER);
     pause();
     s.send(keys::RIGHT);
-    s.expect("●unsaved", WAIT);
+    s.wait_for("●unsaved", WAIT);
     s.send(keys::ESC);
-    s.expect("undo: status of", WAIT);
+    s.wait_for("undo: status of", WAIT);
     let recovery = store::recovery_path(&path);
     let written = (0..100).any(|_| {
         std::thread::sleep(Duration::from_millis(50));
         recovery.exists()
     });
     assert!(written, "no recovery file within 5 s of the edit");
-    s.kill9();
+    s.sigkill();
     assert!(recovery.exists(), "SIGKILL leaves the recovery file");
     assert_eq!(
         store::load(&path).unwrap().portfolio,
@@ -55,18 +51,18 @@ fn an_edit_survives_sigkill_and_is_offered_at_the_next_start() {
     drop(s);
 
     let mut s = start(&path, home.path(), 120, 40);
-    s.expect("Recover unsaved edits?", WAIT);
+    s.wait_for("Recover unsaved edits?", WAIT);
     // The killed instance's lock record is stale: taken over with a notice after the question.
-    s.send(b"v");
-    s.expect(&format!("~ {} ({}): status", first.id, first.partner), WAIT);
-    s.send(b"r");
-    s.expect("Took over a stale lock", WAIT);
+    s.send("v");
+    s.wait_for(&format!("~ {} ({}): status", first.id, first.partner), WAIT);
+    s.send("r");
+    s.wait_for("Took over a stale lock", WAIT);
     s.send(keys::ENTER);
-    s.expect("undo: restore unsaved edits", WAIT);
+    s.wait_for("undo: restore unsaved edits", WAIT);
     s.send(keys::CTRL_S);
-    s.expect("Saved", WAIT);
-    s.send(b"q");
-    assert!(s.wait_exit(WAIT).is_some(), "q quits a saved workspace");
+    s.wait_for("Saved", WAIT);
+    s.send("q");
+    assert!(s.wait_exit(WAIT).is_ok(), "q quits a saved workspace");
     let saved = store::load(&path).unwrap().portfolio;
     assert_ne!(
         saved.alliances[0].status, first.status,
@@ -80,20 +76,20 @@ fn an_edit_survives_sigkill_and_is_offered_at_the_next_start() {
 
 #[test]
 fn a_second_instance_is_told_who_holds_the_file() {
-    let home = pty::temp_home();
+    let home = support::temp_home();
     let portfolio = alliance_desk::generate::generate(3, 1);
-    let path = pty::write_portfolio(home.path(), "p.ron", &portfolio);
+    let path = support::write_portfolio(home.path(), "p.ron", &portfolio);
     let mut a = start(&path, home.path(), 100, 30);
-    a.expect(&portfolio.brand, WAIT);
+    a.wait_for(&portfolio.brand, WAIT);
     let mut b = start(&path, home.path(), 100, 30);
-    b.expect("Already open elsewhere", WAIT);
-    b.expect(&format!("process {}", a.pid()), WAIT);
-    b.send(b"r");
-    b.expect("READ-ONLY: open elsewhere, pid", WAIT);
-    b.send(b"q");
-    assert!(b.wait_exit(WAIT).is_some());
-    a.send(b"q");
-    assert!(a.wait_exit(WAIT).is_some());
+    b.wait_for("Already open elsewhere", WAIT);
+    b.wait_for(&format!("process {}", a.pid()), WAIT);
+    b.send("r");
+    b.wait_for("READ-ONLY: open elsewhere, pid", WAIT);
+    b.send("q");
+    assert!(b.wait_exit(WAIT).is_ok());
+    a.send("q");
+    assert!(a.wait_exit(WAIT).is_ok());
 }
 
 /// A small seeded generator (xorshift), so a failing soak can be replayed.
@@ -110,12 +106,12 @@ impl Rng {
 
 /// Keys a user might press anywhere: every binding, text, editing and navigation keys. Ctrl-c
 /// is left out (it is not bound; a terminal would send SIGINT in cooked mode anyway).
-const KEYS: &[&[u8]] = &[
-    b"1",
-    b"2",
-    b"3",
-    b"4",
-    b"5",
+const KEYS: &[&str] = &[
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
     keys::TAB,
     keys::BACKTAB,
     keys::UP,
@@ -128,45 +124,45 @@ const KEYS: &[&[u8]] = &[
     keys::END,
     keys::ENTER,
     keys::ESC,
-    b"a",
-    b"d",
-    b"x",
-    b" ",
-    b"/",
-    b"s",
-    b"v",
-    b"r",
-    b"t",
-    b"u",
+    "a",
+    "d",
+    "x",
+    " ",
+    "/",
+    "s",
+    "v",
+    "r",
+    "t",
+    "u",
     keys::CTRL_R,
-    b"?",
-    b"j",
-    b"k",
-    b"y",
-    b"n",
-    b"o",
-    b"O",
-    b"f",
-    b"+",
-    b"-",
-    b"e",
-    b"z",
-    b"9",
-    b"0",
-    b".",
-    b",",
-    b"Q",
+    "?",
+    "j",
+    "k",
+    "y",
+    "n",
+    "o",
+    "O",
+    "f",
+    "+",
+    "-",
+    "e",
+    "z",
+    "9",
+    "0",
+    ".",
+    ",",
+    "Q",
     keys::BACKSPACE,
     keys::DELETE,
     keys::CTRL_S,
 ];
 
 fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
-    let home = pty::temp_home();
+    let home = support::temp_home();
     let portfolio = alliance_desk::generate::generate(50, seed);
-    let path = pty::write_portfolio(home.path(), "soak.ron", &portfolio);
+    let path = support::write_portfolio(home.path(), "soak.ron", &portfolio);
     let mut s = start(&path, home.path(), cols, rows);
-    s.expect(&portfolio.brand, WAIT);
+    s.wait_for(&portfolio.brand, WAIT);
     let mut restarts = 0;
     let mut last = Vec::new();
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
@@ -174,12 +170,12 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
         // `q` is rare, so sessions run long enough to reach deep states before a quit.
         let roll = rng.next();
         let key = if roll.is_multiple_of(400) {
-            b"q"
+            "q"
         } else {
             KEYS[(roll / 400 % KEYS.len() as u64) as usize]
         };
         s.send(key);
-        last.push(String::from_utf8_lossy(key).into_owned());
+        last.push(key.to_owned());
         if std::env::var_os("SOAK_DEBUG").is_some() {
             std::thread::sleep(Duration::from_millis(40));
         }
@@ -207,7 +203,7 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
             }
             drop(s);
             s = start(&path, home.path(), cols, rows);
-            s.wait_for(WAIT, |sc| sc.contains("Portfolio"))
+            s.wait_until(WAIT, |sc| sc.contains("Portfolio"))
                 .unwrap_or_else(|sc| panic!("restart after {i} keys:\n{sc}"));
         }
     }
@@ -224,15 +220,15 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
         s.send(keys::ESC);
         pause();
     }
-    s.send(b"q");
+    s.send("q");
     std::thread::sleep(Duration::from_millis(300));
     if s.alive() {
         // The quit prompt: save and quit.
-        s.send(b"y");
+        s.send("y");
     }
     let status = s
         .wait_exit(WAIT)
-        .unwrap_or_else(|| panic!("did not quit:\n{}", s.screen()));
+        .unwrap_or_else(|sc| panic!("did not quit:\n{sc}"));
     assert!(status.success(), "{status:?}");
     let loaded = store::load(&path).unwrap_or_else(|e| panic!("the saved file does not load: {e}"));
     assert!(!loaded.portfolio.alliances.is_empty() || portfolio.alliances.is_empty());

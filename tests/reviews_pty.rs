@@ -3,9 +3,8 @@
 
 mod support;
 
-use support::{CTRL_S, DOWN, ENTER, Session, WAIT};
-
-const PGDN: &str = "\x1b[6~";
+use support::keys::{CTRL_S, DOWN, ENTER, PGDN};
+use support::{Session, WAIT};
 
 #[test]
 fn a_whole_mbr_in_a_terminal_is_stored_and_summarised() {
@@ -19,38 +18,38 @@ fn a_whole_mbr_in_a_terminal_is_stored_and_summarised() {
 
     let mut s = Session::start(&[path.to_str().unwrap()], dir.path(), 120, 40);
     s.wait_for("Glow & Co", WAIT);
-    s.send("4");
+    s.press("4");
     s.wait_for("Reviews of Glow & Co", WAIT);
-    s.send("r");
+    s.press("r");
     s.wait_for("Start a review", WAIT);
-    s.send(DOWN);
-    s.send(DOWN);
-    s.send(ENTER);
+    s.press(DOWN);
+    s.press(DOWN);
+    s.press(ENTER);
     s.wait_for("Step 1/4 KPIs vs targets", WAIT);
-    s.send("Referral revenue ahead");
+    s.press("Referral revenue ahead");
     s.wait_for("Referral revenue ahead", WAIT);
-    s.send(PGDN);
+    s.press(PGDN);
     s.wait_for("Step 2/4", WAIT);
-    s.send(PGDN);
+    s.press(PGDN);
     s.wait_for("Step 3/4", WAIT);
     // Add a commitment right there: owner (Partner), action, due.
-    s.send("\t");
-    s.send("Send the segmentation results");
-    s.send(ENTER);
-    s.send("2026-11-20");
-    s.send(ENTER);
+    s.press("\t");
+    s.press("Send the segmentation results");
+    s.press(ENTER);
+    s.press("2026-11-20");
+    s.press(ENTER);
     s.wait_for("Commitment #11 added", WAIT);
-    s.send(PGDN);
+    s.press(PGDN);
     s.wait_for("Step 4/4", WAIT);
-    s.send(PGDN);
+    s.press(PGDN);
     s.wait_for("Summary preview", WAIT);
-    s.send("x");
-    s.send(ENTER);
+    s.press("x");
+    s.press(ENTER);
     s.wait_for("MBR stored", WAIT);
-    s.send(CTRL_S);
+    s.press(CTRL_S);
     s.wait_for("Saved", WAIT);
-    s.send("q");
-    assert_eq!(s.wait_exit(WAIT), 0);
+    s.press("q");
+    assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0));
 
     let saved = alliance_desk::store::load(&path).unwrap().portfolio;
     let glow = saved.alliance("glow").unwrap();

@@ -1,53 +1,112 @@
-//! Drive the real binary in a pseudo-terminal and read its screen through a VT parser.
+//! Drive the real `alliance-desk` binary in a pseudo-terminal and read its screen through a VT
+//! parser. Shared by the end-to-end tests (`mod support;`) and the performance report
+//! (`#[path]`-included), so it stays out of the shipped crate.
+//!
+//! Waits that can time out return the screen as the error (`wait_until`, `wait_exit`);
+//! `wait_for` is the asserting shorthand that panics with the screen instead.
 
-#![allow(dead_code, reason = "each end-to-end test file uses a different part")]
+#![allow(dead_code, reason = "each includer uses a different part")]
 
-use std::io::{Read, Write};
-use std::path::Path;
+use std::io::{Read as _, Write as _};
+use std::num::NonZeroU16;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 
-fn nz(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
+/// The crate's binary, as Cargo builds it for integration tests.
+#[cfg(test)]
+pub const BIN: &str = env!("CARGO_BIN_EXE_alliance-desk");
+
+/// How long the tests wait for a screen or an exit.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// How long `press` leaves the app after each write.
+const SETTLE: Duration = Duration::from_millis(40);
+
+/// How often the waits look at the screen or the process.
+const POLL: Duration = Duration::from_millis(2);
+
+/// Key encodings as a terminal sends them.
+pub mod keys {
+    pub const ENTER: &str = "\r";
+    pub const ESC: &str = "\x1b";
+    pub const TAB: &str = "\t";
+    pub const BACKTAB: &str = "\x1b[Z";
+    pub const UP: &str = "\x1b[A";
+    pub const DOWN: &str = "\x1b[B";
+    pub const RIGHT: &str = "\x1b[C";
+    pub const LEFT: &str = "\x1b[D";
+    pub const HOME: &str = "\x1b[H";
+    pub const END: &str = "\x1b[F";
+    pub const PGUP: &str = "\x1b[5~";
+    pub const PGDN: &str = "\x1b[6~";
+    pub const BACKSPACE: &str = "\x7f";
+    pub const DELETE: &str = "\x1b[3~";
+    pub const CTRL_E: &str = "\x05";
+    pub const CTRL_N: &str = "\x0e";
+    pub const CTRL_R: &str = "\x12";
+    pub const CTRL_S: &str = "\x13";
+    pub const CTRL_U: &str = "\x15";
 }
 
-/// A running `alliance-desk` in a pseudo-terminal.
+fn nz(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
+}
+
+fn size(cols: u16, rows: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+/// A running `alliance-desk` in a pseudo-terminal; killed on drop if still running.
 pub struct Session {
+    /// Held so the child does not see a hang-up before the session ends; also resizes.
     master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    writer: Box<dyn std::io::Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Bytes of output read so far: it moves when the screen changes.
+    bytes: Arc<AtomicU64>,
+    started: Instant,
 }
 
 impl Session {
-    /// Start the binary with `args` in a `cols`×`rows` terminal, with config and data dirs
-    /// pointed at `home` so the user's own files are never touched.
+    /// Start the crate's binary with `args`; see [`Session::spawn`].
+    #[cfg(test)]
     pub fn start(args: &[&str], home: &Path, cols: u16, rows: u16) -> Self {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
+        Self::spawn(Path::new(BIN), args, home, cols, rows)
+    }
+
+    /// Start `binary args…` in a `cols`×`rows` terminal, in `home` with HOME and the XDG config
+    /// and data dirs pointed there, so the user's own files are never touched.
+    pub fn spawn(binary: &Path, args: &[&str], home: &Path, cols: u16, rows: u16) -> Self {
+        let pair = native_pty_system()
+            .openpty(size(cols, rows))
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_alliance-desk"));
+        let mut cmd = CommandBuilder::new(binary);
         cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
+        cmd.cwd(home);
         cmd.env("HOME", home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
+        cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
-        cmd.cwd(home);
-        let child = pty.slave.spawn_command(cmd).expect("spawn alliance-desk");
-        drop(pty.slave);
+        let started = Instant::now();
+        let child = pair.slave.spawn_command(cmd).expect("spawn alliance-desk");
+        drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        let sink = Arc::clone(&parser);
+        let bytes = Arc::new(AtomicU64::new(0));
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let (sink, count) = (Arc::clone(&parser), Arc::clone(&bytes));
         std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
+            let mut buf = vec![0u8; 65536];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
@@ -55,18 +114,31 @@ impl Session {
                 if let Ok(mut p) = sink.lock() {
                     p.process(&buf[..n]);
                 }
+                count.fetch_add(n as u64, Ordering::Release);
             }
         });
-        let writer = pty.master.take_writer().expect("pty writer");
+        let writer = pair.master.take_writer().expect("pty writer");
         Self {
-            master: pty.master,
+            master: pair.master,
             writer,
             child,
             parser,
+            bytes,
+            started,
         }
     }
 
-    /// The screen as text.
+    /// When the process was spawned.
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// Bytes of output read so far; a change means the screen changed.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes.load(Ordering::Acquire)
+    }
+
+    /// The screen as text, rows joined by newlines.
     pub fn screen(&self) -> String {
         self.parser
             .lock()
@@ -74,84 +146,109 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// Wait until the screen contains `needle`; panics with the screen after `timeout`.
-    pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
-        let start = Instant::now();
+    /// Write `keys` (text, or key encodings from [`keys`]) and return at once.
+    pub fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// Send `keys`, then give the app a moment, as a person typing would, so separate presses
+    /// are not read as one escape sequence or paste.
+    pub fn press(&mut self, keys: &str) {
+        self.send(keys);
+        std::thread::sleep(SETTLE);
+    }
+
+    /// Wait until `cond(screen)` holds: the screen, or on timeout the screen as the error.
+    pub fn wait_until(
+        &self,
+        timeout: Duration,
+        cond: impl Fn(&str) -> bool,
+    ) -> Result<String, String> {
+        let end = Instant::now() + timeout;
         loop {
             let screen = self.screen();
-            if screen.contains(needle) {
-                return screen;
+            if cond(&screen) {
+                return Ok(screen);
             }
-            assert!(
-                start.elapsed() < timeout,
-                "waited {timeout:?} for {needle:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
+            if Instant::now() > end {
+                return Err(screen);
+            }
+            std::thread::sleep(POLL);
         }
     }
 
-    /// Type raw bytes (keys are escape sequences: "\r" Enter, "\x1b" Esc, "\x13" Ctrl-s).
-    pub fn send(&mut self, bytes: &str) {
-        self.writer
-            .write_all(bytes.as_bytes())
-            .expect("write to pty");
-        self.writer.flush().expect("flush pty");
-        // Give the app a moment so separate keys are not read as one escape sequence.
-        std::thread::sleep(Duration::from_millis(40));
+    /// Wait until the screen contains `needle` and return it; panics with the screen on timeout.
+    pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        self.wait_until(timeout, |s| s.contains(needle))
+            .unwrap_or_else(|screen| panic!("waited {timeout:?} for {needle:?}; screen:\n{screen}"))
     }
 
+    /// Resize the terminal (the app gets SIGWINCH) and the parser with it.
     pub fn resize(&self, cols: u16, rows: u16) {
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("resize pty");
+        self.master.resize(size(cols, rows)).expect("resize pty");
         if let Ok(mut p) = self.parser.lock() {
             p.screen_mut().set_size(nz(rows), nz(cols));
         }
     }
 
-    pub fn pid(&self) -> Option<u32> {
-        self.child.process_id()
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("pid")
     }
 
-    /// Wait for the process to end and return its exit code.
-    pub fn wait_exit(&mut self, timeout: Duration) -> u32 {
-        let start = Instant::now();
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Wait for the process to exit: its status, or on timeout the screen as the error.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Result<ExitStatus, String> {
+        let end = Instant::now() + timeout;
         loop {
-            if let Some(status) = self.child.try_wait().expect("poll child") {
-                return status.exit_code();
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Ok(status);
             }
-            assert!(
-                start.elapsed() < timeout,
-                "still running; screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(20));
+            if Instant::now() > end {
+                return Err(self.screen());
+            }
+            std::thread::sleep(POLL);
         }
     }
 
-    pub fn kill(&mut self) {
-        let _ = self.child.kill();
+    /// SIGKILL: no chance to clean up, as when a terminal is killed or the machine dies.
+    pub fn sigkill(&mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-9", &self.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        self.wait_exit(Duration::from_secs(5)).expect("killed");
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
+        if self.alive() {
             let _ = self.child.kill();
         }
     }
 }
 
-pub const UP: &str = "\x1b[A";
-pub const DOWN: &str = "\x1b[B";
-pub const RIGHT: &str = "\x1b[C";
-pub const LEFT: &str = "\x1b[D";
-pub const ENTER: &str = "\r";
-pub const ESC: &str = "\x1b";
-pub const CTRL_S: &str = "\x13";
-pub const WAIT: Duration = Duration::from_secs(10);
+/// A fresh temporary home for one session.
+pub fn temp_home() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+/// Write `portfolio` canonically to `dir/name`.
+pub fn write_portfolio(
+    dir: &Path,
+    name: &str,
+    portfolio: &alliance_desk::model::Portfolio,
+) -> PathBuf {
+    let path = dir.join(name);
+    alliance_desk::store::save(&path, portfolio).expect("write portfolio");
+    path
+}
