@@ -129,8 +129,7 @@ impl App {
             pipeline: PipelineTab::default(),
             safety: Safety::default(),
         };
-        app.portfolio.sync(&app.doc, app.share);
-        app.commitments.sync(&app.doc, app.share);
+        app.sync_views();
         app
     }
 
@@ -203,11 +202,17 @@ impl App {
             }
             _ => Vec::new(),
         };
+        self.sync_views();
+        effects
+    }
+
+    /// Bring the views' cached lists and forms up to date with the document (each is cheap
+    /// when nothing changed). Run after every event, and after effects that replace the model.
+    pub fn sync_views(&mut self) {
         self.portfolio.sync(&self.doc, self.share);
         self.commitments.sync(&self.doc, self.share);
         self.charter
             .sync(&self.doc, &self.clock, self.tab == Tab::Charter);
-        effects
     }
 
     fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {

@@ -245,16 +245,11 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
                     return Ok(());
                 }
             }
-            sync_views(app);
+            // Effects (reload, restore) may have replaced the model after the views synced.
+            app.sync_views();
         }
         redraw |= background(app, Instant::now());
     }
-}
-
-/// Effects (reload, restore) may replace the portfolio after `handle_event` synced the views:
-/// an event the app ignores runs the same syncs again, whatever views exist.
-fn sync_views(app: &mut App) {
-    let _ = app.handle_event(&event::Event::FocusGained);
 }
 
 /// The idle check runs only with a file, nothing unsaved and no question open.
@@ -658,7 +653,7 @@ mod tests {
     }
 
     fn footer(app: &mut App) -> String {
-        sync_views(app);
+        app.sync_views();
         let backend = ratatui::backend::TestBackend::new(120, 40);
         let mut terminal = ratatui::Terminal::new(backend).unwrap();
         terminal.draw(|f| crate::ui::render(app, f)).unwrap();
