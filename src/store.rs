@@ -382,6 +382,15 @@ pub enum SaveError {
     Io { path: PathBuf, source: io::Error },
     #[error("cannot save {path}: the portfolio could not be written as RON: {source}")]
     Serialize { path: PathBuf, source: ron::Error },
+    /// Saving would write a file that does not load again; nothing was written.
+    #[error(
+        "not saved, because the file would not load again — fix these first:\n{}",
+        .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    )]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Diagnostic>,
+    },
 }
 
 /// `FILE.bak`: the previous version, kept by every save.
@@ -404,6 +413,17 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// previous version to `FILE.bak`. The file's permissions are kept. On any error the file on
 /// disk is unchanged.
 pub fn save(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
+    // A file that does not load is never written: it would lock its owner out of their data.
+    let problems: Vec<Diagnostic> = crate::validate::validate(portfolio)
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    if !problems.is_empty() {
+        return Err(SaveError::Invalid {
+            path: path.to_owned(),
+            problems,
+        });
+    }
     let text = try_to_canonical_ron(portfolio).map_err(|source| SaveError::Serialize {
         path: path.to_owned(),
         source,

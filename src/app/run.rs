@@ -435,6 +435,17 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, check_disk: bool) {
                 path.display()
             ));
         }
+        Err(store::SaveError::Invalid { problems, .. }) => {
+            // Save as would not help: the edits themselves need fixing. They stay unsaved
+            // (and in the recovery file) meanwhile.
+            let mut lines =
+                vec!["Not saved: the file would not load again. Fix these first:".to_owned()];
+            lines.extend(problems.iter().map(ToString::to_string));
+            app.modal = Some(Modal::Notice {
+                title: "Not saved".to_owned(),
+                lines,
+            });
+        }
         Err(e) => {
             app.ask_save_as(Some(e.to_string()));
         }
@@ -581,6 +592,31 @@ mod tests {
         assert!(target.exists());
         assert_eq!(app.doc.source, Source::File(target.clone()));
         assert!(store::load(&target).is_ok());
+    }
+
+    #[test]
+    fn an_edit_that_would_make_the_file_unreadable_is_not_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("mine.ron");
+        let mut app = prepare(
+            &WorkspaceOptions {
+                demo: true,
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        app.modal = None;
+        save(&mut app, Some(target.clone()));
+        let saved = std::fs::read_to_string(&target).unwrap();
+        app.doc.edit_current("blank partner", |a| a.partner.clear());
+        save(&mut app, None);
+        let Some(Modal::Notice { lines, .. }) = &app.modal else {
+            panic!("expected the problems, got {:?}", app.modal)
+        };
+        assert!(lines.iter().any(|l| l.contains("partner")), "{lines:?}");
+        assert!(app.doc.is_dirty(), "the edit stays, unsaved");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), saved);
     }
 
     #[test]

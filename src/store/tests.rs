@@ -499,3 +499,29 @@ fn lock_tells_who_holds_it() {
     let again = PortfolioLock::acquire(&path).unwrap();
     assert_eq!(again.path(), lock_path(&path));
 }
+
+#[test]
+fn a_portfolio_that_would_not_load_again_is_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let mut p = Portfolio::empty("Brand");
+    save(&path, &p).unwrap();
+    let before = std::fs::read_to_string(&path).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    p.alliances.push(crate::model::Alliance::new(
+        "x",
+        "",
+        crate::model::AllianceKind::Wholesale,
+        day,
+    ));
+    let err = save(&path, &p).unwrap_err();
+    assert!(matches!(err, SaveError::Invalid { .. }));
+    let message = err.to_string();
+    assert!(message.contains("alliance \"x\""), "{message}");
+    assert!(message.contains("partner"), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        before,
+        "the file is untouched"
+    );
+}
