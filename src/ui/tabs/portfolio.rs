@@ -571,6 +571,8 @@ impl PortfolioTab {
         self.offset.set(offset);
 
         let wide = area.width >= 110;
+        // The narrow layout leaves 15 columns for flags at 80; worded badges need about 22.
+        let worded_flags = wide || area.width >= 87;
         let partner_w: u16 = if wide { 20 } else { 15 };
         let mut header = vec![
             "Partner",
@@ -647,7 +649,7 @@ impl PortfolioTab {
                         threshold_style(theme, sas, SAS_EXIT_THRESHOLD, SAS_EXIT_THRESHOLD),
                     )),
                     TableCell::from(date(next)),
-                    TableCell::from(Line::from(if wide {
+                    TableCell::from(Line::from(if worded_flags {
                         flags::summary(&s.flags, theme)
                     } else {
                         flags::counts(&s.flags, theme)
