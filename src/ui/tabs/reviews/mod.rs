@@ -275,7 +275,16 @@ impl ReviewsTab {
                 }
             }
             Action::Back => self.mode = Mode::List,
-            // Digits 1–4 would switch tabs: in the picker they stay tab keys.
+            // The picker numbers its wizards 1–4: here those keys pick one, not a tab.
+            Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::Tab4 => {
+                self.picker = match action {
+                    Action::Tab1 => 0,
+                    Action::Tab2 => 1,
+                    Action::Tab3 => 2,
+                    _ => 3,
+                };
+                return self.start_or_resume(Kind::ALL[self.picker], cx);
+            }
             _ => return Outcome::Ignored,
         }
         Outcome::Handled

@@ -523,3 +523,19 @@ fn a_wizard_is_left_resumed_and_discarded() {
         0
     );
 }
+
+#[test]
+fn the_picker_starts_a_wizard_by_its_number_instead_of_switching_tabs() {
+    let mut app = open_app("glow");
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(
+        app.tab,
+        Tab::Reviews,
+        "3 picked the MBR, it did not open Commitments"
+    );
+    assert!(
+        crate::ui::tabs::TabView::captures_input(&app.reviews),
+        "the MBR wizard is running"
+    );
+}
