@@ -430,6 +430,8 @@ impl Form {
             KeyCode::BackTab => return self.move_focus(false),
             KeyCode::F(10) => return FormEvent::Submit,
             KeyCode::Enter if ctrl || alt => return FormEvent::Submit,
+            // Ctrl/Alt-↑↓ belong to the shell (moving a list entry), not to focus or cursor.
+            KeyCode::Up | KeyCode::Down if ctrl || alt => return FormEvent::Ignored,
             _ => {}
         }
         let Some(field) = self.fields.get_mut(self.focus) else {
@@ -1019,6 +1021,21 @@ mod tests {
         );
         assert_eq!(f.handle_key(&altgr, today), FormEvent::Edited("name"));
         assert_eq!(f.get_text("name"), "@");
+    }
+
+    #[test]
+    fn ctrl_and_alt_arrows_are_left_to_the_caller() {
+        let mut f = sample();
+        let today = day(2026, 1, 1);
+        for m in [KeyModifiers::CONTROL, KeyModifiers::ALT] {
+            for code in [KeyCode::Up, KeyCode::Down] {
+                assert_eq!(
+                    f.handle_key(&KeyEvent::new(code, m), today),
+                    FormEvent::Ignored
+                );
+            }
+        }
+        assert_eq!(f.focused(), Some("name"), "focus did not move");
     }
 
     #[test]
