@@ -779,10 +779,13 @@ fn hidden_note(step: Section, a: &Alliance) -> Option<String> {
         _ => return None,
     };
     (n > max).then(|| {
-        format!(
-            "Showing {max} of {n} {noun}; the other {} are kept — edit the file to change them",
-            n - max
-        )
+        let rest = n - max;
+        let kept = if rest == 1 {
+            "the other one is kept".to_owned()
+        } else {
+            format!("the other {rest} are kept")
+        };
+        format!("Showing {max} of {n} {noun}; {kept} — edit the file to change them")
     })
 }
 
@@ -960,17 +963,28 @@ impl TabView for CharterTab {
                 .render(area, buf);
             return;
         };
-        let hidden = hidden_note(self.step.0, alliance);
+        let hidden = hidden_note(self.step.0, alliance).map(|t| format!(" ⚠ {t}"));
+        // Two rows when the note does not fit one: it must be read whole.
+        let note_rows = hidden.as_ref().map_or(0, |t| {
+            if t.chars().count() > usize::from(area.width) {
+                2
+            } else {
+                1
+            }
+        });
         let [bar, status, main, note, keys] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(u16::from(hidden.is_some())),
+            Constraint::Length(note_rows),
             Constraint::Length(1),
         ])
         .areas(area);
         if let Some(text) = hidden {
-            Line::styled(format!(" ⚠ {text}"), theme.warn).render(note, buf);
+            Paragraph::new(text)
+                .style(theme.warn)
+                .wrap(Wrap { trim: false })
+                .render(note, buf);
         }
 
         // Step bar: every step with its number; the current one highlighted.
@@ -1529,8 +1543,13 @@ mod tests {
         keys(&mut app, "2l");
         for (w, h) in [(80, 24), (120, 40)] {
             let s = screen(&mut app, w, h);
+            if w == 80 {
+                insta::assert_snapshot!("charter_2_ten_wins_80x24", s.clone());
+            }
+            let flat = s.replace('\n', " ");
             assert!(
-                s.contains("Showing 8 of 10 win conditions; the other 2 are kept"),
+                flat.contains("Showing 8 of 10 win conditions; the other 2 are kept")
+                    && flat.contains("edit the file to change them"),
                 "{s}"
             );
         }
@@ -1567,6 +1586,24 @@ mod tests {
         for i in (0..10).filter(|i| *i != 1) {
             assert_eq!(wins[i], file[i], "win condition {} untouched", i + 1);
         }
+    }
+
+    #[test]
+    fn more_contacts_than_shown_are_announced_on_their_step_only() {
+        let mut a = current(&demo_app()).clone();
+        let c = a.charter.as_mut().unwrap();
+        c.escalation.contacts = (0..7)
+            .map(|n| Contact {
+                name: format!("Person {n}"),
+                ..Contact::default()
+            })
+            .collect();
+        assert_eq!(
+            hidden_note(Section::Escalation, &a).as_deref(),
+            Some("Showing 6 of 7 contacts; the other one is kept — edit the file to change them")
+        );
+        assert_eq!(hidden_note(Section::WinConditions, &a), None);
+        assert_eq!(hidden_note(Section::Cadence, &a), None);
     }
 
     #[test]
