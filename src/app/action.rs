@@ -27,6 +27,10 @@ pub enum Action {
     Back,
     Add,
     Delete,
+    /// Move the selected entry of a list (a win condition, a contact) one place up.
+    MoveUp,
+    /// Move the selected entry of a list one place down.
+    MoveDown,
     ToggleDone,
     Filter,
     /// Cycle a tab's quick filters (party, open, overdue…).
@@ -51,7 +55,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 38] = [
         Self::Tab1,
         Self::Tab2,
         Self::Tab3,
@@ -71,6 +75,8 @@ impl Action {
         Self::Back,
         Self::Add,
         Self::Delete,
+        Self::MoveUp,
+        Self::MoveDown,
         Self::ToggleDone,
         Self::Filter,
         Self::CycleFilter,
@@ -112,6 +118,8 @@ impl Action {
             Self::Back => "back",
             Self::Add => "add",
             Self::Delete => "delete",
+            Self::MoveUp => "move_up",
+            Self::MoveDown => "move_down",
             Self::ToggleDone => "toggle_done",
             Self::Filter => "filter",
             Self::CycleFilter => "cycle_filter",
@@ -154,6 +162,8 @@ impl Action {
             Self::Back => "cancel / back",
             Self::Add => "add",
             Self::Delete => "delete (asks first)",
+            Self::MoveUp => "move the entry up (reorder)",
+            Self::MoveDown => "move the entry down (reorder)",
             Self::ToggleDone => "mark done / not done",
             Self::Filter => "filter",
             Self::CycleFilter => "cycle quick filter",

@@ -145,6 +145,12 @@ impl Key {
         Ok(Self { code, ctrl, alt })
     }
 
+    /// A printable character without Ctrl or Alt: while a field has focus it is typed, not
+    /// acted on.
+    pub fn is_typed(&self) -> bool {
+        matches!(self.code, KeyId::Char(_)) && !self.ctrl && !self.alt
+    }
+
     fn plain(code: KeyId) -> Self {
         Self {
             code,
@@ -154,10 +160,22 @@ impl Key {
     }
 
     fn ctrl(c: char) -> Self {
+        Self::ctrl_key(KeyId::Char(c))
+    }
+
+    fn ctrl_key(code: KeyId) -> Self {
         Self {
-            code: KeyId::Char(c),
+            code,
             ctrl: true,
             alt: false,
+        }
+    }
+
+    fn alt_key(code: KeyId) -> Self {
+        Self {
+            code,
+            ctrl: false,
+            alt: true,
         }
     }
 }
@@ -236,6 +254,16 @@ fn default_bindings() -> Vec<(Action, Vec<Key>)> {
         (A::Back, vec![p(K::Esc)]),
         (A::Add, vec![c('a')]),
         (A::Delete, vec![c('d')]),
+        // Ctrl- and Alt-arrows also reach the tab while a field is edited; not every terminal
+        // delivers both, so both are bound.
+        (
+            A::MoveUp,
+            vec![c('K'), Key::ctrl_key(K::Up), Key::alt_key(K::Up)],
+        ),
+        (
+            A::MoveDown,
+            vec![c('J'), Key::ctrl_key(K::Down), Key::alt_key(K::Down)],
+        ),
         (A::ToggleDone, vec![c('x'), c(' ')]),
         (A::Filter, vec![c('/')]),
         (A::CycleFilter, vec![c('f')]),
@@ -388,6 +416,23 @@ mod tests {
             Some(Action::End)
         );
         assert_eq!(km.describe(Action::ToggleDone), "Space/x");
+        assert_eq!(
+            km.action(&ev(KeyCode::Char('K'), KeyModifiers::SHIFT)),
+            Some(Action::MoveUp)
+        );
+        assert_eq!(
+            km.action(&ev(KeyCode::Down, KeyModifiers::CONTROL)),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(
+            km.action(&ev(KeyCode::Up, KeyModifiers::ALT)),
+            Some(Action::MoveUp)
+        );
+        assert_eq!(
+            km.action(&ev(KeyCode::Down, KeyModifiers::NONE)),
+            Some(Action::Down),
+            "a plain arrow still moves the selection"
+        );
     }
 
     #[test]

@@ -226,11 +226,15 @@ impl App {
             if outcome != Outcome::Ignored {
                 return self.outcome(tab, outcome);
             }
-            // A focused field lets only control keys (Ctrl-s, Esc handled above) through.
-            if !key
+            // A focused field lets only control keys (Ctrl-s, Esc handled above) and Alt with a
+            // non-character key (Alt-↑ moves a list entry) through; Alt-letter is often a
+            // mistyped Esc and types nothing.
+            let ctrl = key
                 .modifiers
-                .contains(crossterm::event::KeyModifiers::CONTROL)
-            {
+                .contains(crossterm::event::KeyModifiers::CONTROL);
+            let alt_key = key.modifiers.contains(crossterm::event::KeyModifiers::ALT)
+                && !matches!(key.code, KeyCode::Char(_));
+            if !ctrl && !alt_key {
                 return Vec::new();
             }
         }

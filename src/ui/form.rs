@@ -430,6 +430,8 @@ impl Form {
             KeyCode::BackTab => return self.move_focus(false),
             KeyCode::F(10) => return FormEvent::Submit,
             KeyCode::Enter if ctrl || alt => return FormEvent::Submit,
+            // Ctrl/Alt-↑↓ belong to the shell (moving a list entry), not to focus or cursor.
+            KeyCode::Up | KeyCode::Down if ctrl || alt => return FormEvent::Ignored,
             _ => {}
         }
         let Some(field) = self.fields.get_mut(self.focus) else {
@@ -700,16 +702,20 @@ impl Form {
     /// and always in view.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let (filled, required) = self.completeness();
-        let block = Block::bordered()
+        let mut block = Block::bordered()
             .border_style(theme.border_focus)
-            .title(Span::styled(format!(" {} ", self.title), theme.title))
-            .title_bottom(
+            .title(Span::styled(format!(" {} ", self.title), theme.title));
+        // A form with nothing required (free notes) has no count worth showing: "0/0" reads
+        // as if something were missing.
+        if required > 0 {
+            block = block.title_bottom(
                 Line::styled(
                     format!(" {filled}/{required} required filled "),
                     theme.muted,
                 )
                 .right_aligned(),
             );
+        }
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 || inner.width < 20 {
@@ -1018,6 +1024,21 @@ mod tests {
     }
 
     #[test]
+    fn ctrl_and_alt_arrows_are_left_to_the_caller() {
+        let mut f = sample();
+        let today = day(2026, 1, 1);
+        for m in [KeyModifiers::CONTROL, KeyModifiers::ALT] {
+            for code in [KeyCode::Up, KeyCode::Down] {
+                assert_eq!(
+                    f.handle_key(&KeyEvent::new(code, m), today),
+                    FormEvent::Ignored
+                );
+            }
+        }
+        assert_eq!(f.focused(), Some("name"), "focus did not move");
+    }
+
+    #[test]
     fn multiline_takes_newlines_and_submits_on_ctrl_enter() {
         let mut f = sample();
         let today = day(2026, 1, 1);
@@ -1146,6 +1167,18 @@ mod tests {
         f.focus("by");
         type_str(&mut f, "bad");
         assert_eq!(f.completeness(), (2, 3), "an invalid date does not count");
+    }
+
+    #[test]
+    fn the_required_count_shows_only_when_something_is_required() {
+        let s = screen(&sample(), 80, 12);
+        assert!(s.contains("0/3 required filled"), "{s}");
+        let notes = Form::new("Notes").multiline("notes", "Notes", "free text");
+        let s = screen(&notes, 80, 12);
+        assert!(
+            !s.contains("required filled"),
+            "no \"0/0 required filled\" on a form without required fields:\n{s}"
+        );
     }
 
     #[test]

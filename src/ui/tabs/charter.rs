@@ -22,6 +22,7 @@ use crate::app::Effect;
 use crate::app::action::Action;
 use crate::app::clock::{Clock, format_duration};
 use crate::app::document::Document;
+use crate::app::keymap::Keymap;
 use crate::charter::{self, CHARTER_MINUTES, Section};
 use crate::model::{
     Alliance, AllianceKind, Charter, Contact, DEFAULT_RESOLUTION_DAYS, Party, WinCondition,
@@ -363,6 +364,57 @@ impl CharterTab {
         Some((if kind == "wc" { "wc" } else { "ct" }, i))
     }
 
+    /// Move the focused win condition or contact one place up (`up`) or down: one undoable
+    /// edit, and the focus follows the entry (same field, new place).
+    fn move_entry(&mut self, up: bool, cx: &mut Cx) -> Outcome {
+        let Some((kind, i)) = self.focused_entry() else {
+            return Outcome::Message("Focus a win condition or contact to move it".into());
+        };
+        let (keys, noun, len): (&[[&'static str; 5]], _, _) = {
+            let c = cx.doc.current_alliance().and_then(|a| a.charter.as_ref());
+            if kind == "wc" {
+                let n = c.map_or(0, |c| c.win_conditions.len());
+                (&WC_KEYS, "win condition", n.min(MAX_WINS))
+            } else {
+                let n = c.map_or(0, |c| c.escalation.contacts.len());
+                (&CT_KEYS, "contact", n.min(MAX_CONTACTS))
+            }
+        };
+        // Only among the entries on screen, so a moved entry never disappears from view.
+        let target = if up { i.checked_sub(1) } else { Some(i + 1) };
+        let Some(j) = target.filter(|j| *j < len) else {
+            let edge = if up { "first" } else { "last" };
+            return Outcome::Message(format!("The {noun} is already the {edge} one"));
+        };
+        let field = self
+            .form
+            .as_ref()
+            .and_then(Form::focused)
+            .and_then(|k| keys[i].iter().position(|x| *x == k))
+            .unwrap_or(0);
+        let label = format!(
+            "charter: move {noun} {} {}",
+            i + 1,
+            if up { "up" } else { "down" }
+        );
+        cx.doc.edit_current(label, |a| {
+            if let Some(c) = a.charter.as_mut() {
+                if kind == "wc" {
+                    if j < c.win_conditions.len() {
+                        c.win_conditions.swap(i, j);
+                    }
+                } else if j < c.escalation.contacts.len() {
+                    c.escalation.contacts.swap(i, j);
+                }
+            }
+        });
+        self.sync(cx.doc, cx.clock, true);
+        if let Some(f) = self.form.as_mut() {
+            f.focus(keys[j][field]);
+        }
+        Outcome::Handled
+    }
+
     fn ask_remove(&self, cx: &Cx) -> Outcome {
         let Some((kind, i)) = self.focused_entry() else {
             return Outcome::Message("Focus a win condition or contact to remove it".into());
@@ -697,6 +749,46 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
     }
 }
 
+/// The keys that reorder list entries, from the live keymap: letters while browsing (`K/J`),
+/// a modified arrow while a field takes the letters (`Alt-↑↓`). `None` when unbound.
+fn reorder_keys(keymap: &Keymap, editing: bool) -> Option<String> {
+    let pick = |action| {
+        let keys = keymap.keys_for(action);
+        let found = if editing {
+            keys.iter().find(|k| !k.is_typed())
+        } else {
+            keys.iter().find(|k| k.is_typed())
+        };
+        found.or(keys.first()).map(ToString::to_string)
+    };
+    let (up, down) = (pick(Action::MoveUp)?, pick(Action::MoveDown)?);
+    // "Alt-↑" and "Alt-↓" share their modifier: show it once.
+    Some(match (up.strip_suffix('↑'), down.strip_suffix('↓')) {
+        (Some(a), Some(b)) if a == b => format!("{a}↑↓"),
+        _ => format!("{up}/{down}"),
+    })
+}
+
+/// A plain warning when the file holds more entries than the one-page form shows; the rest are
+/// kept untouched (edits address entries by position, and only the first ones are shown).
+fn hidden_note(step: Section, a: &Alliance) -> Option<String> {
+    let c = a.charter.as_ref()?;
+    let (n, max, noun) = match step {
+        Section::WinConditions => (c.win_conditions.len(), MAX_WINS, "win conditions"),
+        Section::Escalation => (c.escalation.contacts.len(), MAX_CONTACTS, "contacts"),
+        _ => return None,
+    };
+    (n > max).then(|| {
+        let rest = n - max;
+        let kept = if rest == 1 {
+            "the other one is kept".to_owned()
+        } else {
+            format!("the other {rest} are kept")
+        };
+        format!("Showing {max} of {n} {noun}; {kept} — edit the file to change them")
+    })
+}
+
 /// Messages beside fields that only the model can judge (wishes, ranges).
 fn messages(form: &mut Form, a: &Alliance) {
     let empty = Charter::default();
@@ -822,6 +914,8 @@ impl TabView for CharterTab {
             }
             Action::Add => self.add_entry(cx),
             Action::Delete => self.ask_remove(cx),
+            Action::MoveUp => self.move_entry(true, cx),
+            Action::MoveDown => self.move_entry(false, cx),
             Action::WriteDoc => Self::write_document(cx),
             _ => Outcome::Ignored,
         }
@@ -869,13 +963,29 @@ impl TabView for CharterTab {
                 .render(area, buf);
             return;
         };
-        let [bar, status, main, keys] = Layout::vertical([
+        let hidden = hidden_note(self.step.0, alliance).map(|t| format!(" ⚠ {t}"));
+        // Two rows when the note does not fit one: it must be read whole.
+        let note_rows = hidden.as_ref().map_or(0, |t| {
+            if t.chars().count() > usize::from(area.width) {
+                2
+            } else {
+                1
+            }
+        });
+        let [bar, status, main, note, keys] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Fill(1),
+            Constraint::Length(note_rows),
             Constraint::Length(1),
         ])
         .areas(area);
+        if let Some(text) = hidden {
+            Paragraph::new(text)
+                .style(theme.warn)
+                .wrap(Wrap { trim: false })
+                .render(note, buf);
+        }
 
         // Step bar: every step with its number; the current one highlighted.
         let mut spans = vec![Span::raw(" ")];
@@ -993,12 +1103,48 @@ impl TabView for CharterTab {
                 .render(side, buf);
         }
 
-        // The keys of this tab that the keymap does not list.
-        let text = if self.editing {
-            " PgUp/PgDn step · Tab field · Enter next · ^N add · ^D remove · ^E write .md · Esc done"
+        // The keys of this tab that the shell's footer does not list; the least needed go
+        // first when the line is too narrow.
+        let list = matches!(self.step.0, Section::WinConditions | Section::Escalation);
+        let reorder = list
+            .then(|| reorder_keys(cx.keymap, self.editing))
+            .flatten()
+            .map(|k| format!("{k} move"));
+        let parts: Vec<String> = if self.editing {
+            let mut p = vec![
+                "PgUp/PgDn step",
+                "Tab field",
+                "Enter next",
+                "^N add",
+                "^D remove",
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+            p.extend(reorder);
+            p.extend(["Esc done".to_owned(), "^E write .md".to_owned()]);
+            p
         } else {
-            " ←/→ step · ↑↓ field · Enter edit · a add · d remove · w write .md · 1–5 tabs"
+            let mut p = vec!["←/→ step", "↑↓ field", "Enter edit", "a add", "d remove"]
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>();
+            p.extend(reorder);
+            p.extend(["w write .md".to_owned(), "1–5 tabs".to_owned()]);
+            p
         };
+        let mut text = String::new();
+        for part in parts {
+            let next = if text.is_empty() {
+                format!(" {part}")
+            } else {
+                format!("{text} · {part}")
+            };
+            if next.chars().count() > usize::from(keys.width) {
+                break;
+            }
+            text = next;
+        }
         Line::styled(text, theme.muted).render(keys, buf);
     }
 
@@ -1278,6 +1424,186 @@ mod tests {
             current(&app).charter.as_ref().unwrap().win_conditions.len(),
             n - 1
         );
+    }
+
+    fn metrics(app: &App) -> Vec<String> {
+        current(app)
+            .charter
+            .as_ref()
+            .map(|c| c.win_conditions.iter().map(|w| w.metric.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn focused(app: &App) -> Option<&'static str> {
+        app.charter.form.as_ref().and_then(Form::focused)
+    }
+
+    fn modified(app: &mut App, code: KeyCode, m: KeyModifiers) {
+        app.handle_event(&Event::Key(KeyEvent::new(code, m)));
+    }
+
+    #[test]
+    fn win_conditions_reorder_one_undoable_move_at_a_time_and_focus_follows() {
+        let mut app = demo_app();
+        keys(&mut app, "2l");
+        let before = metrics(&app);
+        assert_eq!(before.len(), 2, "{before:?}");
+        // Win condition 2's target: five fields of entry 1, then metric and target of 2.
+        keys(&mut app, "jjjjjj");
+        assert_eq!(focused(&app), Some("wc1.target"));
+        keys(&mut app, "K");
+        assert_eq!(metrics(&app), [before[1].clone(), before[0].clone()]);
+        assert_eq!(focused(&app), Some("wc0.target"), "focus follows the entry");
+        assert_eq!(
+            app.doc.undo_label(),
+            Some("charter: move win condition 2 up")
+        );
+        let shot = screen(&mut app, 80, 24);
+        let at = |m: &str| shot.find(m).unwrap_or(usize::MAX);
+        assert!(at(&before[1]) < at(&before[0]), "{shot}");
+        // Already first: nothing moves and nothing is recorded.
+        keys(&mut app, "K");
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or("")
+                .contains("already the first")
+        );
+        assert_eq!(
+            app.doc.undo_label(),
+            Some("charter: move win condition 2 up")
+        );
+        keys(&mut app, "u");
+        assert_eq!(metrics(&app), before, "one undo reverts one move");
+
+        // While a field is edited, Alt-↓ (or Ctrl-↓) moves the entry; letters still type.
+        keys(&mut app, "k");
+        assert_eq!(focused(&app), Some("wc0.metric"));
+        key(&mut app, KeyCode::Enter);
+        assert!(app.charter.is_editing());
+        modified(&mut app, KeyCode::Down, KeyModifiers::ALT);
+        assert_eq!(metrics(&app), [before[1].clone(), before[0].clone()]);
+        assert_eq!(focused(&app), Some("wc1.metric"));
+        assert!(app.charter.is_editing(), "moving does not stop editing");
+        keys(&mut app, "J");
+        assert_eq!(metrics(&app)[1], format!("{}J", before[0]), "J is typed");
+        modified(&mut app, KeyCode::Up, KeyModifiers::CONTROL);
+        assert_eq!(metrics(&app)[0], format!("{}J", before[0]));
+        assert_eq!(focused(&app), Some("wc0.metric"));
+    }
+
+    #[test]
+    fn contacts_reorder_too() {
+        let mut app = demo_app();
+        keys(&mut app, "2");
+        key(&mut app, KeyCode::End);
+        keys(&mut app, "hh");
+        assert_eq!(app.charter.step.0, Section::Escalation);
+        let names = |app: &App| -> Vec<String> {
+            current(app)
+                .charter
+                .as_ref()
+                .unwrap()
+                .escalation
+                .contacts
+                .iter()
+                .map(|k| k.name.clone())
+                .collect()
+        };
+        let before = names(&app);
+        keys(&mut app, "J");
+        assert_eq!(names(&app), [before[1].clone(), before[0].clone()]);
+        assert_eq!(focused(&app), Some("ct1.name"));
+        keys(&mut app, "J");
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or("")
+                .contains("already the last")
+        );
+        keys(&mut app, "u");
+        assert_eq!(names(&app), before);
+    }
+
+    #[test]
+    fn more_win_conditions_than_shown_are_announced_and_kept_through_edits() {
+        let mut app = demo_app();
+        app.doc.edit_current("ten wins", |a| {
+            let c = a.charter.as_mut().unwrap();
+            for n in c.win_conditions.len()..10 {
+                c.win_conditions.push(WinCondition {
+                    metric: format!("Metric {}", n + 1),
+                    target: Some(n as f64),
+                    ..WinCondition::default()
+                });
+            }
+        });
+        let file = current(&app).charter.clone().unwrap().win_conditions;
+        assert_eq!(file.len(), 10);
+        keys(&mut app, "2l");
+        for (w, h) in [(80, 24), (120, 40)] {
+            let s = screen(&mut app, w, h);
+            if w == 80 {
+                insta::assert_snapshot!("charter_2_ten_wins_80x24", s.clone());
+            }
+            let flat = s.replace('\n', " ");
+            assert!(
+                flat.contains("Showing 8 of 10 win conditions; the other 2 are kept")
+                    && flat.contains("edit the file to change them"),
+                "{s}"
+            );
+        }
+        // Edit #2's metric.
+        keys(&mut app, "jjjjj");
+        key(&mut app, KeyCode::Enter);
+        ctrl(&mut app, 'u');
+        keys(&mut app, "Edited");
+        key(&mut app, KeyCode::Esc);
+        // The last shown entry cannot be moved into the hidden ones.
+        for _ in 0..30 {
+            keys(&mut app, "j");
+        }
+        assert_eq!(focused(&app), Some("wc7.metric"));
+        keys(&mut app, "J");
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or("")
+                .contains("already the last")
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portfolio.ron");
+        crate::store::save(&path, &app.doc.portfolio).unwrap();
+        let loaded = crate::store::load(&path).unwrap();
+        let wins = &loaded.portfolio.alliances[0]
+            .charter
+            .as_ref()
+            .unwrap()
+            .win_conditions;
+        assert_eq!(wins.len(), 10, "nothing is lost");
+        assert_eq!(wins[1].metric, "Edited");
+        for i in (0..10).filter(|i| *i != 1) {
+            assert_eq!(wins[i], file[i], "win condition {} untouched", i + 1);
+        }
+    }
+
+    #[test]
+    fn more_contacts_than_shown_are_announced_on_their_step_only() {
+        let mut a = current(&demo_app()).clone();
+        let c = a.charter.as_mut().unwrap();
+        c.escalation.contacts = (0..7)
+            .map(|n| Contact {
+                name: format!("Person {n}"),
+                ..Contact::default()
+            })
+            .collect();
+        assert_eq!(
+            hidden_note(Section::Escalation, &a).as_deref(),
+            Some("Showing 6 of 7 contacts; the other one is kept — edit the file to change them")
+        );
+        assert_eq!(hidden_note(Section::WinConditions, &a), None);
+        assert_eq!(hidden_note(Section::Cadence, &a), None);
     }
 
     #[test]
