@@ -160,6 +160,7 @@ impl App {
             doc: &mut self.doc,
             share: self.share,
             clock: &self.clock,
+            keymap: &self.keymap,
         };
         let view: &mut dyn TabView = match tab {
             Tab::Portfolio => &mut self.portfolio,

@@ -72,6 +72,8 @@ pub struct Cx<'a> {
     pub doc: &'a mut Document,
     pub share: bool,
     pub clock: &'a Clock,
+    /// The live keys, for popups that read raw keys but honour the user's bindings.
+    pub keymap: &'a Keymap,
 }
 
 /// A question the shell asks on a tab's behalf; the answer comes back via `on_confirm`.

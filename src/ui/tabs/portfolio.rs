@@ -391,7 +391,7 @@ impl TabView for PortfolioTab {
 
     fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
         if self.quick_edit.is_some() {
-            let action = crate::app::keymap::Keymap::default().action(key);
+            let action = cx.keymap.action(key);
             return self.quick_edit_key(action, key, cx);
         }
         if self.editing_filter {
