@@ -266,13 +266,17 @@ impl EscalationsPopup {
                 .iter()
                 .find(|f| f.code == FlagCode::EscalationOverdue)
         }) {
-            Some(flag) => lines.push(Line::from(vec![
-                flags::badge(flag, theme),
-                Span::styled(
-                    format!(" {}", truncate(&flag.message, inner_w.saturating_sub(22))),
-                    theme.flag(flag.severity),
-                ),
-            ])),
+            Some(flag) => {
+                let badge = flags::badge(flag, theme);
+                let room = inner_w.saturating_sub(badge.width() + 1);
+                lines.push(Line::from(vec![
+                    badge,
+                    Span::styled(
+                        format!(" {}", truncate(&flag.message, room)),
+                        theme.flag(flag.severity),
+                    ),
+                ]));
+            }
             None => lines.push(Line::styled("✓ nothing overdue", theme.ok)),
         }
         lines.push(Line::raw(""));
