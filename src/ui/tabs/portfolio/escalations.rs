@@ -230,13 +230,14 @@ impl EscalationsPopup {
         if self.editor.is_some() {
             return vec![(Action::NextTab, "next field"), (Action::Back, "cancel")];
         }
+        // Most needed first: a narrow footer leaves out the last ones.
         vec![
-            (Action::Up, "select"),
             (Action::Add, "raise"),
-            (Action::Open, "edit"),
             (Action::ToggleDone, "resolve/reopen"),
             (Action::Delete, "delete"),
             (Action::Back, "close"),
+            (Action::Open, "edit"),
+            (Action::Up, "select"),
         ]
     }
 
