@@ -357,6 +357,14 @@ impl Alliance {
         }
     }
 
+    /// Days an escalation may stay open: the charter's `resolution_days`, else
+    /// [`DEFAULT_RESOLUTION_DAYS`].
+    pub fn resolution_days(&self) -> u32 {
+        self.charter
+            .as_ref()
+            .map_or(DEFAULT_RESOLUTION_DAYS, |c| c.escalation.resolution_days)
+    }
+
     /// The next free commitment id.
     pub fn next_commitment_id(&self) -> u32 {
         self.commitments

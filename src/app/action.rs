@@ -46,6 +46,10 @@ pub enum Action {
     Promote,
     /// Write the tab's document (the one-page charter) next to the portfolio.
     WriteDoc,
+    /// Enter a month's numbers for the current alliance: brand and alliance revenue, actuals.
+    Numbers,
+    /// The current alliance's escalation items: raise, resolve, delete.
+    Escalations,
     NextTheme,
     Undo,
     Redo,
@@ -55,7 +59,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Self; 38] = [
+    pub const ALL: [Self; 40] = [
         Self::Tab1,
         Self::Tab2,
         Self::Tab3,
@@ -88,6 +92,8 @@ impl Action {
         Self::StartReview,
         Self::Promote,
         Self::WriteDoc,
+        Self::Numbers,
+        Self::Escalations,
         Self::NextTheme,
         Self::Undo,
         Self::Redo,
@@ -131,6 +137,8 @@ impl Action {
             Self::StartReview => "start_review",
             Self::Promote => "promote",
             Self::WriteDoc => "write_doc",
+            Self::Numbers => "numbers",
+            Self::Escalations => "escalations",
             Self::NextTheme => "next_theme",
             Self::Undo => "undo",
             Self::Redo => "redo",
@@ -175,6 +183,8 @@ impl Action {
             Self::StartReview => "start a review",
             Self::Promote => "promote an intake to an alliance",
             Self::WriteDoc => "write the document (.md)",
+            Self::Numbers => "enter a month's revenue and actuals (Portfolio)",
+            Self::Escalations => "escalations: raise, resolve, delete (Portfolio)",
             Self::NextTheme => "next theme",
             Self::Undo => "undo",
             Self::Redo => "redo",

@@ -1,14 +1,15 @@
 //! The open portfolio: the model, its live scores, the undo history and the current alliance.
 //!
 //! Every model edit goes through [`Document`] so that it is undoable, marks the file unsaved
-//! and re-scores only what it touched (the edited alliance plus the portfolio totals).
+//! and re-scores only what it touched (the edited alliance plus the portfolio totals; the
+//! brand's revenue is every alliance's ARCR denominator, so editing it re-scores them all).
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::model::{Alliance, Intake, Portfolio};
+use crate::model::{Alliance, Intake, MonthlyValues, Portfolio};
 use crate::score::{self, Scores};
 
 /// How many edits undo remembers.
@@ -46,6 +47,24 @@ enum Edit {
         before: Box<Portfolio>,
         after: Box<Portfolio>,
     },
+    /// The brand's total revenue per month (portfolio-level).
+    BrandRevenue {
+        before: MonthlyValues,
+        after: MonthlyValues,
+    },
+    /// Several edits that undo and redo as one step, in order (reverted in reverse).
+    Group(Vec<Edit>),
+}
+
+impl Edit {
+    /// Whether the edit changes the brand's revenue, which every alliance's ARCR divides by.
+    fn touches_brand_revenue(&self) -> bool {
+        match self {
+            Self::BrandRevenue { .. } | Self::Portfolio { .. } => true,
+            Self::Group(parts) => parts.iter().any(Self::touches_brand_revenue),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -199,6 +218,56 @@ impl Document {
         self.record(label.into(), Edit::Pipeline { before, after });
     }
 
+    /// Edit the brand's total revenue per month. Nothing is recorded if nothing changes.
+    pub fn edit_brand_revenue(
+        &mut self,
+        label: impl Into<String>,
+        f: impl FnOnce(&mut MonthlyValues),
+    ) {
+        let before = self.portfolio.revenue.clone();
+        f(&mut self.portfolio.revenue);
+        if self.portfolio.revenue == before {
+            return;
+        }
+        let after = self.portfolio.revenue.clone();
+        self.record(label.into(), Edit::BrandRevenue { before, after });
+    }
+
+    /// Edit the brand's revenue and one alliance together, as one undo step: a month's numbers
+    /// are entered at once, so undo takes them back at once. Only what changed is recorded;
+    /// nothing at all if nothing changed. Unlike [`Document::edit_alliance`], repeated edits
+    /// with the same label are never merged: each save of a form is its own step.
+    pub fn edit_alliance_and_brand_revenue(
+        &mut self,
+        index: usize,
+        label: impl Into<String>,
+        f: impl FnOnce(&mut MonthlyValues, &mut Alliance),
+    ) {
+        let Some(alliance) = self.portfolio.alliances.get_mut(index) else {
+            return;
+        };
+        let before = alliance.clone();
+        let revenue_before = self.portfolio.revenue.clone();
+        f(&mut self.portfolio.revenue, alliance);
+        let mut parts = Vec::new();
+        if self.portfolio.revenue != revenue_before {
+            parts.push(Edit::BrandRevenue {
+                before: revenue_before,
+                after: self.portfolio.revenue.clone(),
+            });
+        }
+        if *alliance != before {
+            parts.push(Edit::Alliance {
+                index,
+                before: Box::new(before),
+                after: Box::new(alliance.clone()),
+            });
+        }
+        if !parts.is_empty() {
+            self.record(label.into(), Edit::Group(parts));
+        }
+    }
+
     /// Replace the whole portfolio (reload, restore from recovery) as one undoable edit.
     pub fn replace_portfolio(&mut self, portfolio: Portfolio, label: impl Into<String>) {
         if portfolio == self.portfolio {
@@ -235,7 +304,8 @@ impl Document {
     }
 
     fn record(&mut self, label: String, edit: Edit) {
-        // Alliance and pipeline edits were already applied in place by the caller.
+        // Alliance, pipeline, brand revenue and grouped edits were already applied in place by
+        // the caller.
         if matches!(
             edit,
             Edit::Insert { .. } | Edit::Remove { .. } | Edit::Portfolio { .. }
@@ -297,37 +367,53 @@ impl Document {
     }
 
     fn apply(&mut self, edit: &Edit) {
-        let alliances = &mut self.portfolio.alliances;
-        match edit {
-            Edit::Alliance { index, after, .. } => alliances[*index] = (**after).clone(),
-            Edit::Insert { index, alliance } => alliances.insert(*index, (**alliance).clone()),
-            Edit::Remove { index, .. } => {
-                alliances.remove(*index);
-            }
-            Edit::Pipeline { after, .. } => self.portfolio.pipeline.clone_from(after),
-            Edit::Portfolio { after, .. } => self.portfolio = (**after).clone(),
-        }
+        self.write(edit, true);
         self.rescore_for(edit);
     }
 
     fn revert(&mut self, edit: &Edit) {
+        self.write(edit, false);
+        self.rescore_for(edit);
+    }
+
+    /// Put the model in the state after (`forward`) or before an edit, without re-scoring.
+    fn write(&mut self, edit: &Edit, forward: bool) {
         let alliances = &mut self.portfolio.alliances;
-        match edit {
-            Edit::Alliance { index, before, .. } => alliances[*index] = (**before).clone(),
-            Edit::Insert { index, .. } => {
+        match (edit, forward) {
+            (Edit::Alliance { index, after, .. }, true) => alliances[*index] = (**after).clone(),
+            (Edit::Alliance { index, before, .. }, false) => {
+                alliances[*index] = (**before).clone();
+            }
+            (Edit::Insert { index, alliance }, true)
+            | (Edit::Remove { index, alliance }, false) => {
+                alliances.insert(*index, (**alliance).clone());
+            }
+            (Edit::Insert { index, .. } | Edit::Remove { index, .. }, _) => {
                 alliances.remove(*index);
             }
-            Edit::Remove { index, alliance } => alliances.insert(*index, (**alliance).clone()),
-            Edit::Pipeline { before, .. } => self.portfolio.pipeline.clone_from(before),
-            Edit::Portfolio { before, .. } => self.portfolio = (**before).clone(),
+            (Edit::Pipeline { after, .. }, true) => self.portfolio.pipeline.clone_from(after),
+            (Edit::Pipeline { before, .. }, false) => self.portfolio.pipeline.clone_from(before),
+            (Edit::Portfolio { after, .. }, true) => self.portfolio = (**after).clone(),
+            (Edit::Portfolio { before, .. }, false) => self.portfolio = (**before).clone(),
+            (Edit::BrandRevenue { after, .. }, true) => self.portfolio.revenue.clone_from(after),
+            (Edit::BrandRevenue { before, .. }, false) => {
+                self.portfolio.revenue.clone_from(before);
+            }
+            (Edit::Group(parts), true) => parts.iter().for_each(|p| self.write(p, true)),
+            (Edit::Group(parts), false) => parts.iter().rev().for_each(|p| self.write(p, false)),
         }
-        self.rescore_for(edit);
     }
 
     /// Re-score what an edit touched. Inserts and removes shift indices, so the score list
     /// follows the same insert/remove instead of being rebuilt.
     fn rescore_for(&mut self, edit: &Edit) {
         let as_of = self.as_of;
+        if edit.touches_brand_revenue() {
+            // Every ARCR divides by the brand's revenue: `score` is the cheap full path.
+            self.scores = score::score(&self.portfolio, as_of);
+            self.clamp_current();
+            return;
+        }
         match edit {
             Edit::Alliance { index, .. } => {
                 let fresh = score::score_alliance(
@@ -349,9 +435,11 @@ impl Document {
                     self.scores.alliances.remove(*index);
                 }
             }
-            Edit::Pipeline { .. } => {}
-            Edit::Portfolio { .. } => {
-                self.scores = score::score(&self.portfolio, as_of);
+            Edit::Pipeline { .. } | Edit::Portfolio { .. } | Edit::BrandRevenue { .. } => {}
+            Edit::Group(parts) => {
+                for part in parts {
+                    self.rescore_for(part);
+                }
             }
         }
         self.scores.portfolio =
@@ -461,6 +549,91 @@ mod tests {
         d.edit_alliance(1, "charter: unit", |a| a.notes = "x".to_owned());
         d.edit_alliance(1, "charter: unit", |a| a.notes = String::new());
         assert!(!d.is_dirty());
+    }
+
+    fn month(s: &str) -> crate::model::Month {
+        s.parse().unwrap()
+    }
+
+    /// Two alliances with May numbers (the latest month as of June 1): A 20 of the brand's
+    /// 1,000, B 100.
+    fn doc_with_revenue() -> Document {
+        let mut d = doc();
+        let may = month("2026-05");
+        d.portfolio.revenue.insert(may, 1000.0);
+        d.portfolio.alliances[0].revenue.insert(may, 20.0);
+        d.portfolio.alliances[1].revenue.insert(may, 100.0);
+        d.scores = score::score(&d.portfolio, d.as_of);
+        d
+    }
+
+    #[test]
+    fn brand_revenue_edit_rescores_every_alliance_and_undoes() {
+        let mut d = doc_with_revenue();
+        let may = month("2026-05");
+        assert_eq!(d.scores.alliances[0].arcr.latest, Some(0.02));
+        assert_eq!(d.scores.alliances[1].arcr.latest, Some(0.1));
+        assert_eq!(d.scores.portfolio.alliance_share, Some(0.12));
+        d.edit_brand_revenue("brand revenue 2026-05", |r| {
+            r.insert(may, 2000.0);
+        });
+        assert!(d.is_dirty());
+        assert_eq!(d.scores.alliances[0].arcr.latest, Some(0.01));
+        assert_eq!(d.scores.alliances[1].arcr.latest, Some(0.05));
+        assert_eq!(d.scores.portfolio.alliance_share, Some(0.06));
+        assert_eq!(d.undo().as_deref(), Some("brand revenue 2026-05"));
+        assert_eq!(d.portfolio.revenue.get(&may), Some(&1000.0));
+        assert_eq!(d.scores.alliances[1].arcr.latest, Some(0.1));
+        assert!(!d.is_dirty());
+        d.redo();
+        assert_eq!(d.scores.alliances[1].arcr.latest, Some(0.05));
+        // Removing the month's brand revenue removes every ARCR of that month (no made-up 0).
+        d.edit_brand_revenue("clear", |r| {
+            r.remove(&may);
+        });
+        assert_eq!(d.scores.alliances[0].arcr.latest, None);
+        assert_eq!(d.scores.portfolio.alliance_share, None);
+        d.edit_brand_revenue("nothing", |_| {});
+        assert_eq!(d.undo_label(), Some("clear"));
+    }
+
+    #[test]
+    fn numbers_for_a_month_are_one_undo_step() {
+        let mut d = doc_with_revenue();
+        let may = month("2026-05");
+        let label = "numbers for 2026-05 (B)";
+        d.edit_alliance_and_brand_revenue(1, label, |brand, a| {
+            brand.insert(may, 500.0);
+            a.revenue.insert(may, 50.0);
+        });
+        assert_eq!(d.scores.alliances[1].arcr.latest, Some(0.1));
+        assert_eq!(d.scores.alliances[0].arcr.latest, Some(0.04));
+        assert_eq!(d.scores.portfolio.alliance_share, Some(0.14));
+        assert_eq!(d.undo().as_deref(), Some(label));
+        assert_eq!(d.portfolio.revenue.get(&may), Some(&1000.0));
+        assert_eq!(d.portfolio.alliances[1].revenue.get(&may), Some(&100.0));
+        assert_eq!(d.scores.alliances[0].arcr.latest, Some(0.02));
+        assert_eq!(d.scores.portfolio.alliance_share, Some(0.12));
+        assert!(d.undo_label().is_none(), "both changes went in one step");
+        d.redo();
+        assert_eq!(d.portfolio.revenue.get(&may), Some(&500.0));
+        assert_eq!(d.portfolio.alliances[1].revenue.get(&may), Some(&50.0));
+        assert_eq!(d.scores.portfolio.alliance_share, Some(0.14));
+        // The same label again is a new step, not merged into the last one.
+        d.edit_alliance_and_brand_revenue(1, label, |_, a| {
+            a.revenue.remove(&may);
+        });
+        assert_eq!(
+            d.scores.alliances[1].arcr.latest,
+            Some(0.0),
+            "started: 0, not none"
+        );
+        d.undo();
+        assert_eq!(d.portfolio.alliances[1].revenue.get(&may), Some(&50.0));
+        assert_eq!(d.undo_label(), Some(label));
+        // Changing nothing records nothing.
+        d.edit_alliance_and_brand_revenue(1, "no change", |_, _| {});
+        assert_eq!(d.undo_label(), Some(label));
     }
 
     #[test]

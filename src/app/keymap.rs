@@ -275,6 +275,8 @@ fn default_bindings() -> Vec<(Action, Vec<Key>)> {
         (A::StartReview, vec![c('r')]),
         (A::Promote, vec![c('p')]),
         (A::WriteDoc, vec![c('w')]),
+        (A::Numbers, vec![c('n')]),
+        (A::Escalations, vec![c('e')]),
         (A::NextTheme, vec![c('t')]),
         (A::Undo, vec![c('u')]),
         (A::Redo, vec![Key::ctrl('r')]),

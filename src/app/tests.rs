@@ -14,6 +14,8 @@ use crate::score::FlagCode;
 use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
 
+mod numbers;
+
 /// The app on the embedded sample, as `--demo` opens it.
 pub(crate) fn demo_app() -> App {
     let loaded = crate::store::parse(crate::sample::NORTHWIND, "sample").expect("sample loads");
@@ -54,14 +56,14 @@ pub(crate) fn keys(app: &mut App, text: &str) {
     }
 }
 
-fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+pub(crate) fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
     app.handle_event(&Event::Key(KeyEvent::new(
         KeyCode::Char(c),
         KeyModifiers::CONTROL,
     )))
 }
 
-fn select(app: &mut App, id: &str) {
+pub(crate) fn select(app: &mut App, id: &str) {
     let index = app
         .doc
         .portfolio

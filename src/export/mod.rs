@@ -182,6 +182,7 @@ pub(crate) mod testdata {
             next_reviews: None,
             flags: Vec::new(),
             sas_history: Vec::new(),
+            overdue_escalations: Vec::new(),
         }
     }
 

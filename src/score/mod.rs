@@ -327,6 +327,10 @@ pub struct AllianceScores {
     /// Combined SAS of every quarterly review up to as-of, oldest first (for the chart).
     #[serde(skip)]
     pub sas_history: Vec<(NaiveDate, f64)>,
+    /// Indices (into the alliance's `escalations`) of the items behind `escalation_overdue`;
+    /// empty whenever that flag is not raised, so a screen marking items agrees with the flag.
+    #[serde(skip)]
+    pub overdue_escalations: Vec<usize>,
 }
 
 impl AllianceScores {
@@ -443,8 +447,12 @@ fn score_with(
         next_reviews: metrics::next_reviews(alliance, as_of),
         flags: Vec::new(),
         sas_history,
+        overdue_escalations: Vec::new(),
     };
     scores.flags = rules::flags(alliance, &scores, as_of);
+    if scores.has_flag(FlagCode::EscalationOverdue) {
+        scores.overdue_escalations = rules::overdue_escalations(alliance, as_of);
+    }
     scores
 }
 

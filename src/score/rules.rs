@@ -10,8 +10,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use crate::model::{
-    Alliance, DEFAULT_RESOLUTION_DAYS, HEALTH_THRESHOLD, Month, Review, SAS_EXIT_THRESHOLD, Status,
-    add_months,
+    Alliance, HEALTH_THRESHOLD, Month, Review, SAS_EXIT_THRESHOLD, Status, add_months,
 };
 
 use super::metrics::{days_between, is_signed};
@@ -102,6 +101,25 @@ fn latest_review(
                 best
             }
         })
+}
+
+/// Indices (into `alliance.escalations`) of the items the `escalation_overdue` rule counts:
+/// raised on or before `as_of`, not resolved by then, and open more than the resolution days.
+/// Status gating is the flag's: callers that show items read
+/// [`AllianceScores::overdue_escalations`], which is empty when the flag is not raised.
+pub fn overdue_escalations(alliance: &Alliance, as_of: NaiveDate) -> Vec<usize> {
+    let limit = i64::from(alliance.resolution_days());
+    alliance
+        .escalations
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.raised <= as_of
+                && e.resolved.is_none_or(|r| r > as_of)
+                && days_between(e.raised, as_of) > limit
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Every flag that holds for `alliance`, given its computed metrics, in [`FlagCode`] order.
@@ -370,12 +388,10 @@ pub fn flags(alliance: &Alliance, scores: &AllianceScores, as_of: NaiveDate) -> 
     }
 
     // escalation_overdue
-    let limit = charter.map_or(DEFAULT_RESOLUTION_DAYS, |c| c.escalation.resolution_days);
-    let mut overdue = alliance.escalations.iter().filter(|e| {
-        e.raised <= as_of
-            && e.resolved.is_none_or(|r| r > as_of)
-            && days_between(e.raised, as_of) > i64::from(limit)
-    });
+    let limit = alliance.resolution_days();
+    let mut overdue = overdue_escalations(alliance, as_of)
+        .into_iter()
+        .filter_map(|i| alliance.escalations.get(i));
     if let Some(first) = overdue.next() {
         // Name the oldest open one; count the rest.
         let (mut oldest, mut others) = (first, 0usize);

@@ -402,6 +402,31 @@ fn escalation_resolved_by_as_of_is_closed_but_resolved_later_is_open() {
     assert!(!has(a, FlagCode::EscalationOverdue));
 }
 
+#[test]
+fn overdue_escalation_items_follow_the_flag() {
+    let item = |days: i64, resolved: Option<NaiveDate>| EscalationItem {
+        raised: days_before(days),
+        issue: format!("{days} days"),
+        resolved,
+    };
+    let mut a = healthy();
+    // Over the 10 days, within them, resolved, over again.
+    a.escalations = vec![
+        item(11, None),
+        item(10, None),
+        item(30, Some(days_before(1))),
+        item(20, None),
+    ];
+    let s = scored(a.clone());
+    assert!(s.has_flag(FlagCode::EscalationOverdue));
+    assert_eq!(s.overdue_escalations, [0, 3]);
+    // No flag for a proposed alliance, so no item is marked either.
+    a.status = Status::Proposed;
+    let s = scored(a);
+    assert!(s.flags.is_empty());
+    assert!(s.overdue_escalations.is_empty());
+}
+
 // ---- cfr_red: < 70% in both months before the as-of month ----------------------------------
 
 fn with_cfr(months: &[(&str, u32, u32)]) -> Alliance {

@@ -206,16 +206,17 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         .into_iter()
         .map(|(a, l)| (a, l.to_owned()))
         .collect();
+    let mut shell: Vec<(Action, String)> = Vec::new();
     if view.captures_input() {
         // Printable keys are text while a field has focus: only control keys still act.
-        hints.push((Action::Save, "save".to_owned()));
+        shell.push((Action::Save, "save".to_owned()));
     } else {
-        hints.push((Action::ShareMode, "share".to_owned()));
+        shell.push((Action::ShareMode, "share".to_owned()));
         if app.doc.undo_label().is_none() {
             // With an edit to undo, the key moves to the right with what it would revert.
-            hints.push((Action::Undo, "undo".to_owned()));
+            shell.push((Action::Undo, "undo".to_owned()));
         }
-        hints.extend([
+        shell.extend([
             (Action::Save, "save".to_owned()),
             (Action::Help, "help".to_owned()),
             (Action::Quit, "quit".to_owned()),
@@ -259,14 +260,45 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         Paragraph::new(Line::styled(format!(" {status}"), theme.title)).render(area, buf);
         return;
     }
+    fit_hints(app, &mut hints, &mut shell, area.width as usize);
     let mut spans = vec![Span::raw(" ")];
-    for (action, label) in hints {
+    for (action, label) in hints.into_iter().chain(shell) {
         let keys = app.keymap.keys_for(action);
         let Some(key) = keys.first() else { continue };
         spans.push(Span::styled(key.to_string(), theme.key));
         spans.push(Span::styled(format!(" {label}  "), theme.muted));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+/// Leave out the footer keys that do not fit `width`, so none is cut in half: first the
+/// shell's keys that help lists anyway (share, undo, save), then the tab's from the end (a tab
+/// lists its keys most important first). Help and quit always stay.
+fn fit_hints(
+    app: &App,
+    tab: &mut Vec<(Action, String)>,
+    shell: &mut Vec<(Action, String)>,
+    width: usize,
+) {
+    let cost = |(action, label): &(Action, String)| {
+        app.keymap.keys_for(*action).first().map_or(0, |key| {
+            key.to_string().chars().count() + label.chars().count() + 3
+        })
+    };
+    // The leading space, and the last hint's two trailing spaces need not fit.
+    let used = |tab: &[(Action, String)], shell: &[(Action, String)]| {
+        (1 + tab.iter().chain(shell).map(cost).sum::<usize>()).saturating_sub(2)
+    };
+    while used(tab, shell) > width {
+        if let Some(i) = shell
+            .iter()
+            .position(|(a, _)| matches!(a, Action::ShareMode | Action::Undo | Action::Save))
+        {
+            shell.remove(i);
+        } else if tab.pop().is_none() {
+            break;
+        }
+    }
 }
 
 /// `text` cut to at most `max` characters, with `…` when cut.

@@ -1,5 +1,10 @@
 //! The Portfolio tab: every alliance on one sortable, filterable table, a detail pane with the
 //! reasons behind each flag, and three views (weekly pulse, monthly trend, quarterly strategic).
+//! Two popups act on the current alliance: its monthly numbers ([`numbers`]) and its escalation
+//! items ([`escalations`]).
+
+mod escalations;
+mod numbers;
 
 use std::cell::Cell;
 
@@ -20,6 +25,8 @@ use crate::ui::threshold_style;
 use crate::ui::widgets::charts::{Threshold, threshold_chart};
 use crate::ui::widgets::flags;
 use crate::ui::widgets::format::{date, decimal, percent, truncate};
+use escalations::EscalationsPopup;
+use numbers::{NumbersEditor, NumbersKey};
 
 /// The three dashboard views of the protocol.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -128,6 +135,10 @@ pub struct PortfolioTab {
     /// What `rows` was built from: (document revision, share, sort, descending, filter).
     built_from: Option<(u64, bool, Column, bool, String)>,
     quick_edit: Option<QuickEdit>,
+    /// The monthly numbers form, while open.
+    numbers: Option<NumbersEditor>,
+    /// The escalations list, while open.
+    escalations: Option<EscalationsPopup>,
     /// Render-side geometry: first visible row and rows per page at the last draw.
     offset: Cell<usize>,
     page: Cell<usize>,
@@ -384,12 +395,44 @@ fn latest_health(a: &Alliance, as_of: NaiveDate) -> Option<HealthScore> {
         .and_then(|best| a.health.iter().rev().find(|h| h.date == best.date).copied())
 }
 
+impl PortfolioTab {
+    /// Whether a popup over the table is open (the table then takes no keys or clicks).
+    fn popup_open(&self) -> bool {
+        self.quick_edit.is_some() || self.numbers.is_some() || self.escalations.is_some()
+    }
+
+    fn numbers_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        let Some(editor) = self.numbers.as_mut() else {
+            return Outcome::Ignored;
+        };
+        match editor.on_key(key, cx.doc) {
+            NumbersKey::Stay(outcome) => outcome,
+            NumbersKey::Close(message) => {
+                self.numbers = None;
+                Outcome::Message(message)
+            }
+        }
+    }
+}
+
 impl TabView for PortfolioTab {
     fn captures_input(&self) -> bool {
-        self.editing_filter || self.quick_edit.is_some()
+        self.editing_filter
+            || self.quick_edit.is_some()
+            || self.numbers.is_some()
+            || self
+                .escalations
+                .as_ref()
+                .is_some_and(EscalationsPopup::editing)
     }
 
     fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        if self.numbers.is_some() {
+            return self.numbers_key(key, cx);
+        }
+        if let Some(popup) = self.escalations.as_mut() {
+            return popup.on_key(key, cx.doc);
+        }
         if self.quick_edit.is_some() {
             let action = cx.keymap.action(key);
             return self.quick_edit_key(action, key, cx);
@@ -403,6 +446,12 @@ impl TabView for PortfolioTab {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        if let Some(popup) = self.escalations.as_mut() {
+            return popup.on_action(action, cx.doc).unwrap_or_else(|| {
+                self.escalations = None;
+                Outcome::Handled
+            });
+        }
         let page = self.page.get().max(1);
         match action {
             Action::Up => self.select(self.selected.saturating_sub(1), cx.doc),
@@ -431,6 +480,14 @@ impl TabView for PortfolioTab {
                 return Outcome::Message(format!("Sorted by {} ({dir})", self.sort.title()));
             }
             Action::Filter if !cx.share => self.editing_filter = true,
+            Action::Numbers => match NumbersEditor::open(cx.doc) {
+                Ok(editor) => self.numbers = Some(editor),
+                Err(why) => return Outcome::Message(why),
+            },
+            Action::Escalations => match EscalationsPopup::open(cx.doc) {
+                Ok(popup) => self.escalations = Some(popup),
+                Err(why) => return Outcome::Message(why),
+            },
             Action::Open if cx.doc.current_alliance().is_some() => {
                 self.quick_edit = Some(QuickEdit { field: 0 });
             }
@@ -466,6 +523,12 @@ impl TabView for PortfolioTab {
     }
 
     fn on_confirm(&mut self, token: u32, cx: &mut Cx) -> Outcome {
+        if token == escalations::CONFIRM_DELETE {
+            return self
+                .escalations
+                .as_mut()
+                .map_or(Outcome::Handled, |popup| popup.on_confirm(cx.doc));
+        }
         if token == CONFIRM_DELETE {
             let i = cx.doc.current;
             let partner = cx
@@ -482,6 +545,18 @@ impl TabView for PortfolioTab {
     }
 
     fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
+        if self.popup_open() {
+            // A click must not change the current alliance under an open popup; the wheel
+            // still moves within the popup (the shell turns it into ↑/↓).
+            return if matches!(
+                event.kind,
+                MouseEventKind::ScrollUp | MouseEventKind::ScrollDown
+            ) {
+                Outcome::Ignored
+            } else {
+                Outcome::Handled
+            };
+        }
         let (table, _) = self.split(area);
         if event.kind != MouseEventKind::Down(MouseButton::Left)
             || !table.contains((event.column, event.row).into())
@@ -506,9 +581,21 @@ impl TabView for PortfolioTab {
         if let Some(edit) = &self.quick_edit {
             render_quick_edit(edit, area, buf, cx);
         }
+        if let Some(popup) = &self.escalations {
+            popup.render(area, buf, cx);
+        }
+        if let Some(editor) = &self.numbers {
+            editor.render(area, buf, cx);
+        }
     }
 
     fn hints(&self) -> Vec<(Action, &'static str)> {
+        if self.numbers.is_some() {
+            return NumbersEditor::hints();
+        }
+        if let Some(popup) = &self.escalations {
+            return popup.hints();
+        }
         if self.editing_filter {
             return vec![(Action::Open, "keep filter"), (Action::Back, "clear")];
         }
@@ -522,6 +609,8 @@ impl TabView for PortfolioTab {
         }
         vec![
             (Action::Open, "edit"),
+            (Action::Numbers, "numbers"),
+            (Action::Escalations, "escalations"),
             (Action::CycleView, "view"),
             (Action::SortNext, "sort"),
             (Action::Filter, "filter"),
