@@ -5,8 +5,6 @@
 //! (open, overdue, done, done late) is [`Commitment::state`] as of `doc.as_of`, the same
 //! definition the Portfolio's weekly pulse uses.
 
-use std::cell::Cell;
-
 use chrono::{Days, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
@@ -27,6 +25,7 @@ use crate::ui::threshold_style;
 use crate::ui::widgets::flags;
 use crate::ui::widgets::format::{percent, truncate};
 use crate::ui::widgets::gauge::{self, Tick};
+use crate::ui::widgets::scroll::Scroll;
 
 const CONFIRM_DELETE: u32 = 1;
 
@@ -244,8 +243,8 @@ pub struct CommitmentsTab {
     rows: Vec<RowRef>,
     /// Commitments in scope before filtering, for "n of m".
     total: usize,
-    /// Position of the selection within `rows`.
-    selected: usize,
+    /// The selection within `rows`, and the scroll position.
+    scroll: Scroll,
     /// The selected commitment by (alliance index, id), so it survives rebuilds.
     selected_key: Option<(usize, u32)>,
     built_from: Option<BuildKey>,
@@ -253,9 +252,6 @@ pub struct CommitmentsTab {
     pending_delete: Option<(usize, u32)>,
     /// The add / edit form while it is open.
     editor: Option<Editor>,
-    /// Render-side geometry: first visible row and rows per page at the last draw.
-    offset: Cell<usize>,
-    page: Cell<usize>,
 }
 
 impl CommitmentsTab {
@@ -314,8 +310,9 @@ impl CommitmentsTab {
                 .iter()
                 .position(|r| r.alliance == ai && commitment(doc, *r).is_some_and(|c| c.id == id))
         });
-        self.selected = kept.unwrap_or(self.selected.min(self.rows.len().saturating_sub(1)));
-        self.selected_key = self.key_at(doc, self.selected);
+        let position = kept.unwrap_or(self.scroll.selected());
+        self.scroll.select(position, self.rows.len());
+        self.selected_key = self.key_at(doc, self.scroll.selected());
     }
 
     /// The rows shown, in order (for tests and benchmarks).
@@ -325,7 +322,7 @@ impl CommitmentsTab {
 
     /// The selected row.
     pub fn selected_row(&self) -> Option<RowRef> {
-        self.rows.get(self.selected).copied()
+        self.rows.get(self.scroll.selected()).copied()
     }
 
     fn key_at(&self, doc: &Document, pos: usize) -> Option<(usize, u32)> {
@@ -334,11 +331,10 @@ impl CommitmentsTab {
     }
 
     fn select(&mut self, position: usize, doc: &mut Document) {
-        if self.rows.is_empty() {
+        let Some(position) = self.scroll.select(position, self.rows.len()) else {
             return;
-        }
-        self.selected = position.min(self.rows.len() - 1);
-        self.selected_key = self.key_at(doc, self.selected);
+        };
+        self.selected_key = self.key_at(doc, position);
         // In "all" mode the selected row's alliance becomes current, so the figures follow it.
         if let Some(r) = self.selected_row()
             && self.all
@@ -661,14 +657,11 @@ impl CommitmentsTab {
 
     fn act(&mut self, action: Action, cx: &mut Cx) -> Outcome {
         self.sync(cx.doc, cx.share);
-        let page = self.page.get().max(1);
+        if let Some(pos) = self.scroll.target(action) {
+            self.select(pos, cx.doc);
+            return Outcome::Handled;
+        }
         match action {
-            Action::Up => self.select(self.selected.saturating_sub(1), cx.doc),
-            Action::Down => self.select(self.selected + 1, cx.doc),
-            Action::PageUp => self.select(self.selected.saturating_sub(page), cx.doc),
-            Action::PageDown => self.select(self.selected + page, cx.doc),
-            Action::Home => self.select(0, cx.doc),
-            Action::End => self.select(usize::MAX, cx.doc),
             Action::ToggleAll => {
                 if cx.share {
                     return Outcome::Message(
@@ -748,13 +741,8 @@ impl CommitmentsTab {
         {
             return Outcome::Ignored;
         }
-        // Row 0 is the border, row 1 the column header.
-        let first_row = table.y + 2;
-        if event.row >= first_row {
-            let pos = self.offset.get() + usize::from(event.row - first_row);
-            if pos < self.rows.len() {
-                self.select(pos, cx.doc);
-            }
+        if let Some(pos) = self.scroll.row_at(table, event.row, self.rows.len()) {
+            self.select(pos, cx.doc);
         }
         Outcome::Handled
     }
@@ -951,14 +939,7 @@ impl CommitmentsTab {
         let as_of = doc.as_of;
         let all = self.shows_all(cx.share);
         let visible = usize::from(area.height.saturating_sub(3));
-        self.page.set(visible);
-        let mut offset = self.offset.get().min(self.rows.len().saturating_sub(1));
-        if self.selected < offset {
-            offset = self.selected;
-        } else if visible > 0 && self.selected >= offset + visible {
-            offset = self.selected + 1 - visible;
-        }
-        self.offset.set(offset);
+        let offset = self.scroll.window(visible, self.rows.len());
 
         let wide = area.width >= 110;
         let partner_width: u16 = if wide { 20 } else { 12 };
@@ -1037,7 +1018,7 @@ impl CommitmentsTab {
                     );
                 }
                 let row = Row::new(cells);
-                Some(if pos == self.selected {
+                Some(if pos == self.scroll.selected() {
                     row.style(theme.selected)
                 } else {
                     row

@@ -6,8 +6,6 @@
 mod escalations;
 mod numbers;
 
-use std::cell::Cell;
-
 use chrono::{Days, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
@@ -25,6 +23,7 @@ use crate::ui::threshold_style;
 use crate::ui::widgets::charts::{Threshold, threshold_chart};
 use crate::ui::widgets::flags;
 use crate::ui::widgets::format::{date, decimal, percent, truncate};
+use crate::ui::widgets::scroll::Scroll;
 use escalations::EscalationsPopup;
 use numbers::{NumbersEditor, NumbersKey};
 
@@ -130,8 +129,8 @@ pub struct PortfolioTab {
     editing_filter: bool,
     /// Alliance indices in display order (filtered and sorted).
     rows: Vec<usize>,
-    /// Position of the selection within `rows`.
-    selected: usize,
+    /// The selection within `rows`, and the scroll position.
+    scroll: Scroll,
     /// What `rows` was built from: (document revision, share, sort, descending, filter).
     built_from: Option<(u64, bool, Column, bool, String)>,
     quick_edit: Option<QuickEdit>,
@@ -139,9 +138,6 @@ pub struct PortfolioTab {
     numbers: Option<NumbersEditor>,
     /// The escalations list, while open.
     escalations: Option<EscalationsPopup>,
-    /// Render-side geometry: first visible row and rows per page at the last draw.
-    offset: Cell<usize>,
-    page: Cell<usize>,
 }
 
 impl PortfolioTab {
@@ -183,11 +179,12 @@ impl PortfolioTab {
                 self.rows.reverse();
             }
         }
-        self.selected = self
+        let current = self
             .rows
             .iter()
             .position(|&i| i == doc.current)
             .unwrap_or(0);
+        self.scroll.select(current, self.rows.len());
     }
 
     /// The alliance indices shown, in order (for tests and the shell).
@@ -196,11 +193,9 @@ impl PortfolioTab {
     }
 
     fn select(&mut self, position: usize, doc: &mut Document) {
-        if self.rows.is_empty() {
-            return;
+        if let Some(pos) = self.scroll.select(position, self.rows.len()) {
+            doc.current = self.rows[pos];
         }
-        self.selected = position.min(self.rows.len() - 1);
-        doc.current = self.rows[self.selected];
     }
 
     fn quick_edit_key(&mut self, action: Option<Action>, key: &KeyEvent, cx: &mut Cx) -> Outcome {
@@ -452,14 +447,11 @@ impl TabView for PortfolioTab {
                 Outcome::Handled
             });
         }
-        let page = self.page.get().max(1);
+        if let Some(pos) = self.scroll.target(action) {
+            self.select(pos, cx.doc);
+            return Outcome::Handled;
+        }
         match action {
-            Action::Up => self.select(self.selected.saturating_sub(1), cx.doc),
-            Action::Down => self.select(self.selected + 1, cx.doc),
-            Action::PageUp => self.select(self.selected.saturating_sub(page), cx.doc),
-            Action::PageDown => self.select(self.selected + page, cx.doc),
-            Action::Home => self.select(0, cx.doc),
-            Action::End => self.select(usize::MAX, cx.doc),
             Action::CycleView => self.view = self.view.next(),
             Action::SortNext | Action::SortReverse => {
                 if action == Action::SortNext {
@@ -563,13 +555,8 @@ impl TabView for PortfolioTab {
         {
             return Outcome::Ignored;
         }
-        // Row 0 is the border, row 1 the column header.
-        let first_row = table.y + 2;
-        if event.row >= first_row {
-            let pos = self.offset.get() + usize::from(event.row - first_row);
-            if pos < self.rows.len() {
-                self.select(pos, cx.doc);
-            }
+        if let Some(pos) = self.scroll.row_at(table, event.row, self.rows.len()) {
+            self.select(pos, cx.doc);
         }
         Outcome::Handled
     }
@@ -650,14 +637,7 @@ impl PortfolioTab {
         let theme = cx.theme;
         let doc = cx.doc;
         let visible = usize::from(area.height.saturating_sub(3));
-        self.page.set(visible);
-        let mut offset = self.offset.get().min(self.rows.len().saturating_sub(1));
-        if self.selected < offset {
-            offset = self.selected;
-        } else if visible > 0 && self.selected >= offset + visible {
-            offset = self.selected + 1 - visible;
-        }
-        self.offset.set(offset);
+        let offset = self.scroll.window(visible, self.rows.len());
 
         let wide = area.width >= 110;
         // The narrow layout leaves 15 columns for flags at 80; worded badges need about 22.
@@ -752,7 +732,7 @@ impl PortfolioTab {
                     );
                 }
                 let row = Row::new(cells);
-                if pos == self.selected {
+                if pos == self.scroll.selected() {
                     row.style(theme.selected)
                 } else {
                     row
@@ -801,7 +781,7 @@ impl PortfolioTab {
     fn render_detail(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
         let doc = cx.doc;
-        let Some(&i) = self.rows.get(self.selected) else {
+        let Some(&i) = self.rows.get(self.scroll.selected()) else {
             Block::bordered()
                 .border_style(theme.border)
                 .render(area, buf);

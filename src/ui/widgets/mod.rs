@@ -4,3 +4,4 @@ pub mod charts;
 pub mod flags;
 pub mod format;
 pub mod gauge;
+pub mod scroll;
