@@ -441,3 +441,44 @@ fn a_large_portfolio_scrolls_and_only_draws_what_fits() {
     assert!(text.contains(&crate::ui::widgets::format::truncate(&last, 20)));
     assert!(text.contains("300 of 300 alliances"));
 }
+
+#[test]
+fn long_review_and_pipeline_lists_scroll_to_the_selection() {
+    let mut app = demo_app();
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
+    app.doc.edit_current("many reviews", |a| {
+        a.reviews = (0..30)
+            .map(|m| crate::model::Review::Monthly {
+                date: crate::model::add_months(start, m),
+                kpis: String::new(),
+                blockers: String::new(),
+                next_month: String::new(),
+                escalations: String::new(),
+                summary_sent: None,
+            })
+            .collect();
+    });
+    app.doc.edit_pipeline("many intakes", |p| {
+        let first = p[0].clone();
+        for i in 0..40 {
+            p.push(crate::model::Intake {
+                partner: format!("Prospect {i:02}"),
+                ..first.clone()
+            });
+        }
+    });
+    keys(&mut app, "4");
+    key(&mut app, KeyCode::End);
+    assert!(
+        screen(&mut app, 80, 24).contains("2024-01-10"),
+        "the oldest review is in view"
+    );
+    key(&mut app, KeyCode::Home);
+    assert!(
+        screen(&mut app, 80, 24).contains("2026-06-10"),
+        "and the newest again"
+    );
+    keys(&mut app, "5");
+    key(&mut app, KeyCode::End);
+    assert!(screen(&mut app, 80, 24).contains("Prospect 39"));
+}

@@ -18,6 +18,7 @@ use crate::charter::{self, format_win_condition, parse_win_condition};
 use crate::model::{AllianceKind, DimensionScores, HEALTH_THRESHOLD, Intake};
 use crate::ui::form::{Form, FormEvent};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::scroll::Scroll;
 
 const CONFIRM_DELETE: u32 = 1;
 
@@ -39,7 +40,7 @@ struct Editor {
 
 #[derive(Debug, Default)]
 pub struct PipelineTab {
-    selected: usize,
+    scroll: Scroll,
     editor: Option<Editor>,
 }
 
@@ -164,7 +165,7 @@ fn live_total(form: &Form) -> (u32, usize) {
 
 impl PipelineTab {
     pub fn selected(&self) -> usize {
-        self.selected
+        self.scroll.selected()
     }
 
     pub fn is_editing(&self) -> bool {
@@ -199,13 +200,13 @@ impl PipelineTab {
                 at = p.len() - 1;
             }
         });
-        self.selected = at;
+        self.scroll.select(at, cx.doc.portfolio.pipeline.len());
         self.editor = None;
         Outcome::Message(format!("Saved the intake for {partner}"))
     }
 
     fn promote(&mut self, cx: &mut Cx) -> Outcome {
-        let Some(intake) = cx.doc.portfolio.pipeline.get(self.selected).cloned() else {
+        let Some(intake) = cx.doc.portfolio.pipeline.get(self.selected()).cloned() else {
             return Outcome::Message("No intake selected".into());
         };
         let alliance = charter::promote(&intake, &cx.doc.portfolio, cx.doc.as_of);
@@ -217,7 +218,7 @@ impl PipelineTab {
             alliance,
             format!("promote {} to alliance {id}", intake.partner),
         );
-        let i = self.selected;
+        let i = self.selected();
         cx.doc
             .edit_pipeline(format!("remove promoted intake {}", intake.partner), |p| {
                 if i < p.len() {
@@ -229,15 +230,21 @@ impl PipelineTab {
     }
 
     fn clamp(&mut self, n: usize) {
-        self.selected = self.selected.min(n.saturating_sub(1));
+        self.scroll.select(self.scroll.selected(), n);
     }
 
     fn render_list(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
         let pipeline = &cx.doc.portfolio.pipeline;
+        let [list, detail] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(9)]).areas(area);
+        let visible = usize::from(list.height.saturating_sub(3));
+        let offset = self.scroll.window(visible, pipeline.len());
         let rows: Vec<Row> = pipeline
             .iter()
             .enumerate()
+            .skip(offset)
+            .take(visible)
             .map(|(i, intake)| {
                 let d = decision(intake.score.as_ref());
                 let style = match d {
@@ -261,15 +268,13 @@ impl PipelineTab {
                     ),
                     Line::styled(mark, style),
                 ]);
-                if i == self.selected {
+                if i == self.selected() {
                     row.style(theme.selected)
                 } else {
                     row
                 }
             })
             .collect();
-        let [list, detail] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(9)]).areas(area);
         let title = format!(" Pipeline · {} intakes ", pipeline.len());
         let table = Table::new(
             rows,
@@ -303,7 +308,7 @@ impl PipelineTab {
         } else {
             Widget::render(table, list, buf);
         }
-        render_detail(pipeline.get(self.selected), detail, buf, theme);
+        render_detail(pipeline.get(self.selected()), detail, buf, theme);
     }
 }
 
@@ -409,10 +414,16 @@ impl TabView for PipelineTab {
         let n = cx.doc.portfolio.pipeline.len();
         self.clamp(n);
         match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
-            Action::Home => self.selected = 0,
-            Action::End => self.selected = n.saturating_sub(1),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => {
+                if let Some(pos) = self.scroll.target(action) {
+                    self.scroll.select(pos, n);
+                }
+            }
             Action::Add => {
                 self.editor = Some(Editor {
                     index: None,
@@ -420,16 +431,16 @@ impl TabView for PipelineTab {
                 });
             }
             Action::Open => {
-                let Some(intake) = cx.doc.portfolio.pipeline.get(self.selected) else {
+                let Some(intake) = cx.doc.portfolio.pipeline.get(self.selected()) else {
                     return Outcome::Message("No intake yet: a adds one".into());
                 };
                 self.editor = Some(Editor {
-                    index: Some(self.selected),
+                    index: Some(self.selected()),
                     form: intake_form(Some(intake), cx.doc.as_of),
                 });
             }
             Action::Delete => {
-                let Some(intake) = cx.doc.portfolio.pipeline.get(self.selected) else {
+                let Some(intake) = cx.doc.portfolio.pipeline.get(self.selected()) else {
                     return Outcome::Handled;
                 };
                 return Outcome::Confirm(Confirm {
@@ -447,7 +458,7 @@ impl TabView for PipelineTab {
         if token != CONFIRM_DELETE {
             return Outcome::Handled;
         }
-        let i = self.selected;
+        let i = self.selected();
         let Some(partner) = cx.doc.portfolio.pipeline.get(i).map(|p| p.partner.clone()) else {
             return Outcome::Handled;
         };

@@ -25,6 +25,7 @@ use crate::model::Review;
 use crate::ui::form::Form;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::format::{date, truncate};
+use crate::ui::widgets::scroll::Scroll;
 
 /// The four rituals, in the order the picker lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,7 +153,7 @@ const CONFIRM_DISCARD: u32 = 100;
 pub struct ReviewsTab {
     mode: Mode,
     /// Selected row of the list (latest review first).
-    selected: usize,
+    scroll: Scroll,
     picker: usize,
     /// Drafts in progress, at most one per alliance and kind.
     drafts: Vec<Wizard>,
@@ -197,7 +198,7 @@ impl ReviewsTab {
     }
 
     fn selected_review(&self, doc: &Document) -> Option<usize> {
-        review_rows(doc).get(self.selected).copied()
+        review_rows(doc).get(self.scroll.selected()).copied()
     }
 
     fn start_or_resume(&mut self, kind: Kind, cx: &mut Cx) -> Outcome {
@@ -235,10 +236,16 @@ impl ReviewsTab {
     fn list_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
         let n = review_rows(cx.doc).len();
         match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
-            Action::Home => self.selected = 0,
-            Action::End => self.selected = n.saturating_sub(1),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => {
+                if let Some(pos) = self.scroll.target(action) {
+                    self.scroll.select(pos, n);
+                }
+            }
             Action::Open if n > 0 => self.mode = Mode::Open { scroll: 0 },
             Action::StartReview | Action::Add => {
                 self.picker = 0;
@@ -304,9 +311,13 @@ impl ReviewsTab {
         let [table_area, detail] =
             Layout::vertical([Constraint::Fill(3), Constraint::Fill(2)]).areas(area);
         let rows_idx = review_rows(doc);
+        let visible = usize::from(table_area.height.saturating_sub(3));
+        let offset = self.scroll.window(visible, rows_idx.len());
         let rows: Vec<Row> = rows_idx
             .iter()
             .enumerate()
+            .skip(offset)
+            .take(visible)
             .map(|(pos, &i)| {
                 let r = &alliance.reviews[i];
                 let (kind, sent, sas) = match r {
@@ -323,12 +334,9 @@ impl ReviewsTab {
                             .map_or_else(|| "—".to_owned(), |(_, v)| format!("{v:.1}")),
                     ),
                 };
-                let style = if pos == self.selected {
-                    theme.selected
-                } else {
-                    theme.base
-                };
-                let marker = if pos == self.selected { "▶ " } else { "  " };
+                let selected = pos == self.scroll.selected();
+                let style = if selected { theme.selected } else { theme.base };
+                let marker = if selected { "▶ " } else { "  " };
                 Row::new(vec![
                     Cell::from(format!("{marker}{}", r.date())),
                     Cell::from(kind),
@@ -525,7 +533,7 @@ impl TabView for ReviewsTab {
             Flow::Finished(outcome) => {
                 self.drafts.remove(i);
                 self.mode = Mode::List;
-                self.selected = 0;
+                self.scroll.select(0, 1);
                 outcome
             }
         }
