@@ -365,6 +365,22 @@ impl Alliance {
             .map_or(DEFAULT_RESOLUTION_DAYS, |c| c.escalation.resolution_days)
     }
 
+    /// The latest health score dated on or before `as_of`; of two on the same date the later
+    /// one in the file wins. The one reading of "current health", shared by the scoring engine
+    /// and the screens.
+    pub fn latest_health(&self, as_of: NaiveDate) -> Option<&HealthScore> {
+        self.health.iter().filter(|h| h.date <= as_of).fold(
+            None,
+            |best: Option<&HealthScore>, h| {
+                if best.is_none_or(|b| h.date >= b.date) {
+                    Some(h)
+                } else {
+                    best
+                }
+            },
+        )
+    }
+
     /// The next free commitment id.
     pub fn next_commitment_id(&self) -> u32 {
         self.commitments
@@ -522,6 +538,12 @@ impl DimensionScores {
             + u32::from(self.revenue_contribution)
             + u32::from(self.relationship_health)
     }
+
+    /// Whether the total reaches [`HEALTH_THRESHOLD`]: "healthy" for an alliance, "pursue" for
+    /// a proposal.
+    pub fn pursue(&self) -> bool {
+        self.total() >= HEALTH_THRESHOLD
+    }
 }
 
 /// A dated week-3 health score.
@@ -614,6 +636,15 @@ impl Commitment {
     /// Due before `as_of` and not done on or before it.
     pub fn is_overdue(&self, as_of: NaiveDate) -> bool {
         self.state(as_of) == CommitmentState::Overdue
+    }
+
+    /// Not done on or before `as_of` and due in the `days` days starting at `as_of`
+    /// (`as_of` itself included, `as_of + days` not): "due this week" is `days = 7`.
+    pub fn is_due_within(&self, as_of: NaiveDate, days: u64) -> bool {
+        let end = as_of
+            .checked_add_days(chrono::Days::new(days))
+            .unwrap_or(NaiveDate::MAX);
+        self.done_by(as_of).is_none() && self.due >= as_of && self.due < end
     }
 }
 
@@ -708,6 +739,14 @@ pub struct EscalationItem {
     pub resolved: Option<NaiveDate>,
 }
 
+impl EscalationItem {
+    /// Open as of `as_of`: raised on or before it and not resolved on or before it (a
+    /// resolution dated later has not happened yet).
+    pub fn is_open(&self, as_of: NaiveDate) -> bool {
+        self.raised <= as_of && self.resolved.is_none_or(|r| r > as_of)
+    }
+}
+
 /// A proposed alliance in the pipeline (the intake form).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -764,5 +803,80 @@ mod tests {
             add_months(d, 6),
             NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
         );
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn score(date: &str, value: u8) -> HealthScore {
+        HealthScore {
+            date: day(date),
+            strategic_alignment: value,
+            execution_reliability: value,
+            revenue_contribution: value,
+            relationship_health: value,
+        }
+    }
+
+    #[test]
+    fn latest_health_ignores_later_dates_and_the_file_breaks_ties() {
+        let mut a = Alliance::new("a", "A", AllianceKind::CoMarketing, day("2026-01-01"));
+        assert_eq!(a.latest_health(day("2026-06-01")), None);
+        a.health = vec![
+            score("2026-03-01", 4),
+            score("2026-07-01", 5),
+            score("2026-03-01", 2),
+            score("2026-02-01", 1),
+        ];
+        assert_eq!(a.latest_health(day("2026-06-01")), Some(&a.health[2]));
+        assert_eq!(a.latest_health(day("2026-07-01")), Some(&a.health[1]));
+        assert_eq!(a.latest_health(day("2026-02-15")), Some(&a.health[3]));
+        assert_eq!(a.latest_health(day("2026-01-31")), None);
+    }
+
+    #[test]
+    fn pursue_starts_at_the_threshold() {
+        let dims = |v| score("2026-01-01", v).dimensions();
+        assert!(dims(3).pursue(), "3 × 4 = 12 is healthy");
+        let mut eleven = dims(3);
+        eleven.relationship_health = 2;
+        assert!(!eleven.pursue());
+    }
+
+    #[test]
+    fn escalations_are_open_between_raised_and_resolved() {
+        let e = EscalationItem {
+            raised: day("2026-03-10"),
+            issue: "x".to_owned(),
+            resolved: Some(day("2026-03-20")),
+        };
+        assert!(!e.is_open(day("2026-03-09")), "not raised yet");
+        assert!(e.is_open(day("2026-03-10")));
+        assert!(e.is_open(day("2026-03-19")));
+        assert!(!e.is_open(day("2026-03-20")), "resolved that day");
+        let never = EscalationItem {
+            resolved: None,
+            ..e
+        };
+        assert!(never.is_open(day("2027-01-01")));
+    }
+
+    #[test]
+    fn due_within_counts_from_as_of_and_skips_done_work() {
+        let mut c = Commitment {
+            id: 1,
+            party: Party::Us,
+            action: "x".to_owned(),
+            due: day("2026-03-16"),
+            done: None,
+        };
+        assert!(c.is_due_within(day("2026-03-16"), 7), "due today");
+        assert!(c.is_due_within(day("2026-03-10"), 7), "six days out");
+        assert!(!c.is_due_within(day("2026-03-09"), 7), "seven days out");
+        assert!(!c.is_due_within(day("2026-03-17"), 7), "overdue, not due");
+        c.done = Some(day("2026-03-12"));
+        assert!(!c.is_due_within(day("2026-03-12"), 7), "done");
+        assert!(c.is_due_within(day("2026-03-11"), 7), "done only later");
     }
 }

@@ -233,19 +233,10 @@ pub fn sas(alliance: &Alliance, as_of: NaiveDate) -> (Option<SasSummary>, Vec<(N
 
 /// The latest health score not after as-of (ties: later in the file).
 pub fn health(alliance: &Alliance, as_of: NaiveDate) -> Option<HealthSummary> {
-    alliance.health.iter().filter(|h| h.date <= as_of).fold(
-        None,
-        |best: Option<HealthSummary>, h| {
-            if best.as_ref().is_none_or(|b| h.date >= b.date) {
-                Some(HealthSummary {
-                    date: h.date,
-                    total: h.total(),
-                })
-            } else {
-                best
-            }
-        },
-    )
+    alliance.latest_health(as_of).map(|h| HealthSummary {
+        date: h.date,
+        total: h.total(),
+    })
 }
 
 /// The four audit questions over `[as_of − 90 days, as_of]`, from every piece of evidence.

@@ -113,11 +113,7 @@ pub fn overdue_escalations(alliance: &Alliance, as_of: NaiveDate) -> Vec<usize> 
         .escalations
         .iter()
         .enumerate()
-        .filter(|(_, e)| {
-            e.raised <= as_of
-                && e.resolved.is_none_or(|r| r > as_of)
-                && days_between(e.raised, as_of) > limit
-        })
+        .filter(|(_, e)| e.is_open(as_of) && days_between(e.raised, as_of) > limit)
         .map(|(i, _)| i)
         .collect()
 }
