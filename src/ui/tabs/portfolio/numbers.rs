@@ -160,8 +160,9 @@ impl NumbersEditor {
             .set_error(key, negative.then(|| "must be 0 or more".to_owned()));
     }
 
-    /// Feed a key to the form; Enter saves, Esc closes.
-    pub fn on_key(&mut self, key: &KeyEvent, doc: &mut Document) -> NumbersKey {
+    /// Feed a key to the form; Enter saves, Esc closes. In share mode the message after saving
+    /// leaves out the portfolio-wide figures.
+    pub fn on_key(&mut self, key: &KeyEvent, doc: &mut Document, share: bool) -> NumbersKey {
         match self.form.handle_key(key, doc.as_of) {
             FormEvent::Cancel => NumbersKey::Close("Numbers not saved".to_owned()),
             FormEvent::Edited(MONTH) => {
@@ -183,7 +184,7 @@ impl NumbersEditor {
                 self.check(field);
                 NumbersKey::Stay(Outcome::Handled)
             }
-            FormEvent::Submit => self.save(doc),
+            FormEvent::Submit => self.save(doc, share),
             // Control chords (save, redo) go on to the shell.
             FormEvent::Ignored => NumbersKey::Stay(Outcome::Ignored),
             FormEvent::Handled | FormEvent::Moved => NumbersKey::Stay(Outcome::Handled),
@@ -191,7 +192,7 @@ impl NumbersEditor {
     }
 
     /// Write every field for the month as one undoable edit.
-    fn save(&mut self, doc: &mut Document) -> NumbersKey {
+    fn save(&mut self, doc: &mut Document, share: bool) -> NumbersKey {
         if !self.form.is_valid() {
             return NumbersKey::Stay(Outcome::Message(
                 "Fix the marked fields first (Esc cancels)".to_owned(),
@@ -228,10 +229,18 @@ impl NumbersEditor {
             .get(index)
             .and_then(|s| s.arcr.series.iter().find(|m| m.month == month))
             .map(|m| m.value);
+        // The alliance share is the whole portfolio's: not for a partner's eyes.
+        let portfolio = if share {
+            String::new()
+        } else {
+            format!(
+                " · alliance share {}",
+                percent(doc.scores.portfolio.alliance_share)
+            )
+        };
         NumbersKey::Close(format!(
-            "Saved numbers for {month} · ARCR {} · alliance share {} (u undoes)",
+            "Saved numbers for {month} · ARCR {}{portfolio} (u undoes)",
             percent(arcr),
-            percent(doc.scores.portfolio.alliance_share)
         ))
     }
 
@@ -259,7 +268,8 @@ impl NumbersEditor {
             .and_then(|s| s.arcr.series.iter().find(|m| m.month == month))
             .map(|m| m.value);
         let mut now = format!("On file now: ARCR {month} {}", percent(arcr));
-        if doc.scores.portfolio.latest_month == Some(month) {
+        // The alliance share is the whole portfolio's: share mode leaves it out.
+        if !cx.share && doc.scores.portfolio.latest_month == Some(month) {
             let share = percent(doc.scores.portfolio.alliance_share);
             now = format!("{now} · alliance share {share}");
         }
