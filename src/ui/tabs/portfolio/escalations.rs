@@ -21,6 +21,7 @@ use crate::ui::form::{Form, FormEvent};
 use crate::ui::tabs::{Confirm, Outcome, ViewCtx};
 use crate::ui::widgets::flags;
 use crate::ui::widgets::format::truncate;
+use crate::ui::widgets::scroll::Scroll;
 
 /// The token of the "delete this escalation?" question.
 pub const CONFIRM_DELETE: u32 = 2;
@@ -40,7 +41,8 @@ struct Editor {
 pub struct EscalationsPopup {
     /// The alliance shown, by id: an index could point elsewhere after an undo or redo.
     alliance_id: String,
-    selected: usize,
+    /// The selected item and the rows shown, the same as the tables'.
+    scroll: Scroll,
     editor: Option<Editor>,
     /// The item a pending "delete?" question is about, with its text to make sure it is still
     /// the same item when the answer comes.
@@ -53,15 +55,17 @@ impl EscalationsPopup {
         let a = doc
             .current_alliance()
             .ok_or_else(|| "No alliance yet: a adds one".to_owned())?;
-        // Start on the first open item: that is what the user came for.
-        let selected = a
+        // Start on the first item open as of today: that is what the user came for.
+        let first_open = a
             .escalations
             .iter()
-            .position(|e| e.resolved.is_none())
+            .position(|e| e.is_open(doc.as_of))
             .unwrap_or(0);
+        let mut scroll = Scroll::default();
+        scroll.select(first_open, a.escalations.len());
         Ok(Self {
             alliance_id: a.id.clone(),
-            selected,
+            scroll,
             editor: None,
             pending_delete: None,
         })
@@ -79,7 +83,7 @@ impl EscalationsPopup {
 
     /// The selection, clamped to the items there are now (an undo may have removed one).
     fn selection(&self, a: &Alliance) -> Option<usize> {
-        (!a.escalations.is_empty()).then(|| self.selected.min(a.escalations.len() - 1))
+        (!a.escalations.is_empty()).then(|| self.scroll.selected().min(a.escalations.len() - 1))
     }
 
     /// A keymap action while the list shows. `None` closes the popup with a message.
@@ -87,25 +91,14 @@ impl EscalationsPopup {
         // The alliance is gone (an undo removed it): close.
         let (index, a) = self.alliance(doc)?;
         let n = a.escalations.len();
-        let selected = self.selection(a);
+        // Clamp first: an undo may have removed items since the last key.
+        let selected = self.scroll.select(self.scroll.selected(), n);
+        if let Some(position) = self.scroll.target(action) {
+            self.scroll.select(position, n);
+            return Some(Outcome::Handled);
+        }
         Some(match action {
             Action::Back => return None,
-            Action::Up => {
-                self.selected = selected.unwrap_or(0).saturating_sub(1);
-                Outcome::Handled
-            }
-            Action::Down => {
-                self.selected = (selected.unwrap_or(0) + 1).min(n.saturating_sub(1));
-                Outcome::Handled
-            }
-            Action::Home | Action::PageUp => {
-                self.selected = 0;
-                Outcome::Handled
-            }
-            Action::End | Action::PageDown => {
-                self.selected = n.saturating_sub(1);
-                Outcome::Handled
-            }
             Action::Add => {
                 self.editor = Some(Editor::new(a, None, doc.as_of));
                 Outcome::Handled
@@ -205,7 +198,7 @@ impl EscalationsPopup {
         let short = truncate(first_line(&item.issue), 30);
         match target {
             None => {
-                self.selected = a.escalations.len();
+                self.scroll.select(usize::MAX, a.escalations.len() + 1);
                 doc.edit_alliance(index, format!("raise escalation \"{short}\""), |a| {
                     a.escalations.push(item);
                 });
@@ -291,7 +284,11 @@ impl EscalationsPopup {
         ));
         let selected = self.selection(a);
         let visible = usize::from(MAX_ROWS.min(area.height.saturating_sub(10)).max(1));
-        let offset = selected.map_or(0, |s| (s + 1).saturating_sub(visible));
+        // A stale selection (an undo removed items) is clamped above; keep its row in view.
+        let offset = self
+            .scroll
+            .window(visible, a.escalations.len())
+            .min(selected.unwrap_or(0));
         if a.escalations.is_empty() {
             lines.push(Line::styled("  No escalations. a raises one.", theme.muted));
         }
