@@ -6,7 +6,7 @@
 mod escalations;
 mod numbers;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, Cell as TableCell, Clear, Paragraph, Row, Table, W
 use super::{Confirm, Cx, Outcome, TabView, ViewCtx};
 use crate::app::action::Action;
 use crate::app::document::Document;
-use crate::model::{Alliance, HealthScore, SAS_EXIT_THRESHOLD, Status};
+use crate::model::{Alliance, HEALTH_THRESHOLD, HealthScore, SAS_EXIT_THRESHOLD, Status};
 use crate::score::AllianceScores;
 use crate::ui::threshold_style;
 use crate::ui::widgets::charts::{Threshold, threshold_chart};
@@ -108,7 +108,30 @@ impl Column {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct QuickEdit {
     field: usize,
+    /// The alliance the popup was opened on, by id: `draft` belongs to it.
+    alliance_id: String,
+    /// While the alliance has no health score as of today: the dimensions given so far in this
+    /// popup. Nothing is stored until all four are given, so no value is ever made up.
+    draft: [Option<u8>; 4],
 }
+
+impl QuickEdit {
+    fn new(alliance_id: &str) -> Self {
+        Self {
+            field: 0,
+            alliance_id: alliance_id.to_owned(),
+            draft: [None; 4],
+        }
+    }
+
+    /// How many dimensions the draft holds.
+    fn given(&self) -> usize {
+        self.draft.iter().flatten().count()
+    }
+}
+
+/// Days counted as "this week" by the weekly pulse, as-of included.
+const WEEK_DAYS: u64 = 7;
 
 const QUICK_FIELDS: [&str; 5] = [
     "Status",
@@ -134,6 +157,8 @@ pub struct PortfolioTab {
     /// What `rows` was built from: (document revision, share, sort, descending, filter).
     built_from: Option<(u64, bool, Column, bool, String)>,
     quick_edit: Option<QuickEdit>,
+    /// Share mode, as of the last sync: the footer leaves out what share mode refuses.
+    share: bool,
     /// The monthly numbers form, while open.
     numbers: Option<NumbersEditor>,
     /// The escalations list, while open.
@@ -143,6 +168,7 @@ pub struct PortfolioTab {
 impl PortfolioTab {
     /// Rebuild the visible rows if the document, share mode, sort or filter changed.
     pub fn sync(&mut self, doc: &Document, share: bool) {
+        self.share = share;
         let key = (
             doc.revision,
             share,
@@ -208,8 +234,15 @@ impl PortfolioTab {
         };
         match (action, key.code) {
             (_, KeyCode::Esc | KeyCode::Enter) => {
+                let given = edit.given();
                 self.quick_edit = None;
-                Outcome::Handled
+                if given > 0 {
+                    Outcome::Message(format!(
+                        "No health score recorded: {given} of 4 dimensions given, all four are needed"
+                    ))
+                } else {
+                    Outcome::Handled
+                }
             }
             (Some(Action::Up), _) | (_, KeyCode::BackTab) => {
                 edit.field = (edit.field + QUICK_FIELDS.len() - 1) % QUICK_FIELDS.len();
@@ -220,13 +253,13 @@ impl PortfolioTab {
                 Outcome::Handled
             }
             (Some(Action::Left), _) | (_, KeyCode::Char('-')) => {
-                apply_quick_edit(edit.field, Change::Step(-1), cx)
+                apply_quick_edit(edit, Change::Step(-1), cx)
             }
             (Some(Action::Right), _) | (_, KeyCode::Char('+' | '=')) => {
-                apply_quick_edit(edit.field, Change::Step(1), cx)
+                apply_quick_edit(edit, Change::Step(1), cx)
             }
             _ if digit.is_some() && edit.field > 0 => {
-                apply_quick_edit(edit.field, Change::Set(digit.unwrap_or(3)), cx)
+                apply_quick_edit(edit, Change::Set(digit.unwrap_or(3)), cx)
             }
             _ => Outcome::Handled,
         }
@@ -321,13 +354,31 @@ enum Change {
     Set(u8),
 }
 
+impl Change {
+    /// The value after the change; a step on a dimension not given yet starts in the middle.
+    fn apply(self, current: Option<u8>) -> u8 {
+        match (current, self) {
+            (_, Self::Set(v)) => v.clamp(1, 5),
+            (Some(v), Self::Step(step)) => (i16::from(v) + i16::from(step)).clamp(1, 5) as u8,
+            (None, Self::Step(_)) => 3,
+        }
+    }
+}
+
 /// Apply one quick edit to the current alliance: status, or one health dimension. A health
-/// change edits today's (as-of) score, or starts one from the latest score.
-fn apply_quick_edit(field: usize, change: Change, cx: &mut Cx) -> Outcome {
+/// change edits today's (as-of) score, or starts one from the latest score. Without any score
+/// the dimensions are collected in the popup and stored once all four are given.
+fn apply_quick_edit(edit: &mut QuickEdit, change: Change, cx: &mut Cx) -> Outcome {
     let as_of = cx.doc.as_of;
+    let field = edit.field;
     let Some(alliance) = cx.doc.current_alliance() else {
         return Outcome::Handled;
     };
+    if alliance.id != edit.alliance_id {
+        // An undo or redo changed the alliance under the popup: its draft is not this one's.
+        edit.alliance_id.clone_from(&alliance.id);
+        edit.draft = [None; 4];
+    }
     let partner = alliance.partner.clone();
     if field == 0 {
         let Change::Step(step) = change else {
@@ -344,31 +395,53 @@ fn apply_quick_edit(field: usize, change: Change, cx: &mut Cx) -> Outcome {
             });
         return Outcome::Handled;
     }
-    let base = latest_health(alliance, as_of).map_or(
-        HealthScore {
+    let name = QUICK_FIELDS[field].to_lowercase();
+    let Some(prior) = alliance.latest_health(as_of).copied() else {
+        let slot = &mut edit.draft[field - 1];
+        *slot = Some(change.apply(*slot));
+        let [
+            Some(strategic_alignment),
+            Some(execution_reliability),
+            Some(revenue_contribution),
+            Some(relationship_health),
+        ] = edit.draft
+        else {
+            return Outcome::Message(format!(
+                "{} of 4 given: set all four to record today's score",
+                edit.given()
+            ));
+        };
+        let score = HealthScore {
             date: as_of,
-            strategic_alignment: 3,
-            execution_reliability: 3,
-            revenue_contribution: 3,
-            relationship_health: 3,
-        },
-        |h| HealthScore { date: as_of, ..h },
-    );
-    let mut next = base;
+            strategic_alignment,
+            execution_reliability,
+            revenue_contribution,
+            relationship_health,
+        };
+        edit.draft = [None; 4];
+        cx.doc.edit_current(
+            format!("health of {partner}: none → {}/20", score.total()),
+            |a| a.health.push(score),
+        );
+        return Outcome::Message(format!(
+            "Recorded health {}/20 for {as_of} (u undoes)",
+            score.total()
+        ));
+    };
+    let mut next = HealthScore {
+        date: as_of,
+        ..prior
+    };
     let slot = match field {
         1 => &mut next.strategic_alignment,
         2 => &mut next.execution_reliability,
         3 => &mut next.revenue_contribution,
         _ => &mut next.relationship_health,
     };
-    *slot = match change {
-        Change::Step(step) => (i16::from(*slot) + i16::from(step)).clamp(1, 5) as u8,
-        Change::Set(v) => v.clamp(1, 5),
-    };
+    *slot = change.apply(Some(*slot));
     let label = format!(
-        "{} of {partner}: {} → {}/20",
-        QUICK_FIELDS[field].to_lowercase(),
-        latest_health(alliance, as_of).map_or("none".to_owned(), |h| format!("{}/20", h.total())),
+        "{name} of {partner}: {}/20 → {}/20",
+        prior.total(),
         next.total()
     );
     cx.doc.edit_current(label, |a| {
@@ -378,16 +451,6 @@ fn apply_quick_edit(field: usize, change: Change, cx: &mut Cx) -> Outcome {
         }
     });
     Outcome::Handled
-}
-
-/// The latest health score not after `as_of` (later in the file wins a tie).
-fn latest_health(a: &Alliance, as_of: NaiveDate) -> Option<HealthScore> {
-    a.health
-        .iter()
-        .filter(|h| h.date <= as_of)
-        .max_by_key(|h| h.date)
-        .copied()
-        .and_then(|best| a.health.iter().rev().find(|h| h.date == best.date).copied())
 }
 
 impl PortfolioTab {
@@ -400,7 +463,7 @@ impl PortfolioTab {
         let Some(editor) = self.numbers.as_mut() else {
             return Outcome::Ignored;
         };
-        match editor.on_key(key, cx.doc) {
+        match editor.on_key(key, cx.doc, cx.share) {
             NumbersKey::Stay(outcome) => outcome,
             NumbersKey::Close(message) => {
                 self.numbers = None;
@@ -481,7 +544,9 @@ impl TabView for PortfolioTab {
                 Err(why) => return Outcome::Message(why),
             },
             Action::Open if cx.doc.current_alliance().is_some() => {
-                self.quick_edit = Some(QuickEdit { field: 0 });
+                if let Some(a) = cx.doc.current_alliance() {
+                    self.quick_edit = Some(QuickEdit::new(&a.id));
+                }
             }
             Action::Add if !cx.share => {
                 // A new alliance starts from its type's charter template and opens the charter.
@@ -594,15 +659,18 @@ impl TabView for PortfolioTab {
                 (Action::Back, "close"),
             ];
         }
-        vec![
+        let mut hints = vec![
             (Action::Open, "edit"),
             (Action::Numbers, "numbers"),
             (Action::Escalations, "escalations"),
             (Action::CycleView, "view"),
             (Action::SortNext, "sort"),
-            (Action::Filter, "filter"),
-            (Action::Add, "add"),
-        ]
+        ];
+        // Share mode shows one alliance and refuses to filter or add: do not offer it.
+        if !self.share {
+            hints.extend([(Action::Filter, "filter"), (Action::Add, "add")]);
+        }
+        hints
     }
 }
 
@@ -703,7 +771,12 @@ impl PortfolioTab {
                     }),
                     TableCell::from(Span::styled(
                         health.map_or("—".to_owned(), |h| format!("{h:.0}/20")),
-                        threshold_style(theme, health, 12.0, 12.0),
+                        threshold_style(
+                            theme,
+                            health,
+                            f64::from(HEALTH_THRESHOLD),
+                            f64::from(HEALTH_THRESHOLD),
+                        ),
                     )),
                     TableCell::from(Span::styled(
                         percent(s.arcr.latest),
@@ -745,16 +818,19 @@ impl PortfolioTab {
         } else {
             format!(" filter: {}", self.filter)
         };
+        // Share mode shows one alliance: the size of the portfolio is not the partner's business.
+        let count = if cx.share {
+            String::new()
+        } else {
+            format!(
+                "· {} of {} alliances{filter} ",
+                self.rows.len(),
+                doc.portfolio.alliances.len()
+            )
+        };
         let title = Line::from(vec![
             Span::styled(format!(" {} ", self.view.title()), theme.title),
-            Span::styled(
-                format!(
-                    "· {} of {} alliances{filter} ",
-                    self.rows.len(),
-                    doc.portfolio.alliances.len()
-                ),
-                theme.muted,
-            ),
+            Span::styled(count, theme.muted),
         ]);
         let block = Block::bordered().border_style(theme.border).title(title);
         if self.rows.is_empty() {
@@ -921,7 +997,6 @@ fn render_pulse(
     cx: &ViewCtx,
 ) {
     let theme = cx.theme;
-    let week_end = as_of.checked_add_days(Days::new(7)).unwrap_or(as_of);
     let mut lines = vec![Line::from(vec![
         Span::styled("CFR 30 days: ", theme.muted),
         Span::styled(
@@ -941,7 +1016,7 @@ fn render_pulse(
     let due: Vec<_> = a
         .commitments
         .iter()
-        .filter(|c| c.done_by(as_of).is_none() && c.due >= as_of && c.due < week_end)
+        .filter(|c| c.is_due_within(as_of, WEEK_DAYS))
         .collect();
     if due.is_empty() {
         lines.push(Line::styled("  nothing due", theme.muted));
@@ -976,11 +1051,7 @@ fn render_pulse(
         ));
     }
     lines.push(Line::styled("Open escalations", theme.title));
-    let open: Vec<_> = a
-        .escalations
-        .iter()
-        .filter(|e| e.raised <= as_of && e.resolved.is_none_or(|r| r > as_of))
-        .collect();
+    let open: Vec<_> = a.escalations.iter().filter(|e| e.is_open(as_of)).collect();
     if open.is_empty() {
         lines.push(Line::styled("  none", theme.muted));
     }
@@ -1094,14 +1165,27 @@ fn render_quick_edit(edit: &QuickEdit, area: Rect, buf: &mut Buffer, cx: &ViewCt
     let Some(a) = cx.doc.current_alliance() else {
         return;
     };
-    let health = latest_health(a, cx.doc.as_of);
-    let values: [String; 5] = [
-        a.status.label().to_owned(),
-        health.map_or("—".into(), |h| h.strategic_alignment.to_string()),
-        health.map_or("—".into(), |h| h.execution_reliability.to_string()),
-        health.map_or("—".into(), |h| h.revenue_contribution.to_string()),
-        health.map_or("—".into(), |h| h.relationship_health.to_string()),
-    ];
+    let health = a.latest_health(cx.doc.as_of);
+    // Without a score, the values given so far in this popup (none for another alliance).
+    let draft = if a.id == edit.alliance_id {
+        edit.draft
+    } else {
+        [None; 4]
+    };
+    let dimensions = health.map_or(draft, |h| {
+        [
+            Some(h.strategic_alignment),
+            Some(h.execution_reliability),
+            Some(h.revenue_contribution),
+            Some(h.relationship_health),
+        ]
+    });
+    let mut values = vec![a.status.label().to_owned()];
+    values.extend(
+        dimensions
+            .iter()
+            .map(|v| v.map_or("—".to_owned(), |v| v.to_string())),
+    );
     let mut lines = vec![Line::styled(
         "←/→ or 1–5 change the value at once; ↑/↓ move; Enter/Esc close",
         theme.muted,
@@ -1114,19 +1198,21 @@ fn render_quick_edit(edit: &QuickEdit, area: Rect, buf: &mut Buffer, cx: &ViewCt
         };
         lines.push(Line::styled(format!(" {name:<24} ‹ {value:^12} › "), style));
     }
-    let total = cx.doc.current_scores().and_then(|s| s.health.as_ref());
     lines.push(Line::raw(""));
-    lines.push(match total {
-        Some(h) if h.total < 12 => Line::styled(
+    lines.push(match health {
+        Some(h) if !h.dimensions().pursue() => Line::styled(
             format!(
-                "Health {}/20: below 12, time for an honest conversation",
-                h.total
+                "Health {}/20: below {HEALTH_THRESHOLD}, time for an honest conversation",
+                h.total()
             ),
             theme.warn,
         ),
-        Some(h) => Line::styled(format!("Health {}/20", h.total), theme.ok),
+        Some(h) => Line::styled(format!("Health {}/20", h.total()), theme.ok),
         None => Line::styled(
-            "No health score yet: change a dimension to score today",
+            format!(
+                "No score yet: set all four to record today's score ({} of 4)",
+                draft.iter().flatten().count()
+            ),
             theme.muted,
         ),
     });
