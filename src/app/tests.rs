@@ -15,6 +15,7 @@ use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
 
 mod numbers;
+mod portfolio;
 
 /// The app on the embedded sample, as `--demo` opens it.
 pub(crate) fn demo_app() -> App {
