@@ -277,6 +277,23 @@ impl App {
                 });
             }
             Action::NextTheme => self.next_theme(),
+            // While sharing, undo and redo touch only the shared alliance: another's edit would
+            // change what is not on screen and its label would name the other partner.
+            Action::Undo if self.share && !self.doc.undo_is_current_alliance() => {
+                self.status = Some(if self.doc.undo_label().is_some() {
+                    "Undo is off while sharing: the last edit is not this alliance's".to_owned()
+                } else {
+                    "Nothing to undo".to_owned()
+                });
+            }
+            Action::Redo if self.share && !self.doc.redo_is_current_alliance() => {
+                self.status = Some(if self.doc.redo_label().is_some() {
+                    "Redo is off while sharing: the last undone edit is not this alliance's"
+                        .to_owned()
+                } else {
+                    "Nothing to redo".to_owned()
+                });
+            }
             Action::Undo => {
                 self.status = Some(match self.doc.undo() {
                     Some(label) => format!("Undid: {label}"),

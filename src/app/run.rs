@@ -650,6 +650,19 @@ mod tests {
         );
     }
 
+    fn demo_app() -> App {
+        let mut app = prepare(
+            &WorkspaceOptions {
+                demo: true,
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        app.modal = None;
+        app
+    }
+
     fn open(path: &Path) -> App {
         let mut app = prepare(
             &WorkspaceOptions {
@@ -737,6 +750,102 @@ mod tests {
         );
         app.status = None;
         assert!(footer(&mut app).contains("undo: delete alliance with Zed"));
+    }
+
+    fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+        app.handle_event(&crossterm::event::Event::Key(
+            crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::CONTROL,
+            ),
+        ))
+    }
+
+    #[test]
+    fn sharing_keeps_undo_and_its_label_to_the_shared_alliance() {
+        let mut app = demo_app();
+        let (x, y) = (0, 1);
+        let other = app.doc.portfolio.alliances[x].partner.clone();
+        let shared = app.doc.portfolio.alliances[y].partner.clone();
+        app.doc
+            .edit_alliance(x, format!("notes of {other}"), |a| a.notes.push('x'));
+        let notes_x = app.doc.portfolio.alliances[x].notes.clone();
+        app.doc.current = y;
+        press(&mut app, 's');
+        assert!(app.share);
+        app.status = None;
+        let f = footer(&mut app);
+        assert!(!f.contains("undo:") && !f.contains(&other), "{f}");
+        // `u` refuses: it would change a hidden alliance and name it.
+        let fx = press(&mut app, 'u');
+        run_all(&mut app, fx);
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Undo is off while sharing: the last edit is not this alliance's")
+        );
+        assert_eq!(app.doc.portfolio.alliances[x].notes, notes_x);
+        // The shared alliance's own edit is named and undone as usual, then redone.
+        app.doc
+            .edit_current(format!("notes of {shared}"), |a| a.notes.push('y'));
+        app.status = None;
+        assert!(footer(&mut app).contains(&format!("undo: notes of {shared}")));
+        let fx = press(&mut app, 'u');
+        run_all(&mut app, fx);
+        assert_eq!(app.status, Some(format!("Undid: notes of {shared}")));
+        app.status = None;
+        assert!(
+            !footer(&mut app).contains("undo:"),
+            "the next one is hidden"
+        );
+        ctrl(&mut app, 'r');
+        assert_eq!(app.status, Some(format!("Redid: notes of {shared}")));
+        // Redo refuses another alliance's edit too.
+        press(&mut app, 's');
+        press(&mut app, 'u');
+        press(&mut app, 'u');
+        assert_eq!(
+            app.doc.redo_label(),
+            Some(format!("notes of {other}").as_str())
+        );
+        press(&mut app, 's');
+        ctrl(&mut app, 'r');
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Redo is off while sharing: the last undone edit is not this alliance's")
+        );
+        assert_eq!(
+            app.doc.redo_label(),
+            Some(format!("notes of {other}").as_str())
+        );
+        // Portfolio-wide and pipeline edits are no single alliance's: refused as well.
+        app.doc.edit_pipeline("add intake Peak", Vec::clear);
+        press(&mut app, 'u');
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("Undo is off")
+        );
+        assert_eq!(app.doc.undo_label(), Some("add intake Peak"));
+        // Out of share mode everything undoes again.
+        press(&mut app, 's');
+        press(&mut app, 'u');
+        assert_eq!(app.status.as_deref(), Some("Undid: add intake Peak"));
+    }
+
+    #[test]
+    fn after_the_history_drops_the_saved_state_quitting_still_asks() {
+        let mut app = demo_app();
+        for i in 0..=super::super::document::HISTORY_LIMIT {
+            app.doc
+                .edit_current(format!("note {i}"), |a| a.notes = i.to_string());
+        }
+        while app.doc.undo_label().is_some() {
+            press(&mut app, 'u');
+        }
+        assert!(app.doc.is_dirty());
+        assert!(press(&mut app, 'q').is_empty(), "q does not quit");
+        assert_eq!(app.modal, Some(Modal::QuitUnsaved));
     }
 
     #[test]

@@ -212,7 +212,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         shell.push((Action::Save, "save".to_owned()));
     } else {
         shell.push((Action::ShareMode, "share".to_owned()));
-        if app.doc.undo_label().is_none() {
+        if app.doc.undo_label_shown(app.share).is_none() {
             // With an edit to undo, the key moves to the right with what it would revert.
             shell.push((Action::Undo, "undo".to_owned()));
         }
@@ -223,10 +223,11 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         ]);
     }
     // What undo would revert, so `u` is never a surprise: right-aligned, up to a third of the
-    // width, so the keys of this tab keep the rest.
+    // width, so the keys of this tab keep the rest. While sharing, only the shared alliance's
+    // edit is named: another's label would name its partner.
     let undo = app
         .doc
-        .undo_label()
+        .undo_label_shown(app.share)
         .filter(|_| !view.captures_input())
         .and_then(|label| {
             let key = app.keymap.keys_for(Action::Undo).first()?.to_string();
