@@ -369,25 +369,21 @@ impl App {
         };
         let action = self.keymap.action(key);
         match modal {
-            Modal::Help { scroll } => match action {
-                Some(Action::Down) => self.modal = Some(Modal::Help { scroll: scroll + 1 }),
-                Some(Action::Up) => {
-                    self.modal = Some(Modal::Help {
-                        scroll: scroll.saturating_sub(1),
-                    });
-                }
-                Some(Action::PageDown) => {
-                    self.modal = Some(Modal::Help {
-                        scroll: scroll + 10,
-                    });
-                }
-                Some(Action::PageUp) => {
-                    self.modal = Some(Modal::Help {
-                        scroll: scroll.saturating_sub(10),
-                    });
-                }
-                _ => {}
-            },
+            Modal::Help { scroll } => {
+                // Bounded by the content, so ↓ past the end neither overflows nor needs as many
+                // ↑ to come back.
+                let max = crate::ui::help::max_scroll(self, self.size);
+                let scroll = match action {
+                    Some(Action::Down) => scroll.saturating_add(1),
+                    Some(Action::Up) => scroll.saturating_sub(1),
+                    Some(Action::PageDown) => scroll.saturating_add(10),
+                    Some(Action::PageUp) => scroll.saturating_sub(10),
+                    _ => return Vec::new(),
+                };
+                self.modal = Some(Modal::Help {
+                    scroll: scroll.min(max),
+                });
+            }
             Modal::Confirm { tab, confirm } => match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
                     let (view, mut cx) = self.split(tab);

@@ -834,6 +834,31 @@ mod tests {
     }
 
     #[test]
+    fn help_scrolls_no_further_than_its_last_line() {
+        let mut app = demo_app();
+        app.size = ratatui::layout::Rect::new(0, 0, 80, 24);
+        press(&mut app, '?');
+        let max = crate::ui::help::max_scroll(&app, app.size);
+        assert!(max > 0, "the help is longer than 24 rows");
+        let down = crossterm::event::Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::PageDown,
+        ));
+        for _ in 0..100 {
+            app.handle_event(&down);
+        }
+        assert_eq!(app.modal, Some(Modal::Help { scroll: max }));
+        // One ↑ moves at once, instead of first working off the keys pressed past the end.
+        let up = crossterm::event::Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Up,
+        ));
+        app.handle_event(&up);
+        assert_eq!(app.modal, Some(Modal::Help { scroll: max - 1 }));
+        // A larger screen shows it all.
+        app.size = ratatui::layout::Rect::new(0, 0, 120, 200);
+        assert_eq!(crate::ui::help::max_scroll(&app, app.size), 0);
+    }
+
+    #[test]
     fn after_the_history_drops_the_saved_state_quitting_still_asks() {
         let mut app = demo_app();
         for i in 0..=super::super::document::HISTORY_LIMIT {
