@@ -65,12 +65,31 @@ impl Edit {
             _ => false,
         }
     }
+
+    /// The one alliance (by id) the edit touched; `None` when it touched the portfolio, the
+    /// brand's revenue or the pipeline. Share mode keeps undo to the shared alliance by this.
+    fn alliance(&self) -> Option<&str> {
+        match self {
+            Self::Alliance { after, .. } => Some(&after.id),
+            Self::Insert { alliance, .. } | Self::Remove { alliance, .. } => Some(&alliance.id),
+            Self::Pipeline { .. } | Self::Portfolio { .. } | Self::BrandRevenue { .. } => None,
+            Self::Group(parts) => {
+                let first = parts.first()?.alliance()?;
+                parts
+                    .iter()
+                    .all(|p| p.alliance() == Some(first))
+                    .then_some(first)
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
 struct Entry {
     id: u64,
     label: String,
+    /// The alliance the edit touched, if it touched exactly one and nothing portfolio-wide.
+    alliance: Option<String>,
     edit: Edit,
 }
 
@@ -95,6 +114,10 @@ pub struct Document {
     redo: Vec<Entry>,
     next_id: u64,
     saved_id: u64,
+    /// The state below the oldest remembered edit: 0 at load, then the id of the last edit
+    /// the history dropped. A save of a state that was dropped can never be reached again, so
+    /// the document stays unsaved however far undo goes.
+    base_id: u64,
 }
 
 impl Document {
@@ -113,6 +136,7 @@ impl Document {
             redo: Vec::new(),
             next_id: 1,
             saved_id: 0,
+            base_id: 0,
         }
     }
 
@@ -126,12 +150,17 @@ impl Document {
 
     /// Whether there are edits not yet saved.
     pub fn is_dirty(&self) -> bool {
-        self.undo.back().map_or(0, |e| e.id) != self.saved_id
+        self.state_id() != self.saved_id
     }
 
     /// Record that the current state is what is on disk.
     pub fn mark_saved(&mut self) {
-        self.saved_id = self.undo.back().map_or(0, |e| e.id);
+        self.saved_id = self.state_id();
+    }
+
+    /// Which state the model is in: the id of the last applied edit, else the base.
+    fn state_id(&self) -> u64 {
+        self.undo.back().map_or(self.base_id, |e| e.id)
     }
 
     pub fn current_alliance(&self) -> Option<&Alliance> {
@@ -149,6 +178,28 @@ impl Document {
 
     pub fn redo_label(&self) -> Option<&str> {
         self.redo.last().map(|e| e.label.as_str())
+    }
+
+    /// What undo would revert, if it may be shown: while sharing, only an edit of the shared
+    /// (current) alliance, since a label names its partner.
+    pub fn undo_label_shown(&self, share: bool) -> Option<&str> {
+        self.undo_label()
+            .filter(|_| !share || self.undo_is_current_alliance())
+    }
+
+    /// Whether the edit undo would revert touched only the current alliance.
+    pub fn undo_is_current_alliance(&self) -> bool {
+        self.undo.back().is_some_and(|e| self.is_current(e))
+    }
+
+    /// Whether the edit redo would apply touched only the current alliance.
+    pub fn redo_is_current_alliance(&self) -> bool {
+        self.redo.last().is_some_and(|e| self.is_current(e))
+    }
+
+    fn is_current(&self, entry: &Entry) -> bool {
+        entry.alliance.is_some()
+            && entry.alliance.as_deref() == self.current_alliance().map(|a| a.id.as_str())
     }
 
     /// Edit one alliance in place. Nothing is recorded if the closure changes nothing.
@@ -320,12 +371,16 @@ impl Document {
         }
         self.undo.push_back(Entry {
             id: self.next_id,
+            alliance: edit.alliance().map(str::to_owned),
             label,
             edit,
         });
         self.next_id += 1;
-        if self.undo.len() > HISTORY_LIMIT {
-            self.undo.pop_front();
+        if self.undo.len() > HISTORY_LIMIT
+            && let Some(dropped) = self.undo.pop_front()
+        {
+            // The state before `dropped` is gone for good; the one after it is the new base.
+            self.base_id = dropped.id;
         }
         self.redo.clear();
         self.revision += 1;
@@ -362,6 +417,7 @@ impl Document {
             self.undo.pop_back();
         } else {
             top_after.clone_from(after);
+            top.alliance = Some(after.id.clone());
         }
         true
     }
@@ -647,5 +703,100 @@ mod tests {
             undone += 1;
         }
         assert_eq!(undone, HISTORY_LIMIT);
+    }
+
+    #[test]
+    fn a_saved_state_the_history_dropped_stays_unsaved_after_undoing_everything() {
+        let mut d = doc();
+        for i in 0..=HISTORY_LIMIT {
+            d.edit_alliance(0, format!("note {i}"), |a| a.notes = i.to_string());
+        }
+        while d.undo().is_some() {}
+        assert_eq!(
+            d.portfolio.alliances[0].notes, "0",
+            "the first edit is beyond undo"
+        );
+        assert!(d.is_dirty(), "the model still differs from the file");
+        // Redo and undo cannot reach the saved state either.
+        d.redo();
+        d.undo();
+        assert!(d.is_dirty());
+        // Saving again makes the state reachable once more.
+        d.mark_saved();
+        assert!(!d.is_dirty());
+        d.edit_alliance(1, "status", |a| a.status = Status::Active);
+        d.undo();
+        assert!(!d.is_dirty());
+    }
+
+    #[test]
+    fn a_save_inside_the_remembered_history_is_still_found_after_older_edits_drop() {
+        let mut d = doc();
+        d.edit_alliance(0, "first", |a| a.notes = "first".into());
+        d.mark_saved();
+        for i in 0..HISTORY_LIMIT {
+            d.edit_alliance(1, format!("note {i}"), |a| a.notes = i.to_string());
+        }
+        // "first" (the saved state) was dropped, but the state after it is the new base.
+        while d.undo().is_some() {}
+        assert_eq!(d.portfolio.alliances[0].notes, "first");
+        assert_eq!(d.portfolio.alliances[1].notes, "");
+        assert!(!d.is_dirty(), "exactly what was saved");
+    }
+
+    #[test]
+    fn each_entry_knows_the_alliance_it_touched() {
+        let mut d = doc();
+        d.current = 1;
+        d.edit_alliance(1, "status of B", |a| a.status = Status::Active);
+        assert!(d.undo_is_current_alliance());
+        assert_eq!(d.undo_label_shown(true), Some("status of B"));
+        d.current = 0;
+        assert!(!d.undo_is_current_alliance());
+        assert_eq!(
+            d.undo_label_shown(true),
+            None,
+            "B's edit is hidden while A is shared"
+        );
+        assert_eq!(d.undo_label_shown(false), Some("status of B"));
+        d.edit_pipeline("pipeline", |p| {
+            p.push(Intake {
+                partner: "Peak".into(),
+                kind: AllianceKind::Wholesale,
+                submitted: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                win_conditions: Vec::new(),
+                resources: String::new(),
+                rationale: String::new(),
+                score: None,
+            });
+        });
+        assert!(
+            !d.undo_is_current_alliance(),
+            "the pipeline is no alliance's"
+        );
+        d.undo();
+        assert!(!d.redo_is_current_alliance());
+        d.redo();
+        d.edit_brand_revenue("brand", |r| {
+            r.insert(month("2026-05"), 5.0);
+        });
+        assert!(
+            !d.undo_is_current_alliance(),
+            "brand revenue is portfolio-wide"
+        );
+        // A month's numbers with the brand's revenue are portfolio-wide; without, the alliance's.
+        d.edit_alliance_and_brand_revenue(0, "numbers", |b, a| {
+            b.insert(month("2026-04"), 9.0);
+            a.revenue.insert(month("2026-04"), 1.0);
+        });
+        assert!(!d.undo_is_current_alliance());
+        d.edit_alliance_and_brand_revenue(0, "numbers A", |_, a| {
+            a.revenue.insert(month("2026-03"), 1.0);
+        });
+        assert!(d.undo_is_current_alliance());
+        d.undo();
+        assert!(d.redo_is_current_alliance());
+        d.replace_portfolio(Portfolio::empty("X"), "reload");
+        assert!(!d.undo_is_current_alliance());
     }
 }

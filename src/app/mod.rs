@@ -34,10 +34,16 @@ use crate::ui::theme::Theme;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     Save,
-    /// Save to a new path, which becomes the document's file.
-    SaveAs(PathBuf),
+    /// Write `target` to a path the user typed in the path prompt: save as (the path becomes
+    /// the document's file) or an exported text file. Asks before overwriting another file.
+    WriteTo {
+        path: PathBuf,
+        target: Target,
+    },
     Quit,
-    /// Write a text file (an exported summary or charter), then say `done`.
+    /// Write a text file (an exported summary or charter), then say `done`. For the sample,
+    /// which has no folder, the user is asked where first; an existing file is not replaced
+    /// without asking.
     WriteFile {
         path: PathBuf,
         contents: String,
@@ -47,6 +53,19 @@ pub enum Effect {
     SwitchTab(Tab),
     /// The answer to a question about the file (recovery, changes on disk, the lock).
     Decide(Decision),
+}
+
+/// What the path prompt writes once the user names a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The portfolio (save as).
+    Portfolio,
+    /// A text file; `done` is the status once written, naming the path `named`.
+    Text {
+        contents: String,
+        done: String,
+        named: PathBuf,
+    },
 }
 
 /// An overlay that takes the keys while open.
@@ -67,10 +86,12 @@ pub enum Modal {
         title: String,
         lines: Vec<String>,
     },
-    /// Save to which path?
+    /// Save (or write an exported file) to which path?
     SaveAs {
         input: String,
         error: Option<String>,
+        /// Boxed: an exported file's contents would make every modal as large.
+        target: Box<Target>,
     },
     /// A question about the file itself, answered by one of `options`' keys; Esc answers
     /// `cancel` (or does nothing when there is none: the question must be answered).
@@ -277,6 +298,23 @@ impl App {
                 });
             }
             Action::NextTheme => self.next_theme(),
+            // While sharing, undo and redo touch only the shared alliance: another's edit would
+            // change what is not on screen and its label would name the other partner.
+            Action::Undo if self.share && !self.doc.undo_is_current_alliance() => {
+                self.status = Some(if self.doc.undo_label().is_some() {
+                    "Undo is off while sharing: the last edit is not this alliance's".to_owned()
+                } else {
+                    "Nothing to undo".to_owned()
+                });
+            }
+            Action::Redo if self.share && !self.doc.redo_is_current_alliance() => {
+                self.status = Some(if self.doc.redo_label().is_some() {
+                    "Redo is off while sharing: the last undone edit is not this alliance's"
+                        .to_owned()
+                } else {
+                    "Nothing to redo".to_owned()
+                });
+            }
             Action::Undo => {
                 self.status = Some(match self.doc.undo() {
                     Some(label) => format!("Undid: {label}"),
@@ -352,25 +390,21 @@ impl App {
         };
         let action = self.keymap.action(key);
         match modal {
-            Modal::Help { scroll } => match action {
-                Some(Action::Down) => self.modal = Some(Modal::Help { scroll: scroll + 1 }),
-                Some(Action::Up) => {
-                    self.modal = Some(Modal::Help {
-                        scroll: scroll.saturating_sub(1),
-                    });
-                }
-                Some(Action::PageDown) => {
-                    self.modal = Some(Modal::Help {
-                        scroll: scroll + 10,
-                    });
-                }
-                Some(Action::PageUp) => {
-                    self.modal = Some(Modal::Help {
-                        scroll: scroll.saturating_sub(10),
-                    });
-                }
-                _ => {}
-            },
+            Modal::Help { scroll } => {
+                // Bounded by the content, so ↓ past the end neither overflows nor needs as many
+                // ↑ to come back.
+                let max = crate::ui::help::max_scroll(self, self.size);
+                let scroll = match action {
+                    Some(Action::Down) => scroll.saturating_add(1),
+                    Some(Action::Up) => scroll.saturating_sub(1),
+                    Some(Action::PageDown) => scroll.saturating_add(10),
+                    Some(Action::PageUp) => scroll.saturating_sub(10),
+                    _ => return Vec::new(),
+                };
+                self.modal = Some(Modal::Help {
+                    scroll: scroll.min(max),
+                });
+            }
             Modal::Confirm { tab, confirm } => match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
                     let (view, mut cx) = self.split(tab);
@@ -394,20 +428,37 @@ impl App {
                     self.modal = Some(Modal::Notice { title, lines });
                 }
             }
-            Modal::SaveAs { mut input, .. } => match key.code {
+            Modal::SaveAs {
+                mut input, target, ..
+            } => match key.code {
                 KeyCode::Enter if !input.trim().is_empty() => {
-                    return vec![Effect::SaveAs(PathBuf::from(input.trim()))];
+                    return vec![Effect::WriteTo {
+                        path: PathBuf::from(input.trim()),
+                        target: *target,
+                    }];
                 }
-                KeyCode::Esc => self.status = Some("Save as cancelled".into()),
-                KeyCode::Backspace => {
-                    input.pop();
-                    self.modal = Some(Modal::SaveAs { input, error: None });
+                KeyCode::Esc => {
+                    self.status = Some(match *target {
+                        Target::Portfolio => "Save as cancelled".to_owned(),
+                        Target::Text { named, .. } => {
+                            format!("Cancelled: {} was not written", named.display())
+                        }
+                    });
                 }
-                KeyCode::Char(c) => {
-                    input.push(c);
-                    self.modal = Some(Modal::SaveAs { input, error: None });
+                _ => {
+                    match key.code {
+                        KeyCode::Backspace => {
+                            input.pop();
+                        }
+                        KeyCode::Char(c) => input.push(c),
+                        _ => {}
+                    }
+                    self.modal = Some(Modal::SaveAs {
+                        input,
+                        error: None,
+                        target,
+                    });
                 }
-                _ => self.modal = Some(Modal::SaveAs { input, error: None }),
             },
             Modal::Choice {
                 title,
@@ -478,9 +529,16 @@ impl App {
             || "portfolio.ron".to_owned(),
             |p| format!("{}.copy.ron", p.with_extension("").display()),
         );
+        self.ask_path(input, reason, Target::Portfolio);
+    }
+
+    /// Open the path prompt for `target`, pre-filled with `input`: the one place a path is
+    /// asked for, whether for the portfolio or an exported file.
+    pub fn ask_path(&mut self, input: String, error: Option<String>, target: Target) {
         self.modal = Some(Modal::SaveAs {
             input,
-            error: reason,
+            error,
+            target: Box::new(target),
         });
     }
 }

@@ -15,7 +15,7 @@ use crossterm::execute;
 use super::document::{Document, Source};
 use super::keymap::Keymap;
 use super::safety::{self, Decision, LockOutcome, Recovery};
-use super::{App, Effect, Modal};
+use super::{App, Effect, Modal, Target};
 use crate::cli::WorkspaceOptions;
 use crate::sample;
 use crate::score;
@@ -351,29 +351,88 @@ fn run_effect(app: &mut App, effect: Effect) -> Flow {
         }
         Effect::Decide(decision) => return decide(app, decision),
         Effect::Save => save(app, None),
-        Effect::SaveAs(path) => save(app, Some(path)),
+        Effect::WriteTo { path, target } => write_to(app, path, target, false),
         Effect::WriteFile {
             path,
             contents,
             done,
         } => {
-            app.status = Some(match write_text(&path, &contents) {
-                Ok(()) => done,
-                Err(e) => format!("Could not write {}: {e}", path.display()),
-            });
+            let target = Target::Text {
+                contents,
+                done,
+                named: path.clone(),
+            };
+            if app.doc.source == Source::Demo && path.is_relative() {
+                // The sample has no folder of its own: a bare name would land wherever the
+                // program was started, unasked. Ask where, starting from that name.
+                let error = Some("The sample has no folder: choose where to write it.".to_owned());
+                app.ask_path(path.display().to_string(), error, target);
+            } else {
+                write_to(app, path, target, false);
+            }
         }
         Effect::SwitchTab(tab) => app.tab = tab,
     }
     Flow::Continue
 }
 
-/// Save to the document's file, or to `target` (save as). A file changed on disk since it was
-/// loaded is not overwritten: the user is asked.
-pub fn save(app: &mut App, target: Option<PathBuf>) {
-    save_checked(app, target, true);
+/// Write `target` to `path`, a path the user chose. A file there that is not the open
+/// portfolio is replaced only once the user said so (`overwrite`): otherwise they are asked.
+fn write_to(app: &mut App, path: PathBuf, target: Target, overwrite: bool) {
+    match target {
+        Target::Portfolio => save_checked(app, Some(path), overwrite),
+        Target::Text {
+            contents,
+            done,
+            named,
+        } => {
+            if is_open_portfolio(app, &path) {
+                app.status = Some(format!(
+                    "Not written: {} is the open portfolio",
+                    path.display()
+                ));
+                return;
+            }
+            if !overwrite && path.exists() {
+                app.modal = Some(safety::overwrite_question(&path));
+                let target = Target::Text {
+                    contents,
+                    done,
+                    named,
+                };
+                app.safety.pending_write = Some((path, target));
+                return;
+            }
+            app.status = Some(match write_text(&path, &contents) {
+                // `done` names the suggested path; say where it really went.
+                Ok(()) => done.replace(&named.display().to_string(), &path.display().to_string()),
+                Err(e) => format!("Could not write {}: {e}", path.display()),
+            });
+        }
+    }
 }
 
-fn save_checked(app: &mut App, target: Option<PathBuf>, check_disk: bool) {
+/// Whether `path` is the open portfolio's file, however it is spelled (`./p.ron`, a link).
+fn is_open_portfolio(app: &App, path: &Path) -> bool {
+    let Some(own) = app.doc.path() else {
+        return false;
+    };
+    own == path
+        || matches!(
+            (std::fs::canonicalize(own), std::fs::canonicalize(path)),
+            (Ok(a), Ok(b)) if a == b
+        )
+}
+
+/// Save to the document's file, or to `target` (save as). A file changed on disk since it was
+/// loaded is not overwritten, nor is another existing file: the user is asked.
+pub fn save(app: &mut App, target: Option<PathBuf>) {
+    save_checked(app, target, false);
+}
+
+/// `overwrite`: the user already agreed to replace what is on disk (the open file changed
+/// there, or save as onto an existing file).
+fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) {
     let path = match (target, app.doc.path()) {
         (Some(p), _) => p,
         (None, Some(p)) => p.clone(),
@@ -384,7 +443,7 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, check_disk: bool) {
             return;
         }
     };
-    let same_file = Some(&path) == app.doc.path();
+    let same_file = is_open_portfolio(app, &path);
     if let (Some(why), true) = (&app.doc.read_only, same_file) {
         let why = why.clone();
         app.ask_save_as(Some(format!(
@@ -392,13 +451,18 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, check_disk: bool) {
         )));
         return;
     }
-    if same_file && check_disk {
+    if same_file && !overwrite {
         let on_disk = store::disk_hash(&path);
         // A file deleted meanwhile is simply written again: nothing would be overwritten.
         if on_disk.is_some() && on_disk != app.safety.loaded_hash {
             app.modal = Some(safety::save_conflict_question(&path));
             return;
         }
+    }
+    if !same_file && !overwrite && path.exists() {
+        app.modal = Some(safety::overwrite_question(&path));
+        app.safety.pending_write = Some((path, Target::Portfolio));
+        return;
     }
     // Save as: become the new file's one writer first, or refuse.
     let new_lock = if same_file {
@@ -501,13 +565,26 @@ fn decide(app: &mut App, decision: Decision) -> Flow {
                 "Kept what is on screen; saving will ask before overwriting the file".to_owned(),
             );
         }
-        Decision::Overwrite => save_checked(app, None, false),
+        Decision::Overwrite => save_checked(app, None, true),
         Decision::SaveAs => app.ask_save_as(None),
+        Decision::OverwriteFile => {
+            if let Some((path, target)) = app.safety.pending_write.take() {
+                write_to(app, path, target, true);
+            }
+        }
+        Decision::ChooseAnotherPath => {
+            if let Some((path, target)) = app.safety.pending_write.take() {
+                app.ask_path(path.display().to_string(), None, target);
+            }
+        }
         Decision::OpenReadOnly => {
             app.status = Some("Opened read-only: saving offers another file".to_owned());
         }
         Decision::Quit => return Flow::Quit,
-        Decision::Cancel => app.status = Some("Cancelled".to_owned()),
+        Decision::Cancel => {
+            app.safety.pending_write = None;
+            app.status = Some("Cancelled".to_owned());
+        }
     }
     Flow::Continue
 }
@@ -650,6 +727,19 @@ mod tests {
         );
     }
 
+    fn demo_app() -> App {
+        let mut app = prepare(
+            &WorkspaceOptions {
+                demo: true,
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        app.modal = None;
+        app
+    }
+
     fn open(path: &Path) -> App {
         let mut app = prepare(
             &WorkspaceOptions {
@@ -737,6 +827,310 @@ mod tests {
         );
         app.status = None;
         assert!(footer(&mut app).contains("undo: delete alliance with Zed"));
+    }
+
+    fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+        app.handle_event(&crossterm::event::Event::Key(
+            crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::CONTROL,
+            ),
+        ))
+    }
+
+    #[test]
+    fn sharing_keeps_undo_and_its_label_to_the_shared_alliance() {
+        let mut app = demo_app();
+        let (x, y) = (0, 1);
+        let other = app.doc.portfolio.alliances[x].partner.clone();
+        let shared = app.doc.portfolio.alliances[y].partner.clone();
+        app.doc
+            .edit_alliance(x, format!("notes of {other}"), |a| a.notes.push('x'));
+        let notes_x = app.doc.portfolio.alliances[x].notes.clone();
+        app.doc.current = y;
+        press(&mut app, 's');
+        assert!(app.share);
+        app.status = None;
+        let f = footer(&mut app);
+        assert!(!f.contains("undo:") && !f.contains(&other), "{f}");
+        // `u` refuses: it would change a hidden alliance and name it.
+        let fx = press(&mut app, 'u');
+        run_all(&mut app, fx);
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Undo is off while sharing: the last edit is not this alliance's")
+        );
+        assert_eq!(app.doc.portfolio.alliances[x].notes, notes_x);
+        // The shared alliance's own edit is named and undone as usual, then redone.
+        app.doc
+            .edit_current(format!("notes of {shared}"), |a| a.notes.push('y'));
+        app.status = None;
+        assert!(footer(&mut app).contains(&format!("undo: notes of {shared}")));
+        let fx = press(&mut app, 'u');
+        run_all(&mut app, fx);
+        assert_eq!(app.status, Some(format!("Undid: notes of {shared}")));
+        app.status = None;
+        assert!(
+            !footer(&mut app).contains("undo:"),
+            "the next one is hidden"
+        );
+        ctrl(&mut app, 'r');
+        assert_eq!(app.status, Some(format!("Redid: notes of {shared}")));
+        // Redo refuses another alliance's edit too.
+        press(&mut app, 's');
+        press(&mut app, 'u');
+        press(&mut app, 'u');
+        assert_eq!(
+            app.doc.redo_label(),
+            Some(format!("notes of {other}").as_str())
+        );
+        press(&mut app, 's');
+        ctrl(&mut app, 'r');
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Redo is off while sharing: the last undone edit is not this alliance's")
+        );
+        assert_eq!(
+            app.doc.redo_label(),
+            Some(format!("notes of {other}").as_str())
+        );
+        // Portfolio-wide and pipeline edits are no single alliance's: refused as well.
+        app.doc.edit_pipeline("add intake Peak", Vec::clear);
+        press(&mut app, 'u');
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("Undo is off")
+        );
+        assert_eq!(app.doc.undo_label(), Some("add intake Peak"));
+        // Out of share mode everything undoes again.
+        press(&mut app, 's');
+        press(&mut app, 'u');
+        assert_eq!(app.status.as_deref(), Some("Undid: add intake Peak"));
+    }
+
+    #[test]
+    fn help_scrolls_no_further_than_its_last_line() {
+        let mut app = demo_app();
+        app.size = ratatui::layout::Rect::new(0, 0, 80, 24);
+        press(&mut app, '?');
+        let max = crate::ui::help::max_scroll(&app, app.size);
+        assert!(max > 0, "the help is longer than 24 rows");
+        let down = crossterm::event::Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::PageDown,
+        ));
+        for _ in 0..100 {
+            app.handle_event(&down);
+        }
+        assert_eq!(app.modal, Some(Modal::Help { scroll: max }));
+        // One ↑ moves at once, instead of first working off the keys pressed past the end.
+        let up = crossterm::event::Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Up,
+        ));
+        app.handle_event(&up);
+        assert_eq!(app.modal, Some(Modal::Help { scroll: max - 1 }));
+        // A larger screen shows it all.
+        app.size = ratatui::layout::Rect::new(0, 0, 120, 200);
+        assert_eq!(crate::ui::help::max_scroll(&app, app.size), 0);
+    }
+
+    /// Replace what the path prompt holds with `path`, by keys.
+    fn type_path(app: &mut App, path: &Path) {
+        let Some(Modal::SaveAs { input, .. }) = &app.modal else {
+            panic!("expected the path prompt, got {:?}", app.modal)
+        };
+        for _ in 0..input.chars().count() {
+            app.handle_event(&crossterm::event::Event::Key(
+                crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Backspace),
+            ));
+        }
+        for c in path.display().to_string().chars() {
+            press(app, c);
+        }
+    }
+
+    fn enter(app: &mut App) -> Vec<Effect> {
+        app.handle_event(&crossterm::event::Event::Key(
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter),
+        ))
+    }
+
+    fn write_file(path: PathBuf, contents: &str) -> Effect {
+        Effect::WriteFile {
+            done: format!("Wrote the charter to {}", path.display()),
+            path,
+            contents: contents.to_owned(),
+        }
+    }
+
+    fn overwrite_title(app: &App) -> String {
+        let Some(Modal::Choice { title, .. }) = &app.modal else {
+            panic!("expected the overwrite question, got {:?}", app.modal)
+        };
+        title.clone()
+    }
+
+    #[test]
+    fn the_sample_asks_where_to_write_an_exported_file_instead_of_the_working_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = demo_app();
+        let fx = write_file(PathBuf::from("glow-charter.md"), "# Charter\n");
+        assert_eq!(run_effect(&mut app, fx), Flow::Continue);
+        let Some(Modal::SaveAs { input, error, .. }) = &app.modal else {
+            panic!("expected the path prompt, got {:?}", app.modal)
+        };
+        assert_eq!(
+            input, "glow-charter.md",
+            "pre-filled with the suggested name"
+        );
+        assert!(error.as_deref().unwrap_or("").contains("no folder"));
+        assert!(
+            !Path::new("glow-charter.md").exists(),
+            "nothing written yet"
+        );
+        assert!(screen_text(&mut app).contains("Write glow-charter.md to:"));
+        // Esc writes nothing.
+        app.handle_event(&crossterm::event::Event::Key(
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc),
+        ));
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Cancelled: glow-charter.md was not written")
+        );
+        // A chosen path is written, and the status names it.
+        let fx = write_file(PathBuf::from("glow-charter.md"), "# Charter\n");
+        run_effect(&mut app, fx);
+        let target = dir.path().join("exports").join("glow.md");
+        std::fs::create_dir(dir.path().join("exports")).unwrap();
+        type_path(&mut app, &target);
+        let fx = enter(&mut app);
+        run_all(&mut app, fx);
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "# Charter\n");
+        assert_eq!(
+            app.status,
+            Some(format!("Wrote the charter to {}", target.display()))
+        );
+        assert!(!Path::new("glow-charter.md").exists());
+        assert!(!app.doc.is_dirty(), "the portfolio itself is untouched");
+    }
+
+    #[test]
+    fn an_exported_file_over_an_existing_one_asks_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut app = open(&path);
+        let target = dir.path().join("glow-charter.md");
+        std::fs::write(&target, "mine").unwrap();
+        run_effect(&mut app, write_file(target.clone(), "new"));
+        assert_eq!(overwrite_title(&app), "Overwrite glow-charter.md?");
+        // Cancel keeps the file.
+        let fx = press(&mut app, 'c');
+        run_all(&mut app, fx);
+        assert!(app.modal.is_none());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+        assert!(app.safety.pending_write.is_none());
+        // Another name: the prompt, pre-filled with the path; a new name is written unasked.
+        run_effect(&mut app, write_file(target.clone(), "new"));
+        let fx = press(&mut app, 'a');
+        run_all(&mut app, fx);
+        let Some(Modal::SaveAs { input, .. }) = &app.modal else {
+            panic!("expected the path prompt, got {:?}", app.modal)
+        };
+        assert_eq!(*input, target.display().to_string());
+        let other = dir.path().join("other.md");
+        type_path(&mut app, &other);
+        let fx = enter(&mut app);
+        run_all(&mut app, fx);
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+        // Overwrite replaces it.
+        run_effect(&mut app, write_file(target.clone(), "new"));
+        let fx = press(&mut app, 'o');
+        run_all(&mut app, fx);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(
+            app.status,
+            Some(format!("Wrote the charter to {}", target.display()))
+        );
+        // A new file in the portfolio's folder is written without a question.
+        let fresh = dir.path().join("fresh.md");
+        run_effect(&mut app, write_file(fresh.clone(), "x"));
+        assert!(app.modal.is_none());
+        assert!(fresh.exists());
+        // The portfolio itself is never replaced by an exported file.
+        let before = std::fs::read_to_string(&path).unwrap();
+        run_effect(&mut app, write_file(path.clone(), "oops"));
+        assert!(app.modal.is_none());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or("")
+                .contains("open portfolio")
+        );
+    }
+
+    #[test]
+    fn save_as_onto_an_existing_other_file_asks_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut app = open(&path);
+        app.doc.edit_current("notes", |a| a.notes = "mine".into());
+        let other = dir.path().join("other.ron");
+        std::fs::write(&other, "precious").unwrap();
+        // Through the prompt, as Ctrl-s on a read-only file or "save as…" would.
+        app.ask_save_as(None);
+        type_path(&mut app, &other);
+        let fx = enter(&mut app);
+        run_all(&mut app, fx);
+        assert_eq!(overwrite_title(&app), "Overwrite other.ron?");
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), "precious");
+        assert!(app.doc.is_dirty());
+        let fx = press(&mut app, 'c');
+        run_all(&mut app, fx);
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), "precious");
+        assert_eq!(app.doc.source, Source::File(path.clone()));
+        // Overwrite: saved there, which becomes the document's file.
+        save(&mut app, Some(other.clone()));
+        let fx = press(&mut app, 'o');
+        run_all(&mut app, fx);
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+        assert_eq!(app.doc.source, Source::File(other.clone()));
+        assert_eq!(store::load(&other).unwrap().portfolio, app.doc.portfolio);
+        assert!(!app.doc.is_dirty());
+        // Saving as the open file itself, however spelled, is a plain save.
+        app.doc.edit_current("notes", |a| a.notes = "again".into());
+        let spelled = dir.path().join(".").join("other.ron");
+        save(&mut app, Some(spelled));
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+        assert!(!app.doc.is_dirty());
+    }
+
+    fn screen_text(app: &mut App) -> String {
+        let backend = ratatui::backend::TestBackend::new(120, 40);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        terminal.draw(|f| crate::ui::render(app, f)).unwrap();
+        let buf = terminal.backend().buffer();
+        (0..40)
+            .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect()
+    }
+
+    #[test]
+    fn after_the_history_drops_the_saved_state_quitting_still_asks() {
+        let mut app = demo_app();
+        for i in 0..=super::super::document::HISTORY_LIMIT {
+            app.doc
+                .edit_current(format!("note {i}"), |a| a.notes = i.to_string());
+        }
+        while app.doc.undo_label().is_some() {
+            press(&mut app, 'u');
+        }
+        assert!(app.doc.is_dirty());
+        assert!(press(&mut app, 'q').is_empty(), "q does not quit");
+        assert_eq!(app.modal, Some(Modal::QuitUnsaved));
     }
 
     #[test]

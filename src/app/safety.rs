@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::model::Portfolio;
 use crate::store::{self, LockError, PortfolioLock};
 
-use super::Modal;
+use super::{Modal, Target};
 
 /// How long after an edit the recovery file is written. Edits keep arriving while typing, so
 /// the timer is not pushed back by later edits: a write happens at most this long after any edit.
@@ -41,6 +41,10 @@ pub enum Decision {
     Overwrite,
     /// Save elsewhere instead.
     SaveAs,
+    /// Replace the existing file the pending write is aimed at.
+    OverwriteFile,
+    /// Pick another path for the pending write (the path prompt again).
+    ChooseAnotherPath,
     /// Another instance holds the file: look at it without saving.
     OpenReadOnly,
     /// Leave the program.
@@ -99,6 +103,8 @@ pub struct Safety {
     pub ignored_hash: Option<u64>,
     /// The recovery file's portfolio while its offer is open.
     pub pending_recovery: Option<Portfolio>,
+    /// A write waiting for "Overwrite X?" to be answered: the path and what goes there.
+    pub pending_write: Option<(PathBuf, Target)>,
     /// Questions and notices waiting for the current modal to close.
     pub queued: VecDeque<Modal>,
     /// When the recovery file is due to be written.
@@ -416,6 +422,28 @@ pub fn save_conflict_question(path: &Path) -> Modal {
             ChoiceOption::new('r', "reload (asks first)", Decision::Reload),
             ChoiceOption::new('o', "overwrite", Decision::Overwrite),
             ChoiceOption::new('a', "save as…", Decision::SaveAs),
+        ],
+        cancel: Some(Decision::Cancel),
+    }
+}
+
+/// "Overwrite X?" — asked before a save as or an exported file replaces a file that exists
+/// and is not the open portfolio.
+pub fn overwrite_question(path: &Path) -> Modal {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    Modal::Choice {
+        title: format!("Overwrite {name}?"),
+        lines: vec![
+            format!("{} already exists.", path.display()),
+            "Writing here replaces what it holds.".to_owned(),
+        ],
+        options: vec![
+            ChoiceOption::new('o', "overwrite", Decision::OverwriteFile),
+            ChoiceOption::new('a', "another name…", Decision::ChooseAnotherPath),
+            ChoiceOption::new('c', "cancel", Decision::Cancel),
         ],
         cancel: Some(Decision::Cancel),
     }

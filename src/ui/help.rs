@@ -44,10 +44,24 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     lines
 }
 
+/// The overlay's box on a screen of `area`.
+fn rect(area: Rect) -> Rect {
+    super::centered(area, 76, area.height.saturating_sub(2))
+}
+
+/// The furthest the help can scroll on a screen of `area`: its last line at the bottom.
+/// Lines are cut, not wrapped, so one line is one row.
+pub fn max_scroll(app: &App, area: Rect) -> u16 {
+    let rows = usize::from(rect(area).height.saturating_sub(2));
+    u16::try_from(lines(app).len().saturating_sub(rows)).unwrap_or(u16::MAX)
+}
+
 pub fn render(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let rect = super::centered(area, 76, area.height.saturating_sub(2));
+    let rect = rect(area);
     Clear.render(rect, buf);
+    // Clamped here too: a larger screen since the last key leaves less to scroll.
+    let scroll = scroll.min(max_scroll(app, area));
     Paragraph::new(lines(app))
         .scroll((scroll, 0))
         .style(theme.base)

@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::action::Action;
 use crate::app::document::Source;
-use crate::app::{App, Modal};
+use crate::app::{App, Modal, Target};
 use crate::ui::tabs::Tab;
 use crate::ui::widgets::format::percent;
 
@@ -212,7 +212,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         shell.push((Action::Save, "save".to_owned()));
     } else {
         shell.push((Action::ShareMode, "share".to_owned()));
-        if app.doc.undo_label().is_none() {
+        if app.doc.undo_label_shown(app.share).is_none() {
             // With an edit to undo, the key moves to the right with what it would revert.
             shell.push((Action::Undo, "undo".to_owned()));
         }
@@ -223,10 +223,11 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         ]);
     }
     // What undo would revert, so `u` is never a surprise: right-aligned, up to a third of the
-    // width, so the keys of this tab keep the rest.
+    // width, so the keys of this tab keep the rest. While sharing, only the shared alliance's
+    // edit is named: another's label would name its partner.
     let undo = app
         .doc
-        .undo_label()
+        .undo_label_shown(app.share)
         .filter(|_| !view.captures_input())
         .and_then(|label| {
             let key = app.keymap.keys_for(Action::Undo).first()?.to_string();
@@ -389,17 +390,39 @@ fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
             text.push(Line::styled(keys, theme.key));
             dialog(title, text, 78, buf);
         }
-        Modal::SaveAs { input, error } => {
+        Modal::SaveAs {
+            input,
+            error,
+            target,
+        } => {
+            let (title, ask, keys) = match &**target {
+                Target::Portfolio => (
+                    "Save as",
+                    "Save the portfolio to:".to_owned(),
+                    "Enter: save   Esc: cancel",
+                ),
+                Target::Text { named, .. } => (
+                    "Write file",
+                    format!(
+                        "Write {} to:",
+                        named.file_name().map_or_else(
+                            || named.display().to_string(),
+                            |n| n.to_string_lossy().into()
+                        )
+                    ),
+                    "Enter: write   Esc: cancel",
+                ),
+            };
             let mut text = Vec::new();
             if let Some(e) = error {
                 text.push(Line::styled(e.clone(), theme.warn));
                 text.push(Line::raw(""));
             }
-            text.push(Line::raw("Save the portfolio to:"));
+            text.push(Line::raw(ask));
             text.push(Line::styled(format!("{input}▏"), theme.input));
             text.push(Line::raw(""));
-            text.push(Line::styled("Enter: save   Esc: cancel", theme.key));
-            dialog("Save as", text, 70, buf);
+            text.push(Line::styled(keys, theme.key));
+            dialog(title, text, 70, buf);
         }
     }
 }
