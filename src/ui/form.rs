@@ -588,6 +588,12 @@ impl Form {
             .flatten()
     }
 
+    /// The field's text does not read as its kind (a number or date field with a typo); its
+    /// value is then unknown, not empty.
+    pub fn has_parse_error(&self, key: &str) -> bool {
+        self.field(key).is_some_and(|f| f.parse_error().is_some())
+    }
+
     /// A date field's value; `None` when empty or invalid.
     pub fn get_date(&self, key: &str) -> Option<NaiveDate> {
         self.field(key)
