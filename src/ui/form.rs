@@ -235,6 +235,9 @@ pub fn format_number(n: f64) -> String {
 #[derive(Debug)]
 pub struct Form {
     title: String,
+    /// The form's own keys, on its bottom border (for popups whose keys the footer cannot
+    /// name: the form reads Tab, Enter and Esc itself).
+    keys: Option<String>,
     fields: Vec<Field>,
     /// Non-focusable section headings, drawn above the field at the index.
     headings: Vec<(usize, String)>,
@@ -245,6 +248,7 @@ impl Form {
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
+            keys: None,
             fields: Vec::new(),
             headings: Vec::new(),
             focus: 0,
@@ -254,6 +258,13 @@ impl Form {
     fn push(mut self, field: Field) -> Self {
         self.fields.push(field);
         self.refresh_cursors();
+        self
+    }
+
+    /// Name the form's own keys on its bottom border.
+    #[must_use]
+    pub fn keys(mut self, text: &str) -> Self {
+        self.keys = Some(text.to_owned());
         self
     }
 
@@ -588,6 +599,12 @@ impl Form {
             .flatten()
     }
 
+    /// The field's text does not read as its kind (a number or date field with a typo); its
+    /// value is then unknown, not empty.
+    pub fn has_parse_error(&self, key: &str) -> bool {
+        self.field(key).is_some_and(|f| f.parse_error().is_some())
+    }
+
     /// A date field's value; `None` when empty or invalid.
     pub fn get_date(&self, key: &str) -> Option<NaiveDate> {
         self.field(key)
@@ -707,6 +724,9 @@ impl Form {
             .title(Span::styled(format!(" {} ", self.title), theme.title));
         // A form with nothing required (free notes) has no count worth showing: "0/0" reads
         // as if something were missing.
+        if let Some(keys) = &self.keys {
+            block = block.title_bottom(Line::styled(format!(" {keys} "), theme.muted));
+        }
         if required > 0 {
             block = block.title_bottom(
                 Line::styled(

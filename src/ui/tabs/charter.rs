@@ -22,11 +22,9 @@ use crate::app::Effect;
 use crate::app::action::Action;
 use crate::app::clock::{Clock, format_duration};
 use crate::app::document::Document;
-use crate::app::keymap::Keymap;
+use crate::app::keymap::{Key, Keymap};
 use crate::charter::{self, CHARTER_MINUTES, Section};
-use crate::model::{
-    Alliance, AllianceKind, Charter, Contact, DEFAULT_RESOLUTION_DAYS, Party, WinCondition,
-};
+use crate::model::{Alliance, AllianceKind, Charter, Contact, Party, WinCondition};
 use crate::ui::form::{Form, FormEvent};
 
 /// Most win conditions and contacts the guided form shows (a charter is one page).
@@ -298,11 +296,14 @@ impl CharterTab {
         let Some(form) = self.form.as_mut() else {
             return;
         };
-        let label = format!("charter: {}", form.label(key).unwrap_or(key).to_lowercase());
-        let today = cx.doc.as_of;
-        let value = form_value(form, key);
-        cx.doc
-            .edit_current(label, |a| write_field(a, key, &value, today));
+        // A value the field cannot hold (a typo, a day out of range, an emptied "resolve
+        // within") leaves the model as it was; the message beside the field says so.
+        if let Some(value) = form_value(form, key).filter(|v| accepted(key, v)) {
+            let label = format!("charter: {}", form.label(key).unwrap_or(key).to_lowercase());
+            let today = cx.doc.as_of;
+            cx.doc
+                .edit_current(label, |a| write_field(a, key, &value, today));
+        }
         if let Some(a) = cx.doc.current_alliance() {
             messages(form, a);
         }
@@ -480,10 +481,14 @@ impl CharterTab {
         if form.at_last() {
             if self.step.0 == Section::SignOff {
                 self.editing = false;
-                return Outcome::Message(
-                    "Charter walked through: Ctrl-s saves, Ctrl-e writes the one-page document"
-                        .into(),
-                );
+                let write = key_name(cx.keymap, Action::WriteDoc, false)
+                    .map_or_else(String::new, |k| {
+                        format!(", {k} writes the one-page document")
+                    });
+                return Outcome::Message(format!(
+                    "Charter walked through: {} saves{write}",
+                    cx.keymap.describe(Action::Save)
+                ));
             }
             return self.step_by(1, cx);
         }
@@ -512,13 +517,38 @@ enum Value {
     Choice(usize),
 }
 
-fn form_value(form: &Form, key: &str) -> Value {
+/// `None` while a number or date field does not read as one: its value is unknown, not empty.
+fn form_value(form: &Form, key: &str) -> Option<Value> {
+    if form.has_parse_error(key) {
+        return None;
+    }
     let field = split_key(key).map_or(key, |(_, _, f)| f);
-    match field {
+    Some(match field {
         "kind" | "owner" | "party" => Value::Choice(form.get_choice(key)),
         "target" | "mbr_day" | "resolution_days" => Value::Number(form.get_number(key)),
         "by" | "review_date" | "signed" => Value::Date(form.get_date(key)),
         _ => Value::Text(form.get_text(key)),
+    })
+}
+
+/// A monthly review day the cadence can hold.
+fn valid_day(n: f64) -> bool {
+    n.fract() == 0.0 && (1.0..=28.0).contains(&n)
+}
+
+/// A "resolve within" the escalation path can hold, in days.
+fn valid_resolution_days(n: f64) -> bool {
+    n.fract() == 0.0 && (1.0..=365.0).contains(&n)
+}
+
+/// Whether a field's value may be written: out-of-range numbers and unreadable months are
+/// not, and "resolve within" always holds a number (the model has no "unset" for it).
+fn accepted(key: &str, value: &Value) -> bool {
+    match (key, value) {
+        ("mbr_day", Value::Number(n)) => n.is_none_or(valid_day),
+        ("resolution_days", Value::Number(n)) => n.is_some_and(valid_resolution_days),
+        ("qsr_months", Value::Text(t)) => charter::parse_months(t).is_ok(),
+        _ => true,
     }
 }
 
@@ -588,9 +618,7 @@ fn write_field(a: &mut Alliance, key: &str, value: &Value, today: NaiveDate) {
     match key {
         "channel" => c.cadence.weekly_channel = text(),
         "mbr_day" => {
-            c.cadence.monthly_review_day = number
-                .filter(|n| n.fract() == 0.0 && (1.0..=28.0).contains(n))
-                .map(|n| n as u8);
+            c.cadence.monthly_review_day = number.filter(|n| valid_day(*n)).map(|n| n as u8);
         }
         "qsr_months" => {
             if let Ok(months) = charter::parse_months(&text()) {
@@ -607,9 +635,9 @@ fn write_field(a: &mut Alliance, key: &str, value: &Value, today: NaiveDate) {
                 .collect();
         }
         "resolution_days" => {
-            c.escalation.resolution_days = number
-                .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 365.0)
-                .map_or(DEFAULT_RESOLUTION_DAYS, |n| n as u32);
+            if let Some(n) = number.filter(|n| valid_resolution_days(*n)) {
+                c.escalation.resolution_days = n as u32;
+            }
         }
         "review_date" => c.review_date = date,
         "signed" => {
@@ -749,6 +777,104 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
     }
 }
 
+/// Chords that stand in, while a field takes the letters, for the actions bound to letters
+/// (`a` add, `d` remove, `w` write) — unless the keymap gives the chord its own meaning.
+const FIELD_CHORDS: [(char, Action); 3] = [
+    ('n', Action::Add),
+    ('d', Action::Delete),
+    ('e', Action::WriteDoc),
+];
+
+/// What a key means to the tab while a field has focus: its keymap action when the key is not
+/// typed text (`PgDn`, or a user's F-key), else one of the [`FIELD_CHORDS`].
+fn field_action(key: &KeyEvent, keymap: &Keymap) -> Option<Action> {
+    if Key::from_event(key)?.is_typed() {
+        return None;
+    }
+    if let Some(action) = keymap.action(key) {
+        return Some(action);
+    }
+    if key.modifiers != KeyModifiers::CONTROL {
+        return None;
+    }
+    FIELD_CHORDS
+        .iter()
+        .find(|(c, _)| key.code == KeyCode::Char(*c))
+        .map(|(_, a)| *a)
+}
+
+/// The key to show for `action`, from the live keymap: its first key while browsing; while a
+/// field has focus, its first key that is not typed text, else its stand-in chord.
+fn key_name(keymap: &Keymap, action: Action, editing: bool) -> Option<String> {
+    let keys = keymap.keys_for(action);
+    let found = if editing {
+        keys.iter().find(|k| !k.is_typed())
+    } else {
+        keys.first()
+    };
+    if let Some(k) = found {
+        return Some(k.to_string());
+    }
+    if !editing {
+        return None;
+    }
+    let (c, _) = FIELD_CHORDS.iter().find(|(_, a)| *a == action)?;
+    let chord = KeyEvent::new(KeyCode::Char(*c), KeyModifiers::CONTROL);
+    if keymap.action(&chord).is_some() {
+        return None;
+    }
+    Key::from_event(&chord).map(|k| k.to_string())
+}
+
+/// Two keys as one hint: `↑↓` for the arrows, else `PgUp/PgDn`.
+fn key_pair(keymap: &Keymap, a: Action, b: Action, editing: bool) -> Option<String> {
+    let (a, b) = (key_name(keymap, a, editing)?, key_name(keymap, b, editing)?);
+    Some(if a == "↑" && b == "↓" {
+        "↑↓".to_owned()
+    } else {
+        format!("{a}/{b}")
+    })
+}
+
+/// The charter's own key line, from the live keymap; the form's Tab, Enter and Esc are fixed.
+fn key_line(keymap: &Keymap, editing: bool, list: bool) -> Vec<String> {
+    let named =
+        |action, what: &str| key_name(keymap, action, editing).map(|k| format!("{k} {what}"));
+    let reorder = list
+        .then(|| reorder_keys(keymap, editing))
+        .flatten()
+        .map(|k| format!("{k} move"));
+    let mut parts = Vec::new();
+    if editing {
+        parts.extend(
+            key_pair(keymap, Action::PageUp, Action::PageDown, true).map(|k| format!("{k} step")),
+        );
+        parts.extend(["Tab field".to_owned(), "Enter next".to_owned()]);
+        parts.extend(named(Action::Add, "add"));
+        parts.extend(named(Action::Delete, "remove"));
+        parts.extend(reorder);
+        parts.push("Esc done".to_owned());
+        parts.extend(named(Action::WriteDoc, "write .md"));
+    } else {
+        parts.extend(
+            key_pair(keymap, Action::Left, Action::Right, false).map(|k| format!("{k} step")),
+        );
+        parts.extend(
+            key_pair(keymap, Action::Up, Action::Down, false).map(|k| format!("{k} field")),
+        );
+        parts.extend(named(Action::Open, "edit"));
+        parts.extend(named(Action::Add, "add"));
+        parts.extend(named(Action::Delete, "remove"));
+        parts.extend(reorder);
+        parts.extend(named(Action::WriteDoc, "write .md"));
+        parts.extend(
+            key_pair(keymap, Action::Tab1, Action::Tab5, false)
+                .map(|k| format!("{} tabs", k.replace('/', "–"))),
+        );
+    }
+    parts
+}
+
 /// The keys that reorder list entries, from the live keymap: letters while browsing (`K/J`),
 /// a modified arrow while a field takes the letters (`Alt-↑↓`). `None` when unbound.
 fn reorder_keys(keymap: &Keymap, editing: bool) -> Option<String> {
@@ -804,14 +930,24 @@ fn messages(form: &mut Form, a: &Alliance) {
             w.by.is_none().then(|| "wish: no deadline yet".to_owned()),
         );
     }
-    if let Some(n) = form.get_number("mbr_day") {
-        form.set_error(
-            "mbr_day",
-            (n.fract() != 0.0 || !(1.0..=28.0).contains(&n)).then(|| "a day 1–28".to_owned()),
-        );
-    }
+    // A rejected value is not stored: say what the model still holds.
+    let day = form
+        .get_number("mbr_day")
+        .filter(|n| !valid_day(*n))
+        .map(|_| match c.cadence.monthly_review_day {
+            Some(d) => format!("a day 1–28; keeps {d}"),
+            None => "a day 1–28".to_owned(),
+        });
+    form.set_error("mbr_day", day);
     let months = form.get_text("qsr_months");
     form.set_error("qsr_months", charter::parse_months(&months).err());
+    let days = c.escalation.resolution_days;
+    let resolution = match form.get_number("resolution_days") {
+        _ if form.has_parse_error("resolution_days") => None,
+        None => Some(format!("empty: keeps {days} days")),
+        Some(n) => (!valid_resolution_days(n)).then(|| format!("1–365 days; keeps {days}")),
+    };
+    form.set_error("resolution_days", resolution);
     for (i, k) in c.escalation.contacts.iter().take(MAX_CONTACTS).enumerate() {
         let email = &k.email;
         form.set_error(
@@ -829,19 +965,13 @@ impl TabView for CharterTab {
     fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
         self.sync(cx.doc, cx.clock, true);
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::PageDown => return self.step_by(1, cx),
-            KeyCode::PageUp => return self.step_by(-1, cx),
-            KeyCode::Char('n') if ctrl => return self.add_entry(cx),
-            KeyCode::Char('d') if ctrl => return self.ask_remove(cx),
-            KeyCode::Char('e') if ctrl => return Self::write_document(cx),
-            KeyCode::Char('z') if ctrl => {
-                let label = cx.doc.undo();
-                self.sync(cx.doc, cx.clock, true);
-                return Outcome::Message(
-                    label.map_or_else(|| "Nothing to undo".to_owned(), |l| format!("Undid: {l}")),
-                );
-            }
+        // Undo and redo are the shell's (u / Ctrl-r): a chord the form ignores goes on to it.
+        match field_action(key, cx.keymap) {
+            Some(Action::PageDown) => return self.step_by(1, cx),
+            Some(Action::PageUp) => return self.step_by(-1, cx),
+            Some(Action::Add) => return self.add_entry(cx),
+            Some(Action::Delete) => return self.ask_remove(cx),
+            Some(Action::WriteDoc) => return Self::write_document(cx),
             _ => {}
         }
         let today = cx.doc.as_of;
@@ -1061,9 +1191,20 @@ impl TabView for CharterTab {
             Some(form) if !form.is_empty() => form.render(form_area, buf, theme),
             _ => {
                 let what = if self.step.0 == Section::WinConditions {
-                    "No win conditions yet: a (or Ctrl-n) adds one. Without a number and a deadline a win condition is only a wish."
+                    let add = [
+                        key_name(cx.keymap, Action::Add, false),
+                        key_name(cx.keymap, Action::Add, true),
+                    ];
+                    let add = match add {
+                        [Some(a), Some(b)] if a != b => format!("{a} (or {b}) adds one"),
+                        [Some(a), _] | [None, Some(a)] => format!("{a} adds one"),
+                        [None, None] => "add (unbound) adds one".to_owned(),
+                    };
+                    format!(
+                        "No win conditions yet: {add}. Without a number and a deadline a win condition is only a wish."
+                    )
                 } else {
-                    "Nothing here yet."
+                    "Nothing here yet.".to_owned()
                 };
                 Paragraph::new(what)
                     .wrap(Wrap { trim: true })
@@ -1106,33 +1247,7 @@ impl TabView for CharterTab {
         // The keys of this tab that the shell's footer does not list; the least needed go
         // first when the line is too narrow.
         let list = matches!(self.step.0, Section::WinConditions | Section::Escalation);
-        let reorder = list
-            .then(|| reorder_keys(cx.keymap, self.editing))
-            .flatten()
-            .map(|k| format!("{k} move"));
-        let parts: Vec<String> = if self.editing {
-            let mut p = vec![
-                "PgUp/PgDn step",
-                "Tab field",
-                "Enter next",
-                "^N add",
-                "^D remove",
-            ]
-            .into_iter()
-            .map(str::to_owned)
-            .collect::<Vec<_>>();
-            p.extend(reorder);
-            p.extend(["Esc done".to_owned(), "^E write .md".to_owned()]);
-            p
-        } else {
-            let mut p = vec!["←/→ step", "↑↓ field", "Enter edit", "a add", "d remove"]
-                .into_iter()
-                .map(str::to_owned)
-                .collect::<Vec<_>>();
-            p.extend(reorder);
-            p.extend(["w write .md".to_owned(), "1–5 tabs".to_owned()]);
-            p
-        };
+        let parts = key_line(cx.keymap, self.editing, list);
         let mut text = String::new();
         for part in parts {
             let next = if text.is_empty() {
@@ -1628,5 +1743,178 @@ mod tests {
         keys(&mut app, "l");
         app.clock.advance(Duration::from_secs(25 * 60));
         insta::assert_snapshot!("charter_new_overtime_80x24", screen(&mut app, 80, 24));
+    }
+
+    fn cadence(app: &App) -> crate::model::Cadence {
+        current(app).charter.as_ref().unwrap().cadence.clone()
+    }
+
+    /// Clear the focused field and type `text` into it.
+    fn retype(app: &mut App, text: &str) {
+        ctrl(app, 'u');
+        keys(app, text);
+    }
+
+    #[test]
+    fn rejected_cadence_numbers_leave_the_model_as_it_was_and_say_so() {
+        let mut app = demo_app();
+        keys(&mut app, "2ll");
+        assert_eq!(app.charter.step.0, Section::Cadence);
+        let before = cadence(&app);
+        assert!(before.monthly_review_day.is_some());
+        keys(&mut app, "j");
+        assert_eq!(focused(&app), Some("mbr_day"));
+        key(&mut app, KeyCode::Enter);
+        retype(&mut app, "2");
+        let label = app.doc.undo_label().map(str::to_owned);
+        assert_eq!(cadence(&app).monthly_review_day, Some(2));
+        keys(&mut app, "9"); // 29
+        assert_eq!(
+            cadence(&app).monthly_review_day,
+            Some(2),
+            "out of range: nothing written"
+        );
+        let shot = screen(&mut app, 120, 40);
+        assert!(shot.contains("a day 1–28; keeps 2"), "{shot}");
+        retype(&mut app, "1x");
+        assert_eq!(
+            cadence(&app).monthly_review_day,
+            Some(1),
+            "1 was a day, 1x is a typo: nothing written"
+        );
+        assert!(screen(&mut app, 120, 40).contains("not a number"));
+        assert_eq!(
+            cadence(&app).monthly_review_day,
+            Some(1),
+            "a typo: nothing written"
+        );
+        assert_eq!(
+            app.doc.undo_label().map(str::to_owned),
+            label,
+            "typing into the field stays one undo step"
+        );
+        retype(&mut app, "12");
+        assert_eq!(cadence(&app).monthly_review_day, Some(12));
+        ctrl(&mut app, 'u');
+        assert_eq!(
+            cadence(&app).monthly_review_day,
+            None,
+            "an emptied day is empty in the model too (required)"
+        );
+        // Quarter months: the same rule.
+        retype(&mut app, "15");
+        key(&mut app, KeyCode::Tab);
+        retype(&mut app, "1,1");
+        assert_eq!(cadence(&app).quarterly_review_months, [1]);
+        keys(&mut app, "3");
+        assert_eq!(cadence(&app).quarterly_review_months, [1], "1,13: kept");
+        assert!(screen(&mut app, 120, 40).contains("is not a month"));
+    }
+
+    #[test]
+    fn emptying_resolve_within_keeps_the_days_and_says_so() {
+        let mut app = demo_app();
+        keys(&mut app, "2");
+        key(&mut app, KeyCode::End);
+        keys(&mut app, "hh");
+        assert_eq!(app.charter.step.0, Section::Escalation);
+        keys(&mut app, "k"); // wraps to the last field
+        assert_eq!(focused(&app), Some("resolution_days"));
+        let held = current(&app)
+            .charter
+            .as_ref()
+            .unwrap()
+            .escalation
+            .resolution_days;
+        key(&mut app, KeyCode::Enter);
+        ctrl(&mut app, 'u');
+        let now = |app: &App| {
+            current(app)
+                .charter
+                .as_ref()
+                .unwrap()
+                .escalation
+                .resolution_days
+        };
+        assert_eq!(now(&app), held, "not silently 14");
+        let shot = screen(&mut app, 120, 40);
+        assert!(
+            shot.contains(&format!("empty: keeps {held} days")),
+            "{shot}"
+        );
+        keys(&mut app, "400"); // 4 and 40 are days; 400 is not
+        assert_eq!(now(&app), 40);
+        assert!(screen(&mut app, 120, 40).contains("1–365 days; keeps 40"));
+        retype(&mut app, "21");
+        assert_eq!(now(&app), 21);
+        assert!(!screen(&mut app, 120, 40).contains("keeps"));
+    }
+
+    #[test]
+    fn a_win_condition_target_with_a_typo_keeps_its_number() {
+        let mut app = demo_app();
+        keys(&mut app, "2lj");
+        assert_eq!(focused(&app), Some("wc0.target"));
+        let target = current(&app).charter.as_ref().unwrap().win_conditions[0].target;
+        assert!(target.is_some());
+        key(&mut app, KeyCode::Enter);
+        keys(&mut app, "x");
+        assert_eq!(
+            current(&app).charter.as_ref().unwrap().win_conditions[0].target,
+            target
+        );
+        assert!(!app.doc.scores.alliances[0].has_flag(FlagCode::Wish));
+    }
+
+    #[test]
+    fn field_keys_follow_the_live_keymap_and_ctrl_z_is_not_a_second_undo() {
+        let mut app = demo_app();
+        let (keymap, warnings) = Keymap::with_user_file(
+            r#"{ "page_down": ["f3"], "add": ["f4"], "write_doc": ["f6"] }"#,
+            "keys.ron",
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        app.keymap = keymap;
+        keys(&mut app, "2l");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.charter.is_editing());
+        let shot = screen(&mut app, 120, 40);
+        assert!(shot.contains("PgUp/F3 step"), "{shot}");
+        assert!(shot.contains("F4 add"), "{shot}");
+        assert!(shot.contains("Ctrl-d remove"), "{shot}");
+        assert!(shot.contains("F6 write .md"), "{shot}");
+        assert!(!shot.contains("PgDn"), "{shot}");
+        // F4 adds while a field is edited; PgDn means nothing any more, F3 steps.
+        let n = metrics(&app).len();
+        key(&mut app, KeyCode::F(4));
+        assert_eq!(metrics(&app).len(), n + 1);
+        key(&mut app, KeyCode::PageDown);
+        assert_eq!(app.charter.step.0, Section::WinConditions);
+        key(&mut app, KeyCode::F(3));
+        assert_eq!(app.charter.step.0, Section::Cadence);
+        // Ctrl-z is no hidden undo: the edit stays; the shell's Ctrl-r/u do undo and redo.
+        let label = app.doc.undo_label().map(str::to_owned);
+        ctrl(&mut app, 'z');
+        assert_eq!(app.doc.undo_label().map(str::to_owned), label);
+        assert_eq!(metrics(&app).len(), n + 1);
+        key(&mut app, KeyCode::Esc);
+        keys(&mut app, "u");
+        assert_eq!(metrics(&app).len(), n);
+        ctrl(&mut app, 'r');
+        assert_eq!(metrics(&app).len(), n + 1);
+    }
+
+    #[test]
+    fn a_chord_the_keymap_claims_is_not_taken_by_the_charter() {
+        let mut app = demo_app();
+        let (keymap, _) = Keymap::with_user_file(r#"{ "save": ["ctrl-n"] }"#, "keys.ron");
+        app.keymap = keymap;
+        keys(&mut app, "2l");
+        key(&mut app, KeyCode::Enter);
+        let n = metrics(&app).len();
+        let effects = ctrl(&mut app, 'n');
+        assert_eq!(metrics(&app).len(), n, "Ctrl-n saves now, it does not add");
+        assert_eq!(effects, vec![Effect::Save]);
+        assert!(!screen(&mut app, 120, 40).contains("Ctrl-n add"));
     }
 }

@@ -136,12 +136,24 @@ impl SortKey {
     }
 }
 
-/// What the open form will change when submitted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What the open form will change when submitted: the alliance by id, not by position, so an
+/// undo or redo that moves alliances while the form is open cannot redirect the save.
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Target {
-    New { alliance: usize },
-    Existing { alliance: usize, id: u32 },
+    New { alliance: String },
+    Existing { alliance: String, id: u32 },
 }
+
+impl Target {
+    fn alliance(&self) -> &str {
+        match self {
+            Self::New { alliance } | Self::Existing { alliance, .. } => alliance,
+        }
+    }
+}
+
+/// The form's own keys (it reads Tab, Enter and Esc itself, whatever the keymap says).
+const EDITOR_KEYS: &str = "Tab next field · F10 saves · Esc cancels";
 
 /// The add / edit popup: the shared form engine plus what it edits.
 #[derive(Debug)]
@@ -155,6 +167,7 @@ const PARTIES: [&str; 2] = ["Us", "Partner"];
 impl Editor {
     fn new(title: String, target: Target, party: Party, action: &str, due: NaiveDate) -> Self {
         let form = Form::new(title)
+            .keys(EDITOR_KEYS)
             .choice(
                 "party",
                 "Party",
@@ -252,6 +265,8 @@ pub struct CommitmentsTab {
     pending_delete: Option<(usize, u32)>,
     /// The add / edit form while it is open.
     editor: Option<Editor>,
+    /// Share mode as of the last sync, for the footer's hints.
+    share: bool,
 }
 
 impl CommitmentsTab {
@@ -262,6 +277,7 @@ impl CommitmentsTab {
 
     /// Rebuild the row list if the document, scope, filters or sort changed.
     pub fn sync(&mut self, doc: &Document, share: bool) {
+        self.share = share;
         let all = self.shows_all(share);
         let key = BuildKey {
             revision: doc.revision,
@@ -423,7 +439,7 @@ impl CommitmentsTab {
         self.editor = Some(Editor::new(
             format!("New commitment #{} · {}", a.next_commitment_id(), a.partner),
             Target::New {
-                alliance: doc.current,
+                alliance: a.id.clone(),
             },
             Party::Us,
             "",
@@ -443,7 +459,7 @@ impl CommitmentsTab {
         self.editor = Some(Editor::new(
             format!("Commitment #{} · {}", c.id, a.partner),
             Target::Existing {
-                alliance: r.alliance,
+                alliance: a.id.clone(),
                 id: c.id,
             },
             c.party,
@@ -471,9 +487,15 @@ impl CommitmentsTab {
                     Ok(values) => values,
                     Err(why) => return Outcome::Message(why.to_owned()),
                 };
-                let target = editor.target;
-                self.editor = None;
-                self.save_editor(target, party, action, due, cx)
+                let target = editor.target.clone();
+                match self.save_editor(&target, party, action, due, cx) {
+                    // The form stays open, so nothing typed is lost: Esc discards it.
+                    Err(why) => Outcome::Message(why),
+                    Ok(out) => {
+                        self.editor = None;
+                        out
+                    }
+                }
             }
             // Unused plain keys stay in the form; control chords go on to the shell.
             FormEvent::Ignored => Outcome::Ignored,
@@ -481,25 +503,25 @@ impl CommitmentsTab {
         }
     }
 
+    /// Store the form into the alliance it was opened on, found again by id; `Err` (the form
+    /// stays open) when that alliance or commitment is gone, e.g. undone meanwhile.
     fn save_editor(
         &mut self,
-        target: Target,
+        target: &Target,
         party: Party,
         action: String,
         due: NaiveDate,
         cx: &mut Cx,
-    ) -> Outcome {
-        let message = match target {
-            Target::New { alliance } => {
-                let Some(id) = cx
-                    .doc
-                    .portfolio
-                    .alliances
-                    .get(alliance)
-                    .map(Alliance::next_commitment_id)
-                else {
-                    return Outcome::Handled;
-                };
+    ) -> Result<Outcome, String> {
+        let Some(alliance) = cx.doc.portfolio.alliance_index(target.alliance()) else {
+            return Err(format!(
+                "Not saved: alliance {} is no longer in the portfolio (undone?) · Ctrl-r redoes, Esc discards",
+                target.alliance()
+            ));
+        };
+        let message = match *target {
+            Target::New { .. } => {
+                let id = cx.doc.portfolio.alliances[alliance].next_commitment_id();
                 cx.doc
                     .edit_alliance(alliance, format!("add commitment #{id}"), |a| {
                         a.commitments.push(Commitment {
@@ -513,7 +535,16 @@ impl CommitmentsTab {
                 self.selected_key = Some((alliance, id));
                 format!("Added commitment #{id}, due {due} (u undoes)")
             }
-            Target::Existing { alliance, id } => {
+            Target::Existing { id, .. } => {
+                if !cx.doc.portfolio.alliances[alliance]
+                    .commitments
+                    .iter()
+                    .any(|c| c.id == id)
+                {
+                    return Err(format!(
+                        "Not saved: commitment #{id} is no longer there (undone?) · Ctrl-r redoes, Esc discards"
+                    ));
+                }
                 cx.doc
                     .edit_alliance(alliance, format!("edit commitment #{id}"), |a| {
                         if let Some(c) = a.commitments.iter_mut().find(|c| c.id == id) {
@@ -530,9 +561,11 @@ impl CommitmentsTab {
         let wanted = self.selected_key;
         self.sync(cx.doc, cx.share);
         if wanted.is_some() && self.selected_key != wanted {
-            return Outcome::Message(format!("{message} · hidden by the filter"));
+            return Ok(Outcome::Message(format!(
+                "{message} · hidden by the filter"
+            )));
         }
-        Outcome::Message(message)
+        Ok(Outcome::Message(message))
     }
 
     /// The figures panel and the table, given how many CFR flag lines the figures need.
@@ -734,6 +767,18 @@ impl CommitmentsTab {
     }
 
     fn mouse(&mut self, event: MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
+        if self.editor.is_some() {
+            // A click must not change the selection under the open form; the wheel goes on to
+            // the shell (↑/↓ within the form).
+            return if matches!(
+                event.kind,
+                MouseEventKind::ScrollUp | MouseEventKind::ScrollDown
+            ) {
+                Outcome::Ignored
+            } else {
+                Outcome::Handled
+            };
+        }
         let flag_lines = cfr_flags(cx.doc.current_scores()).len() as u16;
         let (_, table) = Self::split(area, flag_lines);
         if event.kind != MouseEventKind::Down(MouseButton::Left)
@@ -761,19 +806,25 @@ impl CommitmentsTab {
 
     fn key_hints(&self) -> Vec<(Action, &'static str)> {
         if self.editor.is_some() {
-            return vec![(Action::NextTab, "next field"), (Action::Back, "cancel")];
+            // The form reads Tab, Enter and Esc itself: its bottom line names them, since the
+            // footer can only name keymap keys (which a user may have moved).
+            return Vec::new();
         }
         if self.editing_filter {
             return vec![(Action::Open, "keep filter"), (Action::Back, "clear")];
         }
-        vec![
+        let mut hints = vec![
             (Action::Add, "add"),
             (Action::Open, "edit"),
             (Action::ToggleDone, "done"),
             (Action::CycleFilter, "filter"),
-            (Action::ToggleAll, "all"),
-            (Action::SortNext, "sort"),
-        ]
+        ];
+        // Share mode shows only the current alliance: "all" is refused there.
+        if !self.share {
+            hints.push((Action::ToggleAll, "all"));
+        }
+        hints.push((Action::SortNext, "sort"));
+        hints
     }
 }
 

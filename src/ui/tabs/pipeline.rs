@@ -6,7 +6,7 @@
 //! F10, Ctrl-Enter or Ctrl-s); Esc discards it. In share mode the pipeline is hidden: it names
 //! other prospective partners.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -33,8 +33,10 @@ const DIMENSIONS: [(&str, &str); 4] = [
 /// The intake form while it is open.
 #[derive(Debug)]
 struct Editor {
-    /// The intake being edited, `None` for a new one.
-    index: Option<usize>,
+    /// The intake being edited as it was when the form opened, `None` for a new one. The save
+    /// finds it again by value, so an undo or redo that moves intakes meanwhile cannot send the
+    /// edit to another one.
+    original: Option<Intake>,
     form: Form,
 }
 
@@ -47,7 +49,7 @@ pub struct PipelineTab {
 /// "pursue" at or above the threshold, else "decline"; unscored without all four.
 pub fn decision(score: Option<&DimensionScores>) -> &'static str {
     match score {
-        Some(s) if s.total() >= HEALTH_THRESHOLD => "pursue",
+        Some(s) if s.pursue() => "pursue",
         Some(_) => "decline",
         None => "unscored",
     }
@@ -118,7 +120,7 @@ fn intake_form(intake: Option<&Intake>, today: chrono::NaiveDate) -> Form {
         .help("rationale", "Why this partner serves the growth strategy")
         .help(
             "strategic_alignment",
-            "1–5 each; total ≥ 12 of 20 → pursue, else decline",
+            &format!("1–5 each; total ≥ {HEALTH_THRESHOLD} of 20 → pursue, else decline"),
         )
 }
 
@@ -128,16 +130,7 @@ fn read_form(form: &Form) -> Option<Intake> {
     if partner.is_empty() {
         return None;
     }
-    let scores: Vec<Option<u8>> = DIMENSIONS.iter().map(|(k, _)| form.get_score(k)).collect();
-    let score = match scores.as_slice() {
-        [Some(a), Some(b), Some(c), Some(d)] => Some(DimensionScores {
-            strategic_alignment: *a,
-            execution_reliability: *b,
-            revenue_contribution: *c,
-            relationship_health: *d,
-        }),
-        _ => None,
-    };
+    let score = form_scores(form);
     Some(Intake {
         partner,
         kind: AllianceKind::ALL[form.get_choice("kind").min(AllianceKind::ALL.len() - 1)],
@@ -152,6 +145,20 @@ fn read_form(form: &Form) -> Option<Intake> {
         rationale: form.get_text("rationale").trim().to_owned(),
         score,
     })
+}
+
+/// The four scores, once all are given.
+fn form_scores(form: &Form) -> Option<DimensionScores> {
+    let scores: Vec<Option<u8>> = DIMENSIONS.iter().map(|(k, _)| form.get_score(k)).collect();
+    match scores.as_slice() {
+        [Some(a), Some(b), Some(c), Some(d)] => Some(DimensionScores {
+            strategic_alignment: *a,
+            execution_reliability: *b,
+            revenue_contribution: *c,
+            relationship_health: *d,
+        }),
+        _ => None,
+    }
 }
 
 /// The live total of the scores entered so far.
@@ -183,8 +190,20 @@ impl PipelineTab {
                 "An intake needs a partner and a valid submitted date before it is saved".into(),
             );
         };
-        let index = editor.index;
         let partner = intake.partner.clone();
+        // The intake the form was opened on, where it is now.
+        let index = match &editor.original {
+            None => None,
+            Some(original) => {
+                let Some(i) = cx.doc.portfolio.pipeline.iter().position(|p| p == original) else {
+                    return Outcome::Message(format!(
+                        "Not saved: the intake for {} changed or left the pipeline (undo / redo?) · Esc discards",
+                        original.partner
+                    ));
+                };
+                Some(i)
+            }
+        };
         let label = match index {
             Some(_) => format!("edit intake {partner}"),
             None => format!("add intake {partner}"),
@@ -197,7 +216,7 @@ impl PipelineTab {
             }
             _ => {
                 p.push(intake);
-                at = p.len() - 1;
+                at = p.len().saturating_sub(1);
             }
         });
         self.scroll.select(at, cx.doc.portfolio.pipeline.len());
@@ -233,11 +252,17 @@ impl PipelineTab {
         self.scroll.select(self.scroll.selected(), n);
     }
 
+    /// The list and the detail pane below it.
+    fn split(area: Rect) -> (Rect, Rect) {
+        let [list, detail] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(9)]).areas(area);
+        (list, detail)
+    }
+
     fn render_list(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
         let pipeline = &cx.doc.portfolio.pipeline;
-        let [list, detail] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(9)]).areas(area);
+        let (list, detail) = Self::split(area);
         let visible = usize::from(list.height.saturating_sub(3));
         let offset = self.scroll.window(visible, pipeline.len());
         let rows: Vec<Row> = pipeline
@@ -426,7 +451,7 @@ impl TabView for PipelineTab {
             }
             Action::Add => {
                 self.editor = Some(Editor {
-                    index: None,
+                    original: None,
                     form: intake_form(None, cx.doc.as_of),
                 });
             }
@@ -435,7 +460,7 @@ impl TabView for PipelineTab {
                     return Outcome::Message("No intake yet: a adds one".into());
                 };
                 self.editor = Some(Editor {
-                    index: Some(self.selected()),
+                    original: Some(intake.clone()),
                     form: intake_form(Some(intake), cx.doc.as_of),
                 });
             }
@@ -470,6 +495,32 @@ impl TabView for PipelineTab {
         Outcome::Message(format!("Deleted the intake for {partner}"))
     }
 
+    fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
+        if cx.share || self.editor.is_some() {
+            // Nothing to pick while hidden; a click under the form changes nothing, the wheel
+            // goes on to the shell.
+            return if matches!(
+                event.kind,
+                MouseEventKind::ScrollUp | MouseEventKind::ScrollDown
+            ) {
+                Outcome::Ignored
+            } else {
+                Outcome::Handled
+            };
+        }
+        let (list, _) = Self::split(area);
+        if event.kind != MouseEventKind::Down(MouseButton::Left)
+            || !list.contains((event.column, event.row).into())
+        {
+            return Outcome::Ignored;
+        }
+        let n = cx.doc.portfolio.pipeline.len();
+        if let Some(pos) = self.scroll.row_at(list, event.row, n) {
+            self.scroll.select(pos, n);
+        }
+        Outcome::Handled
+    }
+
     fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
         if cx.share {
@@ -493,8 +544,8 @@ impl TabView for PipelineTab {
         ])
         .areas(area);
         let (total, given) = live_total(&editor.form);
-        let line = if given == DIMENSIONS.len() {
-            let (word, style) = if total >= HEALTH_THRESHOLD {
+        let line = if let Some(scores) = form_scores(&editor.form) {
+            let (word, style) = if scores.pursue() {
                 ("✓ pursue", theme.ok)
             } else {
                 ("✗ decline", theme.warn)
@@ -502,12 +553,15 @@ impl TabView for PipelineTab {
             Line::from(vec![
                 Span::raw(format!(" Total {total}/20 → ")),
                 Span::styled(word, style),
-                Span::styled("  (pursue at 12 or more)", theme.muted),
+                Span::styled(
+                    format!("  (pursue at {HEALTH_THRESHOLD} or more)"),
+                    theme.muted,
+                ),
             ])
         } else {
             Line::styled(
                 format!(
-                    " Total {total}/20 so far · {given} of 4 dimensions scored (pursue at 12 or more)"
+                    " Total {total}/20 so far · {given} of 4 dimensions scored (pursue at {HEALTH_THRESHOLD} or more)"
                 ),
                 theme.muted,
             )
@@ -540,8 +594,8 @@ mod tests {
     use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
     use super::*;
-    use crate::app::Modal;
     use crate::app::tests::{demo_app, key, keys, screen};
+    use crate::app::{App, Modal};
     use crate::model::Status;
     use crate::ui::tabs::Tab;
 
@@ -659,5 +713,96 @@ mod tests {
         assert_eq!(decision(Some(&s(3))), "pursue", "12 of 20");
         assert_eq!(decision(Some(&s(4))), "pursue", "13 of 20");
         assert_eq!(decision(None), "unscored");
+    }
+
+    fn click(app: &mut App, column: u16, row: u16) {
+        use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+        app.handle_event(&Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }));
+    }
+
+    #[test]
+    fn clicking_a_row_selects_it_but_not_under_the_form() {
+        let mut app = demo_app();
+        keys(&mut app, "5");
+        let n = app.doc.portfolio.pipeline.len();
+        assert!(n >= 2, "the demo has intakes");
+        let last = app.doc.portfolio.pipeline[n - 1].partner.clone();
+        let shot = screen(&mut app, 120, 40);
+        let y = shot
+            .lines()
+            .position(|l| l.contains(&last))
+            .expect("the last intake is listed");
+        click(&mut app, 10, y as u16);
+        assert_eq!(app.pipeline.selected(), n - 1);
+        // The header row selects nothing.
+        let header = shot.lines().position(|l| l.contains("Decision")).unwrap();
+        click(&mut app, 10, header as u16);
+        assert_eq!(app.pipeline.selected(), n - 1);
+        keys(&mut app, "g");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.pipeline.is_editing());
+        click(&mut app, 10, y as u16);
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(
+            app.pipeline.selected(),
+            0,
+            "a click under the form changes nothing"
+        );
+    }
+
+    fn ctrl(app: &mut App, c: char) {
+        app.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    #[test]
+    fn redo_while_the_intake_form_is_open_cannot_redirect_the_save() {
+        let mut app = demo_app();
+        keys(&mut app, "5");
+        let before = app.doc.portfolio.pipeline.clone();
+        assert!(before.len() >= 2);
+        // Delete the first intake and undo: redo would shift the second into first place.
+        keys(&mut app, "dy");
+        keys(&mut app, "u");
+        assert_eq!(app.doc.portfolio.pipeline, before);
+        keys(&mut app, "gj");
+        assert_eq!(app.pipeline.selected(), 1);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::End);
+        keys(&mut app, " Ltd");
+        ctrl(&mut app, 'r');
+        assert_eq!(app.doc.portfolio.pipeline.len(), before.len() - 1, "redone");
+        key(&mut app, KeyCode::F(10));
+        assert!(!app.pipeline.is_editing());
+        let now = &app.doc.portfolio.pipeline;
+        assert_eq!(now[0].partner, format!("{} Ltd", before[1].partner));
+        assert_eq!(now[1..], before[2..], "no other intake touched");
+    }
+
+    #[test]
+    fn a_save_on_an_intake_that_left_the_pipeline_is_refused() {
+        let mut app = demo_app();
+        keys(&mut app, "5");
+        let n = app.doc.portfolio.pipeline.len();
+        keys(&mut app, "dy");
+        keys(&mut app, "u");
+        key(&mut app, KeyCode::Enter); // the first intake, which redo deletes
+        key(&mut app, KeyCode::End);
+        keys(&mut app, " Ltd");
+        ctrl(&mut app, 'r');
+        let pipeline = app.doc.portfolio.pipeline.clone();
+        key(&mut app, KeyCode::F(10));
+        assert_eq!(app.doc.portfolio.pipeline, pipeline, "nothing written");
+        assert_eq!(pipeline.len(), n - 1);
+        assert!(app.pipeline.is_editing(), "nothing typed is lost");
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.contains("Not saved"), "{status}");
     }
 }

@@ -631,3 +631,134 @@ fn in_all_mode_the_figures_describe_the_highlighted_row() {
     let r = app.commitments.selected_row().unwrap();
     assert_eq!(app.doc.current, r.alliance);
 }
+
+/// Peak (the second alliance) is current, and redo would put a new alliance in front of it.
+fn app_with_a_redo_that_shifts_peak() -> App {
+    let mut app = app_with(portfolio());
+    let zeta = Alliance::new(
+        "zeta",
+        "Zeta Labs",
+        AllianceKind::CoMarketing,
+        day("2026-01-01"),
+    );
+    app.doc.insert_alliance(0, zeta, "add alliance zeta");
+    app.doc.undo();
+    app.doc.current = 1;
+    app.sync_views();
+    assert_eq!(app.doc.current_alliance().unwrap().id, "peak");
+    app
+}
+
+fn peak(app: &App) -> &Alliance {
+    let i = app.doc.portfolio.alliance_index("peak").unwrap();
+    &app.doc.portfolio.alliances[i]
+}
+
+#[test]
+fn redo_while_the_edit_form_is_open_cannot_redirect_the_save() {
+    let mut app = app_with_a_redo_that_shifts_peak();
+    let glow = app.doc.portfolio.alliances[0].clone();
+    press(&mut app, KeyCode::Enter);
+    assert!(app.commitments.editor.is_some());
+    let id = app.commitments.editor.as_ref().map(|e| e.target.clone());
+    assert!(matches!(id, Some(Target::Existing { ref alliance, .. }) if alliance == "peak"));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 'u');
+    typing(&mut app, "2026-12-24");
+    ctrl(&mut app, 'r');
+    assert_eq!(
+        app.doc.portfolio.alliances[0].id, "zeta",
+        "redo shifted peak"
+    );
+    assert!(app.commitments.editor.is_some(), "the form stays open");
+    press(&mut app, KeyCode::F(10));
+    assert!(app.commitments.editor.is_none());
+    let edited: Vec<u32> = peak(&app)
+        .commitments
+        .iter()
+        .filter(|c| c.due == day("2026-12-24"))
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(edited.len(), 1, "{:?}", peak(&app).commitments);
+    assert_eq!(app.doc.portfolio.alliances[0].commitments, Vec::new());
+    let glow_now = &app.doc.portfolio.alliances[app.doc.portfolio.alliance_index("glow").unwrap()];
+    assert_eq!(glow_now.commitments, glow.commitments, "glow untouched");
+}
+
+#[test]
+fn redo_while_the_add_form_is_open_still_adds_to_its_alliance() {
+    let mut app = app_with_a_redo_that_shifts_peak();
+    let n = peak(&app).commitments.len();
+    press(&mut app, KeyCode::Char('a'));
+    typing(&mut app, "Call the buyer");
+    ctrl(&mut app, 'r');
+    press(&mut app, KeyCode::F(10));
+    assert_eq!(peak(&app).commitments.len(), n + 1);
+    assert_eq!(peak(&app).commitments[n].action, "Call the buyer");
+    assert!(
+        app.doc.portfolio.alliances[0].commitments.is_empty(),
+        "not zeta"
+    );
+}
+
+#[test]
+fn a_save_into_an_alliance_that_is_gone_is_refused_and_the_form_stays() {
+    let mut app = app_with(portfolio());
+    app.doc.remove_alliance(1, "delete peak");
+    app.doc.undo();
+    app.doc.current = 1;
+    app.sync_views();
+    press(&mut app, KeyCode::Char('a'));
+    typing(&mut app, "Call the buyer");
+    ctrl(&mut app, 'r');
+    assert!(app.doc.portfolio.alliance_index("peak").is_none());
+    let before = app.doc.portfolio.clone();
+    press(&mut app, KeyCode::F(10));
+    assert_eq!(app.doc.portfolio, before, "nothing written anywhere");
+    assert!(app.commitments.editor.is_some(), "nothing typed is lost");
+    let status = app.status.clone().unwrap_or_default();
+    assert!(status.contains("Not saved: alliance peak"), "{status}");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.commitments.editor.is_none());
+}
+
+#[test]
+fn a_click_under_the_form_leaves_the_selection() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app_with(portfolio());
+    app.size = ratatui::layout::Rect::new(0, 0, 120, 40);
+    let text = screen(&app, 120, 40);
+    let y = text
+        .lines()
+        .position(|l| l.contains("Restock the bundle"))
+        .unwrap();
+    let before = app.commitments.selected_row();
+    press(&mut app, KeyCode::Enter);
+    app.handle_event(&Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 30,
+        row: y as u16,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.commitments.selected_row(), before);
+    assert!(app.commitments.editor.is_some());
+}
+
+#[test]
+fn the_form_names_its_own_keys_and_share_mode_does_not_offer_all() {
+    let mut app = app_with(portfolio());
+    let footer = |app: &App| screen(app, 120, 40).lines().last().unwrap_or("").to_owned();
+    assert!(footer(&app).contains("A all"), "{}", footer(&app));
+    press(&mut app, KeyCode::Char('s'));
+    app.status = None;
+    assert!(!footer(&app).contains("A all"), "{}", footer(&app));
+    press(&mut app, KeyCode::Char('a'));
+    let shot = screen(&app, 120, 40);
+    assert!(
+        shot.contains("Tab next field · F10 saves · Esc cancels"),
+        "{shot}"
+    );
+    let last = shot.lines().last().unwrap_or("");
+    assert!(!last.contains("next field"), "{last}");
+}
