@@ -216,18 +216,32 @@ impl ReviewsTab {
         }
     }
 
-    fn mark_sent(cx: &mut Cx, index: usize) -> Outcome {
+    /// `x` on a monthly review: mark its summary sent on the as-of date, or clear the mark.
+    /// A date already recorded is never moved (a summary sent on time stays on time).
+    fn toggle_sent(cx: &mut Cx, index: usize) -> Outcome {
         let as_of = cx.doc.as_of;
         let Some(a) = cx.doc.current_alliance() else {
             return Outcome::Handled;
         };
-        let Some(Review::Monthly { date, .. }) = a.reviews.get(index) else {
+        let Some(Review::Monthly {
+            date, summary_sent, ..
+        }) = a.reviews.get(index)
+        else {
             return Outcome::Message("Only a monthly review has a written summary".into());
         };
-        let label = format!("MBR summary of {date} marked sent on {as_of}");
+        let (label, new) = match summary_sent {
+            Some(sent) => (
+                format!("MBR summary of {date}: \"sent {sent}\" cleared (not sent)"),
+                None,
+            ),
+            None => (
+                format!("MBR summary of {date} marked sent on {as_of}"),
+                Some(as_of),
+            ),
+        };
         cx.doc.edit_current(label.clone(), |a| {
             if let Some(Review::Monthly { summary_sent, .. }) = a.reviews.get_mut(index) {
-                *summary_sent = Some(as_of);
+                *summary_sent = new;
             }
         });
         Outcome::Message(label)
@@ -253,7 +267,7 @@ impl ReviewsTab {
             }
             Action::ToggleDone => {
                 return match self.selected_review(cx.doc) {
-                    Some(i) => Self::mark_sent(cx, i),
+                    Some(i) => Self::toggle_sent(cx, i),
                     None => Outcome::Handled,
                 };
             }
@@ -571,7 +585,7 @@ impl TabView for ReviewsTab {
                     Outcome::Handled
                 }
                 Action::ToggleDone => match self.selected_review(cx.doc) {
-                    Some(i) => Self::mark_sent(cx, i),
+                    Some(i) => Self::toggle_sent(cx, i),
                     None => Outcome::Handled,
                 },
                 _ => Outcome::Ignored,

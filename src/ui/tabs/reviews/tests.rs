@@ -539,3 +539,55 @@ fn the_picker_starts_a_wizard_by_its_number_instead_of_switching_tabs() {
         "the MBR wizard is running"
     );
 }
+
+/// The monthly review of `date` on `id`: its `summary_sent`.
+fn summary_sent(app: &App, id: &str, date: &str) -> Option<NaiveDate> {
+    alliance(app, id).reviews.iter().find_map(|r| match r {
+        Review::Monthly {
+            date: rd,
+            summary_sent,
+            ..
+        } if *rd == d(date) => Some(*summary_sent),
+        _ => None,
+    })?
+}
+
+#[test]
+fn x_toggles_summary_sent_and_never_moves_a_recorded_date() {
+    // Glow's MBR of 2026-11-12 went out on the 13th: the first row, latest first.
+    let mut app = open_app("glow");
+    assert_eq!(
+        summary_sent(&app, "glow", "2026-11-12"),
+        Some(d("2026-11-13"))
+    );
+    let flags = |app: &App| app.doc.scores.alliances[app.doc.current].flags.clone();
+    let before = flags(&app);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        summary_sent(&app, "glow", "2026-11-12"),
+        None,
+        "x on a sent summary clears the mark, it does not re-date it to the as-of date"
+    );
+    let status = app.status.clone().unwrap();
+    assert!(status.contains("cleared"), "{status}");
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        summary_sent(&app, "glow", "2026-11-12"),
+        Some(d("2026-11-15"))
+    );
+    let status = app.status.clone().unwrap();
+    assert!(status.contains("marked sent on 2026-11-15"), "{status}");
+    // Undo twice: the original date and flags come back.
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        summary_sent(&app, "glow", "2026-11-12"),
+        Some(d("2026-11-13"))
+    );
+    assert_eq!(flags(&app), before);
+    // The same toggle in the open review.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(summary_sent(&app, "glow", "2026-11-12"), None);
+    assert!(screen(&app, 100, 60).contains("Summary sent: not yet"));
+}
