@@ -591,3 +591,156 @@ fn x_toggles_summary_sent_and_never_moves_a_recorded_date() {
     assert_eq!(summary_sent(&app, "glow", "2026-11-12"), None);
     assert!(screen(&app, 100, 60).contains("Summary sent: not yet"));
 }
+
+/// The screen row (0-based) of the first line containing `needle`.
+fn row_of(text: &str, needle: &str) -> u16 {
+    text.lines().position(|l| l.contains(needle)).unwrap() as u16
+}
+
+fn click(app: &mut App, column: u16, row: u16) {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    app.handle_event(&Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+#[test]
+fn the_selection_follows_the_current_alliance() {
+    // The last of Glow's five reviews is selected, then Brightside (two reviews) is current.
+    let mut app = open_app("glow");
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.reviews.scroll.selected(), 4);
+    app.doc.current = app.doc.portfolio.alliance_index("brightside").unwrap();
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Reviews of Brightside"), "{text}");
+    assert_eq!(
+        text.matches('▶').count(),
+        1,
+        "a row is highlighted at once: {text}"
+    );
+    // Enter opens Brightside's latest review, not an empty pane.
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("(read-only)"), "{text}");
+    let latest = alliance(&app, "brightside")
+        .reviews
+        .iter()
+        .map(Review::date)
+        .max()
+        .unwrap();
+    assert!(text.contains(&latest.to_string()), "{text}");
+    press(&mut app, KeyCode::Esc);
+
+    // An alliance without reviews: Enter and x say so and stay on the list.
+    app.doc.current = app.doc.portfolio.alliance_index("cornerstone").unwrap();
+    press(&mut app, KeyCode::Enter);
+    assert!(app.status.as_deref().unwrap().contains("No review to open"));
+    assert!(screen(&app, 80, 24).contains("No reviews stored yet"));
+    press(&mut app, KeyCode::Char('x'));
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap()
+            .contains("No review selected")
+    );
+
+    // Back on Glow the list starts at its latest review again.
+    app.doc.current = app.doc.portfolio.alliance_index("glow").unwrap();
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.reviews.scroll.selected(), 1);
+}
+
+#[test]
+fn review_rows_and_the_open_summary_are_built_once_per_revision() {
+    let mut app = open_app("glow");
+    let rows = app.reviews.rows(&app.doc);
+    screen(&app, 80, 24);
+    assert!(std::rc::Rc::ptr_eq(&rows, &app.reviews.rows(&app.doc)));
+    press(&mut app, KeyCode::Enter);
+    screen(&app, 80, 24);
+    let i = app.reviews.selected_review(&app.doc).unwrap();
+    let summary = app.reviews.summary(&app.doc, i);
+    screen(&app, 80, 24);
+    screen(&app, 120, 40);
+    assert!(
+        std::rc::Rc::ptr_eq(&summary, &app.reviews.summary(&app.doc, i)),
+        "frames reuse the Markdown"
+    );
+    // An edit rebuilds both, and the pane shows the change.
+    press(&mut app, KeyCode::Char('x'));
+    let after = app.reviews.summary(&app.doc, i);
+    assert!(!std::rc::Rc::ptr_eq(&summary, &after));
+    assert!(after.contains("Summary sent: not yet"), "{after}");
+    assert!(!std::rc::Rc::ptr_eq(&rows, &app.reviews.rows(&app.doc)));
+    // So does another current alliance.
+    let rows = app.reviews.rows(&app.doc);
+    app.doc.current = app.doc.portfolio.alliance_index("brightside").unwrap();
+    assert_eq!(app.reviews.rows(&app.doc).len(), 2);
+    assert!(!std::rc::Rc::ptr_eq(&rows, &app.reviews.rows(&app.doc)));
+}
+
+#[test]
+fn a_click_selects_a_review_row() {
+    let mut app = open_app("glow");
+    app.handle_event(&Event::Resize(80, 24));
+    let text = screen(&app, 80, 24);
+    click(&mut app, 6, row_of(&text, "2026-09-14"));
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.lines()
+            .any(|l| l.contains('▶') && l.contains("2026-09-14")),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 80, 24).contains("— 2026-09-14 (read-only)"));
+    // Clicks on the header, the details or the open review change nothing.
+    press(&mut app, KeyCode::Esc);
+    let text = screen(&app, 80, 24);
+    click(&mut app, 6, row_of(&text, "Date"));
+    click(&mut app, 6, row_of(&text, "Audit:"));
+    assert_eq!(screen(&app, 80, 24), text);
+}
+
+#[test]
+fn the_open_review_scrolls_to_its_end_and_no_further() {
+    let mut app = open_app("glow");
+    press(&mut app, KeyCode::Enter);
+    let top = screen(&app, 80, 24);
+    assert!(!top.contains("Summary sent: 2026-11-13"), "{top}");
+    for _ in 0..200 {
+        press(&mut app, KeyCode::Down);
+    }
+    let bottom = screen(&app, 80, 24);
+    assert!(bottom.contains("Summary sent: 2026-11-13"), "{bottom}");
+    // At the end: one line up shows one line more of the top, not blank space going away.
+    press(&mut app, KeyCode::Up);
+    let up = screen(&app, 80, 24);
+    assert_ne!(up, bottom, "Down stopped at the end");
+    press(&mut app, KeyCode::End);
+    assert_eq!(screen(&app, 80, 24), bottom);
+    press(&mut app, KeyCode::Home);
+    assert_eq!(screen(&app, 80, 24), top);
+    // Paging far past u16::MAX lines neither overflows nor leaves the text.
+    for _ in 0..7000 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(screen(&app, 80, 24), bottom);
+}
+
+#[test]
+fn the_picker_stays_on_its_four_wizards() {
+    let mut app = open_app("glow");
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.reviews.picked(), Kind::Audit);
+    keys(&mut app, &[KeyCode::Down; 9]);
+    assert_eq!(app.reviews.picked(), Kind::Qsr);
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.reviews.picked(), Kind::Audit);
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.reviews.wizard().map(Wizard::kind), Some(Kind::Qsr));
+}
