@@ -744,3 +744,102 @@ fn the_picker_stays_on_its_four_wizards() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.reviews.wizard().map(Wizard::kind), Some(Kind::Qsr));
 }
+
+fn mbr(app: &App) -> &super::mbr::MbrWizard {
+    match app.reviews.wizard() {
+        Some(Wizard::Mbr(w)) => w,
+        other => panic!("the MBR wizard, not {other:?}"),
+    }
+}
+
+#[test]
+fn the_mbr_preview_is_built_once_until_the_draft_changes() {
+    let mut app = open_app("glow");
+    start(&mut app, 2);
+    type_text(&mut app, "Referral revenue ahead");
+    keys(&mut app, &[KeyCode::PageDown; 4]);
+    let first = mbr(&app).preview(&app.doc);
+    assert!(first.contains("Referral revenue ahead"), "{first}");
+    screen(&app, 80, 24);
+    screen(&app, 120, 40);
+    assert!(
+        std::rc::Rc::ptr_eq(&first, &mbr(&app).preview(&app.doc)),
+        "frames reuse the text"
+    );
+    // The sent mark, or new notes after going back, rebuild it.
+    press(&mut app, KeyCode::Char('x'));
+    let sent = mbr(&app).preview(&app.doc);
+    assert!(sent.contains("Summary sent: 2026-11-15"), "{sent}");
+    press(&mut app, KeyCode::PageUp);
+    type_text(&mut app, "Nothing to escalate");
+    press(&mut app, KeyCode::PageDown);
+    let again = mbr(&app).preview(&app.doc);
+    assert!(!std::rc::Rc::ptr_eq(&sent, &again));
+    assert!(again.contains("Nothing to escalate"), "{again}");
+    // The portfolio itself is untouched by the preview.
+    assert!(
+        !alliance(&app, "glow")
+            .reviews
+            .iter()
+            .any(|r| r.date() == d("2026-11-15"))
+    );
+}
+
+#[test]
+fn the_mbr_preview_scrolls_to_its_end_and_no_further() {
+    let mut app = open_app("glow");
+    start(&mut app, 2);
+    keys(&mut app, &[KeyCode::PageDown; 4]);
+    let top = screen(&app, 80, 24);
+    assert!(!top.contains("Summary sent: not yet"), "{top}");
+    keys(&mut app, &[KeyCode::Down; 200]);
+    let bottom = screen(&app, 80, 24);
+    assert!(bottom.contains("Summary sent: not yet"), "{bottom}");
+    press(&mut app, KeyCode::Up);
+    assert_ne!(screen(&app, 80, 24), bottom, "Down stopped at the end");
+    for _ in 0..70_000 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(screen(&app, 80, 24), bottom, "no u16 overflow either");
+    press(&mut app, KeyCode::Home);
+    assert_eq!(screen(&app, 80, 24), top);
+}
+
+#[test]
+fn the_mbr_follows_the_live_keymap() {
+    let (keymap, warnings) = Keymap::with_user_file(
+        r#"{ "toggle_done": ["m"], "page_down": ["f8", "n"], "write_doc": ["W"] }"#,
+        "keys.ron",
+    );
+    assert!(
+        warnings.iter().all(|w| !w.contains("ignored")),
+        "{warnings:?}"
+    );
+    let mut app = open_app("glow");
+    app.keymap = keymap;
+    start(&mut app, 2);
+    // "n" is bound to page_down, but a notes field has focus: it is typed.
+    type_text(&mut app, "new numbers");
+    assert_eq!(mbr(&app).step, 0);
+    assert!(screen(&app, 120, 40).contains("new numbers"));
+    // The rebound key moves on; the old PgDn no longer does.
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(mbr(&app).step, 0);
+    keys(&mut app, &[KeyCode::F(8); 4]);
+    assert_eq!(mbr(&app).step, super::mbr::PREVIEW);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("m sent today [ ]"), "{text}");
+    // x is no longer toggle_done; m is.
+    press(&mut app, KeyCode::Char('x'));
+    assert!(!mbr(&app).sent);
+    press(&mut app, KeyCode::Char('m'));
+    assert!(mbr(&app).sent);
+    assert!(screen(&app, 120, 40).contains("m sent today [x]"));
+    // write_doc stores the review and writes the summary, like Enter.
+    let effects = press(&mut app, KeyCode::Char('W'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::WriteFile { .. }]),
+        "{effects:?}"
+    );
+    assert!(app.reviews.drafts().is_empty());
+}
