@@ -725,7 +725,18 @@ pub fn review_summary(
     id: &str,
     date: NaiveDate,
 ) -> Result<String, ExportError> {
-    let alliance = &portfolio.alliances[find(portfolio, id)?];
+    alliance_review_summary(portfolio, &portfolio.alliances[find(portfolio, id)?], date)
+}
+
+/// [`review_summary`] for `alliance` as given, which need not be the one stored in `portfolio`
+/// (the brand and its revenue come from there): a draft's preview passes a copy of the alliance
+/// with the draft review in it instead of a copy of the whole portfolio.
+pub fn alliance_review_summary(
+    portfolio: &Portfolio,
+    alliance: &Alliance,
+    date: NaiveDate,
+) -> Result<String, ExportError> {
+    let id = &alliance.id;
     let reviews: Vec<&Review> = alliance
         .reviews
         .iter()

@@ -5,22 +5,26 @@
 //! Time comes from the injectable clock: the meeting keeps running while the wizard is left,
 //! and the step on screen is the one the time is charged to.
 
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::{Flow, Screen, ViewCtx, focus_alliance};
+use super::{Flow, Screen, ViewCtx, focus_alliance, key, max_scroll, scroll_text};
 use crate::app::Effect;
+use crate::app::action::Action;
 use crate::app::clock::{Clock, format_duration};
 use crate::app::document::Document;
+use crate::app::keymap::Key;
 use crate::export::markdown::{self, NEW_COMMITMENTS_PREFIX};
-use crate::model::{Commitment, Party, Portfolio, Review};
+use crate::model::{Commitment, Party, Review};
 use crate::score::AllianceScores;
 use crate::ui::form::{Form, FormEvent};
 use crate::ui::tabs::{Cx, Outcome};
@@ -68,8 +72,17 @@ pub struct MbrWizard {
     spent: [Duration; 4],
     /// Clock time when the current step was entered.
     entered: Duration,
+    /// The preview's scroll position.
     scroll: u16,
+    /// The preview's last frame: (furthest scroll that still fills the pane, page height).
+    extent: Cell<(u16, u16)>,
+    /// The preview text and what it was built from: (document revision, as-of date, sent).
+    /// The notes cannot change on the preview, and leaving it drops the text.
+    preview: RefCell<Option<(PreviewKey, Rc<str>)>>,
 }
+
+/// What a preview text was built from: (document revision, as-of date, sent).
+type PreviewKey = (u64, NaiveDate, bool);
 
 /// A countdown against a budget: time left, or overtime.
 pub fn countdown(elapsed: Duration, budget: Duration) -> String {
@@ -124,6 +137,8 @@ impl MbrWizard {
             spent: [Duration::ZERO; 4],
             entered: now,
             scroll: 0,
+            extent: Cell::default(),
+            preview: RefCell::default(),
         }
     }
 
@@ -154,6 +169,7 @@ impl MbrWizard {
         self.entered = now;
         self.step = step.min(PREVIEW);
         self.scroll = 0;
+        self.preview.take();
     }
 
     /// The notes of step `i`, trimmed at the end.
@@ -184,14 +200,28 @@ impl MbrWizard {
     }
 
     /// The summary exactly as `export --format md --alliance ID --review DATE` will print it
-    /// once stored: the same function on the portfolio with the draft in it.
-    pub fn preview(&self, portfolio: &Portfolio, date: NaiveDate) -> String {
-        let mut p = portfolio.clone();
-        let Some(a) = p.alliances.iter_mut().find(|a| a.id == self.alliance) else {
-            return String::new();
-        };
-        a.reviews.push(self.review(date));
-        markdown::review_summary(&p, &self.alliance, date).unwrap_or_else(|e| e.to_string())
+    /// once stored on the as-of date: the same function, given a copy of the alliance with the
+    /// draft in it. Built once, then again only when the document or the sent mark changes.
+    pub fn preview(&self, doc: &Document) -> Rc<str> {
+        let key = (doc.revision, doc.as_of, self.sent);
+        let mut cached = self.preview.borrow_mut();
+        if let Some((built, text)) = &*cached
+            && *built == key
+        {
+            return Rc::clone(text);
+        }
+        let text: Rc<str> = doc
+            .portfolio
+            .alliance(&self.alliance)
+            .map_or_else(String::new, |a| {
+                let mut a = a.clone();
+                a.reviews.push(self.review(doc.as_of));
+                markdown::alliance_review_summary(&doc.portfolio, &a, doc.as_of)
+                    .unwrap_or_else(|e| e.to_string())
+            })
+            .into();
+        *cached = Some((key, Rc::clone(&text)));
+        text
     }
 
     /// Where the summary goes: beside the portfolio file (the working folder for the demo).
@@ -204,34 +234,37 @@ impl MbrWizard {
 
     pub fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Flow {
         let now = cx.clock.now();
+        let action = cx.keymap.action(key);
         if self.step == PREVIEW {
-            return match key.code {
-                KeyCode::PageUp => {
+            // No field has focus here: every key means its action.
+            return match action {
+                Some(Action::PageUp) => {
                     self.go_to(STEPS.len() - 1, now);
                     Flow::Continue
                 }
-                KeyCode::Char('x' | ' ') => {
+                Some(Action::ToggleDone) => {
                     self.sent = !self.sent;
                     Flow::Continue
                 }
-                KeyCode::Up => {
-                    self.scroll = self.scroll.saturating_sub(1);
+                Some(Action::Open | Action::WriteDoc) => self.finish(cx),
+                Some(a) => {
+                    let (max, page) = self.extent.get();
+                    if let Some(scroll) = scroll_text(self.scroll, a, max, page) {
+                        self.scroll = scroll;
+                    }
                     Flow::Continue
                 }
-                KeyCode::Down => {
-                    self.scroll += 1;
-                    Flow::Continue
-                }
-                KeyCode::Enter | KeyCode::Char('w') => self.finish(cx),
-                _ => Flow::Continue,
+                None => Flow::Continue,
             };
         }
-        match key.code {
-            KeyCode::PageDown => {
+        // A notes field has focus: printable keys are typed, whatever they are bound to.
+        let typed = Key::from_event(key).is_some_and(|k| k.is_typed());
+        match action.filter(|_| !typed) {
+            Some(Action::PageDown) => {
                 self.go_to(self.step + 1, now);
                 return Flow::Continue;
             }
-            KeyCode::PageUp => {
+            Some(Action::PageUp) => {
                 if self.step > 0 {
                     self.go_to(self.step - 1, now);
                 }
@@ -553,12 +586,18 @@ impl MbrWizard {
         let title = format!("Monthly business review — {partner} — {}", cx.doc.as_of);
         let header = self.header(cx.clock, cx);
         if self.step == PREVIEW {
+            let k = |action| key(cx.keymap, action);
             let block = Block::bordered()
                 .title(Span::styled(format!(" {title} "), theme.title))
                 .title_bottom(Span::styled(
                     format!(
-                        " Enter store + write summary · x sent today [{}] · ↑↓ scroll · PgUp back · Esc leave ",
-                        if self.sent { "x" } else { " " }
+                        " {} store+write · {} sent today [{}] · {}{} scroll · {} back · Esc leave ",
+                        k(Action::Open),
+                        k(Action::ToggleDone),
+                        if self.sent { "x" } else { " " },
+                        k(Action::Up),
+                        k(Action::Down),
+                        k(Action::PageUp),
                     ),
                     theme.key,
                 ))
@@ -580,10 +619,11 @@ impl MbrWizard {
                 height: inner.height.saturating_sub(top),
                 ..inner
             };
-            Paragraph::new(self.preview(&cx.doc.portfolio, cx.doc.as_of))
-                .wrap(Wrap { trim: false })
-                .scroll((self.scroll, 0))
-                .render(body, buf);
+            let preview = self.preview(cx.doc);
+            let text = Paragraph::new(&*preview).wrap(Wrap { trim: false });
+            let max = max_scroll(text.line_count(body.width), body.height);
+            self.extent.set((max, body.height));
+            text.scroll((self.scroll.min(max), 0)).render(body, buf);
             return;
         }
         let context = self.context(cx, &cx.doc.scores.alliances[i]);

@@ -11,7 +11,10 @@ pub mod health;
 pub mod mbr;
 pub mod qsr;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use std::cell::{RefCell, RefMut};
+use std::rc::Rc;
+
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -20,6 +23,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 use super::{Confirm, Cx, Outcome, TabView, ViewCtx};
 use crate::app::action::Action;
 use crate::app::document::Document;
+use crate::app::keymap::Keymap;
 use crate::export::markdown;
 use crate::model::Review;
 use crate::ui::form::Form;
@@ -139,7 +143,7 @@ enum Mode {
     List,
     /// Choosing a wizard.
     Picker,
-    /// A stored review's summary, read-only.
+    /// A stored review's summary, read-only, scrolled down `scroll` lines.
     Open { scroll: u16 },
     /// The draft at this index in `drafts` has the keys.
     Wizard(usize),
@@ -154,9 +158,60 @@ pub struct ReviewsTab {
     mode: Mode,
     /// Selected row of the list (latest review first).
     scroll: Scroll,
-    picker: usize,
+    /// The alliance (id) the list's selection was made on: another one starts at the top.
+    list_of: Option<String>,
+    /// The wizard chosen in the picker, a position in [`Kind::ALL`].
+    picker: Scroll,
     /// Drafts in progress, at most one per alliance and kind.
     drafts: Vec<Wizard>,
+    /// The review rows and the open summary, kept until the document or alliance changes.
+    derived: RefCell<Derived>,
+    /// The open review's last frame: (furthest scroll that still fills the pane, page height).
+    open_extent: std::cell::Cell<(u16, u16)>,
+}
+
+/// What the tab draws from the document, rebuilt when the document's revision or the current
+/// alliance changes instead of on every frame.
+#[derive(Debug, Default)]
+struct Derived {
+    /// (document revision, current alliance) these were built from.
+    key: Option<(u64, usize)>,
+    /// Indices into the current alliance's reviews, latest first.
+    rows: Rc<[usize]>,
+    /// The open review's Markdown: (review index, text).
+    summary: Option<(usize, Rc<str>)>,
+}
+
+/// How far text of `lines` rows can scroll in a pane `height` rows tall: the last row stays at
+/// the bottom, never above it.
+pub(super) fn max_scroll(lines: usize, height: u16) -> u16 {
+    u16::try_from(lines.saturating_sub(usize::from(height))).unwrap_or(u16::MAX)
+}
+
+/// A text scroll position after a movement action, clamped to `0..=max`; `None` for actions
+/// that do not scroll. `page` is the pane's height.
+pub(super) fn scroll_text(scroll: u16, action: Action, max: u16, page: u16) -> Option<u16> {
+    let step = page.saturating_sub(1).max(1);
+    Some(
+        match action {
+            Action::Up => scroll.saturating_sub(1),
+            Action::Down => scroll.saturating_add(1),
+            Action::PageUp => scroll.saturating_sub(step),
+            Action::PageDown => scroll.saturating_add(step),
+            Action::Home => 0,
+            Action::End => max,
+            _ => return None,
+        }
+        .min(max),
+    )
+}
+
+/// The first key bound to `action`, for the key lines (`"unbound"` when none is).
+pub(super) fn key(keymap: &Keymap, action: Action) -> String {
+    keymap
+        .keys_for(action)
+        .first()
+        .map_or_else(|| "unbound".to_owned(), ToString::to_string)
 }
 
 /// Indices into the alliance's reviews, latest first (a later entry in the file wins a tie).
@@ -167,6 +222,11 @@ fn review_rows(doc: &Document) -> Vec<usize> {
     let mut rows: Vec<usize> = (0..a.reviews.len()).collect();
     rows.sort_by_key(|&i| std::cmp::Reverse((a.reviews[i].date(), i)));
     rows
+}
+
+/// The list's table and the detail pane below it.
+fn list_areas(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Fill(3), Constraint::Fill(2)]).areas(area)
 }
 
 /// Index of the alliance `id`, made current so the edit and the screen agree.
@@ -197,8 +257,84 @@ impl ReviewsTab {
             .position(|w| w.kind() == kind && w.alliance() == id)
     }
 
+    /// The cache, brought up to date with the document.
+    fn derived(&self, doc: &Document) -> RefMut<'_, Derived> {
+        let mut derived = self.derived.borrow_mut();
+        let key = (doc.revision, doc.current);
+        if derived.key != Some(key) {
+            *derived = Derived {
+                key: Some(key),
+                rows: review_rows(doc).into(),
+                summary: None,
+            };
+        }
+        derived
+    }
+
+    /// The current alliance's reviews, latest first (indices into its `reviews`).
+    fn rows(&self, doc: &Document) -> Rc<[usize]> {
+        Rc::clone(&self.derived(doc).rows)
+    }
+
+    /// The Markdown summary of the current alliance's review `index`, built once.
+    fn summary(&self, doc: &Document, index: usize) -> Rc<str> {
+        let mut derived = self.derived(doc);
+        if let Some((i, text)) = &derived.summary
+            && *i == index
+        {
+            return Rc::clone(text);
+        }
+        let text: Rc<str> = doc
+            .current_alliance()
+            .and_then(|a| Some((a, a.reviews.get(index)?.date())))
+            .map_or_else(String::new, |(a, date)| {
+                markdown::alliance_review_summary(&doc.portfolio, a, date)
+                    .unwrap_or_else(|e| e.to_string())
+            })
+            .into();
+        derived.summary = Some((index, Rc::clone(&text)));
+        text
+    }
+
+    /// Whether the list's selection was made on the current alliance.
+    fn on_current(&self, doc: &Document) -> bool {
+        doc.current_alliance().map(|a| a.id.as_str()) == self.list_of.as_deref()
+    }
+
+    /// The selected row for a list of `len`: the selection clamped to the list, or the first
+    /// row when the current alliance is not the one it was made on; `None` for no rows.
+    fn selected_pos(&self, doc: &Document, len: usize) -> Option<usize> {
+        if len == 0 {
+            None
+        } else if self.on_current(doc) {
+            Some(self.scroll.selected().min(len - 1))
+        } else {
+            Some(0)
+        }
+    }
+
+    /// Before input: the selection as [`ReviewsTab::selected_pos`] draws it. Another alliance
+    /// starts at its latest review, and an open review from before goes back to the list.
+    fn sync(&mut self, doc: &Document) {
+        let len = self.rows(doc).len();
+        let pos = self.selected_pos(doc, len).unwrap_or(0);
+        if !self.on_current(doc) {
+            self.list_of = doc.current_alliance().map(|a| a.id.clone());
+            if matches!(self.mode, Mode::Open { .. }) {
+                self.mode = Mode::List;
+            }
+        }
+        self.scroll.select(pos, len);
+    }
+
     fn selected_review(&self, doc: &Document) -> Option<usize> {
-        review_rows(doc).get(self.scroll.selected()).copied()
+        let rows = self.rows(doc);
+        rows.get(self.selected_pos(doc, rows.len())?).copied()
+    }
+
+    /// The wizard highlighted in the picker.
+    fn picked(&self) -> Kind {
+        Kind::ALL[self.picker.selected().min(Kind::ALL.len() - 1)]
     }
 
     fn start_or_resume(&mut self, kind: Kind, cx: &mut Cx) -> Outcome {
@@ -216,45 +352,59 @@ impl ReviewsTab {
         }
     }
 
-    fn mark_sent(cx: &mut Cx, index: usize) -> Outcome {
+    /// `x` on a monthly review: mark its summary sent on the as-of date, or clear the mark.
+    /// A date already recorded is never moved (a summary sent on time stays on time).
+    fn toggle_sent(cx: &mut Cx, index: usize) -> Outcome {
         let as_of = cx.doc.as_of;
         let Some(a) = cx.doc.current_alliance() else {
             return Outcome::Handled;
         };
-        let Some(Review::Monthly { date, .. }) = a.reviews.get(index) else {
+        let Some(Review::Monthly {
+            date, summary_sent, ..
+        }) = a.reviews.get(index)
+        else {
             return Outcome::Message("Only a monthly review has a written summary".into());
         };
-        let label = format!("MBR summary of {date} marked sent on {as_of}");
+        let (label, new) = match summary_sent {
+            Some(sent) => (
+                format!("MBR summary of {date}: \"sent {sent}\" cleared (not sent)"),
+                None,
+            ),
+            None => (
+                format!("MBR summary of {date} marked sent on {as_of}"),
+                Some(as_of),
+            ),
+        };
         cx.doc.edit_current(label.clone(), |a| {
             if let Some(Review::Monthly { summary_sent, .. }) = a.reviews.get_mut(index) {
-                *summary_sent = Some(as_of);
+                *summary_sent = new;
             }
         });
         Outcome::Message(label)
     }
 
     fn list_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
-        let n = review_rows(cx.doc).len();
+        let n = self.rows(cx.doc).len();
+        if let Some(pos) = self.scroll.target(action) {
+            self.scroll.select(pos, n);
+            return Outcome::Handled;
+        }
         match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Home
-            | Action::End => {
-                if let Some(pos) = self.scroll.target(action) {
-                    self.scroll.select(pos, n);
+            Action::Open => {
+                if self.selected_review(cx.doc).is_some() {
+                    self.mode = Mode::Open { scroll: 0 };
+                } else {
+                    return Outcome::Message("No review to open: r starts one".into());
                 }
             }
-            Action::Open if n > 0 => self.mode = Mode::Open { scroll: 0 },
             Action::StartReview | Action::Add => {
-                self.picker = 0;
+                self.picker.select(0, Kind::ALL.len());
                 self.mode = Mode::Picker;
             }
             Action::ToggleDone => {
                 return match self.selected_review(cx.doc) {
-                    Some(i) => Self::mark_sent(cx, i),
-                    None => Outcome::Handled,
+                    Some(i) => Self::toggle_sent(cx, i),
+                    None => Outcome::Message("No review selected".into()),
                 };
             }
             _ => return Outcome::Ignored,
@@ -262,19 +412,40 @@ impl ReviewsTab {
         Outcome::Handled
     }
 
-    fn picker_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+    fn open_action(&mut self, scroll: u16, action: Action, cx: &mut Cx) -> Outcome {
+        let (max, page) = self.open_extent.get();
+        if let Some(scroll) = scroll_text(scroll, action, max, page) {
+            self.mode = Mode::Open { scroll };
+            return Outcome::Handled;
+        }
         match action {
-            Action::Up => self.picker = self.picker.saturating_sub(1),
-            Action::Down => self.picker = (self.picker + 1).min(Kind::ALL.len() - 1),
+            Action::Back | Action::Open => {
+                self.mode = Mode::List;
+                Outcome::Handled
+            }
+            Action::ToggleDone => match self.selected_review(cx.doc) {
+                Some(i) => Self::toggle_sent(cx, i),
+                None => Outcome::Handled,
+            },
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn picker_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        if let Some(pos) = self.picker.target(action) {
+            self.picker.select(pos, Kind::ALL.len());
+            return Outcome::Handled;
+        }
+        match action {
             Action::Open | Action::StartReview => {
-                return self.start_or_resume(Kind::ALL[self.picker], cx);
+                return self.start_or_resume(self.picked(), cx);
             }
             Action::Delete => {
-                if let Some(i) = self.draft_index(cx.doc, Kind::ALL[self.picker]) {
+                if let Some(i) = self.draft_index(cx.doc, self.picked()) {
                     return Outcome::Confirm(Confirm {
                         prompt: format!(
                             "Discard the {} draft for {}? Its notes are lost.",
-                            Kind::ALL[self.picker].title(),
+                            self.picked().title(),
                             cx.doc.current_alliance().map_or("", |a| a.partner.as_str())
                         ),
                         token: CONFIRM_DISCARD + i as u32,
@@ -284,13 +455,14 @@ impl ReviewsTab {
             Action::Back => self.mode = Mode::List,
             // The picker numbers its wizards 1–4: here those keys pick one, not a tab.
             Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::Tab4 => {
-                self.picker = match action {
+                let pos = match action {
                     Action::Tab1 => 0,
                     Action::Tab2 => 1,
                     Action::Tab3 => 2,
                     _ => 3,
                 };
-                return self.start_or_resume(Kind::ALL[self.picker], cx);
+                self.picker.select(pos, Kind::ALL.len());
+                return self.start_or_resume(self.picked(), cx);
             }
             _ => return Outcome::Ignored,
         }
@@ -308,11 +480,18 @@ impl ReviewsTab {
             return;
         };
         let scores = doc.current_scores();
-        let [table_area, detail] =
-            Layout::vertical([Constraint::Fill(3), Constraint::Fill(2)]).areas(area);
-        let rows_idx = review_rows(doc);
+        let [table_area, detail] = list_areas(area);
+        let rows_idx = self.rows(doc);
         let visible = usize::from(table_area.height.saturating_sub(3));
-        let offset = self.scroll.window(visible, rows_idx.len());
+        let selected = self.selected_pos(doc, rows_idx.len());
+        let offset = if selected == Some(self.scroll.selected()) {
+            self.scroll.window(visible, rows_idx.len())
+        } else {
+            // The first frame on another alliance, before any input synced the selection.
+            let mut fresh = Scroll::default();
+            fresh.select(selected.unwrap_or(0), rows_idx.len());
+            fresh.window(visible, rows_idx.len())
+        };
         let rows: Vec<Row> = rows_idx
             .iter()
             .enumerate()
@@ -334,7 +513,7 @@ impl ReviewsTab {
                             .map_or_else(|| "—".to_owned(), |(_, v)| format!("{v:.1}")),
                     ),
                 };
-                let selected = pos == self.scroll.selected();
+                let selected = Some(pos) == selected;
                 let style = if selected { theme.selected } else { theme.base };
                 let marker = if selected { "▶ " } else { "  " };
                 Row::new(vec![
@@ -425,8 +604,14 @@ impl ReviewsTab {
                 Span::raw(alliance.notes.clone()),
             ]));
         }
+        let keymap = cx.keymap;
         lines.push(Line::styled(
-            "Enter opens a review · x marks an MBR summary sent · r starts a wizard",
+            format!(
+                "{} opens a review · {} toggles an MBR summary sent · {} starts a wizard",
+                key(keymap, Action::Open),
+                key(keymap, Action::ToggleDone),
+                key(keymap, Action::StartReview),
+            ),
             theme.muted,
         ));
         Paragraph::new(lines)
@@ -437,30 +622,37 @@ impl ReviewsTab {
 
     fn render_open(&self, scroll: u16, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
-        let (title, text) = match (cx.doc.current_alliance(), self.selected_review(cx.doc)) {
-            (Some(a), Some(i)) => {
-                let d = a.reviews[i].date();
-                (
-                    format!(" {} — {d} (read-only) ", a.reviews[i].label()),
-                    markdown::review_summary(&cx.doc.portfolio, &a.id, d)
-                        .unwrap_or_else(|e| e.to_string()),
-                )
-            }
-            _ => (" Review ".to_owned(), String::new()),
+        let keymap = cx.keymap;
+        let review = cx.doc.current_alliance().and_then(|a| {
+            let i = self.selected_review(cx.doc)?;
+            Some((a.reviews.get(i)?, i))
+        });
+        let (title, text) = match review {
+            Some((r, i)) => (
+                format!(" {} — {} (read-only) ", r.label(), r.date()),
+                self.summary(cx.doc, i),
+            ),
+            None => (" Review ".to_owned(), Rc::from("")),
         };
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(
-                Block::bordered()
-                    .title(Span::styled(title, theme.title))
-                    .title_bottom(Span::styled(
-                        " ↑↓ scroll · x mark summary sent · Esc back ",
-                        theme.key,
-                    ))
-                    .border_style(theme.border_focus),
-            )
-            .render(area, buf);
+        let block = Block::bordered()
+            .title(Span::styled(title, theme.title))
+            .title_bottom(Span::styled(
+                format!(
+                    " {}{} scroll · {} summary sent / not · {} back ",
+                    key(keymap, Action::Up),
+                    key(keymap, Action::Down),
+                    key(keymap, Action::ToggleDone),
+                    key(keymap, Action::Back),
+                ),
+                theme.key,
+            ))
+            .border_style(theme.border_focus);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let text = Paragraph::new(&*text).wrap(Wrap { trim: false });
+        let max = max_scroll(text.line_count(inner.width), inner.height);
+        self.open_extent.set((max, inner.height));
+        text.scroll((scroll.min(max), 0)).render(inner, buf);
     }
 
     fn render_picker(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
@@ -468,6 +660,7 @@ impl ReviewsTab {
         let rect = crate::ui::centered(area, 76, 12);
         Clear.render(rect, buf);
         let partner = cx.doc.current_alliance().map_or("", |a| a.partner.as_str());
+        let picked = self.picked();
         let mut lines = vec![Line::styled(format!("Review {partner}:"), theme.base)];
         for (i, kind) in Kind::ALL.iter().enumerate() {
             let has_draft = cx.doc.current_alliance().is_some_and(|a| {
@@ -475,7 +668,7 @@ impl ReviewsTab {
                     .iter()
                     .any(|w| w.kind() == *kind && w.alliance() == a.id)
             });
-            let style = if i == self.picker {
+            let style = if *kind == picked {
                 theme.selected
             } else {
                 theme.base
@@ -540,43 +733,36 @@ impl TabView for ReviewsTab {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        self.sync(cx.doc);
         match self.mode {
             Mode::List => self.list_action(action, cx),
             Mode::Picker => self.picker_action(action, cx),
-            Mode::Open { scroll } => match action {
-                Action::Up => {
-                    self.mode = Mode::Open {
-                        scroll: scroll.saturating_sub(1),
-                    };
-                    Outcome::Handled
-                }
-                Action::Down => {
-                    self.mode = Mode::Open { scroll: scroll + 1 };
-                    Outcome::Handled
-                }
-                Action::PageDown => {
-                    self.mode = Mode::Open {
-                        scroll: scroll + 10,
-                    };
-                    Outcome::Handled
-                }
-                Action::PageUp => {
-                    self.mode = Mode::Open {
-                        scroll: scroll.saturating_sub(10),
-                    };
-                    Outcome::Handled
-                }
-                Action::Back | Action::Open => {
-                    self.mode = Mode::List;
-                    Outcome::Handled
-                }
-                Action::ToggleDone => match self.selected_review(cx.doc) {
-                    Some(i) => Self::mark_sent(cx, i),
-                    None => Outcome::Handled,
-                },
-                _ => Outcome::Ignored,
-            },
+            Mode::Open { scroll } => self.open_action(scroll, action, cx),
             // A wizard takes raw keys; actions only arrive with Ctrl (save, redo).
+            Mode::Wizard(_) => Outcome::Ignored,
+        }
+    }
+
+    /// A click on a row of the list selects it (the wheel scrolls, via the shell's Up/Down).
+    fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
+        if event.kind != MouseEventKind::Down(MouseButton::Left) {
+            return Outcome::Ignored;
+        }
+        match self.mode {
+            Mode::List => {
+                self.sync(cx.doc);
+                let [table, _] = list_areas(area);
+                if !table.contains((event.column, event.row).into()) {
+                    return Outcome::Ignored;
+                }
+                let len = self.rows(cx.doc).len();
+                if let Some(pos) = self.scroll.row_at(table, event.row, len) {
+                    self.scroll.select(pos, len);
+                }
+                Outcome::Handled
+            }
+            // Nothing under the picker or a review is clickable.
+            Mode::Picker | Mode::Open { .. } => Outcome::Handled,
             Mode::Wizard(_) => Outcome::Ignored,
         }
     }
@@ -597,12 +783,15 @@ impl TabView for ReviewsTab {
 
     fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         match self.mode {
-            Mode::List => self.render_list(area, buf, cx),
             Mode::Picker => {
                 self.render_list(area, buf, cx);
                 self.render_picker(area, buf, cx);
             }
-            Mode::Open { scroll } => self.render_open(scroll, area, buf, cx),
+            // A review of the alliance the list was on; another alliance shows its list.
+            Mode::Open { scroll } if self.on_current(cx.doc) => {
+                self.render_open(scroll, area, buf, cx);
+            }
+            Mode::List | Mode::Open { .. } => self.render_list(area, buf, cx),
             Mode::Wizard(i) => match self.drafts.get(i) {
                 Some(w) => w.render(area, buf, cx),
                 None => self.render_list(area, buf, cx),
@@ -615,14 +804,14 @@ impl TabView for ReviewsTab {
             Mode::List => vec![
                 (Action::StartReview, "review"),
                 (Action::Open, "open"),
-                (Action::ToggleDone, "mark sent"),
+                (Action::ToggleDone, "sent / not"),
             ],
             Mode::Picker => vec![
                 (Action::Open, "start/resume"),
                 (Action::Delete, "discard draft"),
                 (Action::Back, "close"),
             ],
-            Mode::Open { .. } => vec![(Action::ToggleDone, "mark sent"), (Action::Back, "back")],
+            Mode::Open { .. } => vec![(Action::ToggleDone, "sent / not"), (Action::Back, "back")],
             Mode::Wizard(_) => vec![(Action::Back, "leave (draft kept)")],
         }
     }

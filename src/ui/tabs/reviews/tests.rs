@@ -539,3 +539,307 @@ fn the_picker_starts_a_wizard_by_its_number_instead_of_switching_tabs() {
         "the MBR wizard is running"
     );
 }
+
+/// The monthly review of `date` on `id`: its `summary_sent`.
+fn summary_sent(app: &App, id: &str, date: &str) -> Option<NaiveDate> {
+    alliance(app, id).reviews.iter().find_map(|r| match r {
+        Review::Monthly {
+            date: rd,
+            summary_sent,
+            ..
+        } if *rd == d(date) => Some(*summary_sent),
+        _ => None,
+    })?
+}
+
+#[test]
+fn x_toggles_summary_sent_and_never_moves_a_recorded_date() {
+    // Glow's MBR of 2026-11-12 went out on the 13th: the first row, latest first.
+    let mut app = open_app("glow");
+    assert_eq!(
+        summary_sent(&app, "glow", "2026-11-12"),
+        Some(d("2026-11-13"))
+    );
+    let flags = |app: &App| app.doc.scores.alliances[app.doc.current].flags.clone();
+    let before = flags(&app);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        summary_sent(&app, "glow", "2026-11-12"),
+        None,
+        "x on a sent summary clears the mark, it does not re-date it to the as-of date"
+    );
+    let status = app.status.clone().unwrap();
+    assert!(status.contains("cleared"), "{status}");
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        summary_sent(&app, "glow", "2026-11-12"),
+        Some(d("2026-11-15"))
+    );
+    let status = app.status.clone().unwrap();
+    assert!(status.contains("marked sent on 2026-11-15"), "{status}");
+    // Undo twice: the original date and flags come back.
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        summary_sent(&app, "glow", "2026-11-12"),
+        Some(d("2026-11-13"))
+    );
+    assert_eq!(flags(&app), before);
+    // The same toggle in the open review.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(summary_sent(&app, "glow", "2026-11-12"), None);
+    assert!(screen(&app, 100, 60).contains("Summary sent: not yet"));
+}
+
+/// The screen row (0-based) of the first line containing `needle`.
+fn row_of(text: &str, needle: &str) -> u16 {
+    text.lines().position(|l| l.contains(needle)).unwrap() as u16
+}
+
+fn click(app: &mut App, column: u16, row: u16) {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    app.handle_event(&Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+#[test]
+fn the_selection_follows_the_current_alliance() {
+    // The last of Glow's five reviews is selected, then Brightside (two reviews) is current.
+    let mut app = open_app("glow");
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.reviews.scroll.selected(), 4);
+    app.doc.current = app.doc.portfolio.alliance_index("brightside").unwrap();
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Reviews of Brightside"), "{text}");
+    assert_eq!(
+        text.matches('▶').count(),
+        1,
+        "a row is highlighted at once: {text}"
+    );
+    // Enter opens Brightside's latest review, not an empty pane.
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("(read-only)"), "{text}");
+    let latest = alliance(&app, "brightside")
+        .reviews
+        .iter()
+        .map(Review::date)
+        .max()
+        .unwrap();
+    assert!(text.contains(&latest.to_string()), "{text}");
+    press(&mut app, KeyCode::Esc);
+
+    // An alliance without reviews: Enter and x say so and stay on the list.
+    app.doc.current = app.doc.portfolio.alliance_index("cornerstone").unwrap();
+    press(&mut app, KeyCode::Enter);
+    assert!(app.status.as_deref().unwrap().contains("No review to open"));
+    assert!(screen(&app, 80, 24).contains("No reviews stored yet"));
+    press(&mut app, KeyCode::Char('x'));
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap()
+            .contains("No review selected")
+    );
+
+    // Back on Glow the list starts at its latest review again.
+    app.doc.current = app.doc.portfolio.alliance_index("glow").unwrap();
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.reviews.scroll.selected(), 1);
+}
+
+#[test]
+fn review_rows_and_the_open_summary_are_built_once_per_revision() {
+    let mut app = open_app("glow");
+    let rows = app.reviews.rows(&app.doc);
+    screen(&app, 80, 24);
+    assert!(std::rc::Rc::ptr_eq(&rows, &app.reviews.rows(&app.doc)));
+    press(&mut app, KeyCode::Enter);
+    screen(&app, 80, 24);
+    let i = app.reviews.selected_review(&app.doc).unwrap();
+    let summary = app.reviews.summary(&app.doc, i);
+    screen(&app, 80, 24);
+    screen(&app, 120, 40);
+    assert!(
+        std::rc::Rc::ptr_eq(&summary, &app.reviews.summary(&app.doc, i)),
+        "frames reuse the Markdown"
+    );
+    // An edit rebuilds both, and the pane shows the change.
+    press(&mut app, KeyCode::Char('x'));
+    let after = app.reviews.summary(&app.doc, i);
+    assert!(!std::rc::Rc::ptr_eq(&summary, &after));
+    assert!(after.contains("Summary sent: not yet"), "{after}");
+    assert!(!std::rc::Rc::ptr_eq(&rows, &app.reviews.rows(&app.doc)));
+    // So does another current alliance.
+    let rows = app.reviews.rows(&app.doc);
+    app.doc.current = app.doc.portfolio.alliance_index("brightside").unwrap();
+    assert_eq!(app.reviews.rows(&app.doc).len(), 2);
+    assert!(!std::rc::Rc::ptr_eq(&rows, &app.reviews.rows(&app.doc)));
+}
+
+#[test]
+fn a_click_selects_a_review_row() {
+    let mut app = open_app("glow");
+    app.handle_event(&Event::Resize(80, 24));
+    let text = screen(&app, 80, 24);
+    click(&mut app, 6, row_of(&text, "2026-09-14"));
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.lines()
+            .any(|l| l.contains('▶') && l.contains("2026-09-14")),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 80, 24).contains("— 2026-09-14 (read-only)"));
+    // Clicks on the header, the details or the open review change nothing.
+    press(&mut app, KeyCode::Esc);
+    let text = screen(&app, 80, 24);
+    click(&mut app, 6, row_of(&text, "Date"));
+    click(&mut app, 6, row_of(&text, "Audit:"));
+    assert_eq!(screen(&app, 80, 24), text);
+}
+
+#[test]
+fn the_open_review_scrolls_to_its_end_and_no_further() {
+    let mut app = open_app("glow");
+    press(&mut app, KeyCode::Enter);
+    let top = screen(&app, 80, 24);
+    assert!(!top.contains("Summary sent: 2026-11-13"), "{top}");
+    for _ in 0..200 {
+        press(&mut app, KeyCode::Down);
+    }
+    let bottom = screen(&app, 80, 24);
+    assert!(bottom.contains("Summary sent: 2026-11-13"), "{bottom}");
+    // At the end: one line up shows one line more of the top, not blank space going away.
+    press(&mut app, KeyCode::Up);
+    let up = screen(&app, 80, 24);
+    assert_ne!(up, bottom, "Down stopped at the end");
+    press(&mut app, KeyCode::End);
+    assert_eq!(screen(&app, 80, 24), bottom);
+    press(&mut app, KeyCode::Home);
+    assert_eq!(screen(&app, 80, 24), top);
+    // Paging far past u16::MAX lines neither overflows nor leaves the text.
+    for _ in 0..7000 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(screen(&app, 80, 24), bottom);
+}
+
+#[test]
+fn the_picker_stays_on_its_four_wizards() {
+    let mut app = open_app("glow");
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.reviews.picked(), Kind::Audit);
+    keys(&mut app, &[KeyCode::Down; 9]);
+    assert_eq!(app.reviews.picked(), Kind::Qsr);
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.reviews.picked(), Kind::Audit);
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.reviews.wizard().map(Wizard::kind), Some(Kind::Qsr));
+}
+
+fn mbr(app: &App) -> &super::mbr::MbrWizard {
+    match app.reviews.wizard() {
+        Some(Wizard::Mbr(w)) => w,
+        other => panic!("the MBR wizard, not {other:?}"),
+    }
+}
+
+#[test]
+fn the_mbr_preview_is_built_once_until_the_draft_changes() {
+    let mut app = open_app("glow");
+    start(&mut app, 2);
+    type_text(&mut app, "Referral revenue ahead");
+    keys(&mut app, &[KeyCode::PageDown; 4]);
+    let first = mbr(&app).preview(&app.doc);
+    assert!(first.contains("Referral revenue ahead"), "{first}");
+    screen(&app, 80, 24);
+    screen(&app, 120, 40);
+    assert!(
+        std::rc::Rc::ptr_eq(&first, &mbr(&app).preview(&app.doc)),
+        "frames reuse the text"
+    );
+    // The sent mark, or new notes after going back, rebuild it.
+    press(&mut app, KeyCode::Char('x'));
+    let sent = mbr(&app).preview(&app.doc);
+    assert!(sent.contains("Summary sent: 2026-11-15"), "{sent}");
+    press(&mut app, KeyCode::PageUp);
+    type_text(&mut app, "Nothing to escalate");
+    press(&mut app, KeyCode::PageDown);
+    let again = mbr(&app).preview(&app.doc);
+    assert!(!std::rc::Rc::ptr_eq(&sent, &again));
+    assert!(again.contains("Nothing to escalate"), "{again}");
+    // The portfolio itself is untouched by the preview.
+    assert!(
+        !alliance(&app, "glow")
+            .reviews
+            .iter()
+            .any(|r| r.date() == d("2026-11-15"))
+    );
+}
+
+#[test]
+fn the_mbr_preview_scrolls_to_its_end_and_no_further() {
+    let mut app = open_app("glow");
+    start(&mut app, 2);
+    keys(&mut app, &[KeyCode::PageDown; 4]);
+    let top = screen(&app, 80, 24);
+    assert!(!top.contains("Summary sent: not yet"), "{top}");
+    keys(&mut app, &[KeyCode::Down; 200]);
+    let bottom = screen(&app, 80, 24);
+    assert!(bottom.contains("Summary sent: not yet"), "{bottom}");
+    press(&mut app, KeyCode::Up);
+    assert_ne!(screen(&app, 80, 24), bottom, "Down stopped at the end");
+    for _ in 0..70_000 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(screen(&app, 80, 24), bottom, "no u16 overflow either");
+    press(&mut app, KeyCode::Home);
+    assert_eq!(screen(&app, 80, 24), top);
+}
+
+#[test]
+fn the_mbr_follows_the_live_keymap() {
+    let (keymap, warnings) = Keymap::with_user_file(
+        r#"{ "toggle_done": ["m"], "page_down": ["f8", "n"], "write_doc": ["W"] }"#,
+        "keys.ron",
+    );
+    assert!(
+        warnings.iter().all(|w| !w.contains("ignored")),
+        "{warnings:?}"
+    );
+    let mut app = open_app("glow");
+    app.keymap = keymap;
+    start(&mut app, 2);
+    // "n" is bound to page_down, but a notes field has focus: it is typed.
+    type_text(&mut app, "new numbers");
+    assert_eq!(mbr(&app).step, 0);
+    assert!(screen(&app, 120, 40).contains("new numbers"));
+    // The rebound key moves on; the old PgDn no longer does.
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(mbr(&app).step, 0);
+    keys(&mut app, &[KeyCode::F(8); 4]);
+    assert_eq!(mbr(&app).step, super::mbr::PREVIEW);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("m sent today [ ]"), "{text}");
+    // x is no longer toggle_done; m is.
+    press(&mut app, KeyCode::Char('x'));
+    assert!(!mbr(&app).sent);
+    press(&mut app, KeyCode::Char('m'));
+    assert!(mbr(&app).sent);
+    assert!(screen(&app, 120, 40).contains("m sent today [x]"));
+    // write_doc stores the review and writes the summary, like Enter.
+    let effects = press(&mut app, KeyCode::Char('W'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::WriteFile { .. }]),
+        "{effects:?}"
+    );
+    assert!(app.reviews.drafts().is_empty());
+}
