@@ -188,10 +188,11 @@ impl Session {
 
     /// Resize the terminal (the app gets SIGWINCH) and the parser with it.
     pub fn resize(&self, cols: u16, rows: u16) {
+        // Hold the parser while the terminal resizes, so the redraw that follows is never
+        // parsed at the old size (a race under load).
+        let mut parser = self.parser.lock().expect("parser lock");
+        parser.screen_mut().set_size(nz(rows), nz(cols));
         self.master.resize(size(cols, rows)).expect("resize pty");
-        if let Ok(mut p) = self.parser.lock() {
-            p.screen_mut().set_size(nz(rows), nz(cols));
-        }
     }
 
     /// The process id.
