@@ -148,6 +148,8 @@ pub fn scan(text: &str) -> Scan {
     let mut prev = Prev::Other;
     let mut field: Option<&str> = None;
     let mut alliance: Option<&str> = None;
+    // The nesting depth inside the current `Alliance(…)`: leaving it ends the alliance.
+    let mut alliance_depth = usize::MAX;
 
     while let Some(b) = cur.peek() {
         let start = cur.mark();
@@ -172,6 +174,9 @@ pub fn scan(text: &str) -> Scan {
             b'"' => {
                 cur.bump();
                 let content = read_string(&mut cur, 0);
+                if prev == Prev::Colon && field == Some("id") && depth == 3 {
+                    alliance_depth = depth;
+                }
                 on_string(content, &cur, start, field, &prev, &mut alliance, &mut out);
                 prev = Prev::Other;
             }
@@ -238,6 +243,10 @@ pub fn scan(text: &str) -> Scan {
             b')' | b']' | b'}' => {
                 cur.bump();
                 depth = depth.saturating_sub(1);
+                if depth < alliance_depth {
+                    alliance = None;
+                    alliance_depth = usize::MAX;
+                }
                 prev = Prev::Other;
             }
             b' ' | b'\t' | b'\n' | b'\r' => {
@@ -396,6 +405,19 @@ fn valid_date(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_month_after_the_alliances_is_not_blamed_on_the_last_one() {
+        let text = "Portfolio(version: 1, brand: \"B\", alliances: [Alliance(id: \"a\", \
+                    started: \"2026-01-01\")], revenue: {\"2026-13\": 5.0})";
+        let s = scan(text);
+        assert_eq!(s.bad_literals.len(), 1);
+        assert!(
+            s.bad_literals[0].message.ends_with("(field revenue)"),
+            "{:?}",
+            s.bad_literals
+        );
+    }
 
     #[test]
     fn finds_every_bad_date_with_place_and_alliance() {
