@@ -190,10 +190,18 @@ fn render_tab_bar(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled("│", theme.border));
     }
     if let Some(a) = app.doc.current_alliance() {
-        spans.push(Span::styled(
-            format!("  current: {}", a.partner),
-            theme.muted,
-        ));
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        let room = usize::from(area.width).saturating_sub(used + 2);
+        // "current: " only when the name itself fits; a clipped "Gl" helps nobody.
+        let label = if room >= a.partner.chars().count() + 9 {
+            format!("  current: {}", a.partner)
+        } else {
+            format!(
+                "  {}",
+                crate::ui::widgets::format::truncate(&a.partner, room)
+            )
+        };
+        spans.push(Span::styled(label, theme.muted));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
