@@ -1149,73 +1149,17 @@ fn shuffle<T>(items: &mut [T], state: &mut u64) {
 }
 
 #[test]
-fn scoring_is_cheap() {
-    // A smoke check, not a benchmark: 1,000 alliances in a debug build stay well under a second.
+fn scoring_many_generated_alliances_keeps_one_result_each_in_order() {
+    // Speed is measured by `cargo bench --bench scoring`, never in a timed unit test.
     let alliances: Vec<Alliance> = (0..1_000).map(|i| generated(i, i as u64 * 7)).collect();
     let p = portfolio(alliances);
-    let start = std::time::Instant::now();
     let s = score(&p, as_of());
     assert_eq!(s.alliances.len(), 1_000);
-    assert!(start.elapsed() < std::time::Duration::from_secs(1));
-}
-
-/// Run with `cargo test --release -- --ignored --nocapture timing` to see the figure.
-#[test]
-#[ignore = "timing report, meaningful in release builds only"]
-fn timing_1000_alliances() {
-    let mut p = portfolio(Vec::new());
-    for k in 0..24u32 {
-        let month = Month::new(2024 + (k / 12) as i32, k % 12 + 1).unwrap();
-        p.revenue.insert(month, 400_000.0);
-    }
-    p.revenue.insert(m("2026-11"), 400_000.0);
-    for i in 0..1_000u32 {
-        let mut a = healthy();
-        a.id = format!("a{i}");
-        a.started = d("2024-11-01");
-        a.revenue = p
-            .revenue
-            .keys()
-            .map(|k| (*k, f64::from(i % 50) * 300.0))
-            .collect();
-        a.commitments.clear();
-        for c in 0..20u32 {
-            let due = d("2026-05-01") + chrono::TimeDelta::days(i64::from(c * 9));
-            let party = if c % 2 == 0 {
-                Party::Us
-            } else {
-                Party::Partner
-            };
-            let done = (c % 3 != 0).then_some(due + chrono::TimeDelta::days(i64::from(c % 4)));
-            a.commitments.push(Commitment {
-                id: c,
-                party,
-                action: String::new(),
-                due,
-                done,
-            });
-        }
-        a.reviews.clear();
-        for r in 0..6u32 {
-            let date = d("2026-05-15") + chrono::TimeDelta::days(i64::from(r * 30));
-            a.reviews.push(monthly(date, Some(date)));
-        }
-        a.reviews
-            .push(quarterly(d("2026-07-20"), sas(7, 7, 7), None));
-        a.reviews
-            .push(quarterly(d("2026-10-20"), sas(5, 7, 7), Some(sas(6, 6, 6))));
-        a.health
-            .push(health(d("2026-09-01"), if i % 2 == 0 { 11 } else { 16 }));
-        p.alliances.push(a);
-    }
-    let runs = 200;
-    let start = std::time::Instant::now();
-    for _ in 0..runs {
-        std::hint::black_box(score(std::hint::black_box(&p), as_of()));
-    }
-    println!(
-        "score(1,000 alliances): {:?} per run",
-        start.elapsed() / runs
+    assert!(
+        s.alliances
+            .iter()
+            .zip(&p.alliances)
+            .all(|(s, a)| s.id == a.id)
     );
 }
 

@@ -411,7 +411,7 @@ fn snapshot_120x40_all_alliances() {
 }
 
 #[test]
-fn ten_thousand_alliances_stay_fast_in_all_mode() {
+fn ten_thousand_alliances_are_not_rebuilt_on_every_move_in_all_mode() {
     let p = crate::generate::generate(10_000, 1);
     let n: usize = p.alliances.iter().map(|a| a.commitments.len()).sum();
     let mut app = app_with(Portfolio {
@@ -420,17 +420,15 @@ fn ten_thousand_alliances_stay_fast_in_all_mode() {
     });
     press(&mut app, KeyCode::Char('A'));
     assert_eq!(app.commitments.rows().len(), n);
-    let start = std::time::Instant::now();
+    // Moving does not rebuild the list (the same allocation stays); its speed is measured by
+    // `cargo bench --bench commitments`, not here.
+    let built = app.commitments.rows().as_ptr();
     for _ in 0..5 {
         press(&mut app, KeyCode::Down);
         screen(&app, 120, 40);
     }
-    // Moving does not rebuild the list; a frame only builds the visible rows.
-    assert!(
-        start.elapsed() < std::time::Duration::from_secs(2),
-        "{:?}",
-        start.elapsed()
-    );
+    assert_eq!(app.commitments.rows().as_ptr(), built);
+    assert_eq!(app.commitments.rows().len(), n);
 }
 
 /// Add one commitment through the form: `a`, party, action, then a due date typed over the
