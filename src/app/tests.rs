@@ -483,3 +483,37 @@ fn long_review_and_pipeline_lists_scroll_to_the_selection() {
     key(&mut app, KeyCode::End);
     assert!(screen(&mut app, 80, 24).contains("Prospect 39"));
 }
+
+#[test]
+fn the_portfolio_highlights_the_alliance_chosen_on_another_tab() {
+    let mut app = demo_app();
+    keys(&mut app, "3A");
+    for _ in 0..80 {
+        if app.doc.current != 0 {
+            break;
+        }
+        key(&mut app, KeyCode::Down);
+    }
+    let chosen = app.doc.current;
+    assert_ne!(
+        chosen, 0,
+        "Commitments across all alliances moved the current alliance"
+    );
+    keys(&mut app, "1");
+    let partner = app.doc.portfolio.alliances[chosen].partner.clone();
+    let text = screen(&mut app, 120, 40);
+    let detail = text
+        .lines()
+        .find(|l| l.contains(" · since "))
+        .unwrap_or_default();
+    assert!(
+        detail.contains(&partner),
+        "the detail pane follows: {detail}"
+    );
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        app.doc.current, chosen,
+        "the quick edit acted on the highlighted alliance"
+    );
+}

@@ -154,8 +154,8 @@ pub struct PortfolioTab {
     rows: Vec<usize>,
     /// The selection within `rows`, and the scroll position.
     scroll: Scroll,
-    /// What `rows` was built from: (document revision, share, sort, descending, filter).
-    built_from: Option<(u64, bool, Column, bool, String)>,
+    /// What `rows` was built from.
+    built_from: Option<RowsKey>,
     quick_edit: Option<QuickEdit>,
     /// Share mode, as of the last sync: the footer leaves out what share mode refuses.
     share: bool,
@@ -165,18 +165,30 @@ pub struct PortfolioTab {
     escalations: Option<EscalationsPopup>,
 }
 
+/// What the table's rows were built from; a change rebuilds them.
+#[derive(Debug, PartialEq)]
+struct RowsKey {
+    revision: u64,
+    shared: Option<usize>,
+    sort: Column,
+    descending: bool,
+    filter: String,
+}
+
 impl PortfolioTab {
     /// Rebuild the visible rows if the document, share mode, sort or filter changed.
     pub fn sync(&mut self, doc: &Document, share: bool) {
         self.share = share;
-        let key = (
-            doc.revision,
-            share,
-            self.sort,
-            self.descending,
-            self.filter.clone(),
-        );
+        let key = RowsKey {
+            revision: doc.revision,
+            // Share mode shows just the current alliance: its rows depend on which one.
+            shared: share.then_some(doc.current),
+            sort: self.sort,
+            descending: self.descending,
+            filter: self.filter.clone(),
+        };
         if self.built_from.as_ref() == Some(&key) {
+            self.follow_current(doc);
             return;
         }
         self.built_from = Some(key);
@@ -211,6 +223,14 @@ impl PortfolioTab {
             .position(|&i| i == doc.current)
             .unwrap_or(0);
         self.scroll.select(current, self.rows.len());
+    }
+
+    /// The current alliance may change on another tab (Commitments across all alliances):
+    /// highlight it here too when the table shows it.
+    fn follow_current(&mut self, doc: &Document) {
+        if let Some(pos) = self.rows.iter().position(|&i| i == doc.current) {
+            self.scroll.select(pos, self.rows.len());
+        }
     }
 
     /// The alliance indices shown, in order (for tests and the shell).
@@ -510,9 +530,19 @@ impl TabView for PortfolioTab {
                 Outcome::Handled
             });
         }
+        self.follow_current(cx.doc);
         if let Some(pos) = self.scroll.target(action) {
             self.select(pos, cx.doc);
             return Outcome::Handled;
+        }
+        // An edit here acts on the highlighted row, even when the current alliance was moved
+        // on another tab to one this table filters out.
+        if matches!(
+            action,
+            Action::Open | Action::Numbers | Action::Escalations | Action::Delete
+        ) && let Some(&i) = self.rows.get(self.scroll.selected())
+        {
+            cx.doc.current = i;
         }
         match action {
             Action::CycleView => self.view = self.view.next(),
