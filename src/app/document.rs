@@ -197,8 +197,11 @@ impl Document {
         self.redo.last().is_some_and(|e| self.is_current(e))
     }
 
+    /// An in-place edit of the current alliance. Adding or removing an alliance does not
+    /// count even when it is the current one: undoing it changes which alliance is on screen.
     fn is_current(&self, entry: &Entry) -> bool {
-        entry.alliance.is_some()
+        !matches!(entry.edit, Edit::Insert { .. } | Edit::Remove { .. })
+            && entry.alliance.is_some()
             && entry.alliance.as_deref() == self.current_alliance().map(|a| a.id.as_str())
     }
 

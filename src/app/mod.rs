@@ -235,6 +235,8 @@ impl App {
         self.commitments.sync(&self.doc, self.share);
         self.charter
             .sync(&self.doc, &self.clock, self.tab == Tab::Charter);
+        self.reviews.sync(&self.doc);
+        self.pipeline.sync(&self.doc);
     }
 
     fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {

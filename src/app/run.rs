@@ -908,6 +908,25 @@ mod tests {
         press(&mut app, 's');
         press(&mut app, 'u');
         assert_eq!(app.status.as_deref(), Some("Undid: add intake Peak"));
+        // Adding the shared alliance is not undone while sharing: it would put another
+        // partner on the shared screen.
+        let n = app.doc.portfolio.alliances.len();
+        let mut added = app.doc.portfolio.alliances[y].clone();
+        added.id = "fresh".to_owned();
+        app.doc.insert_alliance(n, added, "add alliance fresh");
+        press(&mut app, 's');
+        press(&mut app, 'u');
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("Undo is off")
+        );
+        assert_eq!(app.doc.portfolio.alliances.len(), n + 1);
+        assert_eq!(
+            app.doc.current_alliance().map(|a| a.id.as_str()),
+            Some("fresh")
+        );
     }
 
     #[test]

@@ -252,6 +252,11 @@ impl PipelineTab {
         self.scroll.select(self.scroll.selected(), n);
     }
 
+    /// Keep the selection inside the pipeline after undo, reload or restore shrank it.
+    pub fn sync(&mut self, doc: &crate::app::document::Document) {
+        self.clamp(doc.portfolio.pipeline.len());
+    }
+
     /// The list and the detail pane below it.
     fn split(area: Rect) -> (Rect, Rect) {
         let [list, detail] =

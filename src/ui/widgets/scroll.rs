@@ -51,11 +51,14 @@ impl Scroll {
     /// to keep the selection on screen.
     pub fn window(&self, visible: usize, len: usize) -> usize {
         self.page.set(visible);
-        let mut offset = self.offset.get().min(len.saturating_sub(1));
-        if self.selected < offset {
-            offset = self.selected;
-        } else if visible > 0 && self.selected >= offset + visible {
-            offset = self.selected + 1 - visible;
+        // The list may have shrunk since the selection was made (undo, reload, a filter).
+        let selected = self.selected.min(len.saturating_sub(1));
+        // Never leave blank rows at the bottom while earlier rows are hidden.
+        let mut offset = self.offset.get().min(len.saturating_sub(visible));
+        if selected < offset {
+            offset = selected;
+        } else if visible > 0 && selected >= offset + visible {
+            offset = selected + 1 - visible;
         }
         self.offset.set(offset);
         offset
@@ -90,6 +93,17 @@ mod tests {
         assert_eq!(s.window(10, 100), 3, "and back up");
         assert_eq!(s.target(Action::Up), Some(2));
         assert_eq!(s.target(Action::Open), None);
+    }
+
+    #[test]
+    fn a_shrunk_list_shows_its_last_rows_not_blank_space() {
+        let mut s = Scroll::default();
+        s.select(99, 100);
+        assert_eq!(s.window(10, 100), 90);
+        // The list shrank to 12 rows without a new selection: show rows 2–11, not 11 alone.
+        assert_eq!(s.window(10, 12), 2);
+        // A taller screen shows everything from the top.
+        assert_eq!(s.window(20, 12), 0);
     }
 
     #[test]

@@ -315,11 +315,13 @@ impl ReviewsTab {
 
     /// Before input: the selection as [`ReviewsTab::selected_pos`] draws it. Another alliance
     /// starts at its latest review, and an open review from before goes back to the list.
-    fn sync(&mut self, doc: &Document) {
+    pub fn sync(&mut self, doc: &Document) {
         let len = self.rows(doc).len();
         let pos = self.selected_pos(doc, len).unwrap_or(0);
         if !self.on_current(doc) {
             self.list_of = doc.current_alliance().map(|a| a.id.clone());
+            // Another alliance's list starts at its top, scroll position included.
+            self.scroll = Scroll::default();
             if matches!(self.mode, Mode::Open { .. }) {
                 self.mode = Mode::List;
             }
@@ -483,15 +485,7 @@ impl ReviewsTab {
         let [table_area, detail] = list_areas(area);
         let rows_idx = self.rows(doc);
         let visible = usize::from(table_area.height.saturating_sub(3));
-        let selected = self.selected_pos(doc, rows_idx.len());
-        let offset = if selected == Some(self.scroll.selected()) {
-            self.scroll.window(visible, rows_idx.len())
-        } else {
-            // The first frame on another alliance, before any input synced the selection.
-            let mut fresh = Scroll::default();
-            fresh.select(selected.unwrap_or(0), rows_idx.len());
-            fresh.window(visible, rows_idx.len())
-        };
+        let offset = self.scroll.window(visible, rows_idx.len());
         let rows: Vec<Row> = rows_idx
             .iter()
             .enumerate()
@@ -513,7 +507,7 @@ impl ReviewsTab {
                             .map_or_else(|| "—".to_owned(), |(_, v)| format!("{v:.1}")),
                     ),
                 };
-                let selected = Some(pos) == selected;
+                let selected = pos == self.scroll.selected();
                 let style = if selected { theme.selected } else { theme.base };
                 let marker = if selected { "▶ " } else { "  " };
                 Row::new(vec![

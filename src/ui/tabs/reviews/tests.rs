@@ -614,6 +614,8 @@ fn the_selection_follows_the_current_alliance() {
     press(&mut app, KeyCode::End);
     assert_eq!(app.reviews.scroll.selected(), 4);
     app.doc.current = app.doc.portfolio.alliance_index("brightside").unwrap();
+    // As the main loop does after every event (here the current alliance changed elsewhere).
+    app.sync_views();
     let text = screen(&app, 80, 24);
     assert!(text.contains("Reviews of Brightside"), "{text}");
     assert_eq!(
