@@ -477,6 +477,7 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) {
             LockOutcome::Unavailable { .. } => None,
         }
     };
+    let had_previous = path.is_file();
     match store::save(&path, &app.doc.portfolio) {
         Ok(()) => {
             if !same_file {
@@ -495,8 +496,13 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) {
             app.doc.has_comments = false;
             app.safety.remember_disk(&path);
             app.status = Some(format!(
-                "Saved {} (previous version kept as .bak)",
-                path.display()
+                "Saved {}{}",
+                path.display(),
+                if had_previous {
+                    " (previous version kept as .bak)"
+                } else {
+                    ""
+                }
             ));
         }
         Err(store::SaveError::Invalid { problems, .. }) => {

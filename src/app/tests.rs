@@ -517,3 +517,28 @@ fn the_portfolio_highlights_the_alliance_chosen_on_another_tab() {
         "the quick edit acted on the highlighted alliance"
     );
 }
+
+#[test]
+fn the_sort_arrow_fits_narrow_columns_and_esc_clears_a_kept_filter() {
+    let mut app = demo_app();
+    keys(&mut app, "oooo"); // file order → partner → type → status → health
+    assert_eq!(
+        app.portfolio.sort,
+        crate::ui::tabs::portfolio::Column::Health
+    );
+    let header = screen(&mut app, 120, 40)
+        .lines()
+        .nth(3)
+        .unwrap_or_default()
+        .to_owned();
+    assert!(header.contains("Healt↑"), "{header}");
+    keys(&mut app, "/harbor");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.portfolio.rows().len(), 1);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.portfolio.filter.is_empty());
+    assert_eq!(
+        app.portfolio.rows().len(),
+        app.doc.portfolio.alliances.len()
+    );
+}

@@ -18,7 +18,7 @@ use super::{Confirm, Cx, Outcome, TabView, ViewCtx};
 use crate::app::action::Action;
 use crate::app::document::Document;
 use crate::model::{Alliance, HEALTH_THRESHOLD, HealthScore, SAS_EXIT_THRESHOLD, Status};
-use crate::score::AllianceScores;
+use crate::score::{AllianceScores, FlagCode};
 use crate::ui::threshold_style;
 use crate::ui::widgets::charts::{Threshold, threshold_chart};
 use crate::ui::widgets::flags;
@@ -545,6 +545,11 @@ impl TabView for PortfolioTab {
             cx.doc.current = i;
         }
         match action {
+            Action::Back if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.sync(cx.doc, cx.share);
+                return Outcome::Message("Filter cleared".to_owned());
+            }
             Action::CycleView => self.view = self.view.next(),
             Action::SortNext | Action::SortReverse => {
                 if action == Action::SortNext {
@@ -768,13 +773,18 @@ impl PortfolioTab {
             widths.insert(5, Constraint::Length(6));
         }
         let sorted_title = self.sort.title();
-        let header_row = Row::new(header.iter().map(|h| {
-            let mark = if *h == sorted_title {
-                if self.descending { " ↓" } else { " ↑" }
-            } else {
-                ""
+        let header_row = Row::new(header.iter().zip(&widths).map(|(h, w)| {
+            if *h != sorted_title {
+                return TableCell::from(*h);
+            }
+            // The arrow must fit the column: shorten the title rather than lose the arrow.
+            let arrow = if self.descending { '↓' } else { '↑' };
+            let room = match w {
+                Constraint::Length(n) => usize::from(*n).saturating_sub(1),
+                _ => h.chars().count(),
             };
-            TableCell::from(format!("{h}{mark}"))
+            let name: String = h.chars().take(room).collect();
+            TableCell::from(format!("{name}{arrow}"))
         }))
         .style(theme.title);
 
@@ -820,7 +830,7 @@ impl PortfolioTab {
                         decimal(sas),
                         threshold_style(theme, sas, SAS_EXIT_THRESHOLD, SAS_EXIT_THRESHOLD),
                     )),
-                    TableCell::from(date(next)),
+                    next_review_cell(a.status, s, next, theme),
                     TableCell::from(Line::from(if worded_flags {
                         flags::summary(&s.flags, theme)
                     } else {
@@ -903,16 +913,27 @@ impl PortfolioTab {
             Span::styled(format!("{} ", a.partner), theme.title),
             Span::styled(
                 format!(
-                    "· {} · {} · since {}",
+                    "· {} · {} · since {} · id {}",
                     a.kind.label(),
                     a.status.label(),
-                    a.started
+                    a.started,
+                    a.id
                 ),
                 theme.muted,
             ),
         ])];
         if s.flags.is_empty() {
-            lines.push(Line::styled("✓ No flags: governed and on track.", theme.ok));
+            lines.push(match a.status {
+                Status::Active | Status::WindingDown => {
+                    Line::styled("✓ No flags: governed and on track.", theme.ok)
+                }
+                // Flags are raised only for Active and Winding-down alliances (SPEC §1.1).
+                Status::Proposed => Line::styled(
+                    "Proposed: flags start once the alliance is Active.",
+                    theme.muted,
+                ),
+                Status::Ended => Line::styled("Ended: no flags are raised.", theme.muted),
+            });
         }
         for flag in &s.flags {
             lines.push(Line::from(vec![
@@ -1007,6 +1028,35 @@ impl PortfolioTab {
             View::QuarterlyStrategic => render_strategic(s, right, buf, cx),
         }
     }
+}
+
+/// The next review date, or why there is none to wait for: an ended alliance has none, and a
+/// review already overdue says so rather than showing a later date.
+fn next_review_cell<'a>(
+    status: Status,
+    s: &AllianceScores,
+    next: Option<NaiveDate>,
+    theme: &crate::ui::theme::Theme,
+) -> TableCell<'a> {
+    if status == Status::Ended {
+        return TableCell::from("—");
+    }
+    if let Some(flag) = s
+        .flags
+        .iter()
+        .find(|f| matches!(f.code, FlagCode::MbrOverdue | FlagCode::QsrOverdue))
+    {
+        let what = if flag.code == FlagCode::MbrOverdue {
+            "MBR"
+        } else {
+            "QSR"
+        };
+        return TableCell::from(Span::styled(
+            format!("{} {what} due", flag.severity.symbol()),
+            theme.flag(flag.severity),
+        ));
+    }
+    TableCell::from(date(next))
 }
 
 fn short_status(s: Status) -> &'static str {
