@@ -54,12 +54,14 @@ pub enum Action {
     Undo,
     Redo,
     Save,
+    /// Save to another file.
+    SaveAs,
     Help,
     Quit,
 }
 
 impl Action {
-    pub const ALL: [Self; 40] = [
+    pub const ALL: [Self; 41] = [
         Self::Tab1,
         Self::Tab2,
         Self::Tab3,
@@ -98,6 +100,7 @@ impl Action {
         Self::Undo,
         Self::Redo,
         Self::Save,
+        Self::SaveAs,
         Self::Help,
         Self::Quit,
     ];
@@ -143,6 +146,7 @@ impl Action {
             Self::Undo => "undo",
             Self::Redo => "redo",
             Self::Save => "save",
+            Self::SaveAs => "save_as",
             Self::Help => "help",
             Self::Quit => "quit",
         }
@@ -189,6 +193,7 @@ impl Action {
             Self::Undo => "undo",
             Self::Redo => "redo",
             Self::Save => "save",
+            Self::SaveAs => "save to another file",
             Self::Help => "help",
             Self::Quit => "quit",
         }

@@ -281,6 +281,7 @@ fn default_bindings() -> Vec<(Action, Vec<Key>)> {
         (A::Undo, vec![c('u')]),
         (A::Redo, vec![Key::ctrl('r')]),
         (A::Save, vec![Key::ctrl('s')]),
+        (A::SaveAs, vec![c('S')]),
         (A::Help, vec![c('?')]),
         (A::Quit, vec![c('q')]),
     ]

@@ -330,6 +330,7 @@ impl App {
                 });
             }
             Action::Save => return vec![Effect::Save],
+            Action::SaveAs => self.ask_save_as(None),
             Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
             Action::Quit => {
                 if self.doc.is_dirty() {

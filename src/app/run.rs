@@ -55,7 +55,17 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
             }
             path
         };
-        let loaded = store::load(&path).map_err(|e| e.to_string())?;
+        let loaded = store::load(&path).map_err(|e| {
+            // A path that does not exist yet is most likely a new portfolio to start.
+            if path.exists() {
+                e.to_string()
+            } else {
+                format!(
+                    "{e}\nTo start a new portfolio there: alliance-desk new {}",
+                    path.display()
+                )
+            }
+        })?;
         (loaded, Source::File(path))
     };
     notices.extend(loaded.warnings.iter().map(ToString::to_string));

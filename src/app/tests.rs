@@ -542,3 +542,11 @@ fn the_sort_arrow_fits_narrow_columns_and_esc_clears_a_kept_filter() {
         app.doc.portfolio.alliances.len()
     );
 }
+
+#[test]
+fn capital_s_saves_to_another_file() {
+    let mut app = demo_app();
+    keys(&mut app, "S");
+    assert!(matches!(app.modal, Some(Modal::SaveAs { .. })));
+    assert!(screen(&mut app, 80, 24).contains("Save as"));
+}

@@ -164,10 +164,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         right = format!("as of {} ", doc.as_of);
     }
     let right_len = right.chars().count();
-    let left: String = left
-        .chars()
-        .take(width.saturating_sub(right_len + 1))
-        .collect();
+    let left = crate::ui::widgets::format::truncate(&left, width.saturating_sub(right_len + 1));
     let pad = width.saturating_sub(left.chars().count() + right_len);
     let line = Line::from(vec![
         Span::raw(left),
