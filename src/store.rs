@@ -359,9 +359,32 @@ pub fn try_to_canonical_ron(portfolio: &Portfolio) -> Result<String, ron::Error>
         .indentor("    ")
         .new_line("\n")
         .depth_limit(4);
-    let mut text = ron::ser::to_string_pretty(portfolio, config)?;
+    let mut text = plain_apostrophes(&ron::ser::to_string_pretty(portfolio, config)?);
     text.push('\n');
     Ok(text)
+}
+
+/// ron escapes every `'` in a string as `\'`, which RON does not need inside `"…"`: write
+/// `Glow's`, as a person would. Backslashes always come escaped in pairs, so a `\` followed by
+/// `'` can only be that escape.
+fn plain_apostrophes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('\'') => out.push('\''),
+                Some(next) => {
+                    out.push(c);
+                    out.push(next);
+                }
+                None => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Why a save (or a recovery write) failed. `Display` is a sentence for the user.

@@ -525,3 +525,13 @@ fn a_portfolio_that_would_not_load_again_is_never_written() {
         "the file is untouched"
     );
 }
+
+#[test]
+fn apostrophes_are_written_plainly_and_every_escape_round_trips() {
+    let mut p = Portfolio::empty("Glow's \\' \\\\' \"q\" \n end\\");
+    p.currency = "'".to_owned();
+    let text = to_canonical_ron(&p);
+    assert!(text.contains("brand: \"Glow's"), "{text}");
+    assert!(!text.contains("Glow\\'s"));
+    assert_eq!(parse(&text, "t").unwrap().portfolio, p);
+}
