@@ -537,7 +537,10 @@ impl App {
 
     /// Open the path prompt for `target`, pre-filled with `input`: the one place a path is
     /// asked for, whether for the portfolio or an exported file.
+    /// A status line from before (a "Cancelled" answer, a wizard's last message) is cleared:
+    /// the prompt is what needs an answer now, and its own line says why it is asked.
     pub fn ask_path(&mut self, input: String, error: Option<String>, target: Target) {
+        self.status = None;
         self.modal = Some(Modal::SaveAs {
             input,
             error,

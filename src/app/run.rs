@@ -1154,6 +1154,52 @@ mod tests {
     }
 
     #[test]
+    fn storing_an_mbr_in_the_demo_shows_the_path_prompt_at_once_without_a_stale_status() {
+        use crossterm::event::{Event, KeyCode, KeyEvent};
+        let mut app = demo_app();
+        let step = |app: &mut App, code: KeyCode| {
+            let fx = app.handle_event(&Event::Key(KeyEvent::from(code)));
+            let flow = run_all(app, fx);
+            app.sync_views();
+            flow
+        };
+        for code in [
+            KeyCode::Char('4'),
+            KeyCode::Char('r'),
+            KeyCode::Char('j'),
+            KeyCode::Char('j'),
+            KeyCode::Enter,
+        ] {
+            step(&mut app, code);
+        }
+        for _ in 0..4 {
+            step(&mut app, KeyCode::PageDown);
+        }
+        // Esc on the preview, then "no": the wizard stays, and the status says "Cancelled".
+        step(&mut app, KeyCode::Esc);
+        step(&mut app, KeyCode::Char('n'));
+        assert_eq!(app.status.as_deref(), Some("Cancelled"));
+        assert!(screen_text(&mut app).contains("Summary preview"));
+        // Enter stores the review; the very next frame is the path prompt, and nothing old.
+        assert_eq!(step(&mut app, KeyCode::Enter), Flow::Continue);
+        let Some(Modal::SaveAs { input, .. }) = &app.modal else {
+            panic!("expected the path prompt, got {:?}", app.modal)
+        };
+        assert_eq!(input, "glow-mbr-2026-11-15.md");
+        assert_eq!(app.status, None);
+        let text = screen_text(&mut app);
+        assert!(text.contains("Write file"), "{text}");
+        assert!(text.contains("glow-mbr-2026-11-15.md▏"), "{text}");
+        assert!(!text.contains("Cancelled"), "{text}");
+        // The next key is meant for the prompt, and is typed there.
+        step(&mut app, KeyCode::Char('5'));
+        let Some(Modal::SaveAs { input, .. }) = &app.modal else {
+            panic!("expected the path prompt, got {:?}", app.modal)
+        };
+        assert_eq!(input, "glow-mbr-2026-11-15.md5");
+    }
+
+    #[test]
     fn after_the_history_drops_the_saved_state_quitting_still_asks() {
         let mut app = demo_app();
         for i in 0..=super::super::document::HISTORY_LIMIT {

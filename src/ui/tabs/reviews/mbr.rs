@@ -569,9 +569,6 @@ impl MbrWizard {
                         theme.muted,
                     ));
                 }
-                if !cx.share && !a.notes.trim().is_empty() {
-                    lines.push(Line::styled(format!(" Internal: {}", a.notes), theme.muted));
-                }
             }
         }
         lines

@@ -5,6 +5,10 @@
 //! A wizard's draft lives in this tab's state until it is finished or discarded, so it can be
 //! left (Esc, or another tab) and resumed with `r`. Model edits go through the document; the
 //! summary file and the switch to the Charter tab are effects for the main loop.
+//!
+//! No wizard shows the alliance's internal notes, share mode or not: reviews are run with the
+//! partner watching, and inside a wizard `s` is typed, not share mode. Only the list shows
+//! them, outside share mode.
 
 pub mod audit;
 pub mod health;
@@ -222,6 +226,40 @@ fn review_rows(doc: &Document) -> Vec<usize> {
     let mut rows: Vec<usize> = (0..a.reviews.len()).collect();
     rows.sort_by_key(|&i| std::cmp::Reverse((a.reviews[i].date(), i)));
     rows
+}
+
+/// The alliance's escalation path from its charter: a heading, then one line per contact;
+/// nothing without a charter or contacts. Partner-safe: both sides agreed it.
+fn escalation_path(alliance: &crate::model::Alliance, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(c) = alliance.charter.as_ref() else {
+        return Vec::new();
+    };
+    if c.escalation.contacts.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::styled(
+        format!(
+            "Escalation path (resolution within {} days):",
+            c.escalation.resolution_days
+        ),
+        theme.muted,
+    )];
+    lines.extend(c.escalation.contacts.iter().map(|k| {
+        let who = [k.role.as_str(), k.party.label()]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut spans = vec![Span::raw(format!("· {}", k.name))];
+        if !who.is_empty() {
+            spans.push(Span::styled(format!(" ({who})"), theme.muted));
+        }
+        if !k.authority.trim().is_empty() {
+            spans.push(Span::raw(format!(": {}", k.authority)));
+        }
+        Line::from(spans)
+    }));
+    lines
 }
 
 /// The list's table and the detail pane below it.
@@ -599,7 +637,7 @@ impl ReviewsTab {
             ]));
         }
         let keymap = cx.keymap;
-        lines.push(Line::styled(
+        let keys = Line::styled(
             format!(
                 "{} opens a review · {} toggles an MBR summary sent · {} starts a wizard",
                 key(keymap, Action::Open),
@@ -607,11 +645,27 @@ impl ReviewsTab {
                 key(keymap, Action::StartReview),
             ),
             theme.muted,
-        ));
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().border_style(theme.border))
-            .render(detail, buf);
+        );
+        let block = Block::bordered().border_style(theme.border);
+        let inner = block.inner(detail);
+        // The charter's escalation path is agreed with the partner, so it shows in share mode
+        // too: whom to call is what a review most often needs next. Contacts that do not fit
+        // are left out from the last, so the keys line stays.
+        let mut path = escalation_path(alliance, theme);
+        let text = loop {
+            let mut all = lines.clone();
+            all.extend(path.iter().cloned());
+            all.push(keys.clone());
+            let text = Paragraph::new(all).wrap(Wrap { trim: true });
+            if path.is_empty() || text.line_count(inner.width) <= usize::from(inner.height) {
+                break text;
+            }
+            path.pop();
+            if path.len() == 1 {
+                path.clear();
+            }
+        };
+        text.block(block).render(detail, buf);
     }
 
     fn render_open(&self, scroll: u16, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {

@@ -200,12 +200,6 @@ impl QsrWizard {
                     theme.muted,
                 ));
             }
-            if !cx.share && !alliance.notes.trim().is_empty() {
-                context.push(Line::styled(
-                    format!("Internal: {}", alliance.notes),
-                    theme.muted,
-                ));
-            }
             return Screen {
                 title,
                 header: vec![Line::styled(

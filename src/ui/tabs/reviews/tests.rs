@@ -119,6 +119,68 @@ fn share_mode_hides_internal_notes() {
 }
 
 #[test]
+fn no_review_wizard_shows_internal_notes_even_outside_share_mode() {
+    let mut app = open_app("glow");
+    assert!(!app.share);
+    assert!(
+        screen(&app, 120, 40).contains("Priya hints"),
+        "the list keeps them"
+    );
+    for n in 0..Kind::ALL.len() {
+        start(&mut app, n);
+        assert!(app.reviews.wizard().is_some());
+        // Every step each wizard reaches by PgDn (some store themselves on the last).
+        for _ in 0..6 {
+            if app.reviews.wizard().is_none() {
+                break;
+            }
+            for (w, h) in [(120, 40), (80, 24)] {
+                let text = screen(&app, w, h);
+                assert!(!text.contains("Priya hints"), "{text}");
+                assert!(!text.contains("Internal"), "{text}");
+            }
+            press(&mut app, KeyCode::PageDown);
+        }
+        if app.reviews.wizard().is_some() {
+            press(&mut app, KeyCode::Esc);
+            press(&mut app, KeyCode::Char('y'));
+        }
+        assert!(app.reviews.wizard().is_none());
+    }
+}
+
+#[test]
+fn share_mode_shows_the_escalation_path_where_the_notes_were() {
+    let mut app = open_app("glow");
+    press(&mut app, KeyCode::Char('s'));
+    for (w, h) in [(120, 40), (80, 24)] {
+        let text = screen(&app, w, h);
+        assert!(!text.contains("Priya hints"), "{text}");
+        assert!(
+            text.contains("Escalation path (resolution within 10 days):"),
+            "{text}"
+        );
+        assert!(
+            text.contains("· Dana Lee (Head of Partnerships, Us)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("· Priya Raman (Growth Lead, Partner)"),
+            "{text}"
+        );
+        assert!(text.contains("r starts a wizard"), "{text}");
+    }
+    // Outside share mode at 80×24 the notes come first; contacts that do not fit are left out
+    // whole, and the keys line stays.
+    press(&mut app, KeyCode::Char('s'));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Priya hints"), "{text}");
+    assert!(!text.contains("Escalation path"), "{text}");
+    assert!(text.contains("r starts a wizard"), "{text}");
+    assert!(screen(&app, 120, 40).contains("· Dana Lee"));
+}
+
+#[test]
 fn audit_wizard_prefills_from_evidence_and_stores_the_audit() {
     let mut app = open_app("brightside");
     start(&mut app, 0);
