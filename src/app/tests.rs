@@ -550,3 +550,22 @@ fn capital_s_saves_to_another_file() {
     assert!(matches!(app.modal, Some(Modal::SaveAs { .. })));
     assert!(screen(&mut app, 80, 24).contains("Save as"));
 }
+
+#[test]
+fn entering_a_new_brand_month_warns_that_other_alliances_count_zero_until_entered() {
+    let mut app = demo_app();
+    keys(&mut app, "n");
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    keys(&mut app, "11");
+    key(&mut app, KeyCode::Tab);
+    keys(&mut app, "400000");
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("other alliances have no revenue for 2026-11"),
+        "{text}"
+    );
+    keys(&mut app, "s"); // typed into the form, not share mode
+    assert!(!app.share);
+}

@@ -283,6 +283,31 @@ impl NumbersEditor {
                 theme.warn,
             ));
         }
+        if !cx.share
+            && self.form.get_number(BRAND).is_some()
+            && !doc.portfolio.revenue.contains_key(&month)
+        {
+            // SPEC §1.1: a month with brand revenue and no alliance entry is an ARCR of 0, so a
+            // month entered for one partner first turns the others' ARCR to 0 until theirs is in.
+            // (Counting other alliances is portfolio data: not while sharing.)
+            let missing = doc
+                .portfolio
+                .alliances
+                .iter()
+                .filter(|a| a.id != self.alliance_id)
+                .filter(|a| Month::of(a.started) <= month && !a.revenue.contains_key(&month))
+                .count();
+            if missing > 0 {
+                lines.push(Line::styled(
+                    format!(
+                        "▲ {missing} other alliance{} no revenue for {month} yet: until entered, \
+                         their ARCR for {month} counts as 0",
+                        if missing == 1 { " has" } else { "s have" }
+                    ),
+                    theme.warn,
+                ));
+            }
+        }
         if month > Month::of(doc.as_of) {
             lines.push(Line::styled(
                 format!("▲ {month} is after the as-of month: it counts from then on, not now"),
