@@ -170,7 +170,11 @@ impl Field {
                 Some("not a number".to_owned())
             }
             FieldKind::Date if parse_date(&self.line.text).is_err() => {
-                Some("date as YYYY-MM-DD (t today, + 90 days)".to_owned())
+                Some(if is_date_shaped(&self.line.text) {
+                    "no such day in the calendar".to_owned()
+                } else {
+                    "date as YYYY-MM-DD (t today, + 90 days)".to_owned()
+                })
             }
             _ => None,
         }
@@ -224,6 +228,16 @@ fn parse_date(text: &str) -> Result<Option<NaiveDate>, ()> {
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .map(Some)
         .map_err(|_| ())
+}
+
+/// Whether text is written as a date (`YYYY-MM-DD`, one- or two-digit month and day) even if
+/// no such day exists (`2026-02-30`, `2026-13-01`): the format is right, the calendar says no.
+fn is_date_shaped(text: &str) -> bool {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let digits = |p: &str, lens: std::ops::RangeInclusive<usize>| {
+        lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    matches!(parts.as_slice(), [y, m, d] if digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2))
 }
 
 /// A number as people write it: no trailing `.0`.
@@ -1087,7 +1101,23 @@ mod tests {
         f.focus("by");
         type_str(&mut f, "2026-02-30");
         assert_eq!(f.get_date("by"), None);
+        // Well formed, but February has no 30th: say so, not "use YYYY-MM-DD".
+        assert_eq!(
+            f.message("by").as_deref(),
+            Some("no such day in the calendar")
+        );
+        assert!(f.has_parse_error("by"));
+        for _ in 0..10 {
+            f.handle_key(&key(KeyCode::Backspace), today);
+        }
+        type_str(&mut f, "30/02/2026");
         assert!(f.message("by").unwrap().contains("YYYY-MM-DD"));
+        for _ in 0..10 {
+            f.handle_key(&key(KeyCode::Backspace), today);
+        }
+        type_str(&mut f, "2026-02-28");
+        assert_eq!(f.get_date("by"), Some(day(2026, 2, 28)));
+        assert!(f.message("by").is_none());
         f.handle_key(&key(KeyCode::Char('t')), today);
         assert_eq!(f.get_date("by"), Some(today));
         f.handle_key(&key(KeyCode::Char('+')), today);
