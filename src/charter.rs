@@ -341,7 +341,8 @@ pub fn new_alliance(portfolio: &Portfolio, kind: AllianceKind, today: NaiveDate)
 }
 
 /// Promote an intake: a `Proposed` alliance whose charter draft carries the intake's win
-/// conditions (or the kind's template when it estimated none), its rationale as a note.
+/// conditions (or the kind's template when it estimated none), its rationale and resource
+/// requirements as notes, one paragraph each.
 pub fn promote(intake: &Intake, portfolio: &Portfolio, today: NaiveDate) -> Alliance {
     let id = id_for(&intake.partner, portfolio);
     let mut a = Alliance::new(&id, &intake.partner, intake.kind, today);
@@ -361,7 +362,8 @@ pub fn promote(intake: &Intake, portfolio: &Portfolio, today: NaiveDate) -> Alli
             intake.resources.trim()
         ));
     }
-    a.notes = notes.join("\n");
+    // A blank line between sections: each is its own paragraph, never run into the next.
+    a.notes = notes.join("\n\n");
     a
 }
 
@@ -535,5 +537,32 @@ mod tests {
         assert_eq!(a.status, Status::Proposed);
         assert_eq!(a.charter.unwrap().win_conditions[0].metric, "Stores");
         assert!(a.notes.contains("Reach"));
+    }
+
+    #[test]
+    fn promotion_keeps_rationale_and_resources_apart() {
+        let intake = Intake {
+            partner: "Pinecrest Outdoor".into(),
+            kind: AllianceKind::RetailDistribution,
+            submitted: d("2026-02-01"),
+            win_conditions: Vec::new(),
+            resources: " one AM, 5h/week ".into(),
+            rationale: "Fills the Mountain West gap\n".into(),
+            score: None,
+        };
+        let a = promote(&intake, &Portfolio::empty("B"), d("2026-03-01"));
+        assert_eq!(
+            a.notes,
+            "Strategic rationale: Fills the Mountain West gap\n\n\
+             Resource requirements: one AM, 5h/week"
+        );
+        assert!(!a.notes.contains("gapResource"));
+        // Only one section: no stray separator.
+        let only = Intake {
+            resources: String::new(),
+            ..intake
+        };
+        let a = promote(&only, &Portfolio::empty("B"), d("2026-03-01"));
+        assert_eq!(a.notes, "Strategic rationale: Fills the Mountain West gap");
     }
 }
