@@ -170,11 +170,7 @@ impl Field {
                 Some("not a number".to_owned())
             }
             FieldKind::Date if parse_date(&self.line.text).is_err() => {
-                Some(if is_date_shaped(&self.line.text) {
-                    "no such day in the calendar".to_owned()
-                } else {
-                    "date as YYYY-MM-DD (t today, + 90 days)".to_owned()
-                })
+                Some(date_problem(&self.line.text))
             }
             _ => None,
         }
@@ -230,14 +226,26 @@ fn parse_date(text: &str) -> Result<Option<NaiveDate>, ()> {
         .map_err(|_| ())
 }
 
-/// Whether text is written as a date (`YYYY-MM-DD`, one- or two-digit month and day) even if
-/// no such day exists (`2026-02-30`, `2026-13-01`): the format is right, the calendar says no.
-fn is_date_shaped(text: &str) -> bool {
+/// Why a date field's text is not a date: a well-formed `YYYY-MM-DD` that the calendar has no
+/// day for (`2026-02-30`) says so rather than asking for the format it already has.
+fn date_problem(text: &str) -> String {
+    const FORMAT: &str = "date as YYYY-MM-DD (t today, + 90 days)";
     let parts: Vec<&str> = text.trim().split('-').collect();
-    let digits = |p: &str, lens: std::ops::RangeInclusive<usize>| {
-        lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    let number = |p: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
     };
-    matches!(parts.as_slice(), [y, m, d] if digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2))
+    let [y, m, d] = parts.as_slice() else {
+        return FORMAT.to_owned();
+    };
+    match (number(y, 4..=4), number(m, 1..=2), number(d, 1..=2)) {
+        (Some(_), Some(m), Some(_)) if !(1..=12).contains(&m) => {
+            format!("no month {m}: {FORMAT}")
+        }
+        (Some(_), Some(_), Some(_)) => "no such day in the calendar".to_owned(),
+        _ => FORMAT.to_owned(),
+    }
 }
 
 /// A number as people write it: no trailing `.0`.
@@ -1112,6 +1120,14 @@ mod tests {
         }
         type_str(&mut f, "30/02/2026");
         assert!(f.message("by").unwrap().contains("YYYY-MM-DD"));
+        for _ in 0..10 {
+            f.handle_key(&key(KeyCode::Backspace), today);
+        }
+        type_str(&mut f, "2026-13-01");
+        assert_eq!(
+            f.message("by").as_deref(),
+            Some("no month 13: date as YYYY-MM-DD (t today, + 90 days)")
+        );
         for _ in 0..10 {
             f.handle_key(&key(KeyCode::Backspace), today);
         }
