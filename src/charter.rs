@@ -303,14 +303,41 @@ pub fn template(kind: AllianceKind, start: NaiveDate) -> Charter {
 
 /// The first free id of the form `new-N`.
 pub fn next_alliance_id(portfolio: &Portfolio) -> String {
+    first_placeholder(|id| portfolio.alliance(id).is_some())
+}
+
+fn first_placeholder(taken: impl Fn(&str) -> bool) -> String {
     (1..=u32::MAX)
         .map(|k| format!("new-{k}"))
-        .find(|id| portfolio.alliance(id).is_none())
+        .find(|id| !taken(id))
         .unwrap_or_default()
+}
+
+/// Whether an id is a placeholder `new-N`, as [`new_alliance`] gives before the partner is
+/// named: only such an id may follow the partner's name.
+pub fn is_placeholder_id(id: &str) -> bool {
+    id.strip_prefix("new-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// An id from a partner name: lowercase `[a-z0-9-]`, unique in the portfolio.
 pub fn id_for(partner: &str, portfolio: &Portfolio) -> String {
+    unique_id(partner, |id| portfolio.alliance(id).is_some())
+}
+
+/// [`id_for`] for the alliance at `index` renaming itself: its own id does not count as taken.
+pub fn id_for_alliance(partner: &str, portfolio: &Portfolio, index: usize) -> String {
+    unique_id(partner, |id| {
+        portfolio
+            .alliances
+            .iter()
+            .enumerate()
+            .any(|(i, a)| i != index && a.id == id)
+    })
+}
+
+/// The slug of `partner`, suffixed `-2`, `-3`… until not `taken`; `new-N` when it has none.
+fn unique_id(partner: &str, taken: impl Fn(&str) -> bool) -> String {
     let mut base = String::new();
     for c in partner.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
@@ -321,14 +348,14 @@ pub fn id_for(partner: &str, portfolio: &Portfolio) -> String {
     }
     let base = base.trim_end_matches('-').to_owned();
     if base.is_empty() {
-        return next_alliance_id(portfolio);
+        return first_placeholder(taken);
     }
-    if portfolio.alliance(&base).is_none() {
+    if !taken(&base) {
         return base;
     }
     (2..=u32::MAX)
         .map(|k| format!("{base}-{k}"))
-        .find(|id| portfolio.alliance(id).is_none())
+        .find(|id| !taken(id))
         .unwrap_or(base)
 }
 
@@ -341,7 +368,8 @@ pub fn new_alliance(portfolio: &Portfolio, kind: AllianceKind, today: NaiveDate)
 }
 
 /// Promote an intake: a `Proposed` alliance whose charter draft carries the intake's win
-/// conditions (or the kind's template when it estimated none), its rationale as a note.
+/// conditions (or the kind's template when it estimated none), its rationale and resource
+/// requirements as notes, one paragraph each.
 pub fn promote(intake: &Intake, portfolio: &Portfolio, today: NaiveDate) -> Alliance {
     let id = id_for(&intake.partner, portfolio);
     let mut a = Alliance::new(&id, &intake.partner, intake.kind, today);
@@ -361,7 +389,8 @@ pub fn promote(intake: &Intake, portfolio: &Portfolio, today: NaiveDate) -> Alli
             intake.resources.trim()
         ));
     }
-    a.notes = notes.join("\n");
+    // A blank line between sections: each is its own paragraph, never run into the next.
+    a.notes = notes.join("\n\n");
     a
 }
 
@@ -517,6 +546,16 @@ mod tests {
         assert_eq!(id_for("Glow & Co", &p), "glow-co-2");
         assert_eq!(id_for("Café Östra", &p), "caf-stra");
         assert_eq!(id_for("!!!", &p), "new-1");
+        // Renaming itself, an alliance does not collide with its own id.
+        assert_eq!(id_for_alliance("Glow & Co", &p, 0), "glow-co");
+        assert_eq!(id_for_alliance("Glow & Co", &p, 1), "glow-co-2");
+        assert!(is_placeholder_id("new-1") && is_placeholder_id("new-12"));
+        for id in ["new-", "new-x", "news-1", "glow-co", "new-1a"] {
+            assert!(!is_placeholder_id(id), "{id}");
+        }
+        assert!(is_placeholder_id(
+            &new_alliance(&p, AllianceKind::Wholesale, d("2026-01-01")).id
+        ));
         let intake = Intake {
             partner: "Peak Outdoor".into(),
             kind: AllianceKind::Distribution,
@@ -535,5 +574,32 @@ mod tests {
         assert_eq!(a.status, Status::Proposed);
         assert_eq!(a.charter.unwrap().win_conditions[0].metric, "Stores");
         assert!(a.notes.contains("Reach"));
+    }
+
+    #[test]
+    fn promotion_keeps_rationale_and_resources_apart() {
+        let intake = Intake {
+            partner: "Pinecrest Outdoor".into(),
+            kind: AllianceKind::RetailDistribution,
+            submitted: d("2026-02-01"),
+            win_conditions: Vec::new(),
+            resources: " one AM, 5h/week ".into(),
+            rationale: "Fills the Mountain West gap\n".into(),
+            score: None,
+        };
+        let a = promote(&intake, &Portfolio::empty("B"), d("2026-03-01"));
+        assert_eq!(
+            a.notes,
+            "Strategic rationale: Fills the Mountain West gap\n\n\
+             Resource requirements: one AM, 5h/week"
+        );
+        assert!(!a.notes.contains("gapResource"));
+        // Only one section: no stray separator.
+        let only = Intake {
+            resources: String::new(),
+            ..intake
+        };
+        let a = promote(&only, &Portfolio::empty("B"), d("2026-03-01"));
+        assert_eq!(a.notes, "Strategic rationale: Fills the Mountain West gap");
     }
 }

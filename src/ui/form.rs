@@ -170,7 +170,7 @@ impl Field {
                 Some("not a number".to_owned())
             }
             FieldKind::Date if parse_date(&self.line.text).is_err() => {
-                Some("date as YYYY-MM-DD (t today, + 90 days)".to_owned())
+                Some(date_problem(&self.line.text))
             }
             _ => None,
         }
@@ -224,6 +224,28 @@ fn parse_date(text: &str) -> Result<Option<NaiveDate>, ()> {
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .map(Some)
         .map_err(|_| ())
+}
+
+/// Why a date field's text is not a date: a well-formed `YYYY-MM-DD` that the calendar has no
+/// day for (`2026-02-30`) says so rather than asking for the format it already has.
+fn date_problem(text: &str) -> String {
+    const FORMAT: &str = "date as YYYY-MM-DD (t today, + 90 days)";
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let number = |p: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
+    let [y, m, d] = parts.as_slice() else {
+        return FORMAT.to_owned();
+    };
+    match (number(y, 4..=4), number(m, 1..=2), number(d, 1..=2)) {
+        (Some(_), Some(m), Some(_)) if !(1..=12).contains(&m) => {
+            format!("no month {m}: {FORMAT}")
+        }
+        (Some(_), Some(_), Some(_)) => "no such day in the calendar".to_owned(),
+        _ => FORMAT.to_owned(),
+    }
 }
 
 /// A number as people write it: no trailing `.0`.
@@ -1087,7 +1109,31 @@ mod tests {
         f.focus("by");
         type_str(&mut f, "2026-02-30");
         assert_eq!(f.get_date("by"), None);
+        // Well formed, but February has no 30th: say so, not "use YYYY-MM-DD".
+        assert_eq!(
+            f.message("by").as_deref(),
+            Some("no such day in the calendar")
+        );
+        assert!(f.has_parse_error("by"));
+        for _ in 0..10 {
+            f.handle_key(&key(KeyCode::Backspace), today);
+        }
+        type_str(&mut f, "30/02/2026");
         assert!(f.message("by").unwrap().contains("YYYY-MM-DD"));
+        for _ in 0..10 {
+            f.handle_key(&key(KeyCode::Backspace), today);
+        }
+        type_str(&mut f, "2026-13-01");
+        assert_eq!(
+            f.message("by").as_deref(),
+            Some("no month 13: date as YYYY-MM-DD (t today, + 90 days)")
+        );
+        for _ in 0..10 {
+            f.handle_key(&key(KeyCode::Backspace), today);
+        }
+        type_str(&mut f, "2026-02-28");
+        assert_eq!(f.get_date("by"), Some(day(2026, 2, 28)));
+        assert!(f.message("by").is_none());
         f.handle_key(&key(KeyCode::Char('t')), today);
         assert_eq!(f.get_date("by"), Some(today));
         f.handle_key(&key(KeyCode::Char('+')), today);

@@ -6,7 +6,7 @@
 //! through `Document::edit_current`, so flags and undo follow each keystroke; the form is
 //! rebuilt from the model only when something else changed it (undo, another tab).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -185,6 +185,9 @@ pub struct CharterTab {
     ticking: bool,
     active: bool,
     has_alliance: bool,
+    /// Ids this tab derived from a partner name in place of a `new-N` placeholder: they keep
+    /// following the name while it is typed. Any other id is never changed.
+    derived: HashSet<String>,
 }
 
 /// The current step, defaulting to the first.
@@ -291,9 +294,20 @@ impl CharterTab {
         Outcome::Handled
     }
 
+    /// The id the current alliance takes when its partner is renamed to `partner`: derived
+    /// from the name (unique, the slug rule of intake promotion) while the id is still a `new-N`
+    /// placeholder or one this tab derived that way; `None` keeps the id.
+    fn follow_id(&self, doc: &Document, partner: &str) -> Option<String> {
+        let a = doc.current_alliance()?;
+        let follows = charter::is_placeholder_id(&a.id)
+            || (self.derived.contains(&a.id)
+                && a.id == charter::id_for_alliance(&a.partner, &doc.portfolio, doc.current));
+        follows.then(|| charter::id_for_alliance(partner, &doc.portfolio, doc.current))
+    }
+
     /// Write the field that changed into the model (one undoable edit) and refresh messages.
     fn apply(&mut self, key: &'static str, cx: &mut Cx) {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.form.as_ref() else {
             return;
         };
         // A value the field cannot hold (a typo, a day out of range, an emptied "resolve
@@ -301,10 +315,25 @@ impl CharterTab {
         if let Some(value) = form_value(form, key).filter(|v| accepted(key, v)) {
             let label = format!("charter: {}", form.label(key).unwrap_or(key).to_lowercase());
             let today = cx.doc.as_of;
-            cx.doc
-                .edit_current(label, |a| write_field(a, key, &value, today));
+            // Naming the partner of a new alliance names its id too, in the same edit.
+            let id = match &value {
+                Value::Text(partner) if key == "partner" => self.follow_id(cx.doc, partner),
+                _ => None,
+            };
+            let old = cx.doc.current_alliance().map(|a| a.id.clone());
+            cx.doc.edit_current(label, |a| {
+                write_field(a, key, &value, today);
+                if let Some(id) = &id {
+                    a.id.clone_from(id);
+                }
+            });
+            if let (Some(old), Some(new)) = (old, id)
+                && old != new
+            {
+                self.renamed(&old, &new);
+            }
         }
-        if let Some(a) = cx.doc.current_alliance() {
+        if let (Some(form), Some(a)) = (self.form.as_mut(), cx.doc.current_alliance()) {
             messages(form, a);
         }
         // Our own edit: the form already shows it, so do not rebuild.
@@ -312,6 +341,19 @@ impl CharterTab {
             shown.revision = cx.doc.revision;
         }
         self.sync(cx.doc, cx.clock, true);
+    }
+
+    /// The current alliance's id changed under the form: the timer and the form go with it.
+    fn renamed(&mut self, old: &str, new: &str) {
+        if let Some(t) = self.timers.remove(old) {
+            self.timers.insert(new.to_owned(), t);
+        }
+        if !charter::is_placeholder_id(new) {
+            self.derived.insert(new.to_owned());
+        }
+        if let Some(shown) = self.shown.as_mut().filter(|s| s.id == old) {
+            new.clone_into(&mut shown.id);
+        }
     }
 
     /// Add a win condition or a contact on the steps that list them.
@@ -915,6 +957,15 @@ fn hidden_note(step: Section, a: &Alliance) -> Option<String> {
     })
 }
 
+/// The read-only id line of the first step.
+fn id_note(id: &str) -> String {
+    if charter::is_placeholder_id(id) {
+        format!(" id: {id} — set from the partner's name; used by export --alliance")
+    } else {
+        format!(" id: {id} — used by export --alliance and file names")
+    }
+}
+
 /// Messages beside fields that only the model can judge (wishes, ranges).
 fn messages(form: &mut Form, a: &Alliance) {
     let empty = Charter::default();
@@ -1094,6 +1145,12 @@ impl TabView for CharterTab {
             return;
         };
         let hidden = hidden_note(self.step.0, alliance).map(|t| format!(" ⚠ {t}"));
+        // The id is what `export --alliance` and the file names use: shown, never edited here.
+        let id_line = (self.step.0 == Section::Partner).then(|| id_note(&alliance.id));
+        let (hidden, note_style) = match (hidden, id_line) {
+            (Some(t), _) => (Some(t), theme.warn),
+            (None, line) => (line, theme.muted),
+        };
         // Two rows when the note does not fit one: it must be read whole.
         let note_rows = hidden.as_ref().map_or(0, |t| {
             if t.chars().count() > usize::from(area.width) {
@@ -1112,7 +1169,7 @@ impl TabView for CharterTab {
         .areas(area);
         if let Some(text) = hidden {
             Paragraph::new(text)
-                .style(theme.warn)
+                .style(note_style)
                 .wrap(Wrap { trim: false })
                 .render(note, buf);
         }
@@ -1332,6 +1389,76 @@ mod tests {
 
     fn current(app: &App) -> &Alliance {
         app.doc.current_alliance().expect("an alliance")
+    }
+
+    /// Name the partner on the first step: Enter edits, Ctrl-u clears, Esc stops editing.
+    fn name_partner(app: &mut App, name: &str) {
+        keys(app, "2");
+        key(app, KeyCode::Home);
+        key(app, KeyCode::Enter);
+        ctrl(app, 'u');
+        keys(app, name);
+        key(app, KeyCode::Esc);
+    }
+
+    #[test]
+    fn naming_a_new_alliance_names_its_id_in_the_same_edit() {
+        let mut app = empty_app();
+        keys(&mut app, "2a");
+        assert_eq!(current(&app).id, "new-1");
+        assert!(screen(&mut app, 80, 24).contains(" id: new-1 — set from the partner's name"));
+        let undo_before = app.doc.undo_label().map(str::to_owned);
+        name_partner(&mut app, "Pinecrest Outdoor");
+        assert_eq!(current(&app).partner, "Pinecrest Outdoor");
+        assert_eq!(current(&app).id, "pinecrest-outdoor");
+        assert_eq!(app.doc.undo_label(), Some("charter: partner"));
+        let shot = screen(&mut app, 80, 24);
+        assert!(
+            shot.contains(" id: pinecrest-outdoor — used by export --alliance"),
+            "{shot}"
+        );
+        // The charter's timer went with the id.
+        assert!(app.charter.timers.contains_key("pinecrest-outdoor"));
+        assert!(!app.charter.timers.contains_key("new-1"));
+        // One undo takes back the name and the id together; redo brings both back.
+        keys(&mut app, "u");
+        assert_eq!(current(&app).id, "new-1");
+        assert_eq!(current(&app).partner, "New partner");
+        assert_eq!(app.doc.undo_label().map(str::to_owned), undo_before);
+        ctrl(&mut app, 'r');
+        assert_eq!(current(&app).id, "pinecrest-outdoor");
+
+        // A second new alliance for the same partner gets a unique id; the first keeps its own.
+        keys(&mut app, "1a");
+        assert_eq!(current(&app).id, "new-1");
+        name_partner(&mut app, "Pinecrest  Outdoor!");
+        assert_eq!(current(&app).id, "pinecrest-outdoor-2");
+        let ids: Vec<&str> = app
+            .doc
+            .portfolio
+            .alliances
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        assert_eq!(ids, ["pinecrest-outdoor", "pinecrest-outdoor-2"]);
+        // Renamed again while the id still follows the name: it follows.
+        name_partner(&mut app, "Cedar Ridge");
+        assert_eq!(current(&app).id, "cedar-ridge");
+    }
+
+    #[test]
+    fn an_id_that_was_never_a_placeholder_never_changes() {
+        let mut app = demo_app();
+        let id = current(&app).id.clone();
+        assert!(!charter::is_placeholder_id(&id));
+        name_partner(&mut app, "Someone Else Entirely");
+        assert_eq!(current(&app).partner, "Someone Else Entirely");
+        assert_eq!(current(&app).id, id);
+        // A promoted intake's id came from its partner, not a placeholder: it stays too.
+        keys(&mut app, "5p");
+        let promoted = current(&app).id.clone();
+        name_partner(&mut app, "Renamed Partner");
+        assert_eq!(current(&app).id, promoted);
     }
 
     /// Type a whole charter with keys only, from a portfolio with no alliance.

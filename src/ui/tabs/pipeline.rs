@@ -6,6 +6,8 @@
 //! F10, Ctrl-Enter or Ctrl-s); Esc discards it. In share mode the pipeline is hidden: it names
 //! other prospective partners.
 
+use std::cell::Cell;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -44,6 +46,10 @@ struct Editor {
 pub struct PipelineTab {
     scroll: Scroll,
     editor: Option<Editor>,
+    /// Share mode as last seen (every event and every frame pass it in): while sharing, the
+    /// tab is hidden and offers no keys. A `Cell` because `render` (`&self`) keeps it current
+    /// when share mode is toggled by the shell, before the footer asks for [`TabView::hints`].
+    share: Cell<bool>,
 }
 
 /// "pursue" at or above the threshold, else "decline"; unscored without all four.
@@ -400,6 +406,7 @@ impl TabView for PipelineTab {
     }
 
     fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        self.share.set(cx.share);
         let Some(editor) = self.editor.as_mut() else {
             return Outcome::Ignored;
         };
@@ -437,6 +444,7 @@ impl TabView for PipelineTab {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        self.share.set(cx.share);
         if cx.share {
             // Other prospective partners must not show on a shared screen.
             return Outcome::Ignored;
@@ -501,6 +509,7 @@ impl TabView for PipelineTab {
     }
 
     fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
+        self.share.set(cx.share);
         if cx.share || self.editor.is_some() {
             // Nothing to pick while hidden; a click under the form changes nothing, the wheel
             // goes on to the shell.
@@ -528,6 +537,7 @@ impl TabView for PipelineTab {
 
     fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
+        self.share.set(cx.share);
         if cx.share {
             Paragraph::new(vec![Line::styled(
                 "The pipeline is hidden in share mode: it names other prospective partners. s stops sharing.",
@@ -581,7 +591,10 @@ impl TabView for PipelineTab {
     }
 
     fn hints(&self) -> Vec<(Action, &'static str)> {
-        if self.editor.is_some() {
+        if self.share.get() {
+            // Hidden while sharing: none of its keys does anything.
+            Vec::new()
+        } else if self.editor.is_some() {
             vec![(Action::Back, "discard")]
         } else {
             vec![
@@ -626,6 +639,30 @@ mod tests {
         }
         keys(&mut app, "a");
         assert!(!app.pipeline.is_editing(), "no intake form while sharing");
+    }
+
+    #[test]
+    fn share_mode_offers_none_of_the_pipeline_keys() {
+        let mut app = demo_app();
+        keys(&mut app, "5");
+        // The keys, not the status message that stands in their place after a toggle.
+        let footer = |app: &mut App| {
+            app.status = None;
+            screen(app, 80, 24).lines().last().unwrap().to_owned()
+        };
+        let before = footer(&mut app);
+        assert!(before.contains("promote"), "{before}");
+        assert!(!app.pipeline.hints().is_empty());
+        // Share mode is the shell's key: the tab hears of it on the next frame.
+        keys(&mut app, "s");
+        let shared = footer(&mut app);
+        for word in ["add", "edit", "delete", "promote"] {
+            assert!(!shared.contains(word), "{word}: {shared}");
+        }
+        assert!(app.pipeline.hints().is_empty());
+        keys(&mut app, "s");
+        let after = footer(&mut app);
+        assert!(after.contains("promote"), "back after sharing: {after}");
     }
 
     #[test]
