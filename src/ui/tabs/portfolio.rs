@@ -942,10 +942,11 @@ impl PortfolioTab {
             ]));
         }
         if !cx.share && !a.notes.is_empty() {
-            lines.push(Line::from(vec![
-                Span::styled("Notes: ", theme.muted),
-                Span::raw(a.notes.clone()),
-            ]));
+            lines.extend(crate::ui::widgets::format::labelled_lines(
+                "Notes: ",
+                &a.notes,
+                theme.muted,
+            ));
         }
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

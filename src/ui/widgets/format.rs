@@ -41,6 +41,29 @@ pub fn date(value: Option<NaiveDate>) -> String {
     value.map_or_else(|| "—".to_owned(), |d| d.to_string())
 }
 
+/// `label` then multi-line `text`, one screen line per line of text (a `Span` would run the
+/// lines together).
+pub fn labelled_lines(
+    label: &str,
+    text: &str,
+    label_style: ratatui::style::Style,
+) -> Vec<ratatui::text::Line<'static>> {
+    use ratatui::text::{Line, Span};
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                Line::from(vec![
+                    Span::styled(label.to_owned(), label_style),
+                    Span::raw(l.to_owned()),
+                ])
+            } else {
+                Line::raw(l.to_owned())
+            }
+        })
+        .collect()
+}
+
 /// Cut `text` to `width` characters with an ellipsis.
 pub fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -57,6 +80,20 @@ pub fn truncate(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multi_line_notes_keep_their_lines() {
+        let lines = labelled_lines(
+            "Notes: ",
+            "Rationale: fills a gap\n\nResources: one AM",
+            ratatui::style::Style::new(),
+        );
+        let text: Vec<String> = lines.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            ["Notes: Rationale: fills a gap", "", "Resources: one AM"]
+        );
+    }
 
     #[test]
     fn formats() {

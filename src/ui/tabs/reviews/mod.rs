@@ -631,10 +631,11 @@ impl ReviewsTab {
             ));
         }
         if !cx.share && !alliance.notes.trim().is_empty() {
-            lines.push(Line::from(vec![
-                Span::styled("Internal notes: ", theme.muted),
-                Span::raw(alliance.notes.clone()),
-            ]));
+            lines.extend(crate::ui::widgets::format::labelled_lines(
+                "Internal notes: ",
+                &alliance.notes,
+                theme.muted,
+            ));
         }
         let keymap = cx.keymap;
         let keys = Line::styled(
