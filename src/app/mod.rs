@@ -236,7 +236,7 @@ impl App {
         self.charter
             .sync(&self.doc, &self.clock, self.tab == Tab::Charter);
         self.reviews.sync(&self.doc);
-        self.pipeline.sync(&self.doc);
+        self.pipeline.sync(&self.doc, self.share);
     }
 
     fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {

@@ -6,8 +6,6 @@
 //! F10, Ctrl-Enter or Ctrl-s); Esc discards it. In share mode the pipeline is hidden: it names
 //! other prospective partners.
 
-use std::cell::Cell;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -46,10 +44,8 @@ struct Editor {
 pub struct PipelineTab {
     scroll: Scroll,
     editor: Option<Editor>,
-    /// Share mode as last seen (every event and every frame pass it in): while sharing, the
-    /// tab is hidden and offers no keys. A `Cell` because `render` (`&self`) keeps it current
-    /// when share mode is toggled by the shell, before the footer asks for [`TabView::hints`].
-    share: Cell<bool>,
+    /// Share mode, as of the last sync (the shell syncs after every event).
+    share: bool,
 }
 
 /// "pursue" at or above the threshold, else "decline"; unscored without all four.
@@ -259,7 +255,8 @@ impl PipelineTab {
     }
 
     /// Keep the selection inside the pipeline after undo, reload or restore shrank it.
-    pub fn sync(&mut self, doc: &crate::app::document::Document) {
+    pub fn sync(&mut self, doc: &crate::app::document::Document, share: bool) {
+        self.share = share;
         self.clamp(doc.portfolio.pipeline.len());
     }
 
@@ -406,7 +403,6 @@ impl TabView for PipelineTab {
     }
 
     fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
-        self.share.set(cx.share);
         let Some(editor) = self.editor.as_mut() else {
             return Outcome::Ignored;
         };
@@ -444,7 +440,6 @@ impl TabView for PipelineTab {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
-        self.share.set(cx.share);
         if cx.share {
             // Other prospective partners must not show on a shared screen.
             return Outcome::Ignored;
@@ -509,7 +504,6 @@ impl TabView for PipelineTab {
     }
 
     fn on_mouse(&mut self, event: &MouseEvent, area: Rect, cx: &mut Cx) -> Outcome {
-        self.share.set(cx.share);
         if cx.share || self.editor.is_some() {
             // Nothing to pick while hidden; a click under the form changes nothing, the wheel
             // goes on to the shell.
@@ -537,7 +531,6 @@ impl TabView for PipelineTab {
 
     fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
-        self.share.set(cx.share);
         if cx.share {
             Paragraph::new(vec![Line::styled(
                 "The pipeline is hidden in share mode: it names other prospective partners. s stops sharing.",
@@ -591,7 +584,7 @@ impl TabView for PipelineTab {
     }
 
     fn hints(&self) -> Vec<(Action, &'static str)> {
-        if self.share.get() {
+        if self.share {
             // Hidden while sharing: none of its keys does anything.
             Vec::new()
         } else if self.editor.is_some() {
