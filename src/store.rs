@@ -126,16 +126,28 @@ pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
         )));
     }
     if !scan.bad_literals.is_empty() {
-        return Err(LoadError::Invalid(
-            scan.bad_literals
-                .iter()
-                .map(|b| Diagnostic {
-                    level: Level::Error,
-                    place: format!("{source}:{}:{}", b.pos.line, b.pos.col),
-                    message: b.message.clone(),
-                })
-                .collect(),
-        ));
+        let mut problems: Vec<Diagnostic> = scan
+            .bad_literals
+            .iter()
+            .map(|b| Diagnostic {
+                level: Level::Error,
+                place: format!("{source}:{}:{}", b.pos.line, b.pos.col),
+                message: b.message.clone(),
+            })
+            .collect();
+        // Every problem at once (SPEC §2.1): with stand-in dates where the bad ones were, the
+        // rest of the file can still be checked for its semantic errors.
+        if let Ok(portfolio) = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str::<Portfolio>(&with_stand_in_dates(text, &scan.bad_literals))
+        {
+            problems.extend(
+                crate::validate::validate(&portfolio)
+                    .into_iter()
+                    .filter(Diagnostic::is_error),
+            );
+        }
+        return Err(LoadError::Invalid(problems));
     }
 
     let portfolio: Portfolio = ron::Options::default()
@@ -167,6 +179,24 @@ pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
         has_comments: scan.has_comments,
         content_hash,
     })
+}
+
+/// `text` with every bad date or month literal replaced by a valid one of the same kind.
+fn with_stand_in_dates(text: &str, bad: &[scan::BadLiteral]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for b in bad {
+        out.push_str(text.get(at..b.content.start).unwrap_or_default());
+        let literal = text.get(b.content.clone()).unwrap_or_default();
+        out.push_str(if literal.matches('-').count() == 2 {
+            "2000-01-01"
+        } else {
+            "2000-01"
+        });
+        at = b.content.end;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    out
 }
 
 /// Read, parse and validate the file at `path`.

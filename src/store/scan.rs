@@ -54,6 +54,8 @@ pub struct Pos {
 pub struct BadLiteral {
     pub pos: Pos,
     pub message: String,
+    /// Byte range of the literal's content (between the quotes) in the scanned text.
+    pub content: std::ops::Range<usize>,
 }
 
 /// What the pre-scan found.
@@ -361,9 +363,12 @@ fn on_string<'a>(
         (None, None) => String::new(),
     };
     message.push_str(&context);
+    // `content` is a slice of the scanned text, so its offset is a plain pointer difference.
+    let from = content.as_ptr() as usize - cur.text.as_ptr() as usize;
     out.bad_literals.push(BadLiteral {
         pos: cur.pos(start),
         message,
+        content: from..from + content.len(),
     });
 }
 

@@ -535,3 +535,20 @@ fn apostrophes_are_written_plainly_and_every_escape_round_trips() {
     assert!(!text.contains("Glow\\'s"));
     assert_eq!(parse(&text, "t").unwrap().portfolio, p);
 }
+
+#[test]
+fn bad_dates_and_semantic_errors_are_reported_together() {
+    let text = "Portfolio(version: 1, brand: \"B\", revenue: {\"2026-13\": 5.0}, alliances: [\
+                Alliance(id: \"a\", partner: \"A\", kind: Wholesale, status: Active, \
+                started: \"2026-02-30\", health: [HealthScore(date: \"2026-01-01\", \
+                strategic_alignment: 9, execution_reliability: 3, revenue_contribution: 3, \
+                relationship_health: 3)])])";
+    let Err(LoadError::Invalid(problems)) = parse(text, "f.ron") else {
+        panic!("expected every problem")
+    };
+    let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(all.len(), 3, "{all:#?}");
+    assert!(all[0].contains("\"2026-13\" is not a month"));
+    assert!(all[1].contains("\"2026-02-30\" is an impossible date"));
+    assert!(all[2].contains("strategic_alignment") && all[2].contains("score 9"));
+}
