@@ -6,7 +6,7 @@
 //! definition the Portfolio's weekly pulse uses.
 
 use chrono::{Days, NaiveDate};
-use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -22,6 +22,7 @@ use crate::score::{AllianceScores, FlagCode};
 use crate::ui::form::{Form, FormEvent};
 use crate::ui::theme::Theme;
 use crate::ui::threshold_style;
+use crate::ui::widgets::filter::TextFilter;
 use crate::ui::widgets::flags;
 use crate::ui::widgets::format::{percent, truncate};
 use crate::ui::widgets::gauge::{self, Tick};
@@ -250,8 +251,7 @@ pub struct CommitmentsTab {
     pub sort: SortKey,
     pub descending: bool,
     /// The `/` text filter.
-    pub filter: String,
-    editing_filter: bool,
+    pub filter: TextFilter,
     /// Rows in display order (filtered and sorted).
     rows: Vec<RowRef>,
     /// Commitments in scope before filtering, for "n of m".
@@ -287,7 +287,7 @@ impl CommitmentsTab {
             quick: self.quick,
             sort: self.sort,
             descending: self.descending,
-            filter: self.filter.clone(),
+            filter: self.filter.text().to_owned(),
         };
         if self.built_from.as_ref() == Some(&key) {
             return;
@@ -302,7 +302,7 @@ impl CommitmentsTab {
             0..0
         };
         let as_of = doc.as_of;
-        let needle = self.filter.to_lowercase();
+        let needle = self.filter.needle();
         self.rows.clear();
         self.total = 0;
         for ai in scope {
@@ -357,22 +357,6 @@ impl CommitmentsTab {
         {
             doc.current = r.alliance;
         }
-    }
-
-    fn filter_key(&mut self, key: &KeyEvent) -> Outcome {
-        match key.code {
-            KeyCode::Enter => self.editing_filter = false,
-            KeyCode::Esc => {
-                self.editing_filter = false;
-                self.filter.clear();
-            }
-            KeyCode::Backspace => {
-                self.filter.pop();
-            }
-            KeyCode::Char(c) => self.filter.push(c),
-            _ => return Outcome::Ignored,
-        }
-        Outcome::Handled
     }
 
     fn toggle_done(&mut self, cx: &mut Cx) -> Outcome {
@@ -636,18 +620,22 @@ fn cfr_flags(s: Option<&AllianceScores>) -> Vec<&crate::score::Flag> {
 
 impl TabView for CommitmentsTab {
     fn captures_input(&self) -> bool {
-        self.editing_filter || self.editor.is_some()
+        self.filter.is_editing() || self.editor.is_some()
     }
 
     fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
         if self.editor.is_some() {
             return self.editor_key(key, cx);
         }
-        if self.editing_filter {
-            let outcome = self.filter_key(key);
+        if self.filter.is_editing() {
+            let handled = self.filter.on_key(key);
             self.sync(cx.doc, cx.share);
             self.follow_selection(cx);
-            return outcome;
+            return if handled {
+                Outcome::Handled
+            } else {
+                Outcome::Ignored
+            };
         }
         Outcome::Ignored
     }
@@ -721,7 +709,7 @@ impl CommitmentsTab {
                     self.rows.len()
                 ));
             }
-            Action::Filter => self.editing_filter = true,
+            Action::Filter => self.filter.start(),
             Action::Back if self.quick != QuickFilter::All || !self.filter.is_empty() => {
                 self.quick = QuickFilter::All;
                 self.filter.clear();
@@ -810,7 +798,7 @@ impl CommitmentsTab {
             // footer can only name keymap keys (which a user may have moved).
             return Vec::new();
         }
-        if self.editing_filter {
+        if self.filter.is_editing() {
             return vec![(Action::Open, "keep filter"), (Action::Back, "clear")];
         }
         let mut hints = vec![
@@ -1086,10 +1074,8 @@ impl CommitmentsTab {
         if self.quick != QuickFilter::All {
             notes.push(format!("filter: {}", self.quick.label()));
         }
-        if self.editing_filter {
-            notes.push(format!("/{}▏", self.filter));
-        } else if !self.filter.is_empty() {
-            notes.push(format!("/{}", self.filter));
+        if let Some(f) = self.filter.shown() {
+            notes.push(format!("/{f}"));
         }
         let notes = if notes.is_empty() {
             String::new()

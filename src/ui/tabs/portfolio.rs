@@ -21,6 +21,7 @@ use crate::model::{Alliance, HEALTH_THRESHOLD, HealthScore, SAS_EXIT_THRESHOLD, 
 use crate::score::{AllianceScores, FlagCode};
 use crate::ui::threshold_style;
 use crate::ui::widgets::charts::{Threshold, threshold_chart};
+use crate::ui::widgets::filter::TextFilter;
 use crate::ui::widgets::flags;
 use crate::ui::widgets::format::{date, decimal, percent, truncate};
 use crate::ui::widgets::scroll::Scroll;
@@ -148,8 +149,7 @@ pub struct PortfolioTab {
     pub view: View,
     pub sort: Column,
     pub descending: bool,
-    pub filter: String,
-    editing_filter: bool,
+    pub filter: TextFilter,
     /// Alliance indices in display order (filtered and sorted).
     rows: Vec<usize>,
     /// The selection within `rows`, and the scroll position.
@@ -185,7 +185,7 @@ impl PortfolioTab {
             shared: share.then_some(doc.current),
             sort: self.sort,
             descending: self.descending,
-            filter: self.filter.clone(),
+            filter: self.filter.text().to_owned(),
         };
         if self.built_from.as_ref() == Some(&key) {
             self.follow_current(doc);
@@ -200,7 +200,7 @@ impl PortfolioTab {
                 vec![doc.current.min(n - 1)]
             }
         } else {
-            let needle = self.filter.to_lowercase();
+            let needle = self.filter.needle();
             (0..n)
                 .filter(|&i| {
                     matches_filter(
@@ -283,22 +283,6 @@ impl PortfolioTab {
             }
             _ => Outcome::Handled,
         }
-    }
-
-    fn filter_key(&mut self, key: &KeyEvent) -> Outcome {
-        match key.code {
-            KeyCode::Enter => self.editing_filter = false,
-            KeyCode::Esc => {
-                self.editing_filter = false;
-                self.filter.clear();
-            }
-            KeyCode::Backspace => {
-                self.filter.pop();
-            }
-            KeyCode::Char(c) => self.filter.push(c),
-            _ => return Outcome::Ignored,
-        }
-        Outcome::Handled
     }
 
     /// Table and detail areas inside the tab.
@@ -495,7 +479,7 @@ impl PortfolioTab {
 
 impl TabView for PortfolioTab {
     fn captures_input(&self) -> bool {
-        self.editing_filter
+        self.filter.is_editing()
             || self.quick_edit.is_some()
             || self.numbers.is_some()
             || self
@@ -515,10 +499,14 @@ impl TabView for PortfolioTab {
             let action = cx.keymap.action(key);
             return self.quick_edit_key(action, key, cx);
         }
-        if self.editing_filter {
-            let outcome = self.filter_key(key);
+        if self.filter.is_editing() {
+            let handled = self.filter.on_key(key);
             self.sync(cx.doc, cx.share);
-            return outcome;
+            return if handled {
+                Outcome::Handled
+            } else {
+                Outcome::Ignored
+            };
         }
         Outcome::Ignored
     }
@@ -569,7 +557,7 @@ impl TabView for PortfolioTab {
                 };
                 return Outcome::Message(format!("Sorted by {} ({dir})", self.sort.title()));
             }
-            Action::Filter if !cx.share => self.editing_filter = true,
+            Action::Filter if !cx.share => self.filter.start(),
             Action::Numbers => match NumbersEditor::open(cx.doc) {
                 Ok(editor) => self.numbers = Some(editor),
                 Err(why) => return Outcome::Message(why),
@@ -683,7 +671,7 @@ impl TabView for PortfolioTab {
         if let Some(popup) = &self.escalations {
             return popup.hints();
         }
-        if self.editing_filter {
+        if self.filter.is_editing() {
             return vec![(Action::Open, "keep filter"), (Action::Back, "clear")];
         }
         if self.quick_edit.is_some() {
@@ -851,13 +839,10 @@ impl PortfolioTab {
                     row
                 }
             });
-        let filter = if self.editing_filter {
-            format!(" filter: {}▏", self.filter)
-        } else if self.filter.is_empty() {
-            String::new()
-        } else {
-            format!(" filter: {}", self.filter)
-        };
+        let filter = self
+            .filter
+            .shown()
+            .map_or_else(String::new, |f| format!(" filter: {f}"));
         // Share mode shows one alliance: the size of the portfolio is not the partner's business.
         let count = if cx.share {
             String::new()
