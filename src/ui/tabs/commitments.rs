@@ -723,12 +723,7 @@ impl CommitmentsTab {
                     self.descending = !self.descending;
                 }
                 self.sync(cx.doc, cx.share);
-                let dir = if self.descending {
-                    "descending"
-                } else {
-                    "ascending"
-                };
-                return Outcome::Message(format!("Sorted by {} ({dir})", self.sort.title()));
+                return super::sorted(self.sort.title(), self.descending);
             }
             Action::Add => return self.open_add(cx.doc),
             Action::Open => return self.open_edit(cx.doc),

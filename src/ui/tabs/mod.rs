@@ -96,6 +96,16 @@ pub enum Outcome {
     Effect(Effect),
 }
 
+/// The status line after a table's sort changed.
+pub fn sorted(column: &str, descending: bool) -> Outcome {
+    let direction = if descending {
+        "descending"
+    } else {
+        "ascending"
+    };
+    Outcome::Message(format!("Sorted by {column} ({direction})"))
+}
+
 /// One tab of the workspace.
 pub trait TabView {
     /// True while a text field has focus: every key goes to [`TabView::on_key`] first.

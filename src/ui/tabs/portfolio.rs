@@ -550,12 +550,7 @@ impl TabView for PortfolioTab {
                     self.descending = !self.descending;
                 }
                 self.sync(cx.doc, cx.share);
-                let dir = if self.descending {
-                    "descending"
-                } else {
-                    "ascending"
-                };
-                return Outcome::Message(format!("Sorted by {} ({dir})", self.sort.title()));
+                return super::sorted(self.sort.title(), self.descending);
             }
             Action::Filter if !cx.share => self.filter.start(),
             Action::Numbers => match NumbersEditor::open(cx.doc) {

@@ -203,7 +203,11 @@ fn text_filter_captures_keys_and_esc_clears() {
     let mut app = app_with(portfolio());
     press(&mut app, KeyCode::Char('/'));
     typing(&mut app, "bundle q");
-    assert_eq!(app.commitments.filter.text(), "bundle q", "q is typed, not quit");
+    assert_eq!(
+        app.commitments.filter.text(),
+        "bundle q",
+        "q is typed, not quit"
+    );
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Backspace);
     assert_eq!(ids(&app), [(0, 4), (0, 5)]);
