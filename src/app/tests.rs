@@ -569,3 +569,15 @@ fn entering_a_new_brand_month_warns_that_other_alliances_count_zero_until_entere
     keys(&mut app, "s"); // typed into the form, not share mode
     assert!(!app.share);
 }
+
+#[test]
+fn a_filter_that_hides_the_current_alliance_makes_the_first_match_current() {
+    let mut app = demo_app();
+    keys(&mut app, "/harbor");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.doc.current_alliance().map(|a| a.id.as_str()),
+        Some("harbor")
+    );
+    assert!(screen(&mut app, 120, 40).contains("1 of 8 alliances · filter: harbor"));
+}

@@ -502,6 +502,13 @@ impl TabView for PortfolioTab {
         if self.filter.is_editing() {
             let handled = self.filter.on_key(key);
             self.sync(cx.doc, cx.share);
+            // A filter that hides the current alliance makes the first match current, so the
+            // other tabs act on what this table shows.
+            if !self.rows.contains(&cx.doc.current)
+                && let Some(&first) = self.rows.first()
+            {
+                cx.doc.current = first;
+            }
             return if handled {
                 Outcome::Handled
             } else {
@@ -837,7 +844,7 @@ impl PortfolioTab {
         let filter = self
             .filter
             .shown()
-            .map_or_else(String::new, |f| format!(" filter: {f}"));
+            .map_or_else(String::new, |f| format!(" · filter: {f}"));
         // Share mode shows one alliance: the size of the portfolio is not the partner's business.
         let count = if cx.share {
             String::new()
