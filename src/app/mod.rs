@@ -269,7 +269,7 @@ impl App {
     }
 
     /// Run an action: the current tab first, then the shell's global meaning.
-    pub fn handle_action(&mut self, action: Action) -> Vec<Effect> {
+    fn handle_action(&mut self, action: Action) -> Vec<Effect> {
         if self.modal.is_some() {
             return Vec::new();
         }
