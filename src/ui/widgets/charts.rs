@@ -40,6 +40,25 @@ pub fn threshold_chart(
             .render(area, buf);
         return;
     }
+    // Too few rows for a line to mean anything (80×24): say the values and the thresholds.
+    if area.height < 7 {
+        let values: Vec<String> = points
+            .iter()
+            .rev()
+            .take(6)
+            .rev()
+            .map(|v| format!("{v:.1}"))
+            .collect();
+        let lines: Vec<&str> = thresholds.iter().map(|t| t.label).collect();
+        Paragraph::new(vec![
+            Line::styled(values.join(" → "), theme.chart),
+            Line::styled(format!("against {}", lines.join(", ")), theme.muted),
+        ])
+        .wrap(ratatui::widgets::Wrap { trim: true })
+        .block(block)
+        .render(area, buf);
+        return;
+    }
     let data: Vec<(f64, f64)> = points
         .iter()
         .enumerate()
