@@ -202,6 +202,7 @@ pub fn format_months(months: &[u8]) -> String {
 
 fn wc(metric: &str, unit: &str, by: NaiveDate, owner: Party) -> WinCondition {
     WinCondition {
+        direction: crate::model::Direction::AtLeast,
         metric: metric.to_owned(),
         target: None,
         unit: unit.to_owned(),

@@ -157,6 +157,7 @@ fn alliance(
                 actuals.insert(*m, round2(rng.unit() * 60_000.0));
             }
             WinCondition {
+                direction: crate::model::Direction::AtLeast,
                 metric: format!("Referral revenue {w}"),
                 target: rng
                     .chance(0.85)
@@ -248,6 +249,7 @@ fn alliance(
             let date = days_after(started, rng.range(20, span));
             if rng.chance(0.7) {
                 Review::Monthly {
+                    figures: None,
                     date,
                     kpis: "ARCR steady".into(),
                     blockers: "None".into(),
@@ -257,6 +259,7 @@ fn alliance(
                 }
             } else {
                 Review::Quarterly {
+                    figures: None,
                     date,
                     still_aligned: "Yes".into(),
                     environment: "Stable".into(),

@@ -424,6 +424,10 @@ pub struct WinCondition {
     pub by: Option<NaiveDate>,
     #[serde(default)]
     pub owner: Party,
+    /// Whether the target is a floor (`AtLeast`, the default) or a ceiling (`AtMost`, for costs
+    /// and delays). Left out of a save when it is the default, so existing files do not change.
+    #[serde(default, skip_serializing_if = "Direction::is_at_least")]
+    pub direction: Direction,
     /// Measured values per month.
     #[serde(default)]
     pub actuals: MonthlyValues,
@@ -432,6 +436,64 @@ pub struct WinCondition {
 impl WinCondition {
     pub fn is_wish(&self) -> bool {
         self.target.is_none() || self.by.is_none()
+    }
+
+    /// Whether the metric names something: a metric of only spaces is as blank as none.
+    pub fn has_metric(&self) -> bool {
+        !self.metric.trim().is_empty()
+    }
+}
+
+/// Which side of a win condition's target counts as met (SPEC §1.1 "Win condition status").
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum Direction {
+    /// Met when an actual is ≥ the target (revenue, customers, doors).
+    #[default]
+    AtLeast,
+    /// Met when an actual is ≤ the target (cost per order, days of delay).
+    AtMost,
+}
+
+impl Direction {
+    pub const ALL: [Self; 2] = [Self::AtLeast, Self::AtMost];
+
+    /// The variant name, as written in the file and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AtLeast => "AtLeast",
+            Self::AtMost => "AtMost",
+        }
+    }
+
+    /// Human wording: "at least" / "at most".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AtLeast => "at least",
+            Self::AtMost => "at most",
+        }
+    }
+
+    /// The comparison sign shown before a target: `≥` or `≤`.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Self::AtLeast => "≥",
+            Self::AtMost => "≤",
+        }
+    }
+
+    /// Whether `actual` reaches `target` in this direction.
+    pub fn reaches(self, actual: f64, target: f64) -> bool {
+        match self {
+            Self::AtLeast => actual >= target,
+            Self::AtMost => actual <= target,
+        }
+    }
+
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+    fn is_at_least(&self) -> bool {
+        *self == Self::AtLeast
     }
 }
 
@@ -686,6 +748,9 @@ pub enum Review {
         /// When the written summary went out.
         #[serde(default)]
         summary_sent: Option<NaiveDate>,
+        /// The figures shown when the review was stored (SPEC §6): a record, never recomputed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        figures: Option<Figures>,
     },
     Quarterly {
         date: NaiveDate,
@@ -703,6 +768,9 @@ pub enum Review {
         sas_us: Sas,
         #[serde(default)]
         sas_partner: Option<Sas>,
+        /// The figures shown when the review was stored (SPEC §6): a record, never recomputed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        figures: Option<Figures>,
     },
 }
 
@@ -721,10 +789,103 @@ impl Review {
         matches!(self, Self::Quarterly { .. })
     }
 
+    /// The figures stored with the review, if it was stored with them.
+    pub fn figures(&self) -> Option<&Figures> {
+        match self {
+            Self::Monthly { figures, .. } | Self::Quarterly { figures, .. } => figures.as_ref(),
+        }
+    }
+
+    /// Replace the stored figures (the wizards call this when they store a review).
+    pub fn set_figures(&mut self, new: Option<Figures>) {
+        match self {
+            Self::Monthly { figures, .. } | Self::Quarterly { figures, .. } => *figures = new,
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Self::Monthly { .. } => "Monthly business review",
             Self::Quarterly { .. } => "Quarterly strategic review",
+        }
+    }
+}
+
+/// The figures a review showed when it was held (SPEC §6), stored in the review so that it stays
+/// a record when numbers are entered or corrected later.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figures {
+    /// The ARCR of the latest month known then.
+    #[serde(default)]
+    pub arcr: Option<MonthFigure>,
+    /// Trailing 30-day CFR per party and both.
+    #[serde(default)]
+    pub cfr_30d: CfrFigures,
+    /// The latest health score total (of 20).
+    #[serde(default)]
+    pub health: Option<u8>,
+    #[serde(default)]
+    pub win_conditions: Vec<WinFigure>,
+}
+
+/// A month's value: `(month: "2026-09", value: 0.055)`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthFigure {
+    pub month: Month,
+    pub value: f64,
+}
+
+/// CFR per party: `(us: Some(1.0), partner: Some(0.5), all: Some(0.75))`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CfrFigures {
+    #[serde(default)]
+    pub us: Option<f64>,
+    #[serde(default)]
+    pub partner: Option<f64>,
+    #[serde(default)]
+    pub all: Option<f64>,
+}
+
+/// One win condition as it stood at the review.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WinFigure {
+    pub metric: String,
+    #[serde(default)]
+    pub target: Option<f64>,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub by: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Direction::is_at_least")]
+    pub direction: Direction,
+    /// The latest actual known then.
+    #[serde(default)]
+    pub latest: Option<MonthFigure>,
+    pub status: WinState,
+}
+
+/// A win condition's status as written in the file (`score --json` writes it in snake case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WinState {
+    Wish,
+    Met,
+    Missed,
+    Unmeasured,
+    OnTrack,
+}
+
+impl WinState {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Met => "met",
+            Self::OnTrack => "on track",
+            Self::Missed => "missed",
+            Self::Unmeasured => "unmeasured",
+            Self::Wish => "wish",
         }
     }
 }

@@ -3,8 +3,9 @@
 //! `to_canonical_ron` → `parse` unchanged, and the canonical text is a fixed point.
 
 use alliance_desk::model::{
-    Alliance, AllianceKind, Charter, Commitment, EscalationItem, HealthScore, Month, MonthlyValues,
-    Party, Portfolio, Review, Sas, Scope, Status, WinCondition,
+    Alliance, AllianceKind, CfrFigures, Charter, Commitment, Direction, EscalationItem, Figures,
+    HealthScore, Month, MonthFigure, MonthlyValues, Party, Portfolio, Review, Sas, Scope, Status,
+    WinCondition, WinFigure, WinState,
 };
 use alliance_desk::store::{parse, to_canonical_ron};
 use chrono::NaiveDate;
@@ -64,15 +65,76 @@ fn win_condition() -> impl Strategy<Value = WinCondition> {
         proptest::option::of(date()),
         party(),
         values(),
+        direction(),
     )
-        .prop_map(|(metric, target, unit, by, owner, actuals)| WinCondition {
-            metric,
-            target,
-            unit,
-            by,
-            owner,
-            actuals,
+        .prop_map(
+            |(metric, target, unit, by, owner, actuals, direction)| WinCondition {
+                direction,
+                metric,
+                target,
+                unit,
+                by,
+                owner,
+                actuals,
+            },
+        )
+}
+
+fn direction() -> impl Strategy<Value = Direction> {
+    prop_oneof![Just(Direction::AtLeast), Just(Direction::AtMost)]
+}
+
+fn month_figure() -> impl Strategy<Value = MonthFigure> {
+    (month(), number()).prop_map(|(month, value)| MonthFigure { month, value })
+}
+
+fn win_figure() -> impl Strategy<Value = WinFigure> {
+    (
+        text(),
+        proptest::option::of(number()),
+        proptest::option::of(date()),
+        direction(),
+        proptest::option::of(month_figure()),
+        prop_oneof![
+            Just(WinState::Wish),
+            Just(WinState::Met),
+            Just(WinState::Missed),
+            Just(WinState::Unmeasured),
+            Just(WinState::OnTrack),
+        ],
+    )
+        .prop_map(
+            |(metric, target, by, direction, latest, status)| WinFigure {
+                metric,
+                target,
+                unit: "USD".to_owned(),
+                by,
+                direction,
+                latest,
+                status,
+            },
+        )
+}
+
+fn figures() -> impl Strategy<Value = Option<Figures>> {
+    proptest::option::of((
+        proptest::option::of(month_figure()),
+        proptest::option::of(0.0f64..=1.0),
+        proptest::option::of(4u8..=20),
+        vec(win_figure(), 0..3),
+    ))
+    .prop_map(|f| {
+        f.map(|(arcr, cfr, health, win_conditions)| Figures {
+            arcr,
+            cfr_30d: CfrFigures {
+                us: cfr,
+                partner: None,
+                all: cfr,
+            },
+            health,
+            win_conditions,
         })
+    })
 }
 
 fn charter() -> impl Strategy<Value = Charter> {
@@ -103,8 +165,9 @@ fn charter() -> impl Strategy<Value = Charter> {
 
 fn review() -> impl Strategy<Value = Review> {
     prop_oneof![
-        (date(), text(), proptest::option::of(date())).prop_map(|(date, kpis, summary_sent)| {
-            Review::Monthly {
+        (date(), text(), proptest::option::of(date()), figures()).prop_map(
+            |(date, kpis, summary_sent, figures)| Review::Monthly {
+                figures,
                 date,
                 kpis,
                 blockers: String::new(),
@@ -112,18 +175,26 @@ fn review() -> impl Strategy<Value = Review> {
                 escalations: String::new(),
                 summary_sent,
             }
-        }),
-        (date(), text(), sas(), proptest::option::of(sas())).prop_map(
-            |(date, still_aligned, sas_us, sas_partner)| Review::Quarterly {
-                date,
-                still_aligned,
-                environment: String::new(),
-                scope: Some(Scope::Maintain),
-                opportunities: String::new(),
-                sas_us,
-                sas_partner,
-            }
         ),
+        (
+            date(),
+            text(),
+            sas(),
+            proptest::option::of(sas()),
+            figures()
+        )
+            .prop_map(|(date, still_aligned, sas_us, sas_partner, figures)| {
+                Review::Quarterly {
+                    figures,
+                    date,
+                    still_aligned,
+                    environment: String::new(),
+                    scope: Some(Scope::Maintain),
+                    opportunities: String::new(),
+                    sas_us,
+                    sas_partner,
+                }
+            }),
     ]
 }
 

@@ -450,6 +450,7 @@ fn long_review_and_pipeline_lists_scroll_to_the_selection() {
     app.doc.edit_current("many reviews", |a| {
         a.reviews = (0..30)
             .map(|m| crate::model::Review::Monthly {
+                figures: None,
                 date: crate::model::add_months(start, m),
                 kpis: String::new(),
                 blockers: String::new(),

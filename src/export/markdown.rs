@@ -563,6 +563,7 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
         next_month,
         escalations,
         summary_sent,
+        ..
     } = review
     else {
         return;

@@ -203,6 +203,7 @@ pub(crate) mod testdata {
         glow.charter = Some(Charter {
             win_conditions: vec![
                 WinCondition {
+                    direction: crate::model::Direction::AtLeast,
                     metric: "Referral revenue".to_owned(),
                     target: Some(50_000.0),
                     unit: "USD/month".to_owned(),
@@ -263,6 +264,7 @@ pub(crate) mod testdata {
         ];
         glow.reviews = vec![
             Review::Monthly {
+                figures: None,
                 date: d("2026-10-15"),
                 kpis: "ARCR 1.9%".to_owned(),
                 blockers: "Shelf space".to_owned(),
@@ -271,6 +273,7 @@ pub(crate) mod testdata {
                 summary_sent: Some(d("2026-10-16")),
             },
             Review::Quarterly {
+                figures: None,
                 date: d("2026-10-20"),
                 still_aligned: "Yes, core to Q1".to_owned(),
                 environment: "A competitor launched".to_owned(),

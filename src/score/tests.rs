@@ -43,6 +43,7 @@ fn sas(a: u8, b: u8, c: u8) -> Sas {
 
 fn monthly(date: NaiveDate, sent: Option<NaiveDate>) -> Review {
     Review::Monthly {
+        figures: None,
         date,
         kpis: String::new(),
         blockers: String::new(),
@@ -54,6 +55,7 @@ fn monthly(date: NaiveDate, sent: Option<NaiveDate>) -> Review {
 
 fn quarterly(date: NaiveDate, us: Sas, partner: Option<Sas>) -> Review {
     Review::Quarterly {
+        figures: None,
         date,
         still_aligned: String::new(),
         environment: String::new(),
@@ -113,6 +115,7 @@ fn healthy() -> Alliance {
     a.status = Status::Active;
     a.charter = Some(Charter {
         win_conditions: vec![WinCondition {
+            direction: crate::model::Direction::AtLeast,
             metric: "Referral revenue".into(),
             target: Some(10_000.0),
             unit: "USD/month".into(),

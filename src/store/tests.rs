@@ -46,6 +46,88 @@ fn spec_example_has_comments_and_implicit_some() {
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
 
+/// SPEC §6's `figures` example, verbatim but for the `…, ` standing for the other fields.
+const SPEC_FIGURES_REVIEW: &str = r#"
+  Monthly(date: "2026-10-15", kpis: "…", summary_sent: Some("2026-10-16"),
+          figures: Some(Figures(
+              arcr: Some((month: "2026-09", value: 0.055)),
+              cfr_30d: (us: Some(1.0), partner: Some(0.5), all: Some(0.75)),
+              health: Some(16),
+              win_conditions: [(metric: "Referral revenue", target: Some(20000.0), unit: "USD/month",
+                                by: Some("2026-12-31"), latest: Some((month: "2026-09", value: 18000.0)),
+                                status: OnTrack)],   // Wish | Met | Missed | Unmeasured | OnTrack
+          ))),
+"#;
+
+fn with_review(review: &str) -> String {
+    format!(
+        "Portfolio(version: 1, brand: \"B\", alliances: [Alliance(id: \"x\", partner: \"X\", \
+         kind: Wholesale, status: Active, started: \"2026-01-01\", reviews: [{review}])])"
+    )
+}
+
+#[test]
+fn spec_figures_example_loads_and_round_trips() {
+    use crate::model::{MonthFigure, WinState};
+    let loaded = parse(&with_review(SPEC_FIGURES_REVIEW), "f.ron").unwrap();
+    let review = &loaded.portfolio.alliances[0].reviews[0];
+    let f = review.figures().expect("figures are stored");
+    assert_eq!(
+        f.arcr,
+        Some(MonthFigure {
+            month: "2026-09".parse().unwrap(),
+            value: 0.055
+        })
+    );
+    assert_eq!(f.cfr_30d.partner, Some(0.5));
+    assert_eq!(f.health, Some(16));
+    assert_eq!(f.win_conditions[0].status, WinState::OnTrack);
+    assert_eq!(f.win_conditions[0].latest.unwrap().value, 18000.0);
+    let text = to_canonical_ron(&loaded.portfolio);
+    assert!(text.contains("status: OnTrack"), "{text}");
+    assert_eq!(parse(&text, "again").unwrap().portfolio, loaded.portfolio);
+}
+
+#[test]
+fn bad_figures_are_load_errors_with_a_place() {
+    let bad_status = SPEC_FIGURES_REVIEW.replace("status: OnTrack", "status: Great");
+    let report = parse(&with_review(&bad_status), "f.ron")
+        .unwrap_err()
+        .to_string();
+    assert_has(&report, &["f.ron:9:", "Great"]);
+    let bad_month = SPEC_FIGURES_REVIEW.replace(
+        "(month: \"2026-09\", value: 0.055)",
+        "(month: \"2026-13\", value: 0.055)",
+    );
+    let report = parse(&with_review(&bad_month), "f.ron")
+        .unwrap_err()
+        .to_string();
+    assert_has(&report, &["f.ron:4:", "2026-13"]);
+}
+
+#[test]
+fn direction_defaults_to_at_least_and_at_most_round_trips() {
+    use crate::model::Direction;
+    let text = "Portfolio(version: 1, brand: \"B\", alliances: [Alliance(id: \"x\", partner: \"X\", \
+        kind: Fulfillment, status: Active, started: \"2026-01-01\", charter: Charter(win_conditions: [\
+        WinCondition(metric: \"Revenue\"), WinCondition(metric: \"Cost per order\", direction: AtMost)]))])";
+    let p = parse(text, "d.ron").unwrap().portfolio;
+    let wcs = &p.alliances[0].charter.as_ref().unwrap().win_conditions;
+    assert_eq!(wcs[0].direction, Direction::AtLeast);
+    assert_eq!(wcs[1].direction, Direction::AtMost);
+    let canonical = to_canonical_ron(&p);
+    assert_eq!(
+        canonical.matches("direction:").count(),
+        1,
+        "the default is not written"
+    );
+    assert_eq!(parse(&canonical, "again").unwrap().portfolio, p);
+    let report = parse(&text.replace("AtMost", "Below"), "d.ron")
+        .unwrap_err()
+        .to_string();
+    assert_has(&report, &["d.ron:1:", "Below"]);
+}
+
 #[test]
 fn minimal_alliance_gets_defaults() {
     let loaded = load(&fixture("valid", "minimal_alliance.ron")).unwrap();

@@ -120,6 +120,7 @@ fn health_scores_between_one_and_five() {
 fn sas_answers_between_one_and_ten() {
     let mut p = base();
     let q = |us: u8, partner: u8| Review::Quarterly {
+        figures: None,
         date: d("2026-01-20"),
         still_aligned: String::new(),
         environment: String::new(),
@@ -314,6 +315,7 @@ fn harmless_date_order_warnings() {
         resolved: Some(d("2026-01-09")),
     });
     p.alliances[0].reviews.push(Review::Monthly {
+        figures: None,
         date: d("2026-01-15"),
         kpis: String::new(),
         blockers: String::new(),

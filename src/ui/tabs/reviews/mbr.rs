@@ -190,6 +190,7 @@ impl MbrWizard {
             next_month.push_str(&ids.join(", "));
         }
         Review::Monthly {
+            figures: None,
             date,
             kpis: self.notes(0),
             blockers: self.notes(1),

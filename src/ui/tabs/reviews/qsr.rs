@@ -138,6 +138,7 @@ impl QsrWizard {
         }
         let date = cx.doc.as_of;
         let review = Review::Quarterly {
+            figures: None,
             date,
             still_aligned: self.questions.get_text("aligned").trim_end().to_owned(),
             environment: self.questions.get_text("environment").trim_end().to_owned(),
