@@ -295,6 +295,13 @@ fn assert_keys(v: &Value, expected: &[&str]) {
     assert_eq!(keys(v), e, "keys of {v}");
 }
 
+/// A win condition with a `direction`.
+fn win_dir(direction: &str, target: f64, by: &str, actuals: &str) -> String {
+    format!(
+        "WinCondition(metric: \"Cost per order\", target: Some({target:?}), unit: \"USD\", by: Some(\"{by}\"), direction: {direction}, actuals: {{ {actuals} }})"
+    )
+}
+
 fn win_statuses(v: &Value, id: &str) -> Vec<String> {
     al(v, id)["win_conditions"]
         .as_array()
@@ -411,8 +418,17 @@ fn schema_full_alliance_objects_have_exact_keys() {
     assert_keys(&a["sas"], &["date", "us", "partner", "combined"]);
     assert_keys(
         &a["win_conditions"][0],
-        &["metric", "target", "unit", "by", "latest_actual", "status"],
+        &[
+            "metric",
+            "target",
+            "unit",
+            "by",
+            "direction",
+            "latest_actual",
+            "status",
+        ],
     );
+    assert_eq!(a["win_conditions"][0]["direction"], "AtLeast");
     assert_eq!(a["win_conditions"][0]["metric"], "Revenue");
     assert_eq!(a["win_conditions"][0]["unit"], "USD");
     assert_eq!(a["win_conditions"][0]["by"], "2026-06-30");
@@ -679,6 +695,88 @@ fn audit_revenue_month_overlapping_window_start() {
     assert_eq!(al(&v, "x")["audit"]["state"], "at_risk");
     let v = score(&p, "2026-06-30");
     assert_eq!(al(&v, "x")["audit"]["state"], "dead");
+}
+
+#[test]
+fn audit_number_counts_win_condition_actuals_in_the_window() {
+    let as_of = "2026-06-30"; // window [2026-04-01, 2026-06-30]
+    let with_actual = |month: &str| {
+        charter(
+            None,
+            &format!(
+                "win_conditions: [{}],",
+                win(Some(10.0), Some("2026-12-31"), &format!("\"{month}\": 3.0"))
+            ),
+        )
+    };
+    let p = portfolio(
+        "",
+        &[
+            active("april", "2026-01-01", &with_actual("2026-04")),
+            active("march", "2026-01-01", &with_actual("2026-03")),
+            active("july", "2026-01-01", &with_actual("2026-07")),
+        ],
+    );
+    let v = score(&p, as_of);
+    for (id, state) in [("april", "at_risk"), ("march", "dead"), ("july", "dead")] {
+        assert_eq!(al(&v, id)["audit"]["state"], state, "{id}");
+        assert_flag(&v, id, "audit_dead", state == "dead");
+    }
+}
+
+#[test]
+fn audit_flags_wait_until_the_alliance_is_90_days_old() {
+    let as_of = "2026-06-30";
+    let p = portfolio(
+        "",
+        &[
+            active("age-89", &minus(as_of, 89), ""),
+            active("age-90", &minus(as_of, 90), ""),
+            active("age-91", &minus(as_of, 91), ""),
+            active(
+                "new-at-risk",
+                &minus(as_of, 10),
+                &reviews(&[mbr(as_of, Some(as_of))]),
+            ),
+            active(
+                "old-at-risk",
+                &minus(as_of, 90),
+                &reviews(&[mbr(as_of, Some(as_of))]),
+            ),
+        ],
+    );
+    let v = score(&p, as_of);
+    for (id, state, flagged) in [
+        ("age-89", "dead", false),
+        ("age-90", "dead", true),
+        ("age-91", "dead", true),
+        ("new-at-risk", "at_risk", false),
+        ("old-at-risk", "at_risk", true),
+    ] {
+        assert_eq!(
+            al(&v, id)["audit"]["state"],
+            state,
+            "{id}: state still reported"
+        );
+        assert_flag(&v, id, "audit_dead", flagged && state == "dead");
+        assert_flag(&v, id, "audit_at_risk", flagged && state == "at_risk");
+    }
+}
+
+#[test]
+fn audit_goal_ignores_a_win_condition_with_a_blank_metric() {
+    let blank = "charter: Some(Charter(win_conditions: [WinCondition(metric: \"   \")])),";
+    let named = "charter: Some(Charter(win_conditions: [WinCondition(metric: \"Revenue\")])),";
+    let p = portfolio(
+        "",
+        &[
+            active("blank", "2026-01-01", blank),
+            active("named", "2026-01-01", named),
+        ],
+    );
+    let v = score(&p, "2026-06-30");
+    assert_eq!(al(&v, "blank")["audit"]["answers_yes"], 0);
+    assert_eq!(al(&v, "named")["audit"]["answers_yes"], 1);
 }
 
 #[test]
@@ -2224,4 +2322,90 @@ fn qsr_overdue_review_date_rule_ignores_a_qsr_after_as_of() {
     );
     assert_flag(&score(&p, as_of), "x", "qsr_overdue", true);
     assert_flag(&score(&p, &plus(as_of, 1)), "x", "qsr_overdue", false);
+}
+
+#[test]
+fn at_most_is_met_at_or_below_the_target() {
+    let as_of = "2026-06-30";
+    let case = |id: &str, direction: &str, actual: f64, by: &str| {
+        active(
+            id,
+            "2026-01-01",
+            &charter(
+                None,
+                &format!(
+                    "win_conditions: [{}],",
+                    win_dir(direction, 4.5, by, &format!("\"2026-05\": {actual:?}"))
+                ),
+            ),
+        )
+    };
+    let p = portfolio(
+        "",
+        &[
+            case("most-equal", "AtMost", 4.5, "2026-12-31"),
+            case("most-below", "AtMost", 4.49, "2026-12-31"),
+            case("most-above", "AtMost", 4.51, "2026-12-31"),
+            case("most-above-past", "AtMost", 5.1, "2026-05-31"),
+            case("least-equal", "AtLeast", 4.5, "2026-12-31"),
+            case("least-below", "AtLeast", 4.49, "2026-12-31"),
+        ],
+    );
+    let v = score(&p, as_of);
+    for (id, status, direction) in [
+        ("most-equal", "met", "AtMost"),
+        ("most-below", "met", "AtMost"),
+        ("most-above", "on_track", "AtMost"),
+        ("most-above-past", "missed", "AtMost"),
+        ("least-equal", "met", "AtLeast"),
+        ("least-below", "on_track", "AtLeast"),
+    ] {
+        assert_eq!(win_statuses(&v, id), [status], "{id}");
+        assert_eq!(
+            al(&v, id)["win_conditions"][0]["direction"],
+            direction,
+            "{id}"
+        );
+    }
+    // Goal attainment counts the AtMost outcomes the same way: 3 met, 1 missed.
+    assert_num(&v["portfolio"]["goal_attainment"], 0.75);
+}
+
+#[test]
+fn alliance_share_is_never_negative_zero_nor_overflows() {
+    // No alliance has a value for the latest month: 0, not -0.
+    let p = portfolio("\"2026-05\": 1000.0", &[active("x", "2026-01-01", "")]);
+    let v = score(&p, "2026-06-30");
+    let share = v["portfolio"]["alliance_share"].as_f64().expect("a number");
+    assert!(share == 0.0 && share.is_sign_positive(), "{share}");
+    // Huge finite values: the ratio, not infinity (null in JSON).
+    let p = portfolio(
+        "\"2026-05\": 1e308",
+        &[
+            active("a", "2026-01-01", "revenue: { \"2026-05\": 9e307 },"),
+            active("b", "2026-01-01", "revenue: { \"2026-05\": 9e307 },"),
+        ],
+    );
+    let v = score(&p, "2026-06-30");
+    assert_num(&v["portfolio"]["alliance_share"], 1.8);
+}
+
+#[test]
+fn next_review_past_year_9999_is_null() {
+    let p = portfolio(
+        "",
+        &[active(
+            "x",
+            "2026-01-01",
+            &charter(
+                None,
+                "cadence: Cadence(monthly_review_day: Some(15), quarterly_review_months: [1]),",
+            ),
+        )],
+    );
+    let v = score(&p, "9999-12-31");
+    assert_eq!(al(&v, "x")["next_reviews"]["monthly"], Value::Null);
+    assert_eq!(al(&v, "x")["next_reviews"]["quarterly"], Value::Null);
+    let v = score(&p, "9999-12-10");
+    assert_eq!(al(&v, "x")["next_reviews"]["monthly"], "9999-12-15");
 }

@@ -20,7 +20,8 @@ pub const MISSING: &str = "—";
 pub fn pct(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(
         || MISSING.to_owned(),
-        |v| format!("{:.*}%", decimals, v * 100.0),
+        // `+ 0.0` so that a -0.0 never reads "-0.0%".
+        |v| format!("{:.*}%", decimals, v * 100.0 + 0.0),
     )
 }
 
@@ -355,7 +356,9 @@ pub(crate) mod testdata {
                 target: Some(50_000.0),
                 unit: "USD/month".to_owned(),
                 by: Some(d("2026-06-30")),
+                direction: crate::model::Direction::AtLeast,
                 latest_actual: Some(52_500.0),
+                latest_month: Some("2026-06".parse().unwrap()),
                 status: WinStatus::Met,
             },
             WinConditionScore {
@@ -363,7 +366,9 @@ pub(crate) mod testdata {
                 target: None,
                 unit: String::new(),
                 by: None,
+                direction: crate::model::Direction::AtLeast,
                 latest_actual: None,
+                latest_month: None,
                 status: WinStatus::Wish,
             },
         ];

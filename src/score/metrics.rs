@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 
-use crate::model::{Alliance, Charter, Month, MonthlyValues, Party, Review, Sas};
+use crate::model::{Alliance, Charter, Month, MonthlyValues, Party, Review, Sas, WinCondition};
 
 use super::{
     Arcr, AuditResult, AuditState, Cfr, CfrMonth, CfrSplit, HealthSummary, MonthValue, NextReviews,
@@ -248,17 +248,23 @@ pub fn audit(alliance: &Alliance, as_of: NaiveDate) -> AuditResult {
     let charter = alliance.charter.as_ref();
 
     let goal = record.is_some_and(|a| !a.original_goal.trim().is_empty())
-        || charter.is_some_and(|c| !c.win_conditions.is_empty());
+        || charter.is_some_and(|c| c.win_conditions.iter().any(WinCondition::has_metric));
     let written_agreement =
         record.is_some_and(|a| a.written_agreement) || charter.is_some_and(|c| is_signed(c, as_of));
     let structured_review = record.is_some_and(|a| a.last_structured_review.is_some_and(in_window))
         || alliance.reviews.iter().any(|r| in_window(r.date()));
+    let months = Month::of(from)..=Month::of(as_of);
     let number = record
         .is_some_and(|a| a.recent_result.as_ref().is_some_and(|m| in_window(m.date)))
         || alliance
             .revenue
-            .range(Month::of(from)..=Month::of(as_of))
-            .any(|(_, v)| *v > 0.0);
+            .range(months.clone())
+            .any(|(_, v)| *v > 0.0)
+        || charter.is_some_and(|c| {
+            c.win_conditions
+                .iter()
+                .any(|w| w.actuals.range(months.clone()).next().is_some())
+        });
 
     let answers_yes = u8::from(goal)
         + u8::from(written_agreement)
@@ -294,11 +300,15 @@ pub fn win_conditions(alliance: &Alliance, as_of: NaiveDate) -> Vec<WinCondition
         .win_conditions
         .iter()
         .map(|w| {
-            let latest_actual = latest_up_to(&w.actuals, as_of_month).map(|(_, v)| v);
+            let latest = latest_up_to(&w.actuals, as_of_month);
+            let latest_actual = latest.map(|(_, v)| v);
             let status = match (w.target, w.by) {
                 (Some(target), Some(by)) => {
                     let last_counted = Month::of(by).min(as_of_month);
-                    if w.actuals.range(..=last_counted).any(|(_, v)| *v >= target) {
+                    if w.actuals
+                        .range(..=last_counted)
+                        .any(|(_, v)| w.direction.reaches(*v, target))
+                    {
                         WinStatus::Met
                     } else if by < as_of {
                         WinStatus::Missed
@@ -315,7 +325,9 @@ pub fn win_conditions(alliance: &Alliance, as_of: NaiveDate) -> Vec<WinCondition
                 target: w.target,
                 unit: w.unit.clone(),
                 by: w.by,
+                direction: w.direction,
                 latest_actual,
+                latest_month: latest.map(|(m, _)| m),
                 status,
             }
         })
@@ -326,10 +338,17 @@ pub fn win_conditions(alliance: &Alliance, as_of: NaiveDate) -> Vec<WinCondition
 /// short months listed would otherwise never land).
 const NEXT_REVIEW_HORIZON_MONTHS: u32 = 60;
 
-/// The first date on or after `from` whose day is `day` and whose month passes `month_ok`.
+/// The last year a file date can have (`"YYYY-MM-DD"`): a next review beyond it is no date.
+const LAST_YEAR: i32 = 9999;
+
+/// The first date on or after `from` whose day is `day` and whose month passes `month_ok`;
+/// `None` past the year 9999, which the file format cannot write.
 fn next_on_day(from: NaiveDate, day: u8, month_ok: impl Fn(u32) -> bool) -> Option<NaiveDate> {
     let mut month = Month::of(from);
     for _ in 0..NEXT_REVIEW_HORIZON_MONTHS {
+        if month.year() > LAST_YEAR {
+            return None;
+        }
         if month_ok(month.number())
             && let Some(date) = month.first_day().with_day(u32::from(day))
             && date >= from

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{AllianceKind, Month, Status};
+use crate::model::{AllianceKind, Direction, Month, Status, WinState};
 
 pub mod metrics;
 pub mod rules;
@@ -267,6 +267,18 @@ pub enum WinStatus {
     Wish,
 }
 
+impl From<WinStatus> for WinState {
+    fn from(s: WinStatus) -> Self {
+        match s {
+            WinStatus::Met => Self::Met,
+            WinStatus::OnTrack => Self::OnTrack,
+            WinStatus::Missed => Self::Missed,
+            WinStatus::Unmeasured => Self::Unmeasured,
+            WinStatus::Wish => Self::Wish,
+        }
+    }
+}
+
 impl WinStatus {
     pub fn label(self) -> &'static str {
         match self {
@@ -285,7 +297,12 @@ pub struct WinConditionScore {
     pub target: Option<f64>,
     pub unit: String,
     pub by: Option<NaiveDate>,
+    /// `"AtLeast"` (met when an actual ≥ target) or `"AtMost"` (≤ target).
+    pub direction: Direction,
     pub latest_actual: Option<f64>,
+    /// The month of `latest_actual`.
+    #[serde(skip)]
+    pub latest_month: Option<Month>,
     pub status: WinStatus,
 }
 
@@ -464,12 +481,18 @@ pub fn portfolio_scores(
 ) -> PortfolioScores {
     let latest = metrics::latest_up_to(&portfolio.revenue, Month::of(as_of));
     let alliance_share = latest.and_then(|(month, brand)| {
-        let sum: f64 = portfolio
-            .alliances
-            .iter()
-            .filter_map(|a| a.revenue.get(&month))
-            .sum();
-        (brand > 0.0).then(|| sum / brand)
+        (brand > 0.0).then(|| {
+            // Each value is divided by the brand's before adding, so values near f64::MAX add
+            // up to their (finite) ratio instead of overflowing to infinity; `+ 0.0` turns the
+            // empty sum's -0.0 into 0.
+            portfolio
+                .alliances
+                .iter()
+                .filter_map(|a| a.revenue.get(&month))
+                .map(|v| v / brand)
+                .sum::<f64>()
+                + 0.0
+        })
     });
     let (mut met, mut missed) = (0u32, 0u32);
     let (mut warn, mut critical) = (0usize, 0usize);

@@ -174,9 +174,11 @@ pub fn flags(alliance: &Alliance, scores: &AllianceScores, as_of: NaiveDate) -> 
         );
     }
 
-    // audit_dead / audit_at_risk
+    // audit_dead / audit_at_risk: an alliance younger than the audit window is too new to audit.
     let since = super::metrics::days_before(as_of, super::metrics::AUDIT_WINDOW_DAYS);
+    let auditable = age_days >= super::metrics::AUDIT_WINDOW_DAYS;
     match scores.audit.state {
+        _ if !auditable => {}
         AuditState::Dead => raise(
             FlagCode::AuditDead,
             format!("no revenue/traffic number and no structured review since {since} (90 days)"),

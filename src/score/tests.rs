@@ -758,6 +758,9 @@ fn audit_window_edges() {
         let mut a = healthy();
         a.reviews.clear();
         a.revenue.clear();
+        a.charter.as_mut().unwrap().win_conditions[0]
+            .actuals
+            .clear();
         a.status = Status::WindingDown;
         a
     };
@@ -784,6 +787,15 @@ fn audit_window_edges() {
         let mut a = bare();
         a.revenue.insert(m(month), value);
         assert_eq!(scored(a).audit.number, number, "{month} {value}");
+    }
+    // A win-condition actual in a month overlapping the window is a number too, whatever its
+    // value (a cost of 0 is still a measurement).
+    for (month, number) in [("2026-08", true), ("2026-11", true), ("2026-07", false)] {
+        let mut a = bare();
+        a.charter.as_mut().unwrap().win_conditions[0]
+            .actuals
+            .insert(m(month), 0.0);
+        assert_eq!(scored(a).audit.number, number, "{month}");
     }
 }
 
