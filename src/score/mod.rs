@@ -8,10 +8,13 @@ use serde::Serialize;
 
 use crate::model::{AllianceKind, Direction, Month, Status, WinState};
 
+pub mod figures;
 pub mod metrics;
 pub mod rules;
 #[cfg(test)]
 mod tests;
+
+pub use figures::{figures_as_known_on, figures_now, review_figures};
 
 /// Severity of a flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
