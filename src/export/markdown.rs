@@ -569,65 +569,8 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
         return;
     };
     let date = *date;
-    let scored = crate::score::score_alliance(portfolio, alliance, date);
     let _ = writeln!(s, "## KPIs vs targets\n");
-    let mut rows: Vec<Vec<String>> = scored
-        .win_conditions
-        .iter()
-        .map(|w| {
-            let metric = if w.unit.is_empty() {
-                w.metric.clone()
-            } else {
-                format!("{} ({})", w.metric, w.unit)
-            };
-            let target = match (w.target, w.by) {
-                (Some(t), Some(by)) => format!("{t} by {by}"),
-                (Some(t), None) => format!("{t}, no deadline"),
-                (None, _) => "no number (a wish)".to_owned(),
-            };
-            vec![
-                metric,
-                target,
-                num(w.latest_actual),
-                w.status.label().to_owned(),
-            ]
-        })
-        .collect();
-    let arcr_state = |v: f64| {
-        if v < crate::score::rules::ARCR_LOW {
-            "below 2%"
-        } else {
-            "ok"
-        }
-    };
-    rows.push(vec![
-        format!("ARCR {}", opt(scored.arcr.month)),
-        "≥ 2% of brand revenue".to_owned(),
-        pct(scored.arcr.latest, 2),
-        scored.arcr.latest.map_or(MISSING, arcr_state).to_owned(),
-    ]);
-    let t = &scored.cfr.trailing_30d;
-    let cfr_state = |v: f64| {
-        if v < crate::score::rules::CFR_CRITICAL {
-            "below 50%"
-        } else if v < crate::score::rules::CFR_RED {
-            "below 70%"
-        } else {
-            "ok"
-        }
-    };
-    rows.push(vec![
-        "CFR, last 30 days".to_owned(),
-        "≥ 70% (alarm below 50%)".to_owned(),
-        format!(
-            "{} (us {}, partner {})",
-            pct(t.all, 0),
-            pct(t.us, 0),
-            pct(t.partner, 0)
-        ),
-        t.all.map_or(MISSING, cfr_state).to_owned(),
-    ]);
-    table(s, &["KPI", "Target", "Actual", "Status"], &rows);
+    figures_table(s, portfolio, alliance, review);
     notes(s, kpis);
 
     let _ = writeln!(s, "## Blockers and missed commitments\n");
@@ -651,23 +594,51 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
     notes(s, blockers);
 
     let _ = writeln!(s, "## Next month\n");
-    let new: Vec<Vec<String>> = new_commitment_ids(next_month)
+    let next_mbr = crate::score::metrics::next_monthly_review_after(alliance, date);
+    let horizon = next_mbr.unwrap_or_else(|| crate::model::add_months(date, 1));
+    match next_mbr {
+        Some(next) => {
+            let _ = writeln!(s, "Next MBR: {next}.\n");
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "Next MBR: not scheduled (the charter has no review day); open commitments \
+                 due before {horizon}:\n"
+            );
+        }
+    }
+    let new_ids = new_commitment_ids(next_month);
+    let mut due: Vec<&Commitment> = alliance
+        .commitments
+        .iter()
+        .filter(|c| c.done_by(date).is_none() && c.due < horizon)
+        .collect();
+    due.sort_by_key(|c| (c.due, c.id));
+    let rows: Vec<Vec<String>> = due
         .into_iter()
-        .filter_map(|id| alliance.commitments.iter().find(|c| c.id == id))
         .map(|c| {
+            let note = if new_ids.contains(&c.id) {
+                "new".to_owned()
+            } else if c.due < date {
+                format!("overdue {} days", (date - c.due).num_days())
+            } else {
+                String::new()
+            };
             vec![
                 c.id.to_string(),
                 party_name(c.party, portfolio, alliance).to_owned(),
                 c.action.clone(),
                 c.due.to_string(),
+                note,
             ]
         })
         .collect();
-    if new.is_empty() {
-        let _ = writeln!(s, "No new commitments.\n");
+    if rows.is_empty() {
+        let _ = writeln!(s, "No open commitments due before the next MBR.\n");
     } else {
-        let _ = writeln!(s, "New commitments:\n");
-        table(s, &["#", "Owner", "Action", "Due"], &new);
+        let _ = writeln!(s, "Open commitments due before the next MBR:\n");
+        table(s, &["#", "Owner", "Action", "Due", "Note"], &rows);
     }
     notes(s, &without_marker(next_month));
 
@@ -720,6 +691,96 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
     );
 }
 
+/// The KPI table of a review: the figures stored with it, or — for a review stored without
+/// them — the figures recomputed as known on its date, under a line saying so (SPEC §6).
+fn figures_table(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, review: &Review) {
+    let (figures, recomputed) = crate::score::review_figures(portfolio, alliance, review);
+    if recomputed {
+        let _ = writeln!(
+            s,
+            "*Not stored with the review: figures recomputed as of {}.*\n",
+            review.date()
+        );
+    }
+    let mut rows: Vec<Vec<String>> = figures
+        .win_conditions
+        .iter()
+        .map(|w| {
+            let metric = if w.unit.is_empty() {
+                w.metric.clone()
+            } else {
+                format!("{} ({})", w.metric, w.unit)
+            };
+            let sign = match w.direction {
+                crate::model::Direction::AtLeast => String::new(),
+                d => format!("{} ", d.sign()),
+            };
+            let target = match (w.target, w.by) {
+                (Some(t), Some(by)) => format!("{sign}{t} by {by}"),
+                (Some(t), None) => format!("{sign}{t}, no deadline"),
+                (None, _) => "no number (a wish)".to_owned(),
+            };
+            vec![
+                metric,
+                target,
+                num(w.latest.map(|l| l.value)),
+                w.status.label().to_owned(),
+            ]
+        })
+        .collect();
+    let arcr_state = |v: f64| {
+        if v < crate::score::rules::ARCR_LOW {
+            "below 2%"
+        } else {
+            "ok"
+        }
+    };
+    let arcr = figures.arcr;
+    rows.push(vec![
+        format!("ARCR {}", opt(arcr.map(|a| a.month))),
+        "≥ 2% of brand revenue".to_owned(),
+        pct(arcr.map(|a| a.value), 2),
+        arcr.map_or(MISSING, |a| arcr_state(a.value)).to_owned(),
+    ]);
+    let t = &figures.cfr_30d;
+    let cfr_state = |v: f64| {
+        if v < crate::score::rules::CFR_CRITICAL {
+            "below 50%"
+        } else if v < crate::score::rules::CFR_RED {
+            "below 70%"
+        } else {
+            "ok"
+        }
+    };
+    rows.push(vec![
+        "CFR, last 30 days".to_owned(),
+        "≥ 70% (alarm below 50%)".to_owned(),
+        format!(
+            "{} (us {}, partner {})",
+            pct(t.all, 0),
+            pct(t.us, 0),
+            pct(t.partner, 0)
+        ),
+        t.all.map_or(MISSING, cfr_state).to_owned(),
+    ]);
+    rows.push(vec![
+        "Health score".to_owned(),
+        format!("≥ {} of 20", crate::model::HEALTH_THRESHOLD),
+        opt(figures.health.map(|h| format!("{h}/20"))),
+        figures
+            .health
+            .map_or(MISSING, |h| {
+                if u32::from(h) < crate::model::HEALTH_THRESHOLD {
+                    "below 12"
+                } else {
+                    "ok"
+                }
+            })
+            .to_owned(),
+    ]);
+    table(s, &["KPI", "Target", "Actual", "Status"], &rows);
+}
+
 /// The summary of the review(s) of alliance `id` stored on `date`.
 pub fn review_summary(
     portfolio: &Portfolio,
@@ -765,6 +826,8 @@ pub fn alliance_review_summary(
                 sas_partner,
                 ..
             } => {
+                let _ = writeln!(s, "## Figures\n");
+                figures_table(&mut s, portfolio, alliance, review);
                 let _ = writeln!(
                     s,
                     "## Is the alliance still aligned with our 12-month strategy?\n\n{}\n",
@@ -897,6 +960,7 @@ mod tests {
         assert!(q.contains("Combined SAS: 6.0"));
         assert!(q.contains("Gap between the parties: 2.0"));
         assert!(q.contains("Maintain"));
+        assert!(q.contains("## Figures"), "{q}");
         assert_eq!(
             review_summary(&p, "glow", d("2026-10-01")),
             Err(ExportError::NoReview {
@@ -904,5 +968,127 @@ mod tests {
                 date: d("2026-10-01")
             })
         );
+    }
+
+    #[test]
+    fn a_review_without_figures_shows_them_as_known_on_its_date() {
+        let (mut p, _) = testdata::portfolio_and_scores();
+        // October's numbers came in after the MBR of 2026-10-15: they are not in its figures.
+        let m = review_summary(&p, "glow", d("2026-10-15")).unwrap();
+        assert!(m.contains("figures recomputed as of 2026-10-15"), "{m}");
+        assert!(
+            m.contains("| ARCR 2026-09 | ≥ 2% of brand revenue | 0.00% | below 2% |"),
+            "{m}"
+        );
+        assert!(!m.contains("ARCR 2026-10"), "{m}");
+        p.alliances[0]
+            .revenue
+            .insert("2026-09".parse().unwrap(), 8_000.0);
+        let again = review_summary(&p, "glow", d("2026-10-15")).unwrap();
+        assert!(
+            again.contains("| ARCR 2026-09 | ≥ 2% of brand revenue | 2.00% | ok |"),
+            "{again}"
+        );
+    }
+
+    #[test]
+    fn a_review_with_figures_shows_the_stored_ones_never_today_s() {
+        use crate::model::{Figures, MonthFigure, WinFigure, WinState};
+        let (mut p, _) = testdata::portfolio_and_scores();
+        let stored = Figures {
+            arcr: Some(MonthFigure {
+                month: "2026-09".parse().unwrap(),
+                value: 0.055,
+            }),
+            health: Some(16),
+            win_conditions: vec![WinFigure {
+                metric: "Cost per order".to_owned(),
+                target: Some(4.5),
+                unit: "USD".to_owned(),
+                by: Some(d("2026-12-31")),
+                direction: crate::model::Direction::AtMost,
+                latest: Some(MonthFigure {
+                    month: "2026-09".parse().unwrap(),
+                    value: 5.1,
+                }),
+                status: WinState::OnTrack,
+            }],
+            ..Figures::default()
+        };
+        p.alliances[0].reviews[0].set_figures(Some(stored));
+        // Numbers typed after the meeting change nothing in the record.
+        p.alliances[0]
+            .revenue
+            .insert("2026-09".parse().unwrap(), 99_000.0);
+        let m = review_summary(&p, "glow", d("2026-10-15")).unwrap();
+        assert!(!m.contains("recomputed"), "{m}");
+        assert!(
+            m.contains("| ARCR 2026-09 | ≥ 2% of brand revenue | 5.50% | ok |"),
+            "{m}"
+        );
+        assert!(
+            m.contains("| Cost per order (USD) | ≤ 4.5 by 2026-12-31 | 5.1 | on track |"),
+            "{m}"
+        );
+        assert!(
+            m.contains("| Health score | ≥ 12 of 20 | 16/20 | ok |"),
+            "{m}"
+        );
+        assert!(
+            !m.contains("Referral revenue"),
+            "the stored list, not today's charter"
+        );
+    }
+
+    #[test]
+    fn next_month_lists_every_open_commitment_due_before_the_next_mbr() {
+        let (mut p, _) = testdata::portfolio_and_scores();
+        let glow = &mut p.alliances[0];
+        let c = |id: u32, due: &str, done: Option<&str>| Commitment {
+            id,
+            party: Party::Us,
+            action: format!("Task {id}"),
+            due: d(due),
+            done: done.map(d),
+        };
+        glow.commitments.extend([
+            c(3, "2026-10-01", None),               // overdue, still open
+            c(4, "2026-11-14", None),               // due the day before the next MBR
+            c(5, "2026-11-15", None),               // due on the next MBR: not before it
+            c(6, "2026-10-20", Some("2026-10-10")), // done
+            c(7, "2026-10-30", Some("2026-10-20")), // done only after the review: open then
+        ]);
+        if let Review::Monthly { next_month, .. } = &mut glow.reviews[0] {
+            *next_month = "Holiday bundle\nNew commitments: #4".to_owned();
+        }
+        let m = review_summary(&p, "glow", d("2026-10-15")).unwrap();
+        let next = &m[m.find("## Next month").unwrap()..m.find("## Escalations").unwrap()];
+        assert!(next.contains("Next MBR: 2026-11-15."), "{next}");
+        assert!(
+            next.contains("| 3 | Northwind Goods | Task 3 | 2026-10-01 | overdue 14 days |"),
+            "{next}"
+        );
+        assert!(
+            next.contains("| 4 | Northwind Goods | Task 4 | 2026-11-14 | new |"),
+            "{next}"
+        );
+        assert!(
+            next.contains("| 7 | Northwind Goods | Task 7 | 2026-10-30 | — |"),
+            "{next}"
+        );
+        for absent in ["Task 5", "Task 6", "Ship co-branded", "Email blast"] {
+            assert!(!next.contains(absent), "{absent} in {next}");
+        }
+        // Without a review day there is no next MBR to name: a month ahead, said so.
+        p.alliances[0]
+            .charter
+            .as_mut()
+            .unwrap()
+            .cadence
+            .monthly_review_day = None;
+        let m = review_summary(&p, "glow", d("2026-10-15")).unwrap();
+        assert!(m.contains("Next MBR: not scheduled"), "{m}");
+        assert!(m.contains("due before 2026-11-15"), "{m}");
+        assert!(m.contains("Task 4") && !m.contains("Task 5"), "{m}");
     }
 }

@@ -360,6 +360,13 @@ fn next_on_day(from: NaiveDate, day: u8, month_ok: impl Fn(u32) -> bool) -> Opti
     None
 }
 
+/// The first MBR date strictly after `date` (the meeting after the one held on `date`); `None`
+/// without a charter or a review day.
+pub fn next_monthly_review_after(alliance: &Alliance, date: NaiveDate) -> Option<NaiveDate> {
+    let day = alliance.charter.as_ref()?.cadence.monthly_review_day?;
+    next_on_day(date.succ_opt()?, day, |_| true)
+}
+
 /// The next MBR, QSR and 90-day review; `None` without a charter.
 pub fn next_reviews(alliance: &Alliance, as_of: NaiveDate) -> Option<NextReviews> {
     let charter = alliance.charter.as_ref()?;
