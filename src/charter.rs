@@ -200,9 +200,29 @@ pub fn format_months(months: &[u8]) -> String {
         .join(",")
 }
 
+/// The direction a metric's target usually has: costs and delays are met at or below their
+/// target (`AtMost`: "cost per order ≤ 4.50"), everything else at or above it.
+pub fn default_direction(metric: &str) -> crate::model::Direction {
+    const LOWER_IS_BETTER: [&str; 7] = [
+        "cost",
+        "delay",
+        "days late",
+        "lead time",
+        "churn",
+        "return rate",
+        "defect",
+    ];
+    let metric = metric.to_lowercase();
+    if LOWER_IS_BETTER.iter().any(|w| metric.contains(w)) {
+        crate::model::Direction::AtMost
+    } else {
+        crate::model::Direction::AtLeast
+    }
+}
+
 fn wc(metric: &str, unit: &str, by: NaiveDate, owner: Party) -> WinCondition {
     WinCondition {
-        direction: crate::model::Direction::AtLeast,
+        direction: default_direction(metric),
         metric: metric.to_owned(),
         target: None,
         unit: unit.to_owned(),
@@ -440,10 +460,12 @@ pub fn parse_win_condition(line: &str) -> WinCondition {
             w.target = Some(n);
             w.unit = words.collect::<Vec<_>>().join(" ");
             metric.trim().clone_into(&mut w.metric);
+            w.direction = default_direction(&w.metric);
             return w;
         }
     }
     rest.trim().clone_into(&mut w.metric);
+    w.direction = default_direction(&w.metric);
     w
 }
 
@@ -454,6 +476,29 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn cost_and_delay_templates_default_to_at_most() {
+        use crate::model::Direction;
+        let c = template(AllianceKind::Fulfillment, d("2026-01-01"));
+        let dir = |m: &str| {
+            c.win_conditions
+                .iter()
+                .find(|w| w.metric == m)
+                .map(|w| w.direction)
+        };
+        assert_eq!(dir("Cost per order"), Some(Direction::AtMost));
+        assert_eq!(dir("Orders shipped on time"), Some(Direction::AtLeast));
+        assert_eq!(
+            default_direction("Delivery delay (days)"),
+            Direction::AtMost
+        );
+        assert_eq!(default_direction("Referral revenue"), Direction::AtLeast);
+        assert_eq!(
+            parse_win_condition("Cost per order: 4.5 USD by 2026-06-30").direction,
+            Direction::AtMost
+        );
     }
 
     #[test]
