@@ -484,17 +484,23 @@ pub fn portfolio_scores(
 ) -> PortfolioScores {
     let latest = metrics::latest_up_to(&portfolio.revenue, Month::of(as_of));
     let alliance_share = latest.and_then(|(month, brand)| {
-        (brand > 0.0).then(|| {
-            // Each value is divided by the brand's before adding, so values near f64::MAX add
-            // up to their (finite) ratio instead of overflowing to infinity; `+ 0.0` turns the
-            // empty sum's -0.0 into 0.
+        let values = || {
             portfolio
                 .alliances
                 .iter()
-                .filter_map(|a| a.revenue.get(&month))
-                .map(|v| v / brand)
-                .sum::<f64>()
-                + 0.0
+                .filter_map(move |a| a.revenue.get(&month))
+        };
+        (brand > 0.0).then(|| {
+            let sum: f64 = values().sum();
+            // Values near f64::MAX overflow when added: then each is divided by the brand's
+            // first, which gives their (finite) ratio. `+ 0.0` turns the empty sum's -0.0
+            // into 0.
+            let share = if sum.is_finite() {
+                sum / brand
+            } else {
+                values().map(|v| v / brand).sum()
+            };
+            share + 0.0
         })
     });
     let (mut met, mut missed) = (0u32, 0u32);
