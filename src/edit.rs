@@ -176,7 +176,7 @@ mod tests {
             .revenue
             .insert("2026-10".parse().unwrap(), 9_000.0);
         let stored = p.alliances[0].reviews[i].figures().unwrap();
-        assert_eq!(stored.arcr.unwrap().value, 0.02);
+        assert!((stored.arcr.unwrap().value - 0.02).abs() < 1e-12);
         assert_eq!(
             store_review(&mut p, "nope", a_qsr(), d("2026-11-15")),
             Err(EditError::UnknownAlliance("nope".into()))

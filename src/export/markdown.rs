@@ -713,7 +713,7 @@ fn figures_table(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, rev
             };
             let sign = match w.direction {
                 crate::model::Direction::AtLeast => String::new(),
-                d => format!("{} ", d.sign()),
+                d @ crate::model::Direction::AtMost => format!("{} ", d.sign()),
             };
             let target = match (w.target, w.by) {
                 (Some(t), Some(by)) => format!("{sign}{t} by {by}"),

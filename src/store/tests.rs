@@ -82,7 +82,7 @@ fn spec_figures_example_loads_and_round_trips() {
     assert_eq!(f.cfr_30d.partner, Some(0.5));
     assert_eq!(f.health, Some(16));
     assert_eq!(f.win_conditions[0].status, WinState::OnTrack);
-    assert_eq!(f.win_conditions[0].latest.unwrap().value, 18000.0);
+    assert!((f.win_conditions[0].latest.unwrap().value - 18000.0).abs() < 1e-9);
     let text = to_canonical_ron(&loaded.portfolio);
     assert!(text.contains("status: OnTrack"), "{text}");
     assert_eq!(parse(&text, "again").unwrap().portfolio, loaded.portfolio);
