@@ -219,6 +219,18 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
     }
 
     for r in &a.reviews {
+        if let Some(f) = r.figures() {
+            let kind = if r.is_monthly() {
+                "Monthly"
+            } else {
+                "Quarterly"
+            };
+            check_figures(
+                out,
+                f,
+                &format!("{here}{SEP}reviews[{kind} {}]{SEP}figures", r.date()),
+            );
+        }
         match r {
             Review::Quarterly {
                 date,
@@ -251,6 +263,30 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
             out.push(Diagnostic::warning(
                 format!("{here}{SEP}escalations[{}]{SEP}resolved", j + 1),
                 format!("resolved {resolved} is before it was raised ({})", e.raised),
+            ));
+        }
+    }
+}
+
+/// A stored review's figures: a health total is 4–20 and a CFR a fraction 0–1, as the engine
+/// writes them; a hand-edited figure outside that range is an error, not a number to show.
+fn check_figures(out: &mut Vec<Diagnostic>, f: &crate::model::Figures, place: &str) {
+    if let Some(h) = f.health
+        && !(4..=20).contains(&h)
+    {
+        out.push(Diagnostic::error(
+            format!("{place}{SEP}health"),
+            format!("health {h} is outside 4–20 (four dimensions, each 1–5)"),
+        ));
+    }
+    let c = &f.cfr_30d;
+    for (name, v) in [("us", c.us), ("partner", c.partner), ("all", c.all)] {
+        if let Some(v) = v
+            && !(0.0..=1.0).contains(&v)
+        {
+            out.push(Diagnostic::error(
+                format!("{place}{SEP}cfr_30d{SEP}{name}"),
+                format!("CFR {v} is outside 0–1 (a fraction: 0.75 is 75%)"),
             ));
         }
     }

@@ -106,6 +106,23 @@ fn bad_figures_are_load_errors_with_a_place() {
 }
 
 #[test]
+fn figures_out_of_range_name_the_review_and_field() {
+    let bad = SPEC_FIGURES_REVIEW
+        .replace("health: Some(16)", "health: Some(26)")
+        .replace("all: Some(0.75)", "all: Some(75.0)");
+    let report = parse(&with_review(&bad), "f.ron").unwrap_err().to_string();
+    assert_has(
+        &report,
+        &[
+            "reviews[Monthly 2026-10-15] › figures › health",
+            "health 26 is outside 4–20",
+            "figures › cfr_30d › all",
+            "CFR 75 is outside 0–1",
+        ],
+    );
+}
+
+#[test]
 fn direction_defaults_to_at_least_and_at_most_round_trips() {
     use crate::model::Direction;
     let text = "Portfolio(version: 1, brand: \"B\", alliances: [Alliance(id: \"x\", partner: \"X\", \
