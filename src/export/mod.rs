@@ -409,3 +409,14 @@ pub(crate) mod testdata {
         (p, scores)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_percentage_is_never_negative_zero() {
+        assert_eq!(super::pct(Some(-0.0), 1), "0.0%");
+        assert_eq!(super::pct(Some(0.0), 0), "0%");
+        assert_eq!(super::pct(Some(0.123), 1), "12.3%");
+        assert_eq!(super::pct(None, 1), super::MISSING);
+    }
+}
