@@ -399,3 +399,31 @@ fn money_formatting() {
     assert_eq!(money(999.125), "999.125");
     assert_eq!(money(-12.0), "-12.00");
 }
+
+#[test]
+fn check_warns_about_overlapping_rules() {
+    let mut p = portfolio();
+    p.alliances[1].attribution.codes.push(" glow15".to_owned());
+    let w: Vec<String> = crate::validate::validate(&p)
+        .iter()
+        .filter(|d| !d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        w.iter().any(|d| d.contains("alliance \"peak\" › attribution › codes")
+            && d.contains("code \"GLOW15\" is a rule of glow and peak")),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn empty_rules_are_left_out_of_the_file_and_rules_round_trip() {
+    let mut p = portfolio();
+    p.alliances.truncate(1);
+    let text = crate::store::to_canonical_ron(&p);
+    assert!(text.contains("attribution"), "{text}");
+    let back = crate::store::parse(&text, "p.ron").unwrap().portfolio;
+    assert_eq!(back, p);
+    p.alliances[0].attribution = Attribution::default();
+    assert!(!crate::store::to_canonical_ron(&p).contains("attribution"));
+}
