@@ -5,7 +5,7 @@ use std::io::{self, Read};
 
 use chrono::NaiveDate;
 
-use super::{Problems, Progress, UNIT};
+use super::{Problems, Progress, UNIT, visible};
 use crate::model::Month;
 
 /// The input, counting bytes (for progress) and ending with a newline even when the file does
@@ -192,7 +192,7 @@ pub fn find_columns<const N: usize>(
 /// thousands separators: `1234,56` is refused rather than read a hundred times too large).
 /// Empty is 0. More than four decimals are rounded to four.
 pub fn parse_amount(s: &str) -> Result<i64, String> {
-    let bad = || format!("{s:?} is not a number (expected e.g. 1234.50)");
+    let bad = || format!("\"{}\" is not a number (expected e.g. 1234.50)", visible(s));
     if s.is_empty() {
         return Ok(0);
     }
@@ -224,9 +224,9 @@ pub fn parse_amount(s: &str) -> Result<i64, String> {
         units = units
             .checked_mul(10)
             .and_then(|u| u.checked_add(i64::from(b - b'0')))
-            .ok_or_else(|| format!("{s:?} is too large"))?;
+            .ok_or_else(|| format!("\"{}\" is too large", visible(s)))?;
     }
-    units = units.checked_mul(UNIT).ok_or_else(|| format!("{s:?} is too large"))?;
+    units = units.checked_mul(UNIT).ok_or_else(|| format!("\"{}\" is too large", visible(s)))?;
     let mut scale = UNIT / 10;
     let mut rest = frac.bytes();
     for b in rest.by_ref().take(4) {

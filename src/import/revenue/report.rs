@@ -107,14 +107,14 @@ pub(super) fn read(
         let when = parse_report_date(date);
         if when.is_none() {
             row_problems.push(format!(
-                "`{}` {:?} is not a date (expected e.g. 2026-10-03, 20261003 or 2026-10)",
+                "`{}` \"{}\" is not a date (expected e.g. 2026-10-03, 20261003 or 2026-10)",
                 visible(&header[c_date]),
                 visible(date)
             ));
         }
         let amount = parse_amount(revenue)
             .map_err(|e| {
-                row_problems.push(format!("`{}` {}", visible(&header[c_revenue]), visible(&e)));
+                row_problems.push(format!("`{}` {}", visible(&header[c_revenue]), e));
             })
             .ok();
         if let Some(c) = c_currency {
@@ -158,7 +158,7 @@ pub(super) fn read(
                     .map(|&p| portfolio.alliances[tally.participants[p]].id.as_str())
                     .collect();
                 let w = format!(
-                    "{name}:{}: key {key:?} matches {}: counted for none of them",
+                    "{name}:{}: key \"{key}\" matches {}: counted for none of them",
                     rec.line,
                     ids.join(" and ")
                 );

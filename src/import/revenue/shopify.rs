@@ -165,7 +165,7 @@ pub(super) fn read(
             Some(d) => Some(d),
             None => {
                 row_problems.push(format!(
-                    "`Created at` {:?} is not a date (expected e.g. 2026-10-03 14:22:10 -0400)",
+                    "`Created at` \"{}\" is not a date (expected e.g. 2026-10-03 14:22:10 -0400)",
                     visible(created)
                 ));
                 None
@@ -173,7 +173,7 @@ pub(super) fn read(
         };
         let mut amount = |col: usize, label: &str| match field(col) {
             Ok(text) => parse_amount(text)
-                .map_err(|e| row_problems.push(format!("`{label}` {}", visible(&e))))
+                .map_err(|e| row_problems.push(format!("`{label}` {e}")))
                 .ok(),
             Err(e) => {
                 problems.push(e);
@@ -190,11 +190,11 @@ pub(super) fn read(
                 visible(&currency)
             )),
             Ok(c) => row_problems.push(format!(
-                "order {} is in {}; the portfolio is in {} (convert the export, or import it \
-                 into a portfolio kept in {0})",
+                "order {} is in {cur}; the portfolio is in {} (convert the export, or import \
+                 it into a portfolio kept in {cur})",
                 visible(order),
-                visible(c),
-                visible(&currency)
+                visible(&currency),
+                cur = visible(c),
             )),
             Err(e) => problems.push(e),
         }
