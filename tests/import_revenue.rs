@@ -1,6 +1,10 @@
 //! `import-revenue` end to end (SPEC §9): the per-month old → new table, warnings, `--dry-run`,
 //! the second import a no-op, every bad-input case with its line and exit 2 with the portfolio
 //! untouched, the attribution-report variant, and `check` warning about overlapping rules.
+#![expect(
+    clippy::float_cmp,
+    reason = "amounts are summed in fixed point: the values must be exact"
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +22,11 @@ fn portfolio() -> Portfolio {
     for (i, (id, rules)) in sample_rules().into_iter().enumerate() {
         let mut a = Alliance::new(
             id,
-            if i == 0 { "Glow & Co" } else { "Peak Outfitters" },
+            if i == 0 {
+                "Glow & Co"
+            } else {
+                "Peak Outfitters"
+            },
             AllianceKind::CoMarketing,
             NaiveDate::from_ymd_opt(2025, 11, 1).unwrap(),
         );
@@ -81,7 +89,11 @@ fn shopify_import_prints_the_table_saves_and_a_second_run_changes_nothing() {
     let out = run(&["--shopify"], &file, &orders);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}{}", stdout, text(&out.stderr));
-    assert!(text(&out.stderr).is_empty(), "no progress bar off a terminal: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).is_empty(),
+        "no progress bar off a terminal: {}",
+        text(&out.stderr)
+    );
     assert!(stdout.starts_with("Shopify orders: 7 rows, 6 orders — 5 counted, 0 cancelled, 1 voided; 3 attributed, 1 ambiguous\n"), "{stdout}");
     for expected in [
         "2026-09\n  brand total",
@@ -99,7 +111,10 @@ fn shopify_import_prints_the_table_saves_and_a_second_run_changes_nothing() {
     ] {
         assert!(stdout.contains(expected), "{expected:?} in\n{stdout}");
     }
-    assert!(!stdout.contains("Fern"), "a Proposed alliance takes no part");
+    assert!(
+        !stdout.contains("Fern"),
+        "a Proposed alliance takes no part"
+    );
     let p = store::load(&file).unwrap().portfolio;
     assert_eq!(p.revenue.get(&m("2026-09")), Some(&160.0));
     assert_eq!(p.revenue.get(&m("2026-10")), Some(&62.5));
@@ -113,7 +128,11 @@ fn shopify_import_prints_the_table_saves_and_a_second_run_changes_nothing() {
     let saved = std::fs::read(&file).unwrap();
     let again = run(&["--shopify"], &file, &orders);
     assert!(again.status.success());
-    assert!(text(&again.stdout).contains("nothing changed"), "{}", text(&again.stdout));
+    assert!(
+        text(&again.stdout).contains("nothing changed"),
+        "{}",
+        text(&again.stdout)
+    );
     assert!(text(&again.stdout).contains("(unchanged)"));
     assert_eq!(std::fs::read(&file).unwrap(), saved);
 }
@@ -126,7 +145,10 @@ fn dry_run_prints_the_same_and_writes_nothing() {
     assert!(out.status.success());
     let stdout = text(&out.stdout);
     assert!(stdout.contains("405,000.00 → 160.00"), "{stdout}");
-    assert!(stdout.contains("dry run: 6 values would change; nothing written"), "{stdout}");
+    assert!(
+        stdout.contains("dry run: 6 values would change; nothing written"),
+        "{stdout}"
+    );
     assert_eq!(std::fs::read(&file).unwrap(), before);
     assert!(!file.with_file_name("portfolio.ron.bak").exists());
 }
@@ -153,7 +175,9 @@ fn refused(csv: &[u8], expected: &[&str]) {
 fn every_bad_input_exits_2_with_its_lines_and_the_portfolio_untouched() {
     refused(
         b"Name,Subtotal,Created at\n#1,1.00,2026-10-01\n",
-        &["ORDERS.csv:1: missing columns `Financial Status`, `Currency`, `Discount Code`, `Cancelled at`, `Refunded Amount`, `Tags`, `Source`"],
+        &[
+            "ORDERS.csv:1: missing columns `Financial Status`, `Currency`, `Discount Code`, `Cancelled at`, `Refunded Amount`, `Tags`, `Source`",
+        ],
     );
     refused(
         format!(
@@ -222,8 +246,14 @@ fn attribution_report_sets_alliance_revenue_by_source() {
     assert!(!stdout.contains("brand total"), "{stdout}");
     let p = store::load(&file).unwrap().portfolio;
     assert_eq!(p.alliance("glow").unwrap().revenue[&m("2026-10")], 1500.5);
-    assert!(p.alliance("peak").unwrap().revenue.is_empty(), "peak has no sources");
-    assert!(p.revenue.get(&m("2026-10")).is_none(), "the brand total is untouched");
+    assert!(
+        p.alliance("peak").unwrap().revenue.is_empty(),
+        "peak has no sources"
+    );
+    assert!(
+        !p.revenue.contains_key(&m("2026-10")),
+        "the brand total is untouched"
+    );
 }
 
 #[test]
@@ -235,7 +265,12 @@ fn usage_errors_exit_2() {
         vec!["--shopify", "x.csv", "--attribution"],
     ] {
         let out = run(&args, &file, &orders);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
     }
     let missing = Command::new(assert_cmd::cargo::cargo_bin!("alliance-desk"))
         .args(["import-revenue"])

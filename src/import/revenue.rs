@@ -299,7 +299,9 @@ pub fn money(v: f64) -> String {
 /// controls become visible escapes such as `\u{1b}`.
 pub fn visible(s: &str) -> String {
     let hidden = |c: char| {
-        c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+        c.is_control()
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
     };
     if !s.chars().any(hidden) {
         return s.to_owned();
@@ -369,7 +371,9 @@ impl Tally {
             let cut_end = last != to.last_day();
             let part = "its totals are for part of the month";
             if from == to && cut_start && cut_end {
-                self.warn(format!("{from} is covered only from {first} to {last}: {part}"));
+                self.warn(format!(
+                    "{from} is covered only from {first} to {last}: {part}"
+                ));
             } else {
                 if cut_start {
                     self.warn(format!("{from} is covered only from {first}: {part}"));

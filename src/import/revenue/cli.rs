@@ -2,6 +2,7 @@
 //! loads it, plans the import while a progress bar runs on stderr, prints the plan and saves
 //! (or, with `--dry-run`, writes nothing).
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{IsTerminal as _, Write};
 use std::path::PathBuf;
@@ -10,7 +11,9 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Plan, Problems, Progress, ReportColumns, money, plan_report, plan_shopify, preview, visible};
+use super::{
+    Plan, Problems, Progress, ReportColumns, money, plan_report, plan_shopify, preview, visible,
+};
 use crate::cli::CliError;
 use crate::store;
 
@@ -46,7 +49,7 @@ struct Bar {
     start: Instant,
     total: u64,
     on_terminal: bool,
-    bar: Option<ProgressBar>,
+    shown: Option<ProgressBar>,
 }
 
 impl Bar {
@@ -55,7 +58,7 @@ impl Bar {
             start: Instant::now(),
             total,
             on_terminal: std::io::stderr().is_terminal(),
-            bar: None,
+            shown: None,
         }
     }
 
@@ -63,7 +66,7 @@ impl Bar {
         if !self.on_terminal {
             return;
         }
-        if self.bar.is_none() && self.start.elapsed() >= Duration::from_millis(300) {
+        if self.shown.is_none() && self.start.elapsed() >= Duration::from_millis(300) {
             let bar = ProgressBar::with_draw_target(
                 Some(self.total),
                 ProgressDrawTarget::stderr_with_hz(10),
@@ -73,16 +76,16 @@ impl Bar {
             ) {
                 bar.set_style(style);
             }
-            self.bar = Some(bar);
+            self.shown = Some(bar);
         }
-        if let Some(bar) = &self.bar {
+        if let Some(bar) = &self.shown {
             bar.set_position(p.bytes);
             bar.set_message(format!("{} rows", p.rows));
         }
     }
 
     fn finish(self) {
-        if let Some(bar) = self.bar {
+        if let Some(bar) = self.shown {
             bar.finish_and_clear();
         }
     }
@@ -112,7 +115,7 @@ fn plan_file(
     let name = visible(&path.display().to_string());
     let file = File::open(path)
         .map_err(|e| CliError::Usage(format!("{name}: cannot read: {e}; nothing imported")))?;
-    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let total = file.metadata().map_or(0, |m| m.len());
     let mut bar = Bar::new(total);
     let result = match &columns {
         None => plan_shopify(portfolio, file, &name, &mut |p| bar.update(p)),
@@ -151,17 +154,19 @@ pub fn run(args: &ImportRevenueArgs, out: &mut dyn Write) -> Result<(), CliError
     let changes = plan.change_count();
     let fail = |e: std::io::Error| CliError::Failed(format!("cannot write output: {e}"));
     if args.dry_run {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "\ndry run: {changes} {} would change; nothing written\n",
             if changes == 1 { "value" } else { "values" }
-        ));
+        );
         return out.write_all(text.as_bytes()).map_err(fail);
     }
     if changes == 0 {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "\nnothing changed: {} already has these figures; not written\n",
             visible(&file.display().to_string())
-        ));
+        );
         return out.write_all(text.as_bytes()).map_err(fail);
     }
     super::apply(&mut portfolio, &plan);
@@ -173,11 +178,12 @@ pub fn run(args: &ImportRevenueArgs, out: &mut dyn Write) -> Result<(), CliError
             visible(&file.display().to_string())
         );
     }
-    text.push_str(&format!(
+    let _ = write!(
+        text,
         "\nwrote {changes} {} to {}\n",
         if changes == 1 { "value" } else { "values" },
         visible(&file.display().to_string())
-    ));
+    );
     out.write_all(text.as_bytes()).map_err(fail)
 }
 
@@ -202,9 +208,8 @@ pub fn summary(plan: &Plan) -> String {
         .filter_map(|m| m.brand.map(|b| b.new))
         .sum();
     if plan.months.iter().any(|m| m.brand.is_some()) {
-        text.push_str(&format!("counted revenue: {}\n", money(total)));
+        let _ = writeln!(text, "counted revenue: {}", money(total));
     }
     text.push('\n');
     text
 }
-

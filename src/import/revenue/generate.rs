@@ -174,13 +174,24 @@ const PRODUCTS: &[(&str, i64)] = &[
     ("Gift Card", 5000),
     ("Organic Tea Sampler", 1900),
 ];
-const NAMES: &[&str] = &["Ana Ruiz", "Ben Okafor", "Chloé Martin", "Dev Patel", "Eli Cohen"];
+const NAMES: &[&str] = &[
+    "Ana Ruiz",
+    "Ben Okafor",
+    "Chloé Martin",
+    "Dev Patel",
+    "Eli Cohen",
+];
 const CITIES: &[(&str, &str, &str)] = &[
     ("Portland", "97205", "OR"),
     ("Austin", "78701", "TX"),
     ("Brooklyn", "11201", "NY"),
     ("Denver", "80202", "CO"),
 ];
+
+fn set(cell: &mut String, value: &str) {
+    cell.clear();
+    cell.push_str(value);
+}
 
 fn cents(c: i64) -> String {
     format!("{}.{:02}", c / 100, c % 100)
@@ -308,7 +319,12 @@ pub fn shopify_orders(opts: &ShopifyOptions, out: impl Write) -> io::Result<Expe
             _ => 6,
         };
         let lines: Vec<(usize, i64)> = (0..items)
-            .map(|_| (rng.range(0, PRODUCTS.len() as u64 - 1) as usize, rng.range(1, 3) as i64))
+            .map(|_| {
+                (
+                    rng.range(0, PRODUCTS.len() as u64 - 1) as usize,
+                    rng.range(1, 3) as i64,
+                )
+            })
             .collect();
         let gross: i64 = lines.iter().map(|(p, q)| PRODUCTS[*p].1 * q).sum();
         // Who the order is for: 0 nobody, 1 glow, 2 peak, 3 both (ambiguous).
@@ -324,13 +340,21 @@ pub fn shopify_orders(opts: &ShopifyOptions, out: impl Write) -> io::Result<Expe
             8 => (0, "WELCOME5", "newsletter", "web"),
             _ => (0, "", "", "web"),
         };
-        let discount = if codes.is_empty() { 0 } else { gross * 10 / 100 };
+        let discount = if codes.is_empty() {
+            0
+        } else {
+            gross * 10 / 100
+        };
         let subtotal = gross - discount;
         let shipping = if subtotal > 7500 { 0 } else { 695 };
         let taxes = subtotal * 8 / 100;
         let fate = rng.range(0, 99);
         let (status, cancelled_at, refunded) = match fate {
-            0..=2 => ("refunded", format!("{day} 18:00:00 -0400"), subtotal + shipping),
+            0..=2 => (
+                "refunded",
+                format!("{day} 18:00:00 -0400"),
+                subtotal + shipping,
+            ),
             3 => ("voided", String::new(), 0),
             4..=9 => ("partially_refunded", String::new(), subtotal / 3),
             // A refund larger than the subtotal (shipping refunded too): revenue is 0, not < 0.
@@ -376,48 +400,51 @@ pub fn shopify_orders(opts: &ShopifyOptions, out: impl Write) -> io::Result<Expe
             row[c_name].clone_from(&name);
             row[c_email].clone_from(&email);
             row[c_qty] = q.to_string();
-            row[c_item] = PRODUCTS[*p].0.to_owned();
+            set(&mut row[c_item], PRODUCTS[*p].0);
             row[c_price] = cents(PRODUCTS[*p].1);
             row[c_sku] = format!("SKU-{:04}", p * 37 + 100);
-            row[c_reqship] = "true".to_owned();
-            row[c_taxable] = "true".to_owned();
-            row[c_itemfulfil] = "fulfilled".to_owned();
-            row[c_vendor] = "Northwind Goods".to_owned();
+            set(&mut row[c_reqship], "true");
+            set(&mut row[c_taxable], "true");
+            set(&mut row[c_itemfulfil], "fulfilled");
+            set(&mut row[c_vendor], "Northwind Goods");
             if k == 0 {
-                row[c_status] = status.to_owned();
+                set(&mut row[c_status], status);
                 row[c_paid] = format!("{day} 12:00:00 -0400");
-                row[c_fulfil] = "fulfilled".to_owned();
+                set(&mut row[c_fulfil], "fulfilled");
                 row[c_fulfilled] = format!("{day} 16:30:00 -0400");
-                row[c_marketing] = if n % 3 == 0 { "yes" } else { "no" }.to_owned();
-                row[c_currency] = currency.to_owned();
+                set(&mut row[c_marketing], if n % 3 == 0 { "yes" } else { "no" });
+                set(&mut row[c_currency], currency);
                 row[c_subtotal] = cents(subtotal);
                 row[c_shipping] = cents(shipping);
                 row[c_taxes] = cents(taxes);
                 row[c_total] = cents(subtotal + shipping + taxes);
-                row[c_code] = codes.to_owned();
+                set(&mut row[c_code], codes);
                 row[c_discount] = cents(discount);
-                row[c_method] = "Standard Shipping".to_owned();
+                set(&mut row[c_method], "Standard Shipping");
                 row[c_created].clone_from(&created);
-                row[c_billname] = person.to_owned();
+                set(&mut row[c_billname], person);
                 row[c_street] = format!("{} Alder St, Apt {}", 100 + n % 900, n % 40);
-                row[c_city] = city.to_owned();
-                row[c_zip] = zip.to_owned();
-                row[c_province] = province.to_owned();
-                row[c_country] = "US".to_owned();
+                set(&mut row[c_city], city);
+                set(&mut row[c_zip], zip);
+                set(&mut row[c_province], province);
+                set(&mut row[c_country], "US");
                 if n % 7 == 0 {
-                    row[c_notes] = "Leave at the side door,\nplease ring twice".to_owned();
+                    set(
+                        &mut row[c_notes],
+                        "Leave at the side door,\nplease ring twice",
+                    );
                 }
                 row[c_cancelled].clone_from(&cancelled_at);
-                row[c_payment] = "Shopify Payments".to_owned();
+                set(&mut row[c_payment], "Shopify Payments");
                 row[c_refunded] = if refunded == 0 && n % 2 == 0 {
                     String::new()
                 } else {
                     cents(refunded)
                 };
                 row[c_id] = (5_000_000_000 + n).to_string();
-                row[c_tags] = tags.to_owned();
-                row[c_source] = source.to_owned();
-                row[c_risk] = "Low".to_owned();
+                set(&mut row[c_tags], tags);
+                set(&mut row[c_source], source);
+                set(&mut row[c_risk], "Low");
             } else if n % 2 == 1 {
                 // Some exports repeat the date on line-item rows; the first row still decides.
                 row[c_created].clone_from(&created);

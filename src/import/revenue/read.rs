@@ -207,8 +207,7 @@ pub fn parse_amount(s: &str) -> Result<i64, String> {
     }
     let digits: String = if int.contains(',') {
         let groups: Vec<&str> = int.split(',').collect();
-        let ok = (1..=3).contains(&groups[0].len())
-            && groups[1..].iter().all(|g| g.len() == 3);
+        let ok = (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3);
         if !ok {
             return Err(bad());
         }
@@ -226,7 +225,9 @@ pub fn parse_amount(s: &str) -> Result<i64, String> {
             .and_then(|u| u.checked_add(i64::from(b - b'0')))
             .ok_or_else(|| format!("\"{}\" is too large", visible(s)))?;
     }
-    units = units.checked_mul(UNIT).ok_or_else(|| format!("\"{}\" is too large", visible(s)))?;
+    units = units
+        .checked_mul(UNIT)
+        .ok_or_else(|| format!("\"{}\" is too large", visible(s)))?;
     let mut scale = UNIT / 10;
     let mut rest = frac.bytes();
     for b in rest.by_ref().take(4) {
@@ -249,10 +250,18 @@ fn digits(s: &[u8]) -> Option<u32> {
 /// `2026-10-03` → 2026-10-03. The wall-clock date as written, no time-zone shift.
 pub fn parse_day(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' || !(b.len() == 10 || matches!(b[10], b' ' | b'T')) {
+    if b.len() < 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b.len() == 10 || matches!(b[10], b' ' | b'T'))
+    {
         return None;
     }
-    NaiveDate::from_ymd_opt(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?)
+    NaiveDate::from_ymd_opt(
+        digits(&b[..4])? as i32,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
 }
 
 /// A report's date: a day as [`parse_day`] reads it, `20261003` (GA4) or a month `2026-10`.
@@ -263,7 +272,8 @@ pub fn parse_report_date(s: &str) -> Option<(Month, Option<NaiveDate>)> {
     }
     let b = s.as_bytes();
     if b.len() == 8 {
-        let d = NaiveDate::from_ymd_opt(digits(&b[..4])? as i32, digits(&b[4..6])?, digits(&b[6..])?)?;
+        let d =
+            NaiveDate::from_ymd_opt(digits(&b[..4])? as i32, digits(&b[4..6])?, digits(&b[6..])?)?;
         return Some((Month::of(d), Some(d)));
     }
     s.parse::<Month>().ok().map(|m| (m, None))
@@ -281,7 +291,9 @@ mod tests {
         assert_eq!(parse_amount("1,234.56").unwrap(), 12_345_600);
         assert_eq!(parse_amount(".5").unwrap(), 5_000);
         assert_eq!(parse_amount("0.123456").unwrap(), 1_235);
-        for bad in ["1234,56", "12,34", "abc", "1e3", "NaN", "inf", "$12", "1.2.3", "-", "."] {
+        for bad in [
+            "1234,56", "12,34", "abc", "1e3", "NaN", "inf", "$12", "1.2.3", "-", ".",
+        ] {
             assert!(parse_amount(bad).is_err(), "{bad}");
         }
     }
@@ -290,9 +302,18 @@ mod tests {
     fn days_and_report_dates() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         assert_eq!(parse_day("2026-10-03 14:22:10 -0400"), Some(d(2026, 10, 3)));
-        assert_eq!(parse_day("2026-10-31T23:59:59-04:00"), Some(d(2026, 10, 31)));
+        assert_eq!(
+            parse_day("2026-10-31T23:59:59-04:00"),
+            Some(d(2026, 10, 31))
+        );
         assert_eq!(parse_day("2026-10-03"), Some(d(2026, 10, 3)));
-        for bad in ["2026-02-30 10:00", "10/3/2026 14:22", "2026-10-3", "2026-10-03x", ""] {
+        for bad in [
+            "2026-02-30 10:00",
+            "10/3/2026 14:22",
+            "2026-10-3",
+            "2026-10-03x",
+            "",
+        ] {
             assert_eq!(parse_day(bad), None, "{bad}");
         }
         assert_eq!(

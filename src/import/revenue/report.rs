@@ -48,7 +48,9 @@ pub(super) fn read(
         ));
         p
     })?;
-    let c_currency = header.iter().position(|h| h.eq_ignore_ascii_case("currency"));
+    let c_currency = header
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("currency"));
     let width = header.len();
     let currency = portfolio.currency.trim().to_owned();
     let participants: Vec<usize> = portfolio
@@ -71,7 +73,7 @@ pub(super) fn read(
                 break;
             }
         }
-        if rec.rows % (1 << 14) == 0 {
+        if rec.rows.is_multiple_of(1 << 14) {
             progress(rec.progress());
         }
         if rec.record.len() != width {

@@ -170,8 +170,10 @@ mod tests {
     #[test]
     fn overlaps_are_case_and_space_insensitive_and_per_kind() {
         let mut p = Portfolio::empty("B");
-        p.alliances.push(with_rules("glow", &["GLOW15", "shared"], &["vip"]));
-        p.alliances.push(with_rules("peak", &[" glow15 "], &["shared"]));
+        p.alliances
+            .push(with_rules("glow", &["GLOW15", "shared"], &["vip"]));
+        p.alliances
+            .push(with_rules("peak", &[" glow15 "], &["shared"]));
         p.alliances.push(with_rules("fern", &["Glow15"], &[]));
         let o = overlaps(&p);
         assert_eq!(o.len(), 1, "{o:?}");
@@ -184,7 +186,8 @@ mod tests {
     fn no_overlap_without_shared_rules() {
         let mut p = Portfolio::empty("B");
         p.alliances.push(with_rules("glow", &["GLOW15"], &[]));
-        p.alliances.push(with_rules("peak", &["PEAK10"], &["glow15"]));
+        p.alliances
+            .push(with_rules("peak", &["PEAK10"], &["glow15"]));
         assert!(overlaps(&p).is_empty());
     }
 }

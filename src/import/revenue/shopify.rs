@@ -45,7 +45,11 @@ pub(super) fn read(
             "{name}:{}: missing {} {}: is this a Shopify orders export? (Orders → Export → \
              CSV for Excel, Numbers or other spreadsheet programs)",
             rec.line,
-            if missing.len() == 1 { "column" } else { "columns" },
+            if missing.len() == 1 {
+                "column"
+            } else {
+                "columns"
+            },
             missing
                 .iter()
                 .map(|m| format!("`{m}`"))
@@ -54,8 +58,18 @@ pub(super) fn read(
         ));
         p
     })?;
-    let [c_name, c_status, c_currency, c_subtotal, c_codes, c_created, c_cancelled, c_refunded, c_tags, c_source] =
-        cols;
+    let [
+        c_name,
+        c_status,
+        c_currency,
+        c_subtotal,
+        c_codes,
+        c_created,
+        c_cancelled,
+        c_refunded,
+        c_tags,
+        c_source,
+    ] = cols;
     let width = header.len();
     let currency = portfolio.currency.trim().to_owned();
 
@@ -91,7 +105,7 @@ pub(super) fn read(
                 break;
             }
         }
-        if rec.rows % PROGRESS_EVERY == 0 {
+        if rec.rows.is_multiple_of(PROGRESS_EVERY) {
             progress(rec.progress());
         }
         if rec.record.len() != width {
@@ -161,16 +175,13 @@ pub(super) fn read(
             continue;
         }
         let mut row_problems = Vec::new();
-        let day = match parse_day(created) {
-            Some(d) => Some(d),
-            None => {
-                row_problems.push(format!(
-                    "`Created at` \"{}\" is not a date (expected e.g. 2026-10-03 14:22:10 -0400)",
-                    visible(created)
-                ));
-                None
-            }
-        };
+        let day = parse_day(created);
+        if day.is_none() {
+            row_problems.push(format!(
+                "`Created at` \"{}\" is not a date (expected e.g. 2026-10-03 14:22:10 -0400)",
+                visible(created)
+            ));
+        }
         let mut amount = |col: usize, label: &str| match field(col) {
             Ok(text) => parse_amount(text)
                 .map_err(|e| row_problems.push(format!("`{label}` {e}")))

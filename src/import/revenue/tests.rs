@@ -1,4 +1,10 @@
 //! Every SPEC §9 rule at its edges, on small hand-written exports.
+#![expect(
+    clippy::float_cmp,
+    reason = "amounts are summed in fixed point: the values must be exact"
+)]
+
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
@@ -31,10 +37,19 @@ fn alliance(id: &str, status: Status, codes: &[&str], tags: &[&str], sources: &[
 
 fn portfolio() -> Portfolio {
     let mut p = Portfolio::empty("Northwind");
-    p.alliances.push(alliance("glow", Status::Active, &["GLOW15"], &["glow"], &["glow-newsletter"]));
-    p.alliances.push(alliance("peak", Status::WindingDown, &["PEAK10"], &[], &[]));
-    p.alliances.push(alliance("fern", Status::Proposed, &["FERN"], &[], &[]));
-    p.alliances.push(alliance("none", Status::Active, &[], &[], &[]));
+    p.alliances.push(alliance(
+        "glow",
+        Status::Active,
+        &["GLOW15"],
+        &["glow"],
+        &["glow-newsletter"],
+    ));
+    p.alliances
+        .push(alliance("peak", Status::WindingDown, &["PEAK10"], &[], &[]));
+    p.alliances
+        .push(alliance("fern", Status::Proposed, &["FERN"], &[], &[]));
+    p.alliances
+        .push(alliance("none", Status::Active, &[], &[], &[]));
     p
 }
 
@@ -47,7 +62,10 @@ fn new_of(plan: &Plan, month: &str, id: &str) -> Option<f64> {
     if id == "brand" {
         return mp.brand.map(|b| b.new);
     }
-    mp.alliances.iter().find(|a| a.id == id).map(|a| a.change.new)
+    mp.alliances
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| a.change.new)
 }
 
 #[test]
@@ -88,7 +106,10 @@ fn an_order_without_any_created_at_is_an_error_with_its_first_line() {
     let csv = format!("{HEAD}#1,a@x,paid,USD,5.00,,,Mug,,,,\n#1,a@x,,,,,,Mug,,,,\n");
     let e = shopify(&portfolio(), &csv).unwrap_err();
     assert_eq!(e.lines.len(), 1);
-    assert!(e.lines[0].starts_with("ORDERS.csv:2: order #1 has no row with `Created at`"), "{e}");
+    assert!(
+        e.lines[0].starts_with("ORDERS.csv:2: order #1 has no row with `Created at`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -100,7 +121,10 @@ fn cancelled_and_voided_orders_are_skipped() {
 #3,a@x,paid,USD,7.00,,2026-10-03,Mug,,,,\n"
     );
     let plan = shopify(&portfolio(), &csv).unwrap();
-    assert_eq!((plan.stats.cancelled, plan.stats.voided, plan.stats.counted), (1, 1, 1));
+    assert_eq!(
+        (plan.stats.cancelled, plan.stats.voided, plan.stats.counted),
+        (1, 1, 1)
+    );
     assert_eq!(new_of(&plan, "2026-10", "brand"), Some(7.0));
     assert_eq!(new_of(&plan, "2026-10", "glow"), Some(0.0));
 }
@@ -157,7 +181,9 @@ fn an_order_matching_two_alliances_counts_for_neither_and_is_listed() {
     assert_eq!(new_of(&plan, "2026-10", "peak"), Some(1.0));
     assert_eq!(plan.stats.ambiguous, 1);
     assert!(
-        plan.warnings.iter().any(|w| w == "ORDERS.csv:2: order #1 matches glow and peak: counted for none of them"),
+        plan.warnings
+            .iter()
+            .any(|w| w == "ORDERS.csv:2: order #1 matches glow and peak: counted for none of them"),
         "{:?}",
         plan.warnings
     );
@@ -169,7 +195,11 @@ fn proposed_alliances_and_alliances_without_rules_are_untouched() {
     p.alliances[2].revenue.insert(m("2026-10"), 123.0);
     let csv = format!("{HEAD}#1,a@x,paid,USD,10.00,FERN,2026-10-03,Mug,,,,\n");
     let mut plan = shopify(&p, &csv).unwrap();
-    let ids: Vec<&str> = plan.months[0].alliances.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<&str> = plan.months[0]
+        .alliances
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
     assert_eq!(ids, ["glow", "peak"]);
     apply(&mut p, &plan);
     assert_eq!(p.alliances[2].revenue.get(&m("2026-10")), Some(&123.0));
@@ -188,7 +218,13 @@ fn a_month_without_attributed_orders_sets_zero_and_months_absent_are_untouched()
     let csv = format!("{HEAD}#1,a@x,paid,USD,10.00,,2026-10-03,Mug,,,,\n");
     let plan = shopify(&p, &csv).unwrap();
     let glow = &plan.months[0].alliances[0];
-    assert_eq!(glow.change, Change { old: Some(999.0), new: 0.0 });
+    assert_eq!(
+        glow.change,
+        Change {
+            old: Some(999.0),
+            new: 0.0
+        }
+    );
     apply(&mut p, &plan);
     assert_eq!(p.alliances[0].revenue.get(&m("2026-10")), Some(&0.0));
     assert_eq!(p.alliances[0].revenue.get(&m("2026-08")), Some(&50.0));
@@ -256,15 +292,35 @@ fn bad_input_lists_every_problem_with_its_line() {
 #7,a@x,paid,EUR,1.00,,2026-10-03,Mug,2026-10-04,,,\n"
     );
     let e = shopify(&portfolio(), &csv).unwrap_err();
-    let lines: Vec<&str> = e.lines.iter().map(|l| l.split(": ").next().unwrap()).collect();
+    let lines: Vec<&str> = e
+        .lines
+        .iter()
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
     assert_eq!(
         lines,
-        ["ORDERS.csv:2", "ORDERS.csv:3", "ORDERS.csv:5", "ORDERS.csv:6", "ORDERS.csv:7", "ORDERS.csv:8"],
+        [
+            "ORDERS.csv:2",
+            "ORDERS.csv:3",
+            "ORDERS.csv:5",
+            "ORDERS.csv:6",
+            "ORDERS.csv:7",
+            "ORDERS.csv:8"
+        ],
         "{e}"
     );
-    assert!(e.lines[0].contains("`Subtotal` \"abc\" is not a number"), "{e}");
-    assert!(e.lines[2].contains("order #3 is in EUR; the portfolio is in USD"), "{e}");
-    assert!(e.lines[3].contains("`Created at` \"03/10/2026\" is not a date"), "{e}");
+    assert!(
+        e.lines[0].contains("`Subtotal` \"abc\" is not a number"),
+        "{e}"
+    );
+    assert!(
+        e.lines[2].contains("order #3 is in EUR; the portfolio is in USD"),
+        "{e}"
+    );
+    assert!(
+        e.lines[3].contains("`Created at` \"03/10/2026\" is not a date"),
+        "{e}"
+    );
     assert!(e.lines[4].contains("has 13 fields, the header 12"), "{e}");
     assert!(e.lines[5].contains("`Refunded Amount` \"x\""), "{e}");
     assert!(e.to_string().ends_with("6 problems; nothing imported"));
@@ -281,19 +337,30 @@ fn missing_columns_empty_and_binary_files_are_refused() {
         "{e}"
     );
     let e = shopify(&portfolio(), "").unwrap_err();
-    assert_eq!(e.lines, ["ORDERS.csv:1: the file is empty: expected a CSV header row"]);
+    assert_eq!(
+        e.lines,
+        ["ORDERS.csv:1: the file is empty: expected a CSV header row"]
+    );
     let e = shopify(&portfolio(), "\u{feff}\r\n\r\n").unwrap_err();
     assert!(e.lines[0].contains("the file is empty"), "{e}");
-    let e = plan_shopify(&portfolio(), &b"PK\x03\x04\x00\x00binary"[..], "ORDERS.csv", &mut |_| {})
-        .unwrap_err();
-    assert!(e.lines[0].starts_with("ORDERS.csv:1: this is not a CSV text file"), "{e}");
+    let e = plan_shopify(
+        &portfolio(),
+        &b"PK\x03\x04\x00\x00binary"[..],
+        "ORDERS.csv",
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(
+        e.lines[0].starts_with("ORDERS.csv:1: this is not a CSV text file"),
+        "{e}"
+    );
 }
 
 #[test]
 fn problems_are_capped_and_counted() {
     let mut csv = HEAD.to_owned();
     for i in 0..(MAX_LISTED + 5) {
-        csv.push_str(&format!("#{i},a@x,paid,USD,bad,,2026-10-03,Mug,,,,\n"));
+        let _ = writeln!(csv, "#{i},a@x,paid,USD,bad,,2026-10-03,Mug,,,,");
     }
     let e = shopify(&portfolio(), &csv).unwrap_err();
     assert_eq!((e.lines.len(), e.more), (MAX_LISTED, 5));
@@ -310,7 +377,10 @@ fn preview_shows_old_and_new_and_sanitises_names() {
     assert!(text.starts_with("2026-10\n"), "{text}");
     assert!(text.contains("brand total"), "{text}");
     assert!(text.contains("418,000.00 → 1,234.50"), "{text}");
-    assert!(text.contains("Glow\\u{1b}[31m \\u{202e}Co (glow)"), "{text}");
+    assert!(
+        text.contains("Glow\\u{1b}[31m \\u{202e}Co (glow)"),
+        "{text}"
+    );
     assert!(text.contains("— → 1,234.50"), "{text}");
     assert!(!text.contains('\u{1b}'));
 }
@@ -336,7 +406,7 @@ fn attribution_report_sets_alliances_by_source_and_leaves_the_brand() {
     assert_eq!(new_of(&plan, "2026-11", "glow"), Some(0.0));
     apply(&mut p, &plan);
     assert_eq!(p.revenue.get(&m("2026-10")), Some(&1000.0));
-    assert!(p.revenue.get(&m("2026-11")).is_none());
+    assert!(!p.revenue.contains_key(&m("2026-11")));
 }
 
 #[test]
@@ -348,10 +418,17 @@ fn attribution_report_errors_name_their_lines() {
         key: "Channel".into(),
     };
     let e = plan_report(&p, "Date,Rev\n".as_bytes(), "R.csv", &cols, &mut |_| {}).unwrap_err();
-    assert!(e.lines[0].starts_with("R.csv:1: no column named `Revenue`, `Channel`"), "{e}");
+    assert!(
+        e.lines[0].starts_with("R.csv:1: no column named `Revenue`, `Channel`"),
+        "{e}"
+    );
     let bad = "Date,Revenue,Channel,Currency\n2026-10-01,1,x,USD\n2026-13-01,2,x,USD\n2026-10-02,zz,x,\n2026-10-02,1,x,GBP\n";
     let e = plan_report(&p, bad.as_bytes(), "R.csv", &cols, &mut |_| {}).unwrap_err();
-    let lines: Vec<&str> = e.lines.iter().map(|l| l.split(": ").next().unwrap()).collect();
+    let lines: Vec<&str> = e
+        .lines
+        .iter()
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
     assert_eq!(lines, ["R.csv:3", "R.csv:4", "R.csv:5"], "{e}");
 }
 
@@ -372,13 +449,27 @@ fn generated_export_imports_to_what_the_generator_expects() {
     let plan = plan_shopify(&p, bytes.as_slice(), "o.csv", &mut |_| {}).unwrap();
     assert_eq!(plan.stats.rows, exp.rows);
     assert_eq!(plan.stats.orders, exp.orders);
-    assert_eq!((plan.stats.cancelled, plan.stats.voided), (exp.cancelled, exp.voided));
+    assert_eq!(
+        (plan.stats.cancelled, plan.stats.voided),
+        (exp.cancelled, exp.voided)
+    );
     assert_eq!(plan.stats.ambiguous, exp.ambiguous);
     assert!(exp.ambiguous > 0 && exp.cancelled > 0 && exp.voided > 0);
     for x in &plan.months {
-        assert_eq!(x.brand.unwrap().new, to_money(exp.brand[&x.month]), "{}", x.month);
+        assert_eq!(
+            x.brand.unwrap().new,
+            to_money(exp.brand[&x.month]),
+            "{}",
+            x.month
+        );
         for (i, a) in x.alliances.iter().enumerate() {
-            assert_eq!(a.change.new, to_money(exp.partners[i][&x.month]), "{} {}", a.id, x.month);
+            assert_eq!(
+                a.change.new,
+                to_money(exp.partners[i][&x.month]),
+                "{} {}",
+                a.id,
+                x.month
+            );
         }
     }
     assert_eq!(plan.months.len(), exp.brand.len());
@@ -387,7 +478,14 @@ fn generated_export_imports_to_what_the_generator_expects() {
     shopify_orders(&opts, &mut again).unwrap();
     assert_eq!(bytes, again);
     let mut eur = Vec::new();
-    shopify_orders(&ShopifyOptions { other_currencies: true, ..opts }, &mut eur).unwrap();
+    shopify_orders(
+        &ShopifyOptions {
+            other_currencies: true,
+            ..opts
+        },
+        &mut eur,
+    )
+    .unwrap();
     let e = plan_shopify(&p, eur.as_slice(), "o.csv", &mut |_| {}).unwrap_err();
     assert!(e.lines.iter().all(|l| l.contains("is in EUR")), "{e}");
 }
@@ -395,7 +493,7 @@ fn generated_export_imports_to_what_the_generator_expects() {
 #[test]
 fn money_formatting() {
     assert_eq!(money(0.0), "0.00");
-    assert_eq!(money(1234567.5), "1,234,567.50");
+    assert_eq!(money(1_234_567.5), "1,234,567.50");
     assert_eq!(money(999.125), "999.125");
     assert_eq!(money(-12.0), "-12.00");
 }
@@ -410,8 +508,9 @@ fn check_warns_about_overlapping_rules() {
         .map(ToString::to_string)
         .collect();
     assert!(
-        w.iter().any(|d| d.contains("alliance \"peak\" › attribution › codes")
-            && d.contains("code \"GLOW15\" is a rule of glow and peak")),
+        w.iter()
+            .any(|d| d.contains("alliance \"peak\" › attribution › codes")
+                && d.contains("code \"GLOW15\" is a rule of glow and peak")),
         "{w:?}"
     );
 }
