@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use chrono::{Days, NaiveDate};
 
 use crate::generate::Rng;
-use crate::model::{Attribution, Month};
+use crate::model::{Alliance, AllianceKind, Attribution, Month, Portfolio, Status};
 
 /// The columns of Shopify's orders export, in its order.
 pub const COLUMNS: [&str; 79] = [
@@ -164,6 +164,22 @@ pub fn sample_rules() -> [(&'static str, Attribution); 2] {
             },
         ),
     ]
+}
+
+/// A portfolio whose alliances carry [`sample_rules`], for trying an import of a generated file.
+pub fn sample_portfolio() -> Portfolio {
+    let mut p = Portfolio::empty("Northwind Goods");
+    let started = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap_or_default();
+    for ((id, rules), partner) in sample_rules()
+        .into_iter()
+        .zip(["Glow & Co", "Peak Outfitters"])
+    {
+        let mut a = Alliance::new(id, partner, AllianceKind::CoMarketing, started);
+        a.status = Status::Active;
+        a.attribution = rules;
+        p.alliances.push(a);
+    }
+    p
 }
 
 const PRODUCTS: &[(&str, i64)] = &[
