@@ -76,6 +76,9 @@ impl Bar {
             ) {
                 bar.set_style(style);
             }
+            // Start the rate from here, not from the bytes read before the bar appeared.
+            bar.set_position(p.bytes);
+            bar.reset_eta();
             self.shown = Some(bar);
         }
         if let Some(bar) = &self.shown {
