@@ -175,6 +175,22 @@ pub fn plan_shopify(
     Ok(tally.into_plan(portfolio, "Shopify orders", true))
 }
 
+/// [`plan_shopify`] on a file, named in messages by its path (sanitised): what the workspace's
+/// import prompt calls. A file that cannot be opened is one problem.
+pub fn plan_shopify_file(
+    portfolio: &Portfolio,
+    path: &std::path::Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Plan, Problems> {
+    let name = visible(&path.display().to_string());
+    let file = std::fs::File::open(path).map_err(|e| {
+        let mut p = Problems::default();
+        p.push(format!("{name}: cannot read: {e}"));
+        p
+    })?;
+    plan_shopify(portfolio, file, &name, progress)
+}
+
 /// Read an attribution report and plan its effect on `portfolio` (SPEC §9): alliances' revenue
 /// only, matched on their `sources`.
 pub fn plan_report(

@@ -526,3 +526,18 @@ fn empty_rules_are_left_out_of_the_file_and_rules_round_trip() {
     p.alliances[0].attribution = Attribution::default();
     assert!(!crate::store::to_canonical_ron(&p).contains("attribution"));
 }
+
+#[test]
+fn date_shaped_rules_are_text_and_a_file_plan_names_its_path() {
+    let text = "Portfolio(version: 1, brand: \"B\", alliances: [Alliance(id: \"a\", partner: \"A\", \
+                kind: Wholesale, status: Active, started: \"2026-01-01\", \
+                attribution: (codes: [\"2026-13\"], tags: [\"2026-02-30\"]))])";
+    let p = crate::store::parse(text, "p.ron").unwrap().portfolio;
+    assert_eq!(p.alliances[0].attribution.codes, ["2026-13"]);
+    let e =
+        plan_shopify_file(&p, std::path::Path::new("/nonexistent/o.csv"), &mut |_| {}).unwrap_err();
+    assert!(
+        e.lines[0].starts_with("/nonexistent/o.csv: cannot read:"),
+        "{e}"
+    );
+}
