@@ -41,9 +41,14 @@ pub(super) fn read(
     let header = rec.header()?;
     let cols = find_columns(&header, COLUMNS).map_err(|missing| {
         let mut p = Problems::default();
+        let hint = if header.len() == 1 && header[0].contains(';') {
+            " (its columns are separated by `;`: save it again as CSV with commas)"
+        } else {
+            ""
+        };
         p.push(format!(
-            "{name}:{}: missing {} {}: is this a Shopify orders export? (Orders → Export → \
-             CSV for Excel, Numbers or other spreadsheet programs)",
+            "{name}:{}: missing {} {}{hint}: is this a Shopify orders export? (Orders → \
+             Export → CSV for Excel, Numbers or other spreadsheet programs)",
             rec.line,
             if missing.len() == 1 {
                 "column"

@@ -336,6 +336,8 @@ fn missing_columns_empty_and_binary_files_are_refused() {
         ),
         "{e}"
     );
+    let e = shopify(&portfolio(), "Name;Created at;Subtotal\n#1;2026-10-01;1\n").unwrap_err();
+    assert!(e.lines[0].contains("separated by `;`"), "{e}");
     let e = shopify(&portfolio(), "").unwrap_err();
     assert_eq!(
         e.lines,
