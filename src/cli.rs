@@ -76,6 +76,8 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         csv: PathBuf,
     },
+    /// Set monthly revenue from a Shopify orders export or an attribution report (SPEC §9).
+    ImportRevenue(crate::import::revenue::cli::ImportRevenueArgs),
     /// Write a fresh, valid, empty portfolio (never overwrites an existing file).
     New {
         /// Where to write it.
@@ -290,6 +292,7 @@ pub fn run_command(
             alliance,
             csv,
         } => import_commitments(&file, &alliance, &csv, out),
+        Command::ImportRevenue(args) => crate::import::revenue::cli::run(&args, out),
         Command::New { file } => new_portfolio(&file, out),
     }
 }

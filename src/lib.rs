@@ -9,6 +9,7 @@ pub mod cli;
 pub mod edit;
 pub mod export;
 pub mod generate;
+pub mod import;
 pub mod input;
 pub mod model;
 pub mod sample;

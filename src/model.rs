@@ -335,6 +335,29 @@ pub struct Alliance {
     /// Internal notes: hidden in share mode and never exported partner-side.
     #[serde(default)]
     pub notes: String,
+    /// Which orders count as this alliance's revenue (SPEC §9); left out of the file when empty.
+    #[serde(default, skip_serializing_if = "Attribution::is_empty")]
+    pub attribution: Attribution,
+}
+
+/// An alliance's revenue attribution rules (SPEC §9): discount codes, order tags and order
+/// sources, matched case-insensitively after trimming.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attribution {
+    #[serde(default)]
+    pub codes: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+impl Attribution {
+    /// No rule at all: the alliance takes no part in a revenue import.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty() && self.tags.is_empty() && self.sources.is_empty()
+    }
 }
 
 impl Alliance {
@@ -354,6 +377,7 @@ impl Alliance {
             reviews: Vec::new(),
             escalations: Vec::new(),
             notes: String::new(),
+            attribution: Attribution::default(),
         }
     }
 

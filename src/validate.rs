@@ -103,6 +103,18 @@ pub fn validate(portfolio: &Portfolio) -> Vec<Diagnostic> {
         check_alliance(&mut out, portfolio, alliance, &here);
     }
 
+    // SPEC §9: an order matching two alliances' rules counts for neither; say so before an import.
+    for overlap in crate::import::revenue::overlaps(portfolio) {
+        out.push(Diagnostic::warning(
+            format!(
+                "alliance {:?}{SEP}attribution{SEP}{}",
+                overlap.alliances[1],
+                overlap.kind.field()
+            ),
+            overlap.message(),
+        ));
+    }
+
     for (i, intake) in portfolio.pipeline.iter().enumerate() {
         let here = if intake.partner.trim().is_empty() {
             format!("pipeline[{}]", i + 1)

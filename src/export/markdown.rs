@@ -252,6 +252,7 @@ fn charter_section(
                 }
             );
             let _ = writeln!(s, "### KPI dashboard\n\n{}\n", text(&c.dashboard));
+            attribution_section(s, &alliance.attribution);
             let _ = writeln!(s, "### Escalation path\n");
             if c.escalation.contacts.is_empty() {
                 let _ = writeln!(s, "No contacts named yet.\n");
@@ -282,6 +283,26 @@ fn charter_section(
             );
         }
     }
+}
+
+/// How the alliance's revenue is counted (SPEC §9): its discount codes, order tags and sources.
+fn attribution_section(s: &mut String, rules: &crate::model::Attribution) {
+    let _ = writeln!(s, "### Revenue attribution\n");
+    if rules.is_empty() {
+        let _ = writeln!(s, "No attribution rules yet: revenue is entered by hand.\n");
+        return;
+    }
+    for (label, list) in [
+        ("Discount codes", &rules.codes),
+        ("Order tags", &rules.tags),
+        ("Order sources", &rules.sources),
+    ] {
+        if !list.is_empty() {
+            let items: Vec<String> = list.iter().map(|r| text(r)).collect();
+            let _ = writeln!(s, "- {label}: {}", items.join(", "));
+        }
+    }
+    s.push('\n');
 }
 
 /// The one-page charter document of one alliance (week 2), ready to send to the partner.
@@ -945,6 +966,18 @@ mod tests {
             report.contains("Dana Lee"),
             "the report reuses the same section"
         );
+    }
+
+    #[test]
+    fn charter_shows_attribution_rules() {
+        let (mut p, scores) = testdata::portfolio_and_scores();
+        let i = p.alliance_index("glow").unwrap();
+        let md = charter_document(&p, &scores, "glow").unwrap();
+        assert!(md.contains("No attribution rules yet"));
+        p.alliances[i].attribution.codes = vec!["GLOW15".into(), "GLOWVIP".into()];
+        p.alliances[i].attribution.sources = vec!["glow-newsletter".into()];
+        let md = charter_document(&p, &scores, "glow").unwrap();
+        assert!(md.contains("### Revenue attribution\n\n- Discount codes: GLOW15, GLOWVIP\n- Order sources: glow-newsletter\n"), "{md}");
     }
 
     #[test]
