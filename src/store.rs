@@ -143,10 +143,16 @@ pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
             .from_str::<Portfolio>(&with_stand_in_dates(text, &scan.bad_literals))
         {
+            // The scan already named non-finite numbers and negative revenue with their place.
             problems.extend(
                 crate::validate::validate(&portfolio)
                     .into_iter()
-                    .filter(Diagnostic::is_error),
+                    .filter(Diagnostic::is_error)
+                    .filter(|d| {
+                        !(d.message.ends_with("is not a number")
+                            || d.message.starts_with("revenue ")
+                                && d.message.ends_with("is negative"))
+                    }),
             );
         }
         return Err(LoadError::Invalid(problems));
@@ -188,13 +194,14 @@ fn with_stand_in_dates(text: &str, bad: &[scan::BadLiteral]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for b in bad {
+        let Some(stand_in) = b.stand_in else {
+            continue;
+        };
+        if b.content.start < at {
+            continue;
+        }
         out.push_str(text.get(at..b.content.start).unwrap_or_default());
-        let literal = text.get(b.content.clone()).unwrap_or_default();
-        out.push_str(if literal.matches('-').count() == 2 {
-            "2000-01-01"
-        } else {
-            "2000-01"
-        });
+        out.push_str(stand_in);
         at = b.content.end;
     }
     out.push_str(text.get(at..).unwrap_or_default());
