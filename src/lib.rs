@@ -10,6 +10,7 @@ pub mod export;
 pub mod generate;
 pub mod model;
 pub mod sample;
+pub mod sanitize;
 pub mod score;
 pub mod store;
 pub mod ui;
