@@ -217,7 +217,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = stdout.flush();
-            eprintln!("{e}");
+            // Reports quote the file (check's excerpt, a partner name): never raw (SPEC §8).
+            eprintln!("{}", crate::sanitize::terminal(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
@@ -236,7 +237,7 @@ fn load(file: &Path) -> Result<Portfolio, CliError> {
 
 fn print_warnings(warnings: &[Diagnostic]) {
     for w in warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::sanitize::terminal(&w.to_string()));
     }
 }
 
@@ -347,7 +348,10 @@ fn export_cmd(
         ))),
         Some(path) => {
             write_atomically(path, &text)?;
-            eprintln!("wrote {}", path.display());
+            eprintln!(
+                "wrote {}",
+                crate::sanitize::terminal_line(&path.display().to_string())
+            );
             Ok(())
         }
     }
@@ -574,7 +578,7 @@ fn import_commitments(
             "  #{} {} — {} (due {}{})",
             c.id,
             c.party.label(),
-            c.action,
+            crate::sanitize::terminal_line(&c.action),
             c.due,
             c.done.map(|d| format!(", done {d}")).unwrap_or_default()
         );
@@ -623,6 +627,7 @@ pub fn score_table(scores: &Scores) -> String {
                     .collect::<Vec<_>>()
                     .join(" ")
             };
+            let partner = crate::sanitize::terminal_line(&partner).into_owned();
             [partner, kind, status, health, arcr, cfr, sas, next, flags]
         })
         .collect();
@@ -633,7 +638,12 @@ pub fn score_table(scores: &Scores) -> String {
         }
     }
     let mut s = String::new();
-    let _ = writeln!(s, "{} — as of {}", scores.brand, scores.as_of);
+    let _ = writeln!(
+        s,
+        "{} — as of {}",
+        crate::sanitize::terminal_line(&scores.brand),
+        scores.as_of
+    );
     let _ = writeln!(s);
     let line = |cells: &[String]| {
         let last = cells.len() - 1;
@@ -687,7 +697,12 @@ pub fn score_table(scores: &Scores) -> String {
         let _ = writeln!(s);
         let _ = writeln!(s, "Flags");
         for a in flagged {
-            let _ = writeln!(s, "  {} ({})", a.partner, a.id);
+            let _ = writeln!(
+                s,
+                "  {} ({})",
+                crate::sanitize::terminal_line(&a.partner),
+                a.id
+            );
             for f in &a.flags {
                 let _ = writeln!(
                     s,
@@ -695,7 +710,7 @@ pub fn score_table(scores: &Scores) -> String {
                     f.severity.symbol(),
                     f.severity.label(),
                     f.code.code(),
-                    f.message
+                    crate::sanitize::terminal_line(&f.message)
                 );
             }
         }

@@ -286,10 +286,21 @@ fn render_at(source: &str, text: &str, line: usize, col: usize, message: &str) -
     let at = col.saturating_sub(1).min(chars.len());
     let from = at.saturating_sub(WINDOW);
     let to = (at + WINDOW).min(chars.len());
-    let mut shown: String = chars[from..to].iter().collect();
+    // The excerpt is the user's file: controls are shown escaped, never sent to the terminal.
+    let show = |c: char| {
+        if c != '\t' && crate::sanitize::is_unsafe(c) {
+            crate::sanitize::terminal_line(&c.to_string()).into_owned()
+        } else {
+            c.to_string()
+        }
+    };
+    let mut shown: String = chars[from..to].iter().map(|&c| show(c)).collect();
     let mut caret: String = chars[from..at]
         .iter()
-        .map(|&c| if c == '\t' { '\t' } else { ' ' })
+        .map(|&c| match c {
+            '\t' => "\t".to_owned(),
+            c => " ".repeat(show(c).chars().count()),
+        })
         .collect();
     if from > 0 {
         shown.insert(0, '…');
