@@ -95,6 +95,9 @@ pub struct Safety {
     pub lock: Option<PortfolioLock>,
     /// Recovery writes are on: a file we may write beside (not the demo, not read-only).
     pub recovery: bool,
+    /// The last recovery write failed (why): unsaved edits are not protected until a write
+    /// succeeds. Retried at the next edit (SPEC §8); the header shows it while set.
+    pub recovery_failing: Option<String>,
     /// Content hash of the file as last loaded or saved.
     pub loaded_hash: Option<u64>,
     /// Size/mtime as last seen, so the idle check reads the file only when these move.
