@@ -716,4 +716,6 @@ fn save_io(path: &Path, source: stdio::Error) -> SaveError {
 }
 
 #[cfg(test)]
+mod boundary_tests;
+#[cfg(test)]
 mod tests;
