@@ -723,6 +723,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn score_never_prints_a_partner_name_raw() {
+        let mut p = crate::model::Portfolio::empty("Brand\u{1b}]0;pwned\u{7}");
+        p.alliances.push(crate::model::Alliance::new(
+            "evil",
+            "Evil\u{1b}[2J\u{202e}Co\u{9b}",
+            crate::model::AllianceKind::Wholesale,
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        ));
+        let scores = crate::score::score(&p, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        let table = score_table(&scores);
+        assert!(
+            table
+                .chars()
+                .all(|c| c == '\n' || !crate::sanitize::is_unsafe(c)),
+            "{table:?}"
+        );
+        assert!(table.contains("Evil\\u{1b}[2J\\u{202e}Co\\u{9b}"), "{table}");
+        assert!(table.contains("Brand\\u{1b}]0;pwned\\u{7}"), "{table}");
+    }
+
+    #[test]
     fn dates_are_strict() {
         assert_eq!(
             parse_date("2026-11-15").unwrap(),

@@ -865,6 +865,28 @@ mod tests {
     }
 
     #[test]
+    fn hostile_names_never_start_a_heading_a_link_or_a_tag_in_any_markdown_export() {
+        let (mut p, _) = testdata::portfolio_and_scores();
+        let hostile = "Evil\n# Owned <img src=x onerror=alert(1)> [link](javascript:alert(1)) \u{1b}[2J";
+        p.brand = hostile.to_owned();
+        p.alliances[0].partner = hostile.to_owned();
+        p.alliances[0].commitments[0].action = hostile.to_owned();
+        let scores = crate::score::score(&p, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        let reports = [
+            portfolio_report(&p, &scores),
+            alliance_report(&p, &scores, "glow").unwrap(),
+            charter_document(&p, &scores, "glow").unwrap(),
+        ];
+        for md in reports {
+            assert!(md.contains("Evil # Owned"), "{md}");
+            assert!(!md.lines().any(|l| l.starts_with("# Owned")), "{md}");
+            assert!(!md.contains("<img"), "{md}");
+            assert!(!md.contains("[link]("), "{md}");
+            assert!(!md.contains('\u{1b}'), "{md}");
+        }
+    }
+
+    #[test]
     fn charter_document_is_one_page_and_partner_safe() {
         let (p, scores) = testdata::portfolio_and_scores();
         let md = charter_document(&p, &scores, "glow").unwrap();

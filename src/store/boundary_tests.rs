@@ -391,3 +391,12 @@ fn every_failure_point_of_a_save_leaves_old_or_new_portfolio_and_backup() {
         }
     }
 }
+
+// 9. The excerpt of a report quotes the file: never raw.
+
+#[test]
+fn a_syntax_error_excerpt_shows_controls_escaped() {
+    let report = refused("Portfolio(version: 1, brand: \"B\u{1b}]0;pwned\u{7}\", oops)");
+    assert!(report.contains("\\u{1b}]0;pwned\\u{7}"), "{report}");
+    assert!(!report.contains('\u{1b}'), "{report:?}");
+}
