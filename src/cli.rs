@@ -731,7 +731,8 @@ mod tests {
             crate::model::AllianceKind::Wholesale,
             chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         ));
-        let scores = crate::score::score(&p, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        let scores =
+            crate::score::score(&p, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
         let table = score_table(&scores);
         assert!(
             table
@@ -739,7 +740,10 @@ mod tests {
                 .all(|c| c == '\n' || !crate::sanitize::is_unsafe(c)),
             "{table:?}"
         );
-        assert!(table.contains("Evil\\u{1b}[2J\\u{202e}Co\\u{9b}"), "{table}");
+        assert!(
+            table.contains("Evil\\u{1b}[2J\\u{202e}Co\\u{9b}"),
+            "{table}"
+        );
         assert!(table.contains("Brand\\u{1b}]0;pwned\\u{7}"), "{table}");
     }
 

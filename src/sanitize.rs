@@ -159,7 +159,10 @@ mod tests {
             markdown("[link](javascript:alert(1))"),
             "\\[link\\](javascript:alert(1))"
         );
-        assert_eq!(markdown("![x](http://t/p.png)"), "\\!\\[x\\](http://t/p.png)");
+        assert_eq!(
+            markdown("![x](http://t/p.png)"),
+            "\\!\\[x\\](http://t/p.png)"
+        );
         assert_eq!(markdown("1. one"), "1\\. one");
         assert_eq!(markdown("- item"), "\\- item");
         assert_eq!(markdown("> quote"), "&gt; quote");

@@ -546,17 +546,19 @@ pub fn save_text(ops: &Ops, path: &Path, text: &str) -> Result<(), SaveError> {
             disk::write_atomic(ops, &backup, &old, opts).map(drop)
         };
         if let Err(source) = keep() {
-            return Err(if source.kind() == stdio::ErrorKind::PermissionDenied
-                && source.raw_os_error().is_some()
-            {
-                read_only(path)
-            } else {
-                SaveError::Backup {
-                    path: path.to_owned(),
-                    backup,
-                    source,
-                }
-            });
+            return Err(
+                if source.kind() == stdio::ErrorKind::PermissionDenied
+                    && source.raw_os_error().is_some()
+                {
+                    read_only(path)
+                } else {
+                    SaveError::Backup {
+                        path: path.to_owned(),
+                        backup,
+                        source,
+                    }
+                },
+            );
         }
     }
     let opts = disk::WriteOptions {
@@ -607,7 +609,10 @@ pub fn write_recovery_with(ops: &Ops, path: &Path, portfolio: &Portfolio) -> Res
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(SaveError::WouldNotLoad {
             path: target,
-            message: format!("the recovery text would be {}", too_large(text.len() as u64)),
+            message: format!(
+                "the recovery text would be {}",
+                too_large(text.len() as u64)
+            ),
         });
     }
     let opts = disk::WriteOptions {

@@ -304,7 +304,8 @@ fn write_recovery(app: &mut App) -> bool {
         Ok(()) => {
             let recovered = app.safety.recovery_failing.take().is_some();
             if recovered {
-                app.status = Some("Unsaved edits are protected again (recovery file written).".into());
+                app.status =
+                    Some("Unsaved edits are protected again (recovery file written).".into());
             }
             recovered
         }
@@ -1264,7 +1265,12 @@ mod tests {
         background(&mut app, t);
         background(&mut app, t + safety::RECOVERY_DELAY);
         assert!(app.safety.recovery_failing.is_some());
-        assert!(app.status.as_deref().unwrap_or_default().contains("not protected"));
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or_default()
+                .contains("not protected")
+        );
         std::fs::remove_dir(&recovery).unwrap();
         let t = t + Duration::from_secs(10);
         app.doc.edit_current("notes", |a| a.notes = "two".into());

@@ -867,11 +867,13 @@ mod tests {
     #[test]
     fn hostile_names_never_start_a_heading_a_link_or_a_tag_in_any_markdown_export() {
         let (mut p, _) = testdata::portfolio_and_scores();
-        let hostile = "Evil\n# Owned <img src=x onerror=alert(1)> [link](javascript:alert(1)) \u{1b}[2J";
+        let hostile =
+            "Evil\n# Owned <img src=x onerror=alert(1)> [link](javascript:alert(1)) \u{1b}[2J";
         p.brand = hostile.to_owned();
         p.alliances[0].partner = hostile.to_owned();
         p.alliances[0].commitments[0].action = hostile.to_owned();
-        let scores = crate::score::score(&p, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        let scores =
+            crate::score::score(&p, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
         let reports = [
             portfolio_report(&p, &scores),
             alliance_report(&p, &scores, "glow").unwrap(),

@@ -46,7 +46,11 @@ fn a_symlinked_portfolio_is_written_through_and_stays_a_link() {
     assert_eq!(brand_at(&real), "two", "the target gets the content");
     assert_eq!(mode(&real), 0o600, "the target's mode is kept");
     assert_eq!(brand_at(&backup_path(&link)), "one");
-    assert_eq!(backup_path(&link), backup_path(&real), "one backup per file");
+    assert_eq!(
+        backup_path(&link),
+        backup_path(&real),
+        "one backup per file"
+    );
 }
 
 #[test]
@@ -163,7 +167,11 @@ fn a_full_disk_while_writing_the_backup_leaves_old_backup_and_portfolio() {
     assert_eq!(ops.log()[1], Step::Write);
     assert_eq!(brand_at(&backup_path(&path)), "v1");
     assert_eq!(brand_at(&path), "v2");
-    assert_eq!(names(dir.path()), ["p.ron", "p.ron.bak"], "no temporary left");
+    assert_eq!(
+        names(dir.path()),
+        ["p.ron", "p.ron.bak"],
+        "no temporary left"
+    );
 }
 
 fn names(dir: &Path) -> Vec<String> {
@@ -193,10 +201,7 @@ fn two_instances_through_different_names_are_told() {
         dir.path().join("h.ron"),
     ] {
         assert!(
-            matches!(
-                PortfolioLock::acquire(&alias),
-                Err(LockError::Held { .. })
-            ),
+            matches!(PortfolioLock::acquire(&alias), Err(LockError::Held { .. })),
             "{} took its own lock",
             alias.display()
         );
@@ -222,7 +227,9 @@ fn a_save_over_the_size_limit_or_a_loader_limit_writes_nothing() {
     let path = dir.path().join("p.ron");
     save(&path, &portfolio("one")).unwrap();
     let huge = " ".repeat(usize::try_from(MAX_FILE_BYTES).unwrap() + 1);
-    let err = save_text(&Ops::real(), &path, &huge).unwrap_err().to_string();
+    let err = save_text(&Ops::real(), &path, &huge)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("too large"), "{err}");
     let mut long = portfolio("two");
     long.alliances[0].notes = "x".repeat(scan::MAX_TEXT_BYTES + 1);
@@ -294,7 +301,8 @@ fn a_text_field_over_64_kib_is_refused_with_its_place() {
          kind: Wholesale, status: Active, started: \"2026-01-01\",\n notes: \"{notes}\")])"
     ));
     assert!(
-        report.contains("f.ron:2:9: error: this text is 65 KiB; a text field may be at most 64 KiB"),
+        report
+            .contains("f.ron:2:9: error: this text is 65 KiB; a text field may be at most 64 KiB"),
         "{}",
         &report[..report.len().min(300)]
     );
@@ -327,9 +335,7 @@ fn a_commitment_id_at_the_top_of_its_range_is_refused_and_new_ids_never_wrap() {
 
 #[test]
 fn value_errors_carry_their_place() {
-    let report = refused(
-        "Portfolio(version: 1, brand: \"B\",\n revenue: {\"2026-09\": -5.0})",
-    );
+    let report = refused("Portfolio(version: 1, brand: \"B\",\n revenue: {\"2026-09\": -5.0})");
     assert!(
         report.contains("f.ron:2:23: error: revenue[\"2026-09\"] = -5.0 is negative"),
         "{report}"
@@ -364,19 +370,22 @@ fn every_failure_point_of_a_save_leaves_old_or_new_portfolio_and_backup() {
         let result = save_with(&ops, &path, &portfolio("v3"));
         let now = brand_at(&path);
         let backup = brand_at(&backup_path(&path));
-        assert!(
-            now == "v2" || now == "v3",
-            "{fault:?}: portfolio is {now}"
-        );
+        assert!(now == "v2" || now == "v3", "{fault:?}: portfolio is {now}");
         assert!(
             backup == "v1" || backup == "v2",
             "{fault:?}: backup is {backup}"
         );
         if now == "v3" {
-            assert_eq!(backup, "v2", "{fault:?}: a new portfolio has its old version kept");
+            assert_eq!(
+                backup, "v2",
+                "{fault:?}: a new portfolio has its old version kept"
+            );
         }
         if result.is_err() && !ops.crashed() {
-            assert_eq!(now, "v2", "{fault:?}: a reported failure leaves the old file");
+            assert_eq!(
+                now, "v2",
+                "{fault:?}: a reported failure leaves the old file"
+            );
             assert_eq!(
                 names(dir.path()),
                 ["p.ron", "p.ron.bak"],

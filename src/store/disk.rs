@@ -251,10 +251,7 @@ fn temp_name(target: &Path, attempt: u32) -> PathBuf {
         .file_name()
         .map_or_else(|| "portfolio".into(), |n| n.to_string_lossy().into_owned());
     let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    target.with_file_name(format!(
-        ".{name}.tmp-{}-{n}-{attempt}",
-        std::process::id()
-    ))
+    target.with_file_name(format!(".{name}.tmp-{}-{n}-{attempt}", std::process::id()))
 }
 
 /// Write `bytes` to `path` atomically: a new temporary file beside the file (never following a

@@ -268,9 +268,16 @@ pub fn scan(text: &str) -> Scan {
                         .any(|n| ident.eq_ignore_ascii_case(n))
                     {
                         let entry = map_entry(&frames);
-                        push(&mut out, &cur, start, alliance, field, format!(
-                            "{entry}{ident} is not a finite number; write a number such as 0.0"
-                        ));
+                        push(
+                            &mut out,
+                            &cur,
+                            start,
+                            alliance,
+                            field,
+                            format!(
+                                "{entry}{ident} is not a finite number; write a number such as 0.0"
+                            ),
+                        );
                     }
                     prev = Prev::Ident(ident);
                 }
@@ -649,15 +656,16 @@ fn year_out_of_range(s: &str) -> Option<String> {
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
     let parts: Vec<&str> = unsigned.split('-').collect();
     let shaped = (2..=3).contains(&parts.len())
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         && parts[1..].iter().all(|p| p.len() <= 2);
     let year = parts[0];
     let outside = unsigned.len() != s.len()
         || year.len() > 4
         || (year.len() == 4 && year.bytes().all(|b| b == b'0'));
-    (shaped && outside).then(|| {
-        format!("{s:?} is outside the years 1-9999 that dates and months may use")
-    })
+    (shaped && outside)
+        .then(|| format!("{s:?} is outside the years 1-9999 that dates and months may use"))
 }
 
 fn valid_date(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
