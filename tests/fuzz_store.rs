@@ -303,9 +303,10 @@ fn mutation_loop() {
             let at = boundary(&text, rng.fraction());
             text.insert_str(at, &long);
         }
-        if std::panic::catch_unwind(|| exercise(&text)).is_err() {
-            panic!("iteration {i} (seed {seed}) panicked on:\n{text}");
-        }
+        assert!(
+            std::panic::catch_unwind(|| exercise(&text)).is_ok(),
+            "iteration {i} (seed {seed}) panicked on:\n{text}"
+        );
     }
     println!("mutation_loop: {iterations} executions of parse+validate (seed {seed}), no panic");
 }

@@ -147,14 +147,11 @@ impl PortfolioLock {
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
-        let portfolio = match lock_portfolio(path) {
-            Ok(portfolio) => portfolio,
-            Err(()) => {
-                return Err(LockError::Held {
-                    path: path.to_owned(),
-                    holder: None,
-                });
-            }
+        let Ok(portfolio) = lock_portfolio(path) else {
+            return Err(LockError::Held {
+                path: path.to_owned(),
+                holder: None,
+            });
         };
         let holder = LockHolder::current();
         file.set_len(0).map_err(io)?;
