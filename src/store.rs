@@ -642,6 +642,10 @@ pub fn read_only_reason(path: &Path) -> Option<String> {
     if meta.is_dir() {
         return None;
     }
+    // The bits first: root may write anything, but a file marked read-only stays so.
+    if meta.permissions().readonly() {
+        return Some("the file is read-only".to_owned());
+    }
     if let Err(e) = fs::OpenOptions::new().write(true).open(&target) {
         return Some(match e.raw_os_error() {
             Some(libc::EROFS) => "it is on a read-only file system".to_owned(),
