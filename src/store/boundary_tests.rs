@@ -409,3 +409,12 @@ fn a_syntax_error_excerpt_shows_controls_escaped() {
     assert!(report.contains("\\u{1b}]0;pwned\\u{7}"), "{report}");
     assert!(!report.contains('\u{1b}'), "{report:?}");
 }
+
+#[test]
+fn a_failed_save_onto_a_folder_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    fs::create_dir(&path).unwrap();
+    assert!(save(&path, &portfolio("one")).is_err());
+    assert_eq!(names(dir.path()), ["p.ron"]);
+}
