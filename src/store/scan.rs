@@ -8,6 +8,8 @@
 //! save drops them) and the top-level `version` number (a future version is refused up front,
 //! before its unknown fields produce confusing messages).
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use crate::model::Month;
@@ -72,14 +74,16 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 struct Frame<'a> {
     /// The field this bracket is the value of (`revenue` for `revenue: { … }`).
     field: Option<&'a str>,
-    map: Option<MapFrame>,
+    map: Option<MapFrame<'a>>,
 }
 
-struct MapFrame {
-    keys: std::collections::HashSet<String>,
+/// Keys borrow the text (they are copied only when they hold escapes): the scan runs on
+/// every load.
+struct MapFrame<'a> {
+    keys: std::collections::HashSet<Cow<'a, str>>,
     expect_key: bool,
     /// The key whose value comes next, to name it in a message.
-    last_key: Option<String>,
+    last_key: Option<Cow<'a, str>>,
 }
 
 /// `revenue["2026-09"] = ` for a value in a map, else nothing.
@@ -481,12 +485,12 @@ fn context(alliance: Option<&str>, field: Option<&str>) -> String {
 
 /// A map key: refuse one already given in this map (the last would silently win). Returns
 /// whether the string was a key.
-fn check_key(
-    content: &str,
+fn check_key<'a>(
+    content: &'a str,
     cur: &Cursor<'_>,
     start: Mark,
     alliance: Option<&str>,
-    frames: &mut [Frame<'_>],
+    frames: &mut [Frame<'a>],
     out: &mut Scan,
 ) -> bool {
     let Some(frame) = frames.last_mut() else {
@@ -513,11 +517,14 @@ fn check_key(
 }
 
 /// A string's content with its escapes undone (best effort: as written when it is not valid).
-fn unescaped(content: &str) -> String {
+fn unescaped(content: &str) -> Cow<'_, str> {
     if content.contains('\\') {
-        ron::from_str::<String>(&format!("\"{content}\"")).unwrap_or_else(|_| content.to_owned())
+        Cow::Owned(
+            ron::from_str::<String>(&format!("\"{content}\""))
+                .unwrap_or_else(|_| content.to_owned()),
+        )
     } else {
-        content.to_owned()
+        Cow::Borrowed(content)
     }
 }
 
