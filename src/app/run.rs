@@ -183,7 +183,8 @@ pub fn run(options: &WorkspaceOptions) -> ExitCode {
     let app = match prepare(options, config.as_deref()) {
         Ok(app) => app,
         Err(message) => {
-            eprintln!("{message}");
+            // The report quotes the file: never raw (SPEC §8).
+            eprintln!("{}", crate::sanitize::terminal(&message));
             return ExitCode::from(2);
         }
     };
