@@ -369,9 +369,15 @@ fn same_file(a: &Path, b: &Path) -> bool {
 fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
     let fail =
         |e: std::io::Error| CliError::Failed(format!("cannot write {}: {e}", path.display()));
-    let mut file = atomic_write_file::AtomicWriteFile::open(path).map_err(fail)?;
-    file.write_all(text.as_bytes()).map_err(fail)?;
-    file.commit().map_err(fail)
+    // The store's atomic write: a link at `path` is written through (never replaced by a 0777
+    // file), a new file gets the ordinary mode, an existing one keeps its mode.
+    let opts = store::disk::WriteOptions {
+        mode: None,
+        follow_link: true,
+    };
+    store::disk::write_atomic(&store::Ops::real(), path, text.as_bytes(), opts)
+        .map(drop)
+        .map_err(fail)
 }
 
 fn new_portfolio(file: &Path, out: &mut dyn std::io::Write) -> Result<(), CliError> {
@@ -721,6 +727,25 @@ pub fn score_table(scores: &Scores) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_on_a_dangling_link_writes_its_target_never_a_0777_file() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("d.ron");
+        std::os::unix::fs::symlink("target.ron", &link).unwrap();
+        new_portfolio(&link, &mut Vec::new()).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let target = dir.path().join("target.ron");
+        assert!(store::load(&target).is_ok());
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o113, 0, "mode {mode:o}");
+    }
 
     #[test]
     fn score_never_prints_a_partner_name_raw() {
