@@ -219,7 +219,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = stdout.flush();
-            eprintln!("{e}");
+            // Reports quote the file (check's excerpt, a partner name): never raw (SPEC §8).
+            eprintln!("{}", crate::sanitize::terminal(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
@@ -238,7 +239,7 @@ fn load(file: &Path) -> Result<Portfolio, CliError> {
 
 fn print_warnings(warnings: &[Diagnostic]) {
     for w in warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::sanitize::terminal(&w.to_string()));
     }
 }
 
@@ -350,7 +351,10 @@ fn export_cmd(
         ))),
         Some(path) => {
             write_atomically(path, &text)?;
-            eprintln!("wrote {}", path.display());
+            eprintln!(
+                "wrote {}",
+                crate::sanitize::terminal_line(&path.display().to_string())
+            );
             Ok(())
         }
     }
@@ -368,9 +372,15 @@ fn same_file(a: &Path, b: &Path) -> bool {
 fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
     let fail =
         |e: std::io::Error| CliError::Failed(format!("cannot write {}: {e}", path.display()));
-    let mut file = atomic_write_file::AtomicWriteFile::open(path).map_err(fail)?;
-    file.write_all(text.as_bytes()).map_err(fail)?;
-    file.commit().map_err(fail)
+    // The store's atomic write: a link at `path` is written through (never replaced by a 0777
+    // file), a new file gets the ordinary mode, an existing one keeps its mode.
+    let opts = store::disk::WriteOptions {
+        mode: None,
+        follow_link: true,
+    };
+    store::disk::write_atomic(&store::Ops::real(), path, text.as_bytes(), opts)
+        .map(drop)
+        .map_err(fail)
 }
 
 fn new_portfolio(file: &Path, out: &mut dyn std::io::Write) -> Result<(), CliError> {
@@ -577,7 +587,7 @@ fn import_commitments(
             "  #{} {} — {} (due {}{})",
             c.id,
             c.party.label(),
-            c.action,
+            crate::sanitize::terminal_line(&c.action),
             c.due,
             c.done.map(|d| format!(", done {d}")).unwrap_or_default()
         );
@@ -626,6 +636,7 @@ pub fn score_table(scores: &Scores) -> String {
                     .collect::<Vec<_>>()
                     .join(" ")
             };
+            let partner = crate::sanitize::terminal_line(&partner).into_owned();
             [partner, kind, status, health, arcr, cfr, sas, next, flags]
         })
         .collect();
@@ -636,7 +647,12 @@ pub fn score_table(scores: &Scores) -> String {
         }
     }
     let mut s = String::new();
-    let _ = writeln!(s, "{} — as of {}", scores.brand, scores.as_of);
+    let _ = writeln!(
+        s,
+        "{} — as of {}",
+        crate::sanitize::terminal_line(&scores.brand),
+        scores.as_of
+    );
     let _ = writeln!(s);
     let line = |cells: &[String]| {
         let last = cells.len() - 1;
@@ -690,7 +706,12 @@ pub fn score_table(scores: &Scores) -> String {
         let _ = writeln!(s);
         let _ = writeln!(s, "Flags");
         for a in flagged {
-            let _ = writeln!(s, "  {} ({})", a.partner, a.id);
+            let _ = writeln!(
+                s,
+                "  {} ({})",
+                crate::sanitize::terminal_line(&a.partner),
+                a.id
+            );
             for f in &a.flags {
                 let _ = writeln!(
                     s,
@@ -698,7 +719,7 @@ pub fn score_table(scores: &Scores) -> String {
                     f.severity.symbol(),
                     f.severity.label(),
                     f.code.code(),
-                    f.message
+                    crate::sanitize::terminal_line(&f.message)
                 );
             }
         }
@@ -709,6 +730,50 @@ pub fn score_table(scores: &Scores) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_on_a_dangling_link_writes_its_target_never_a_0777_file() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("d.ron");
+        std::os::unix::fs::symlink("target.ron", &link).unwrap();
+        new_portfolio(&link, &mut Vec::new()).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let target = dir.path().join("target.ron");
+        assert!(store::load(&target).is_ok());
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o113, 0, "mode {mode:o}");
+    }
+
+    #[test]
+    fn score_never_prints_a_partner_name_raw() {
+        let mut p = crate::model::Portfolio::empty("Brand\u{1b}]0;pwned\u{7}");
+        p.alliances.push(crate::model::Alliance::new(
+            "evil",
+            "Evil\u{1b}[2J\u{202e}Co\u{9b}",
+            crate::model::AllianceKind::Wholesale,
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        ));
+        let scores =
+            crate::score::score(&p, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        let table = score_table(&scores);
+        assert!(
+            table
+                .chars()
+                .all(|c| c == '\n' || !crate::sanitize::is_unsafe(c)),
+            "{table:?}"
+        );
+        assert!(
+            table.contains("Evil\\u{1b}[2J\\u{202e}Co\\u{9b}"),
+            "{table}"
+        );
+        assert!(table.contains("Brand\\u{1b}]0;pwned\\u{7}"), "{table}");
+    }
 
     #[test]
     fn dates_are_strict() {

@@ -13,6 +13,7 @@ pub mod import;
 pub mod input;
 pub mod model;
 pub mod sample;
+pub mod sanitize;
 pub mod score;
 pub mod store;
 pub mod ui;

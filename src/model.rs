@@ -13,6 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The only file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The highest commitment id a file may hold (SPEC §8): the top of `u32` is refused, so the
+/// next id never wraps.
+pub const MAX_COMMITMENT_ID: u32 = u32::MAX - 1;
+
 /// A calendar month, written `"YYYY-MM"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
@@ -28,7 +32,7 @@ pub struct BadMonth(pub String);
 impl Month {
     /// A month from a year and a month number 1–12.
     pub fn new(year: i32, month: u32) -> Option<Self> {
-        ((1..=12).contains(&month) && (0..=9999).contains(&year)).then_some(Self { year, month })
+        ((1..=12).contains(&month) && (1..=9999).contains(&year)).then_some(Self { year, month })
     }
 
     /// The month that contains `date`.
@@ -48,15 +52,26 @@ impl Month {
         self.month
     }
 
+    /// The month's first day. Never panics: a month beyond chrono's range (only reachable
+    /// from a date the loader refuses) gives the nearest date chrono has.
     pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a Month is always a valid month")
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(if self.year > 0 {
+            NaiveDate::MAX
+        } else {
+            NaiveDate::MIN
+        })
     }
 
+    /// The month's last day (never panics, as [`Month::first_day`]).
     pub fn last_day(self) -> NaiveDate {
-        self.next()
-            .first_day()
-            .pred_opt()
-            .expect("a month has a last day")
+        NaiveDate::from_ymd_opt(self.year, self.month, 1)
+            .and_then(|d| d.checked_add_months(Months::new(1)))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(if self.year > 0 {
+                NaiveDate::MAX
+            } else {
+                NaiveDate::MIN
+            })
     }
 
     #[must_use]
@@ -405,13 +420,20 @@ impl Alliance {
         )
     }
 
-    /// The next free commitment id.
+    /// The next free commitment id: one above the highest, or — once that would pass
+    /// [`MAX_COMMITMENT_ID`] — the lowest id not in use. Never wraps to 0 or to an id in use.
     pub fn next_commitment_id(&self) -> u32 {
-        self.commitments
-            .iter()
-            .map(|c| c.id)
-            .max()
-            .map_or(1, |m| m + 1)
+        let max = self.commitments.iter().map(|c| c.id).max();
+        match max.map_or(Some(1), |m| m.checked_add(1)) {
+            Some(next) if next <= MAX_COMMITMENT_ID => next,
+            _ => {
+                let used: std::collections::BTreeSet<u32> =
+                    self.commitments.iter().map(|c| c.id).collect();
+                (1..=MAX_COMMITMENT_ID)
+                    .find(|id| !used.contains(id))
+                    .unwrap_or(MAX_COMMITMENT_ID)
+            }
+        }
     }
 }
 

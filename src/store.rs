@@ -6,15 +6,17 @@
 //! complete report for the user. Saving writes canonical pretty RON through a temporary file in
 //! the same folder (fsync, rename), after copying the previous version to `FILE.bak`.
 
+pub mod disk;
 mod lock;
 mod scan;
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{self, Read as _, Write as _};
+use std::io::{self as stdio, Read as _};
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
-use atomic_write_file::AtomicWriteFile;
+pub use disk::{Fault, Ops, Step};
 
 use crate::model::{FORMAT_VERSION, Portfolio};
 use crate::validate::{Diagnostic, Level};
@@ -141,10 +143,16 @@ pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
             .from_str::<Portfolio>(&with_stand_in_dates(text, &scan.bad_literals))
         {
+            // The scan already named non-finite numbers and negative revenue with their place.
             problems.extend(
                 crate::validate::validate(&portfolio)
                     .into_iter()
-                    .filter(Diagnostic::is_error),
+                    .filter(Diagnostic::is_error)
+                    .filter(|d| {
+                        !(d.message.ends_with("is not a number")
+                            || d.message.starts_with("revenue ")
+                                && d.message.ends_with("is negative"))
+                    }),
             );
         }
         return Err(LoadError::Invalid(problems));
@@ -186,13 +194,14 @@ fn with_stand_in_dates(text: &str, bad: &[scan::BadLiteral]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for b in bad {
+        let Some(stand_in) = b.stand_in else {
+            continue;
+        };
+        if b.content.start < at {
+            continue;
+        }
         out.push_str(text.get(at..b.content.start).unwrap_or_default());
-        let literal = text.get(b.content.clone()).unwrap_or_default();
-        out.push_str(if literal.matches('-').count() == 2 {
-            "2000-01-01"
-        } else {
-            "2000-01"
-        });
+        out.push_str(stand_in);
         at = b.content.end;
     }
     out.push_str(text.get(at..).unwrap_or_default());
@@ -238,13 +247,13 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     parse(&text, &path.display().to_string())
 }
 
-fn read_error(e: &io::Error) -> String {
+fn read_error(e: &stdio::Error) -> String {
     match e.kind() {
-        io::ErrorKind::NotFound => "no such file".to_owned(),
-        io::ErrorKind::PermissionDenied => {
+        stdio::ErrorKind::NotFound => "no such file".to_owned(),
+        stdio::ErrorKind::PermissionDenied => {
             "permission denied: you may not read this file (check its permissions)".to_owned()
         }
-        io::ErrorKind::IsADirectory => "is a folder, not a portfolio file".to_owned(),
+        stdio::ErrorKind::IsADirectory => "is a folder, not a portfolio file".to_owned(),
         _ => format!("cannot read: {e}"),
     }
 }
@@ -277,10 +286,21 @@ fn render_at(source: &str, text: &str, line: usize, col: usize, message: &str) -
     let at = col.saturating_sub(1).min(chars.len());
     let from = at.saturating_sub(WINDOW);
     let to = (at + WINDOW).min(chars.len());
-    let mut shown: String = chars[from..to].iter().collect();
+    // The excerpt is the user's file: controls are shown escaped, never sent to the terminal.
+    let show = |c: char| {
+        if c != '\t' && crate::sanitize::is_unsafe(c) {
+            crate::sanitize::terminal_line(&c.to_string()).into_owned()
+        } else {
+            c.to_string()
+        }
+    };
+    let mut shown: String = chars[from..to].iter().map(|&c| show(c)).collect();
     let mut caret: String = chars[from..at]
         .iter()
-        .map(|&c| if c == '\t' { '\t' } else { ' ' })
+        .map(|&c| match c {
+            '\t' => "\t".to_owned(),
+            c => " ".repeat(show(c).chars().count()),
+        })
         .collect();
     if from > 0 {
         shown.insert(0, '…');
@@ -425,14 +445,18 @@ pub enum SaveError {
          save elsewhere (save as) or fix the folder's permissions"
     )]
     ReadOnlyFolder { path: PathBuf, folder: PathBuf },
+    /// The file itself may not be written by this user (its folder may be writable, but
+    /// replacing it would change its owner): save elsewhere.
+    #[error("cannot save {path}: the file is not writable by you; save elsewhere (save as)")]
+    ReadOnlyFile { path: PathBuf },
     #[error("cannot save {path}: could not keep the previous version as {backup}: {source}")]
     Backup {
         path: PathBuf,
         backup: PathBuf,
-        source: io::Error,
+        source: stdio::Error,
     },
     #[error("cannot save {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    Io { path: PathBuf, source: stdio::Error },
     #[error("cannot save {path}: the portfolio could not be written as RON: {source}")]
     Serialize { path: PathBuf, source: ron::Error },
     /// Saving would write a file that does not load again; nothing was written.
@@ -444,16 +468,27 @@ pub enum SaveError {
         path: PathBuf,
         problems: Vec<Diagnostic>,
     },
+    /// The text to be written would be refused by the loader (too large, a limit of SPEC §8);
+    /// nothing was written.
+    #[error("not saved, because {path} would not load again: {message}")]
+    WouldNotLoad { path: PathBuf, message: String },
 }
 
-/// `FILE.bak`: the previous version, kept by every save.
+/// `FILE.bak`: the previous version, kept by every save. Beside the file a link names.
 pub fn backup_path(path: &Path) -> PathBuf {
-    with_suffix(path, ".bak")
+    with_suffix(&real_path(path), ".bak")
 }
 
 /// `FILE.recovery`: unsaved edits, written shortly after each edit and offered at next start.
+/// Beside the file a link names, so every name of one file shares one recovery file.
 pub fn recovery_path(path: &Path) -> PathBuf {
-    with_suffix(path, ".recovery")
+    with_suffix(&real_path(path), ".recovery")
+}
+
+/// The file `path` names: links and `..` resolved (see [`disk::resolve`]); `path` itself when
+/// that fails (a missing folder), so a caller still gets a usable name for its message.
+pub fn real_path(path: &Path) -> PathBuf {
+    disk::resolve(path).unwrap_or_else(|_| path.to_owned())
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -462,10 +497,16 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Save atomically (temporary file in the same folder, fsync, rename), first copying the
-/// previous version to `FILE.bak`. The file's permissions are kept. On any error the file on
-/// disk is unchanged.
+/// Save atomically (temporary file in the same folder, fsync, rename), first replacing
+/// `FILE.bak` with the previous version the same way. The file's permission bits (and owner
+/// and group where allowed) are kept; a link at `path` stays a link and its target gets the
+/// content. On any error the file and its backup on disk are each unchanged or complete.
 pub fn save(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
+    save_with(&Ops::real(), path, portfolio)
+}
+
+/// [`save`] through `ops` (tests inject faults there).
+pub fn save_with(ops: &Ops, path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
     // A file that does not load is never written: it would lock its owner out of their data.
     let problems: Vec<Diagnostic> = crate::validate::validate(portfolio)
         .into_iter()
@@ -481,38 +522,182 @@ pub fn save(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
         path: path.to_owned(),
         source,
     })?;
-    if path.is_file() {
-        let backup = backup_path(path);
-        if let Err(source) = fs::copy(path, &backup) {
-            return Err(if source.kind() == io::ErrorKind::PermissionDenied {
-                read_only(path)
-            } else {
-                SaveError::Backup {
-                    path: path.to_owned(),
-                    backup,
-                    source,
-                }
-            });
-        }
-    }
-    write_atomic(path, text.as_bytes())
+    save_text(ops, path, &text)
 }
 
-/// Write `portfolio` to [`recovery_path`]`(path)` atomically (no backup: it is scratch).
+/// Write `text` as the portfolio at `path`: checked to load again (size limit and every loader
+/// limit), then the backup replaced and the text renamed into place as [`save`] describes. The
+/// I/O half of a save, for any way of producing the text.
+pub fn save_text(ops: &Ops, path: &Path, text: &str) -> Result<(), SaveError> {
+    check_loadable(path, text)?;
+    let target = disk::resolve(path).map_err(|e| save_io(path, e))?;
+    if let Some(reason) = file_not_writable(&target) {
+        return Err(reason);
+    }
+    if target.is_file() {
+        let backup = with_suffix(&target, ".bak");
+        let keep = || -> stdio::Result<()> {
+            disk::refuse_link(&backup, "the backup")?;
+            let old = fs::read(&target)?;
+            let opts = disk::WriteOptions {
+                mode: disk::mode_of(&target),
+                follow_link: false,
+            };
+            disk::write_atomic(ops, &backup, &old, opts).map(drop)
+        };
+        if let Err(source) = keep() {
+            return Err(
+                if source.kind() == stdio::ErrorKind::PermissionDenied
+                    && source.raw_os_error().is_some()
+                {
+                    read_only(path)
+                } else {
+                    SaveError::Backup {
+                        path: path.to_owned(),
+                        backup,
+                        source,
+                    }
+                },
+            );
+        }
+    }
+    let opts = disk::WriteOptions {
+        mode: None,
+        follow_link: true,
+    };
+    disk::write_atomic(ops, &target, text.as_bytes(), opts)
+        .map(drop)
+        .map_err(|e| save_io(path, e))
+}
+
+/// Refuse text the loader would refuse: over [`MAX_FILE_BYTES`], or failing any check of
+/// [`parse`]. Nothing has been written when this fails.
+fn check_loadable(path: &Path, text: &str) -> Result<(), SaveError> {
+    let would_not_load = |message: String| SaveError::WouldNotLoad {
+        path: path.to_owned(),
+        message,
+    };
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(would_not_load(format!(
+            "the saved text would be {}",
+            too_large(text.len() as u64)
+        )));
+    }
+    match parse(text, &path.display().to_string()) {
+        Ok(_) => Ok(()),
+        Err(LoadError::Invalid(problems)) => Err(SaveError::Invalid {
+            path: path.to_owned(),
+            problems: problems.into_iter().filter(Diagnostic::is_error).collect(),
+        }),
+        Err(e) => Err(would_not_load(e.to_string())),
+    }
+}
+
+/// Write `portfolio` to [`recovery_path`]`(path)` atomically (no backup: it is scratch), with
+/// the portfolio's permission bits. A link at the recovery name is refused.
 pub fn write_recovery(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
+    write_recovery_with(&Ops::real(), path, portfolio)
+}
+
+/// [`write_recovery`] through `ops` (tests inject faults there).
+pub fn write_recovery_with(ops: &Ops, path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
     let target = recovery_path(path);
     let text = try_to_canonical_ron(portfolio).map_err(|source| SaveError::Serialize {
         path: target.clone(),
         source,
     })?;
-    write_atomic(&target, text.as_bytes())
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(SaveError::WouldNotLoad {
+            path: target,
+            message: format!(
+                "the recovery text would be {}",
+                too_large(text.len() as u64)
+            ),
+        });
+    }
+    let opts = disk::WriteOptions {
+        // A private portfolio's unsaved edits are as private as it is.
+        mode: disk::mode_of(&real_path(path)).or(Some(0o600)),
+        follow_link: false,
+    };
+    disk::write_atomic(ops, &target, text.as_bytes(), opts)
+        .map(drop)
+        .map_err(|e| save_io(&target, e))
 }
 
 /// Remove the recovery file after a save or when the user declines it. Missing is fine.
-pub fn remove_recovery(path: &Path) -> io::Result<()> {
+pub fn remove_recovery(path: &Path) -> stdio::Result<()> {
     match fs::remove_file(recovery_path(path)) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        Err(e) if e.kind() != stdio::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
+    }
+}
+
+/// Why the portfolio at `path` must be opened read-only, if it must (SPEC §8): the file is not
+/// writable by this user (even when its folder would let it be replaced), its file system is
+/// read-only, or its folder is not writable. The app opens the file read-only with this reason.
+pub fn read_only_reason(path: &Path) -> Option<String> {
+    let target = real_path(path);
+    let meta = fs::metadata(&target).ok()?;
+    if meta.is_dir() {
+        return None;
+    }
+    // The bits first: root may write anything, but a file marked read-only stays so.
+    if meta.permissions().readonly() {
+        return Some("the file is read-only".to_owned());
+    }
+    if let Err(e) = fs::OpenOptions::new().write(true).open(&target) {
+        return Some(match e.raw_os_error() {
+            Some(libc::EROFS) => "it is on a read-only file system".to_owned(),
+            _ if meta.permissions().readonly() => "the file is read-only".to_owned(),
+            _ => "the file is not writable by you".to_owned(),
+        });
+    }
+    let folder = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    // Permission bits do not tell the whole story (owner, ACLs, a read-only mount): try it.
+    let probe = folder.join(format!(".alliance-desk-probe-{}", std::process::id()));
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = fs::remove_file(&probe);
+            None
+        }
+        Err(e) if e.kind() == stdio::ErrorKind::AlreadyExists => None,
+        Err(_) => Some("its folder is not writable by you".to_owned()),
+    }
+}
+
+/// If the portfolio file has other names (hard links, link count > 1), the sentence to show:
+/// a save replaces this name only and would split the file in two. The app offers save-as or
+/// read-only (SPEC §8).
+pub fn hard_link_notice(path: &Path) -> Option<String> {
+    let count = disk::link_count(path)?;
+    (count > 1).then(|| {
+        format!(
+            "{} has {} names (hard links): saving would split it into two files. Save under a \
+             new name (save as), or open it read-only",
+            path.display(),
+            count
+        )
+    })
+}
+
+fn file_not_writable(target: &Path) -> Option<SaveError> {
+    if !target.is_file() {
+        return None;
+    }
+    match fs::OpenOptions::new().write(true).open(target) {
+        Err(e) if e.kind() == stdio::ErrorKind::PermissionDenied => Some(SaveError::ReadOnlyFile {
+            path: target.to_owned(),
+        }),
+        _ => None,
     }
 }
 
@@ -527,23 +712,19 @@ fn read_only(path: &Path) -> SaveError {
     }
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let io = |source: io::Error| {
-        if source.kind() == io::ErrorKind::PermissionDenied {
-            read_only(path)
-        } else {
-            SaveError::Io {
-                path: path.to_owned(),
-                source,
-            }
+fn save_io(path: &Path, source: stdio::Error) -> SaveError {
+    // An OS permission error, not our own refusal of a link (which carries its own message).
+    if source.kind() == stdio::ErrorKind::PermissionDenied && source.raw_os_error().is_some() {
+        read_only(path)
+    } else {
+        SaveError::Io {
+            path: path.to_owned(),
+            source,
         }
-    };
-    // atomic-write-file creates the temporary file beside `path`, copies the old file's
-    // permissions, and on commit fsyncs the file, renames it over `path` and fsyncs the folder.
-    let mut file = AtomicWriteFile::options().open(path).map_err(io)?;
-    file.write_all(bytes).map_err(io)?;
-    file.commit().map_err(io)
+    }
 }
 
+#[cfg(test)]
+mod boundary_tests;
 #[cfg(test)]
 mod tests;

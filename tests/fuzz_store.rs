@@ -3,6 +3,11 @@
 //! input, `store::parse` (and `store::load` for raw bytes) returns `Ok` or a report — never a
 //! panic. `PROPTEST_CASES` scales it (CI keeps proptest's default of 256 per target; the long run
 //! is `PROPTEST_CASES=200000 cargo test --release --test fuzz_store`).
+//!
+//! `mutation_loop` is the high-volume run (SPEC §8: duplicate keys, huge numbers and dates, long
+//! strings, ids at the top of their range): a seeded loop without proptest's overhead, over a
+//! small portfolio and the sample. CI runs `FUZZ_ITERATIONS` (default 3000); the long run is
+//! `FUZZ_ITERATIONS=1000000 FUZZ_SEED=1 cargo test --test fuzz_store mutation_loop -- --nocapture`.
 
 use alliance_desk::sample::NORTHWIND;
 use alliance_desk::store;
@@ -57,7 +62,57 @@ const TOKENS: &[&str] = &[
     "b\"x\"",
     "'c'",
     "#![enable(implicit_some)]",
+    "\"2026-09\": 21000.0, \"2026-09\": 1.0, ",
+    "\"2026-09\": 1.0, ",
+    "\"+262142-12-31\"",
+    "as_of: \"+262142-12-31\", ",
+    "\"-0001-01-01\"",
+    "\"0000-01\"",
+    "\"10000-01-01\"",
+    "\"9999-12-31\"",
+    "\"0001-01-01\"",
+    "4294967295",
+    "4294967294",
+    "-1e308",
+    "1.7976931348623157e308",
+    "-inf",
+    "1_000",
+    "\\u{1b}[2J",
+    "\u{202e}",
+    "Commitment(id: 4294967294, party: Us, action: \"x\", due: \"9999-12-31\"), ",
+    "revenue: { \"9999-12\": 1.0 }, ",
+    "as_of: \"9999-12-31\", ",
 ];
+
+/// A small portfolio for the high-volume loop: every kind of field the limits look at.
+const SMALL: &str = r##"Portfolio(
+    version: 1,
+    brand: "B",
+    as_of: Some("2026-11-15"),
+    revenue: { "2026-09": 405000.0, "2026-10": 418000.0 },
+    alliances: [
+        Alliance(
+            id: "glow",
+            partner: "Glow & Co",
+            kind: CoMarketing,
+            status: Active,
+            started: "2025-11-01",
+            charter: Some(Charter(
+                win_conditions: [WinCondition(metric: "Referral revenue", target: Some(50000.0), unit: "USD/month", by: "2026-06-30", owner: Partner, actuals: { "2026-05": 41000.0, "2026-06": 52500.0 })],
+                cadence: Cadence(weekly_channel: "#g", monthly_review_day: 15, quarterly_review_months: [1, 4, 7, 10]),
+                review_date: "2026-02-01",
+                signed: Some("2025-11-03"),
+            )),
+            health: [HealthScore(date: "2025-11-20", strategic_alignment: 4, execution_reliability: 3, revenue_contribution: 2, relationship_health: 4)],
+            revenue: { "2026-09": 8200.0, "2026-10": 7900.0 },
+            commitments: [Commitment(id: 1, party: Partner, action: "Email blast", due: "2026-10-05", done: Some("2026-10-04")), Commitment(id: 2, party: Us, action: "Bundle", due: "2026-12-01")],
+            reviews: [Monthly(date: "2026-10-15", kpis: "k", summary_sent: Some("2026-10-15"))],
+            escalations: [EscalationItem(raised: "2026-10-01", issue: "Shelf space")],
+            notes: "",
+        ),
+    ],
+)
+"##;
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let at = 0.0..1.0f64;
@@ -110,11 +165,23 @@ fn apply(text: &mut String, m: &Mutation) {
     }
 }
 
-/// Parse, and when it loads, make sure the result can be scored and written again.
+/// Parse, and when it loads, make sure the result can be scored, exported and written again.
 fn exercise(text: &str) {
     if let Ok(loaded) = store::parse(text, "fuzz.ron") {
-        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap();
-        let _ = alliance_desk::score::score(&loaded.portfolio, as_of);
+        use alliance_desk::export::{self, ExportOptions, Format};
+        let as_of = loaded
+            .portfolio
+            .as_of
+            .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        let scores = alliance_desk::score::score(&loaded.portfolio, as_of);
+        let opts = ExportOptions {
+            alliance: loaded.portfolio.alliances.first().map(|a| a.id.as_str()),
+            review: None,
+            dtstamp: as_of.and_hms_opt(0, 0, 0).unwrap(),
+        };
+        for format in [Format::Csv, Format::Md, Format::Ics, Format::Json] {
+            let _ = export::export(format, &loaded.portfolio, &scores, &opts);
+        }
         let again = store::to_canonical_ron(&loaded.portfolio);
         // What a save writes must load again.
         assert!(
@@ -164,7 +231,82 @@ fn regressions() {
          kind: Wholesale, status: Active, started: \"2026-02-30\")])",
         "Portfolio(version: 1, brand: \"x\", revenue: { \"2026-01\": 1e400 })",
         "Portfolio(version: 1, brand: \"x\", revenue: { \"2026-01\": NaN })",
+        "Portfolio(version: 1, brand: \"x\", as_of: \"+262142-12-31\")",
+        "Portfolio(version: 1, brand: \"x\", as_of: \"9999-12-31\", revenue: { \"9999-12\": 1.0 })",
+        "Portfolio(version: 1, brand: \"x\", revenue: { \"2026-09\": 1.0, \"2026-09\": 2.0 })",
     ] {
         exercise(text);
     }
+}
+
+/// A tiny deterministic generator (xorshift64*): the loop needs speed and reproducibility, not
+/// quality.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn fraction(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn mutation(&mut self) -> Mutation {
+        let at = self.fraction();
+        match self.below(5) {
+            0 => Mutation::InsertChar(
+                at,
+                char::from_u32(self.below(0x3000) as u32).unwrap_or('\u{1b}'),
+            ),
+            1 | 2 => Mutation::InsertToken(at, TOKENS[self.below(TOKENS.len())]),
+            3 => Mutation::Delete(at, 1 + self.below(40)),
+            _ => Mutation::Duplicate(at, 1 + self.below(200)),
+        }
+    }
+}
+
+#[test]
+fn mutation_loop() {
+    let iterations: u64 = std::env::var("FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let seed: u64 = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5eed);
+    if let Err(e) = store::parse(SMALL, "small.ron") {
+        panic!("the loop's seed must load: {e}");
+    }
+    let mut rng = Rng(seed.max(1));
+    let long = format!("notes: \"{}\", ", "z".repeat(64 * 1024 + 1));
+    for i in 0..iterations {
+        let mut text = if i % 500 == 499 {
+            NORTHWIND.to_owned()
+        } else {
+            SMALL.to_owned()
+        };
+        for _ in 0..=rng.below(6) {
+            let m = rng.mutation();
+            apply(&mut text, &m);
+        }
+        if i % 2000 == 1999 {
+            apply(&mut text, &Mutation::InsertToken(rng.fraction(), "\u{0}"));
+            let at = boundary(&text, rng.fraction());
+            text.insert_str(at, &long);
+        }
+        assert!(
+            std::panic::catch_unwind(|| exercise(&text)).is_ok(),
+            "iteration {i} (seed {seed}) panicked on:\n{text}"
+        );
+    }
+    println!("mutation_loop: {iterations} executions of parse+validate (seed {seed}), no panic");
 }

@@ -183,7 +183,8 @@ pub fn run(options: &WorkspaceOptions) -> ExitCode {
     let app = match prepare(options, config.as_deref()) {
         Ok(app) => app,
         Err(message) => {
-            eprintln!("{message}");
+            // The report quotes the file: never raw (SPEC §8).
+            eprintln!("{}", crate::sanitize::terminal(&message));
             return ExitCode::from(2);
         }
     };
@@ -301,11 +302,22 @@ fn write_recovery(app: &mut App) -> bool {
         store::remove_recovery(&path).map_err(|e| e.to_string())
     };
     match result {
-        Ok(()) => false,
+        Ok(()) => {
+            let recovered = app.safety.recovery_failing.take().is_some();
+            if recovered {
+                app.status =
+                    Some("Unsaved edits are protected again (recovery file written).".into());
+            }
+            recovered
+        }
         Err(e) => {
-            // Say it once, then stop trying: the user can still save.
-            app.safety.recovery = false;
-            app.status = Some(format!("Crash recovery is off: {e}. Save often (Ctrl-s)."));
+            // Never stop trying (SPEC §8): the next edit schedules another write, and until one
+            // succeeds the header says the edits are not protected.
+            app.status = Some(format!(
+                "Unsaved edits are not protected: the recovery write failed ({e}); it is retried \
+                 at the next edit. Save with Ctrl-s."
+            ));
+            app.safety.recovery_failing = Some(e);
             true
         }
     }
@@ -1238,6 +1250,35 @@ mod tests {
         assert!(recovery.exists());
         clean_quit(&mut app);
         assert!(!recovery.exists(), "a clean quit removes it");
+    }
+
+    #[test]
+    fn a_failed_recovery_write_is_retried_at_the_next_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample_file(dir.path());
+        let mut app = open(&path);
+        let recovery = store::recovery_path(&path);
+        // A folder where the recovery file goes: the write fails.
+        std::fs::create_dir(&recovery).unwrap();
+        let t = Instant::now();
+        background(&mut app, t);
+        app.doc.edit_current("notes", |a| a.notes = "one".into());
+        background(&mut app, t);
+        background(&mut app, t + safety::RECOVERY_DELAY);
+        assert!(app.safety.recovery_failing.is_some());
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or_default()
+                .contains("not protected")
+        );
+        std::fs::remove_dir(&recovery).unwrap();
+        let t = t + Duration::from_secs(10);
+        app.doc.edit_current("notes", |a| a.notes = "two".into());
+        background(&mut app, t);
+        background(&mut app, t + safety::RECOVERY_DELAY);
+        assert_eq!(app.safety.recovery_failing, None);
+        assert_eq!(safety::read_recovery(&recovery).unwrap(), app.doc.portfolio);
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub struct Safety {
     pub lock: Option<PortfolioLock>,
     /// Recovery writes are on: a file we may write beside (not the demo, not read-only).
     pub recovery: bool,
+    /// The last recovery write failed (why): unsaved edits are not protected until a write
+    /// succeeds. Retried at the next edit (SPEC §8); the header shows it while set.
+    pub recovery_failing: Option<String>,
     /// Content hash of the file as last loaded or saved.
     pub loaded_hash: Option<u64>,
     /// Size/mtime as last seen, so the idle check reads the file only when these move.
@@ -169,33 +172,10 @@ impl Safety {
     }
 }
 
-/// Why a file must be opened read-only, if it must: the file or its folder is not writable.
+/// Why a file must be opened read-only, if it must: the file is not writable by you (even when
+/// its folder would let it be replaced), or its folder is not writable (SPEC §8).
 pub fn read_only_reason(path: &Path) -> Option<String> {
-    let meta = fs::metadata(path).ok()?;
-    if meta.permissions().readonly() {
-        return Some("the file is read-only".to_owned());
-    }
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    if fs::metadata(&folder).is_ok_and(|m| m.permissions().readonly()) {
-        return Some("its folder is read-only".to_owned());
-    }
-    // Permission bits do not tell the whole story (owner, ACLs, a read-only mount): try it.
-    let probe = folder.join(format!(".alliance-desk-probe-{}", std::process::id()));
-    match fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-    {
-        Ok(_) => {
-            let _ = fs::remove_file(&probe);
-            None
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
-        Err(_) => Some("its folder is not writable by you".to_owned()),
-    }
+    store::read_only_reason(path)
 }
 
 /// A holder record read from a lock file's text (`pid=`, `host=`, `since=` lines).

@@ -12,22 +12,10 @@ use super::{ExportError, MISSING, opt, pct};
 use crate::model::{Alliance, Commitment, Party, Portfolio, Review, Sas};
 use crate::score::{AllianceScores, Scores};
 
-/// Escape text for a Markdown table cell: pipes, backslashes and line breaks.
+/// Escape text for a Markdown table cell: Markdown and HTML (SPEC §8), pipes, backslashes and
+/// line breaks (as `<br>`). Every cell of every table goes through here.
 pub fn cell(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut lines = s.lines().peekable();
-    while let Some(line) = lines.next() {
-        for ch in line.chars() {
-            match ch {
-                '|' => out.push_str("\\|"),
-                '\\' => out.push_str("\\\\"),
-                _ => out.push(ch),
-            }
-        }
-        if lines.peek().is_some() {
-            out.push_str("<br>");
-        }
-    }
+    let out = crate::sanitize::markdown_cell(s);
     if out.is_empty() {
         MISSING.to_owned()
     } else {
@@ -35,12 +23,21 @@ pub fn cell(s: &str) -> String {
     }
 }
 
-/// Text in a paragraph: empty text shows `—`.
+/// Prose in a paragraph, Markdown and HTML escaped line by line: empty text shows `—`.
 fn text(s: &str) -> String {
     if s.trim().is_empty() {
         MISSING.to_owned()
     } else {
-        s.trim().to_owned()
+        crate::sanitize::markdown_block(s.trim())
+    }
+}
+
+/// A name (brand, partner) or one-line text in a heading or list item: escaped, on one line.
+fn name(s: &str) -> String {
+    if s.trim().is_empty() {
+        MISSING.to_owned()
+    } else {
+        crate::sanitize::markdown(s)
     }
 }
 
@@ -49,6 +46,7 @@ fn num(v: Option<f64>) -> String {
 }
 
 fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+    let headers: Vec<String> = headers.iter().map(|h| cell(h)).collect();
     let _ = writeln!(out, "| {} |", headers.join(" | "));
     let _ = writeln!(out, "|{}", "---|".repeat(headers.len()));
     for row in rows {
@@ -151,7 +149,7 @@ pub fn portfolio_report(portfolio: &Portfolio, scores: &Scores) -> String {
     if !flagged.is_empty() {
         let _ = writeln!(s, "## Flags\n");
         for a in flagged {
-            let _ = writeln!(s, "### {}\n", text(&a.partner));
+            let _ = writeln!(s, "### {}\n", name(&a.partner));
             for f in &a.flags {
                 let _ = writeln!(
                     s,
@@ -159,7 +157,7 @@ pub fn portfolio_report(portfolio: &Portfolio, scores: &Scores) -> String {
                     f.severity.symbol(),
                     f.severity.label(),
                     f.code.code(),
-                    f.message
+                    name(&f.message)
                 );
             }
             s.push('\n');
@@ -169,7 +167,7 @@ pub fn portfolio_report(portfolio: &Portfolio, scores: &Scores) -> String {
     let _ = writeln!(s, "## Win conditions\n");
     for alliance in &portfolio.alliances {
         let score = scores.alliances.iter().find(|a| a.id == alliance.id);
-        let _ = writeln!(s, "### {}\n", text(&alliance.partner));
+        let _ = writeln!(s, "### {}\n", name(&alliance.partner));
         let rows = win_condition_rows(alliance, score);
         if alliance.charter.is_none() {
             let _ = writeln!(s, "No charter yet.\n");
@@ -274,7 +272,7 @@ fn charter_section(
                 table(s, &["Name", "Role", "Side", "Email", "Authority"], &rows);
             }
             for t in &c.escalation.triggers {
-                let _ = writeln!(s, "- Trigger: {t}");
+                let _ = writeln!(s, "- Trigger: {}", name(t));
             }
             let _ = writeln!(
                 s,
@@ -317,8 +315,8 @@ pub fn charter_document(
     let _ = writeln!(
         s,
         "# Alliance charter: {} × {}\n",
-        text(&portfolio.brand),
-        text(&alliance.partner)
+        name(&portfolio.brand),
+        name(&alliance.partner)
     );
     let _ = writeln!(
         s,
@@ -332,7 +330,7 @@ pub fn charter_document(
     let open: Vec<String> = crate::charter::checklist(alliance)
         .into_iter()
         .filter(|c| !c.done)
-        .map(|c| format!("- [ ] {}: {}", c.section.title(), c.what))
+        .map(|c| format!("- [ ] {}: {}", c.section.title(), name(&c.what)))
         .collect();
     if !open.is_empty() {
         let _ = writeln!(s, "## Still open\n\n{}\n", open.join("\n"));
@@ -340,8 +338,8 @@ pub fn charter_document(
     let _ = writeln!(
         s,
         "## Sign-off\n\n- For {}: ____________________  date: __________\n- For {}: ____________________  date: __________",
-        text(&portfolio.brand),
-        text(&alliance.partner)
+        name(&portfolio.brand),
+        name(&alliance.partner)
     );
     Ok(s)
 }
@@ -358,8 +356,8 @@ pub fn alliance_report(
     let _ = writeln!(
         s,
         "# {} × {} — alliance report\n",
-        text(&portfolio.brand),
-        text(&alliance.partner)
+        name(&portfolio.brand),
+        name(&alliance.partner)
     );
     let _ = writeln!(
         s,
@@ -388,9 +386,9 @@ pub fn alliance_report(
             s,
             "- CFR, trailing 30 days: {} overall ({} {}, {} {})",
             pct(t.all, 0),
-            text(&portfolio.brand),
+            name(&portfolio.brand),
             pct(t.us, 0),
-            text(&alliance.partner),
+            name(&alliance.partner),
             pct(t.partner, 0)
         );
         let _ = writeln!(
@@ -409,9 +407,9 @@ pub fn alliance_report(
                 |x| format!(
                     "{:.1} combined ({} {:.1}, {} {}) on {}",
                     x.combined,
-                    text(&portfolio.brand),
+                    name(&portfolio.brand),
                     x.us,
-                    text(&alliance.partner),
+                    name(&alliance.partner),
                     x.partner
                         .map_or_else(|| MISSING.to_owned(), |p| format!("{p:.1}")),
                     x.date
@@ -491,7 +489,7 @@ pub fn alliance_report(
                     f.severity.symbol(),
                     f.severity.label(),
                     f.code.code(),
-                    f.message
+                    name(&f.message)
                 );
             }
         }
@@ -570,7 +568,7 @@ fn commitment_state(c: &Commitment, date: NaiveDate) -> String {
 /// A paragraph of meeting notes; nothing when there are none.
 fn notes(s: &mut String, notes: &str) {
     if !notes.trim().is_empty() {
-        let _ = writeln!(s, "{}\n", notes.trim());
+        let _ = writeln!(s, "{}\n", text(notes));
     }
 }
 
@@ -676,7 +674,7 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
             let _ = writeln!(
                 s,
                 "- {} (raised {}, open {} days)",
-                text(&e.issue),
+                name(&e.issue),
                 e.raised,
                 (date - e.raised).num_days()
             );
@@ -701,7 +699,7 @@ fn monthly_summary(s: &mut String, portfolio: &Portfolio, alliance: &Alliance, r
         let _ = writeln!(s, "None recorded.\n");
     } else {
         for d in decisions {
-            let _ = writeln!(s, "- {d}");
+            let _ = writeln!(s, "- {}", name(d));
         }
         s.push('\n');
     }
@@ -831,8 +829,8 @@ pub fn alliance_review_summary(
             date,
         });
     }
-    let us = text(&portfolio.brand);
-    let them = text(&alliance.partner);
+    let us = name(&portfolio.brand);
+    let them = name(&alliance.partner);
     let mut s = String::new();
     for review in reviews {
         let _ = writeln!(s, "# {} — {us} × {them}, {date}\n", review.label());
@@ -874,8 +872,8 @@ pub fn alliance_review_summary(
                     &mut s,
                     &["Party", "Strategy", "Enter again", "Trust", "SAS"],
                     &[
-                        sas_row(&us, Some(sas_us)),
-                        sas_row(&them, sas_partner.as_ref()),
+                        sas_row(&portfolio.brand, Some(sas_us)),
+                        sas_row(&alliance.partner, sas_partner.as_ref()),
                     ],
                 );
                 let u = sas_us.score();
@@ -948,6 +946,30 @@ mod tests {
             "1234",
         ] {
             assert!(!md.contains(leak), "leaks {leak}");
+        }
+    }
+
+    #[test]
+    fn hostile_names_never_start_a_heading_a_link_or_a_tag_in_any_markdown_export() {
+        let (mut p, _) = testdata::portfolio_and_scores();
+        let hostile =
+            "Evil\n# Owned <img src=x onerror=alert(1)> [link](javascript:alert(1)) \u{1b}[2J";
+        p.brand = hostile.to_owned();
+        p.alliances[0].partner = hostile.to_owned();
+        p.alliances[0].commitments[0].action = hostile.to_owned();
+        let scores =
+            crate::score::score(&p, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+        let reports = [
+            portfolio_report(&p, &scores),
+            alliance_report(&p, &scores, "glow").unwrap(),
+            charter_document(&p, &scores, "glow").unwrap(),
+        ];
+        for md in reports {
+            assert!(md.contains("Evil # Owned"), "{md}");
+            assert!(!md.lines().any(|l| l.starts_with("# Owned")), "{md}");
+            assert!(!md.contains("<img"), "{md}");
+            assert!(!md.contains("[link]("), "{md}");
+            assert!(!md.contains('\u{1b}'), "{md}");
         }
     }
 

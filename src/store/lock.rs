@@ -5,14 +5,21 @@
 //! protect nothing. The lock file's text records who holds it (`pid`, `host`, `since`) so the
 //! second instance can say *who*. The OS releases the lock when the holder exits or crashes, so
 //! a stale lock file left behind is harmless: its text is only read when the lock is held.
+//!
+//! One file, many names (SPEC §8): the lock file is named after the file's real path (links and
+//! `..` resolved), and the portfolio file itself is also locked while held, which a second
+//! instance reaching the same file through a hard link notices. A lock file that is a symbolic
+//! link is refused, never written through.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read as _, Seek as _, SeekFrom, Write as _};
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
-/// `FILE.lock`, beside the portfolio.
+/// `FILE.lock`, beside the file `path` names: links and `..` resolved, so every name of one
+/// file (a symbolic link, `dir/../p.ron`) shares one lock.
 pub fn lock_path(path: &Path) -> PathBuf {
-    super::with_suffix(path, ".lock")
+    super::with_suffix(&super::real_path(path), ".lock")
 }
 
 /// Who holds a lock, as recorded in the lock file.
@@ -94,6 +101,8 @@ pub enum LockError {
 #[derive(Debug)]
 pub struct PortfolioLock {
     file: File,
+    /// The portfolio file itself, locked too: its other names (hard links) share it.
+    _portfolio: Option<File>,
     lock: PathBuf,
     holder: LockHolder,
 }
@@ -107,13 +116,22 @@ impl PortfolioLock {
             source,
         };
         // No truncation on open: the text belongs to the current holder until we hold the lock.
-        let mut file = OpenOptions::new()
+        // `O_NOFOLLOW`: a link at the lock's name (a cloned repository, a shared folder) would
+        // have us write our record into whatever it points at.
+        let mut file = match OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&lock)
-            .map_err(io)?;
+        {
+            Ok(file) => file,
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                return Err(io(super::disk::link_refused(&lock, "the lock file")));
+            }
+            Err(e) => return Err(io(e)),
+        };
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -129,12 +147,23 @@ impl PortfolioLock {
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
+        let Ok(portfolio) = lock_portfolio(path) else {
+            return Err(LockError::Held {
+                path: path.to_owned(),
+                holder: None,
+            });
+        };
         let holder = LockHolder::current();
         file.set_len(0).map_err(io)?;
         file.seek(SeekFrom::Start(0)).map_err(io)?;
         file.write_all(holder.to_text().as_bytes()).map_err(io)?;
         file.sync_data().map_err(io)?;
-        Ok(Self { file, lock, holder })
+        Ok(Self {
+            file,
+            _portfolio: portfolio,
+            lock,
+            holder,
+        })
     }
 
     /// This process's record in the lock file.
@@ -145,6 +174,24 @@ impl PortfolioLock {
     /// The lock file's path.
     pub fn path(&self) -> &Path {
         &self.lock
+    }
+}
+
+/// Lock the portfolio file itself (read-only open, never through a link at its final name).
+/// `Err` when another instance holds it, through another name; `Ok(None)` when the file does
+/// not exist yet or cannot be opened (the name lock still holds).
+fn lock_portfolio(path: &Path) -> Result<Option<File>, ()> {
+    let Ok(file) = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(super::real_path(path))
+    else {
+        return Ok(None);
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => Err(()),
+        Err(TryLockError::Error(_)) => Ok(None),
     }
 }
 

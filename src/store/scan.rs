@@ -8,6 +8,8 @@
 //! save drops them) and the top-level `version` number (a future version is refused up front,
 //! before its unknown fields produce confusing messages).
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use crate::model::Month;
@@ -52,13 +54,48 @@ pub struct Pos {
     pub col: usize,
 }
 
-/// A date- or month-shaped string literal that is not a valid date or month.
+/// A literal the loader refuses (SPEC §2.1, §8): a date- or month-shaped string that is not a
+/// valid date or month (or is outside the years 1–9999), a duplicate map key, a number that is
+/// not finite, negative revenue, a text over [`MAX_TEXT_BYTES`], a commitment id at the top of
+/// its range.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BadLiteral {
     pub pos: Pos,
     pub message: String,
     /// Byte range of the literal's content (between the quotes) in the scanned text.
     pub content: std::ops::Range<usize>,
+    /// What to put in its place so the rest of the file can still be checked (a bad date gets
+    /// a valid one); `None` leaves the text as it is.
+    pub stand_in: Option<&'static str>,
+}
+
+/// The longest text field the loader accepts: 64 KiB (SPEC §8). Notes longer than that are a
+/// pasted file, and would make every frame slow.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// One open bracket: for a `{` map, the keys seen so far and whether a key comes next.
+struct Frame<'a> {
+    /// The field this bracket is the value of (`revenue` for `revenue: { … }`).
+    field: Option<&'a str>,
+    map: Option<MapFrame<'a>>,
+}
+
+/// Keys borrow the text (they are copied only when they hold escapes): the scan runs on
+/// every load.
+struct MapFrame<'a> {
+    keys: std::collections::HashSet<Cow<'a, str>>,
+    expect_key: bool,
+    /// The key whose value comes next, to name it in a message.
+    last_key: Option<Cow<'a, str>>,
+}
+
+/// `revenue["2026-09"] = ` for a value in a map, else nothing.
+fn map_entry(frames: &[Frame<'_>]) -> String {
+    frames
+        .last()
+        .and_then(|f| Some((f.field?, f.map.as_ref()?.last_key.as_ref()?)))
+        .map(|(field, key)| format!("{field}[{key:?}] = "))
+        .unwrap_or_default()
 }
 
 /// What the pre-scan found.
@@ -155,6 +192,7 @@ pub fn scan(text: &str) -> Scan {
     let mut alliance: Option<&str> = None;
     // The nesting depth inside the current `Alliance(…)`: leaving it ends the alliance.
     let mut alliance_depth = usize::MAX;
+    let mut frames: Vec<Frame<'_>> = Vec::new();
 
     while let Some(b) = cur.peek() {
         let start = cur.mark();
@@ -182,6 +220,8 @@ pub fn scan(text: &str) -> Scan {
                 if prev == Prev::Colon && field == Some("id") && depth == 3 {
                     alliance_depth = depth;
                 }
+                check_key(content, &cur, start, alliance, &mut frames, &mut out);
+                check_length(content, true, &cur, start, field, alliance, &mut out);
                 on_string(content, &cur, start, field, &prev, &mut alliance, &mut out);
                 prev = Prev::Other;
             }
@@ -218,6 +258,8 @@ pub fn scan(text: &str) -> Scan {
                     let hashes = hashes.len();
                     cur.bump();
                     let content = read_string(&mut cur, hashes + 1);
+                    check_key(content, &cur, start, alliance, &mut frames, &mut out);
+                    check_length(content, false, &cur, start, field, alliance, &mut out);
                     on_string(content, &cur, start, field, &prev, &mut alliance, &mut out);
                     prev = Prev::Other;
                 } else if ident == "b" && cur.peek() == Some(b'"') {
@@ -227,6 +269,22 @@ pub fn scan(text: &str) -> Scan {
                 } else {
                     if ident == "pipeline" || ident == "Intake" {
                         alliance = None;
+                    }
+                    if ["inf", "infinity", "nan"]
+                        .iter()
+                        .any(|n| ident.eq_ignore_ascii_case(n))
+                    {
+                        let entry = map_entry(&frames);
+                        push(
+                            &mut out,
+                            &cur,
+                            start,
+                            alliance,
+                            field,
+                            format!(
+                                "{entry}{ident} is not a finite number; write a number such as 0.0"
+                            ),
+                        );
                     }
                     prev = Prev::Ident(ident);
                 }
@@ -243,10 +301,27 @@ pub fn scan(text: &str) -> Scan {
             b'(' | b'[' | b'{' => {
                 cur.bump();
                 depth += 1;
+                let owner = if prev == Prev::Colon { field } else { None };
+                frames.push(Frame {
+                    field: owner,
+                    map: (b == b'{').then(|| MapFrame {
+                        keys: std::collections::HashSet::new(),
+                        expect_key: true,
+                        last_key: None,
+                    }),
+                });
+                prev = Prev::Other;
+            }
+            b',' => {
+                cur.bump();
+                if let Some(map) = frames.last_mut().and_then(|f| f.map.as_mut()) {
+                    map.expect_key = true;
+                }
                 prev = Prev::Other;
             }
             b')' | b']' | b'}' => {
                 cur.bump();
+                frames.pop();
                 depth = depth.saturating_sub(1);
                 if depth < alliance_depth {
                     alliance = None;
@@ -265,13 +340,22 @@ pub fn scan(text: &str) -> Scan {
                 {
                     cur.bump();
                 }
+                let token = cur.slice(from);
                 if depth == 1
                     && prev == Prev::Colon
                     && field == Some("version")
                     && out.version.is_none()
                 {
-                    out.version = Some((cur.slice(from).to_owned(), cur.pos(start)));
+                    out.version = Some((token.to_owned(), cur.pos(start)));
                 }
+                let in_map_of = frames
+                    .last()
+                    .filter(|f| f.map.is_some())
+                    .and_then(|f| f.field);
+                let entry = map_entry(&frames);
+                check_number(
+                    token, &entry, &cur, start, field, &prev, in_map_of, alliance, &mut out,
+                );
                 prev = Prev::Other;
             }
             _ => {
@@ -359,25 +443,192 @@ fn on_string<'a>(
         return;
     };
     let mut message = problem;
-    let context = match (*alliance, field) {
-        (Some(a), Some(f)) => format!(" (alliance {a:?}, field {f})"),
-        (Some(a), None) => format!(" (alliance {a:?})"),
-        (None, Some(f)) => format!(" (field {f})"),
-        (None, None) => String::new(),
+    message.push_str(&context(*alliance, field));
+    let stand_in = if content.trim_start_matches(['+', '-']).matches('-').count() == 2 {
+        "2000-01-01"
+    } else {
+        "2000-01"
     };
-    message.push_str(&context);
     // `content` is a slice of the scanned text, so its offset is a plain pointer difference.
     let from = content.as_ptr() as usize - cur.text.as_ptr() as usize;
     out.bad_literals.push(BadLiteral {
         pos: cur.pos(start),
         message,
         content: from..from + content.len(),
+        stand_in: Some(stand_in),
     });
+}
+
+/// Record a problem at `start`, naming the alliance and field when known.
+fn push(
+    out: &mut Scan,
+    cur: &Cursor<'_>,
+    start: Mark,
+    alliance: Option<&str>,
+    field: Option<&str>,
+    mut message: String,
+) {
+    message.push_str(&context(alliance, field));
+    out.bad_literals.push(BadLiteral {
+        pos: cur.pos(start),
+        message,
+        content: start.idx..start.idx,
+        stand_in: None,
+    });
+}
+
+fn context(alliance: Option<&str>, field: Option<&str>) -> String {
+    match (alliance, field) {
+        (Some(a), Some(f)) => format!(" (alliance {a:?}, field {f})"),
+        (Some(a), None) => format!(" (alliance {a:?})"),
+        (None, Some(f)) => format!(" (field {f})"),
+        (None, None) => String::new(),
+    }
+}
+
+/// A map key: refuse one already given in this map (the last would silently win). Returns
+/// whether the string was a key.
+fn check_key<'a>(
+    content: &'a str,
+    cur: &Cursor<'_>,
+    start: Mark,
+    alliance: Option<&str>,
+    frames: &mut [Frame<'a>],
+    out: &mut Scan,
+) -> bool {
+    let Some(frame) = frames.last_mut() else {
+        return false;
+    };
+    let field = frame.field;
+    let Some(map) = frame.map.as_mut().filter(|m| m.expect_key) else {
+        return false;
+    };
+    map.expect_key = false;
+    let key = unescaped(content);
+    map.last_key = Some(key.clone());
+    if !map.keys.insert(key.clone()) {
+        push(
+            out,
+            cur,
+            start,
+            alliance,
+            field,
+            format!("key {key:?} is given twice in this map; keep one of them"),
+        );
+    }
+    true
+}
+
+/// A string's content with its escapes undone (best effort: as written when it is not valid).
+fn unescaped(content: &str) -> Cow<'_, str> {
+    if content.contains('\\') {
+        Cow::Owned(
+            ron::from_str::<String>(&format!("\"{content}\""))
+                .unwrap_or_else(|_| content.to_owned()),
+        )
+    } else {
+        Cow::Borrowed(content)
+    }
+}
+
+/// Refuse a text over [`MAX_TEXT_BYTES`] (counted after escapes are undone).
+fn check_length(
+    content: &str,
+    escaped: bool,
+    cur: &Cursor<'_>,
+    start: Mark,
+    field: Option<&str>,
+    alliance: Option<&str>,
+    out: &mut Scan,
+) {
+    if content.len() <= MAX_TEXT_BYTES {
+        return;
+    }
+    let len = if escaped {
+        unescaped(content).len()
+    } else {
+        content.len()
+    };
+    if len > MAX_TEXT_BYTES {
+        push(
+            out,
+            cur,
+            start,
+            alliance,
+            field,
+            format!(
+                "this text is {} KiB; a text field may be at most {} KiB",
+                len.div_ceil(1024),
+                MAX_TEXT_BYTES / 1024
+            ),
+        );
+    }
+}
+
+/// Numbers: not finite (`1e400`, `-inf`), negative revenue, a commitment id at the top of its
+/// range.
+#[allow(clippy::too_many_arguments)]
+fn check_number(
+    token: &str,
+    entry: &str,
+    cur: &Cursor<'_>,
+    start: Mark,
+    field: Option<&str>,
+    prev: &Prev<'_>,
+    in_map_of: Option<&str>,
+    alliance: Option<&str>,
+    out: &mut Scan,
+) {
+    if *prev == Prev::Colon && field == Some("id") {
+        if token.bytes().all(|b| b.is_ascii_digit())
+            && token
+                .parse::<u64>()
+                .map_or(true, |id| id > u64::from(crate::model::MAX_COMMITMENT_ID))
+        {
+            push(
+                out,
+                cur,
+                start,
+                alliance,
+                field,
+                format!(
+                    "commitment id {token} is at the top of its range; ids may be at most {}",
+                    crate::model::MAX_COMMITMENT_ID
+                ),
+            );
+        }
+        return;
+    }
+    let Ok(value) = token.replace('_', "").parse::<f64>() else {
+        return;
+    };
+    if !value.is_finite() {
+        push(
+            out,
+            cur,
+            start,
+            alliance,
+            field,
+            format!("{entry}{token} is not a finite number"),
+        );
+    } else if value < 0.0 && in_map_of == Some("revenue") {
+        push(
+            out,
+            cur,
+            start,
+            alliance,
+            in_map_of,
+            format!("{entry}{token} is negative: revenue may not be negative"),
+        );
+    }
 }
 
 /// Why a date- or month-shaped string is not a valid date or month; `None` when it is valid or
 /// not shaped like one at all.
 pub fn date_or_month_problem(s: &str) -> Option<String> {
+    if let Some(problem) = year_out_of_range(s) {
+        return Some(problem);
+    }
     // Most strings are names and prose: reject them before any splitting.
     if !(6..=10).contains(&s.len()) || !s.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
         return None;
@@ -404,6 +655,27 @@ pub fn date_or_month_problem(s: &str) -> Option<String> {
             .map(|_| format!("{s:?} is not a month: write it as \"YYYY-MM\" with a month 01-12")),
         _ => None,
     }
+}
+
+/// A date or month with a signed year, a year of more than four digits, or year 0: chrono
+/// reads `"+262142-12-31"`, but every month after it would be out of range (SPEC §8).
+fn year_out_of_range(s: &str) -> Option<String> {
+    if s.len() > 24 {
+        return None;
+    }
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let parts: Vec<&str> = unsigned.split('-').collect();
+    let shaped = (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[1..].iter().all(|p| p.len() <= 2);
+    let year = parts[0];
+    let outside = unsigned.len() != s.len()
+        || year.len() > 4
+        || (year.len() == 4 && year.bytes().all(|b| b == b'0'));
+    (shaped && outside)
+        .then(|| format!("{s:?} is outside the years 1-9999 that dates and months may use"))
 }
 
 fn valid_date(y: &str, m: &str, d: &str) -> Option<NaiveDate> {

@@ -365,8 +365,9 @@ fn semantic_fixtures_name_the_place() {
         (
             "negative_revenue.ron",
             &[
-                "revenue[\"2026-09\"]: error: revenue -405000 is negative",
-                "alliance \"glow\" › revenue[\"2026-09\"]: error: revenue -8200 is negative",
+                "negative_revenue.ron:4:27: error: revenue[\"2026-09\"] = -405000.0 is negative",
+                ":7:35: error: revenue[\"2026-09\"] = -8200.0 is negative: revenue may not be \
+                 negative (alliance \"glow\", field revenue)",
             ],
         ),
         (
@@ -388,8 +389,8 @@ fn semantic_fixtures_name_the_place() {
         (
             "non_finite_number.ron",
             &[
-                "revenue[\"2026-09\"]: error: inf is not a number",
-                "charter › win_conditions[1] › target: error: NaN is not a number",
+                "error: revenue[\"2026-09\"] = inf is not a finite number",
+                "error: NaN is not a finite number; write a number such as 0.0 (alliance \"glow\", field target)",
             ],
         ),
     ];
@@ -404,7 +405,7 @@ fn many_errors_are_reported_together() {
     assert_has(
         &report,
         &[
-            "revenue[\"2026-09\"]: error",
+            "error: revenue[\"2026-09\"] = -1.0 is negative",
             "monthly_review_day: error",
             "quarterly_review_months[1]: error",
             "strategic_alignment: error",
