@@ -6,6 +6,7 @@
 //! complete report for the user. Saving writes canonical pretty RON through a temporary file in
 //! the same folder (fsync, rename), after copying the previous version to `FILE.bak`.
 
+pub mod format;
 mod lock;
 mod scan;
 
@@ -381,23 +382,16 @@ pub fn to_canonical_ron(portfolio: &Portfolio) -> String {
 
 /// [`to_canonical_ron`], reporting ron's error instead of panicking.
 pub fn try_to_canonical_ron(portfolio: &Portfolio) -> Result<String, ron::Error> {
-    // Below the alliance's own fields, each record (a commitment, a health score, a review, a
-    // win condition) is written on one line: a change to one record is a one-line diff, and the
-    // file stays about half the size of fully expanded RON, which matters for load time.
-    let config = ron::ser::PrettyConfig::new()
-        .struct_names(true)
-        .indentor("    ")
-        .new_line("\n")
-        .depth_limit(4);
-    let mut text = plain_apostrophes(&ron::ser::to_string_pretty(portfolio, config)?);
-    text.push('\n');
-    Ok(text)
+    // Each record that can change on its own (an alliance field, a win condition, a
+    // commitment, a health score, a review, a monthly value) is on its own line(s): one change
+    // is a one-line diff (SPEC §10). The layout lives in `format`.
+    Ok(plain_apostrophes(&format::canonical(portfolio)?))
 }
 
 /// ron escapes every `'` in a string as `\'`, which RON does not need inside `"…"`: write
 /// `Glow's`, as a person would. Backslashes always come escaped in pairs, so a `\` followed by
 /// `'` can only be that escape.
-fn plain_apostrophes(text: &str) -> String {
+pub(crate) fn plain_apostrophes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -477,7 +471,15 @@ pub fn save(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
             problems,
         });
     }
-    let text = try_to_canonical_ron(portfolio).map_err(|source| SaveError::Serialize {
+    // The file being replaced lends its layout: comments and untouched records are kept.
+    let original = fs::read_to_string(path)
+        .ok()
+        .and_then(|text| parse(&text, "").ok().map(|l| (text, l.portfolio)));
+    let text = match &original {
+        Some((text, before)) => format::try_render_preserving(Some(text), before, portfolio),
+        None => try_to_canonical_ron(portfolio),
+    }
+    .map_err(|source| SaveError::Serialize {
         path: path.to_owned(),
         source,
     })?;
