@@ -8,6 +8,8 @@ pub mod charter;
 pub mod cli;
 pub mod export;
 pub mod generate;
+pub mod history;
+pub mod merge;
 pub mod model;
 pub mod sample;
 pub mod score;
