@@ -9,10 +9,14 @@
 //! value. When both sides changed the same thing differently, ours is kept and a [`Conflict`]
 //! names it.
 
+mod driver;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+pub use driver::{DRIVER, DriverError, git_setup, run_merge};
 
 use crate::model::Portfolio;
 use crate::store::format::{
