@@ -316,7 +316,8 @@ pub fn run_command(
         Command::GitSetup { file } => {
             let exe = std::env::current_exe()
                 .map_err(|e| CliError::Failed(format!("cannot find this program's path: {e}")))?;
-            let report = crate::merge::git_setup(file.as_deref(), &exe).map_err(CliError::Failed)?;
+            let report =
+                crate::merge::git_setup(file.as_deref(), &exe).map_err(CliError::Failed)?;
             write_out(out, &report)
         }
         Command::ImportCommitments {
@@ -569,7 +570,6 @@ fn import_commitments(
     };
     let loaded = store::load(file).map_err(CliError::Load)?;
     print_warnings(&loaded.warnings);
-    let has_comments = loaded.has_comments;
     let mut portfolio = loaded.portfolio;
     check_alliance(&portfolio, alliance_id, file)?;
     let text = std::fs::read_to_string(csv_path)
@@ -621,13 +621,6 @@ fn import_commitments(
     );
     store::save(file, &portfolio)
         .map_err(|e| CliError::Failed(format!("cannot save {}: {e}", file.display())))?;
-    if has_comments {
-        eprintln!(
-            "note: the comments in {} were not kept by the save; the previous version is in \
-             its .bak file",
-            file.display()
-        );
-    }
     write_out(out, &(header + &report))
 }
 

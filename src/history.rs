@@ -118,20 +118,39 @@ pub fn alliance_changes(before: Option<&Alliance>, after: Option<&Alliance>) -> 
             p.alliances.push(a.clone());
             tree_of(&p).ok()
         })
-        .and_then(|t| t.field("alliances").and_then(|l| l.items().first()).map(|i| i.node.clone()))
+        .and_then(|t| {
+            t.field("alliances")
+                .and_then(|l| l.items().first())
+                .map(|i| i.node.clone())
+        })
     };
     let mut out = Vec::new();
-    diff(tree(before).as_ref(), tree(after).as_ref(), &mut Vec::new(), &mut out);
+    diff(
+        tree(before).as_ref(),
+        tree(after).as_ref(),
+        &mut Vec::new(),
+        &mut out,
+    );
     out
 }
 
-fn diff(before: Option<&Node>, after: Option<&Node>, field: &mut Vec<String>, out: &mut Vec<Change>) {
+fn diff(
+    before: Option<&Node>,
+    after: Option<&Node>,
+    field: &mut Vec<String>,
+    out: &mut Vec<Change>,
+) {
     match (before, after) {
         (Some(b), Some(a)) if same(b, a) => {}
-        (Some(b), Some(a)) if b.name() == a.name() && matches!((&b.kind, &a.kind), (Kind::Group { open: x, .. }, Kind::Group { open: y, .. }) if x == y) => {
+        (Some(b), Some(a))
+            if b.name() == a.name()
+                && matches!((&b.kind, &a.kind), (Kind::Group { open: x, .. }, Kind::Group { open: y, .. }) if x == y) =>
+        {
             let is_records = |n: &Node| {
                 matches!(&n.kind, Kind::Group { open: b'[', .. })
-                    && n.items().iter().all(|i| matches!(i.node.kind, Kind::Group { .. }))
+                    && n.items()
+                        .iter()
+                        .all(|i| matches!(i.node.kind, Kind::Group { .. }))
             };
             let keys = |n: &Node| -> Vec<String> {
                 if matches!(&n.kind, Kind::Group { open: b'[', .. }) {
@@ -152,7 +171,10 @@ fn diff(before: Option<&Node>, after: Option<&Node>, field: &mut Vec<String>, ou
             order.extend(ak.iter().filter(|k| !bk.contains(k)).cloned());
             for k in order {
                 let pick = |keys: &[String], n: &Node| {
-                    keys.iter().position(|x| *x == k).and_then(|i| n.items().get(i)).map(|i| i.node.clone())
+                    keys.iter()
+                        .position(|x| *x == k)
+                        .and_then(|i| n.items().get(i))
+                        .map(|i| i.node.clone())
                 };
                 let (bn, an) = (pick(&bk, b), pick(&ak, a));
                 if !k.is_empty() {
@@ -187,7 +209,9 @@ mod tests {
 
     #[test]
     fn changes_name_the_field_and_both_values() {
-        let p = crate::store::parse(crate::sample::NORTHWIND, "s").unwrap().portfolio;
+        let p = crate::store::parse(crate::sample::NORTHWIND, "s")
+            .unwrap()
+            .portfolio;
         let before = p.alliances[0].clone();
         let mut after = before.clone();
         after.partner = "Glow Ltd".to_owned();

@@ -109,10 +109,8 @@ pub fn sanitise(s: &str) -> String {
 
 impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let side = |v: &Option<String>| {
-            v.as_deref()
-                .map_or_else(|| "(absent)".to_owned(), sanitise)
-        };
+        let side =
+            |v: &Option<String>| v.as_deref().map_or_else(|| "(absent)".to_owned(), sanitise);
         write!(
             f,
             "{} › {}: ours {} | theirs {} | base {}",
@@ -167,7 +165,9 @@ fn mergeable(base: &Node, ours: &Node, theirs: &Node) -> bool {
 
 fn is_record_list(n: &Node) -> bool {
     matches!(&n.kind, Kind::Group { open: b'[', .. })
-        && n.items().iter().all(|i| matches!(i.node.kind, Kind::Group { .. }))
+        && n.items()
+            .iter()
+            .all(|i| matches!(i.node.kind, Kind::Group { .. }))
 }
 
 impl Merger {
@@ -194,7 +194,9 @@ impl Merger {
                 {
                     return Some(self.merge_list(b, o, t, place));
                 }
-                Kind::Group { open: b'(', .. } if o.items().len() == t.items().len() && o.items().len() == b.items().len() => {
+                Kind::Group { open: b'(', .. }
+                    if o.items().len() == t.items().len() && o.items().len() == b.items().len() =>
+                {
                     return Some(self.merge_fields(b, o, t, place));
                 }
                 _ => {}
@@ -258,7 +260,11 @@ impl Merger {
         let mut items = Vec::new();
         for k in keys {
             let (b, o, t) = (find(base, &k), find(ours, &k), find(theirs, &k));
-            let key = o.as_ref().or(t.as_ref()).or(b.as_ref()).map(|i| i.key.clone());
+            let key = o
+                .as_ref()
+                .or(t.as_ref())
+                .or(b.as_ref())
+                .map(|i| i.key.clone());
             let next = place.with(Step::Entry(k.clone()), k.clone());
             if let (Some(node), Some(key)) = (
                 self.merge(
@@ -285,9 +291,16 @@ impl Merger {
     }
 
     fn merge_list(&mut self, base: &Node, ours: &Node, theirs: &Node, place: &Place) -> Node {
-        let (bk, ok, tk) = (identity_keys(base), identity_keys(ours), identity_keys(theirs));
+        let (bk, ok, tk) = (
+            identity_keys(base),
+            identity_keys(ours),
+            identity_keys(theirs),
+        );
         let at = |keys: &[String], n: &Node, k: &str| {
-            keys.iter().position(|x| x == k).and_then(|i| n.items().get(i)).map(|i| i.node.clone())
+            keys.iter()
+                .position(|x| x == k)
+                .and_then(|i| n.items().get(i))
+                .map(|i| i.node.clone())
         };
         let mut order: Vec<String> = ok.clone();
         for k in tk.iter().chain(&bk) {
@@ -311,7 +324,11 @@ impl Merger {
             }
             let mut next = place.with(Step::Item(k.clone()), k.clone());
             if place.path == [Step::Field("alliances".to_owned())] {
-                let id = o.as_ref().or(t.as_ref()).or(b.as_ref()).and_then(|n| n.field("id"));
+                let id = o
+                    .as_ref()
+                    .or(t.as_ref())
+                    .or(b.as_ref())
+                    .and_then(|n| n.field("id"));
                 next.alliance = id.map(|n| unquote(&render_inline(n)));
                 next.field.clear();
             }
@@ -320,19 +337,23 @@ impl Merger {
             }
         }
         if !renumber.is_empty() {
-            let id_of = |n: &Node| n.field("id").and_then(|v| render_inline(v).parse::<u32>().ok());
-            let mut next_id = items.iter().filter_map(id_of).max().unwrap_or(0) + 1;
-            for mut t in renumber {
+            let id_of = |n: &Node| {
+                n.field("id")
+                    .and_then(|v| render_inline(v).parse::<u32>().ok())
+            };
+            let first = items.iter().filter_map(id_of).max().unwrap_or(0) + 1;
+            for (next_id, mut t) in (first..).zip(renumber) {
                 let old = id_of(&t).unwrap_or(0);
                 if let Some(slot) = t.items_mut().and_then(|items| {
-                    items.iter_mut().find(|i| matches!(&i.key, Key::Field(f) if f == "id"))
+                    items
+                        .iter_mut()
+                        .find(|i| matches!(&i.key, Key::Field(f) if f == "id"))
                 }) {
                     slot.node = Node::atom(&next_id.to_string());
                 }
                 self.renumbered
                     .push((place.alliance.clone().unwrap_or_default(), old, next_id));
                 items.push(t);
-                next_id += 1;
             }
         }
         let mut out = ours.clone();
@@ -385,7 +406,11 @@ pub fn merge(base: &Portfolio, ours: &Portfolio, theirs: &Portfolio) -> Result<M
 }
 
 /// `portfolio` with `conflict` settled as `choice` says.
-pub fn resolve(portfolio: &Portfolio, conflict: &Conflict, choice: Choice) -> Result<Portfolio, MergeError> {
+pub fn resolve(
+    portfolio: &Portfolio,
+    conflict: &Conflict,
+    choice: Choice,
+) -> Result<Portfolio, MergeError> {
     let stale = || MergeError::Stale(conflict.to_string());
     let value = match choice {
         Choice::Ours => &conflict.ours,
@@ -405,7 +430,9 @@ fn set_at(node: &mut Node, path: &[Step], value: Option<Node>) -> Option<()> {
     let (step, rest) = path.split_first()?;
     let items = node.items_mut()?;
     let index = match step {
-        Step::Field(f) => items.iter().position(|i| matches!(&i.key, Key::Field(k) if k == f)),
+        Step::Field(f) => items
+            .iter()
+            .position(|i| matches!(&i.key, Key::Field(k) if k == f)),
         Step::Entry(k) => items.iter().position(|i| &i.key.text() == k),
         Step::Item(k) => {
             let holder = Node {

@@ -16,15 +16,14 @@ fn bin() -> PathBuf {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git")
+    Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(args)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir)
         .output()
-        .unwrap();
-    out
+        .unwrap()
 }
 
 fn git_ok(dir: &Path, args: &[&str]) -> String {
@@ -92,7 +91,9 @@ fn edit_on(d: &Path, branch: &str, edit: impl FnOnce(&mut Portfolio)) {
 /// Merge `theirs` into `ours`; the exit status of `git merge`.
 fn merge(d: &Path, ours: &str, theirs: &str) -> bool {
     git_ok(d, &["checkout", "-q", ours]);
-    git(d, &["merge", "-q", "--no-edit", theirs]).status.success()
+    git(d, &["merge", "-q", "--no-edit", theirs])
+        .status
+        .success()
 }
 
 fn check(d: &Path) {
@@ -125,7 +126,10 @@ fn different_alliances_merge_clean() {
     assert_eq!(p.alliances[0].notes, "from a");
     assert_eq!(p.alliances[1].notes, "from b");
     let text = std::fs::read_to_string(d.join(FILE)).unwrap();
-    assert!(text.starts_with("// The team's portfolio"), "the comment is kept");
+    assert!(
+        text.starts_with("// The team's portfolio"),
+        "the comment is kept"
+    );
     check(d);
 }
 
@@ -151,13 +155,23 @@ fn both_adding_commitment_n_renumbers_theirs() {
     let dir = repo();
     let d = dir.path();
     let n = load(d).alliances[0].next_commitment_id();
-    edit_on(d, "a", |p| p.alliances[0].commitments.push(commitment(n, "ours")));
-    edit_on(d, "b", |p| p.alliances[0].commitments.push(commitment(n, "theirs")));
+    edit_on(d, "a", |p| {
+        p.alliances[0].commitments.push(commitment(n, "ours"))
+    });
+    edit_on(d, "b", |p| {
+        p.alliances[0].commitments.push(commitment(n, "theirs"))
+    });
     assert!(merge(d, "a", "b"));
     let p = load(d);
     let c = &p.alliances[0].commitments;
-    assert_eq!((c[c.len() - 2].id, c[c.len() - 2].action.as_str()), (n, "ours"));
-    assert_eq!((c[c.len() - 1].id, c[c.len() - 1].action.as_str()), (n + 1, "theirs"));
+    assert_eq!(
+        (c[c.len() - 2].id, c[c.len() - 2].action.as_str()),
+        (n, "ours")
+    );
+    assert_eq!(
+        (c[c.len() - 1].id, c[c.len() - 1].action.as_str()),
+        (n + 1, "theirs")
+    );
     check(d);
 }
 
@@ -170,10 +184,12 @@ fn one_partner_name_changed_two_ways_is_a_conflict() {
     git_ok(d, &["checkout", "-q", "a"]);
     let out = git(d, &["merge", "--no-edit", "b"]);
     assert!(!out.status.success());
-    let said = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(
-        said.contains("glow › partner: ours \"Glow Ltd\" | theirs \"Glow Group\" | base \"Glow & Co\""),
+        said.contains(
+            "glow › partner: ours \"Glow Ltd\" | theirs \"Glow Group\" | base \"Glow & Co\""
+        ),
         "{said}"
     );
     assert_eq!(load(d).alliances[0].partner, "Glow Ltd", "ours is kept");
@@ -195,7 +211,9 @@ fn one_partner_name_changed_two_ways_is_a_conflict() {
 fn the_driver_exits_1_on_conflict_and_0_when_clean() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let base = store::parse(alliance_desk::sample::NORTHWIND, "s").unwrap().portfolio;
+    let base = store::parse(alliance_desk::sample::NORTHWIND, "s")
+        .unwrap()
+        .portfolio;
     let mut ours = base.clone();
     ours.brand = "Ours".to_owned();
     let mut theirs = base.clone();

@@ -34,54 +34,55 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
-fn apply(p: &mut Portfolio, edit: &Edit, side: &str, n: usize) {
-    let a = match edit {
-        Edit::Notes(a, _)
-        | Edit::Partner(a, _)
-        | Edit::Done(a, ..)
-        | Edit::Action(a, ..)
-        | Edit::Revenue(a, ..)
-        | Edit::Health(a, _)
-        | Edit::AddCommitment(a)
-        | Edit::RemoveHealth(a) => &mut p.alliances[*a % 4],
+fn apply(portfolio: &mut Portfolio, edit: &Edit, side: &str, seq: usize) {
+    let alliance = match edit {
+        Edit::Notes(index, _)
+        | Edit::Partner(index, _)
+        | Edit::Done(index, ..)
+        | Edit::Action(index, ..)
+        | Edit::Revenue(index, ..)
+        | Edit::Health(index, _)
+        | Edit::AddCommitment(index)
+        | Edit::RemoveHealth(index) => &mut portfolio.alliances[*index % 4],
     };
     match edit {
-        Edit::Notes(_, v) => a.notes = format!("{side} note {v}"),
-        Edit::Partner(_, v) => a.partner = format!("{side} partner {v}"),
-        Edit::Done(_, c, d) => {
-            let len = a.commitments.len();
+        Edit::Notes(_, v) => alliance.notes = format!("{side} note {v}"),
+        Edit::Partner(_, v) => alliance.partner = format!("{side} partner {v}"),
+        Edit::Done(_, which, day) => {
+            let len = alliance.commitments.len();
             if len > 0 {
-                a.commitments[c % len].done =
-                    Some(format!("2027-01-{d:02}").parse().unwrap());
+                alliance.commitments[which % len].done =
+                    Some(format!("2027-01-{day:02}").parse().unwrap());
             }
         }
-        Edit::Action(_, c, v) => {
-            let len = a.commitments.len();
+        Edit::Action(_, which, v) => {
+            let len = alliance.commitments.len();
             if len > 0 {
-                a.commitments[c % len].action = format!("{side} action {v}");
+                alliance.commitments[which % len].action = format!("{side} action {v}");
             }
         }
-        Edit::Revenue(_, m, v) => {
-            a.revenue
-                .insert(format!("2027-{m:02}").parse().unwrap(), f64::from(*v));
+        Edit::Revenue(_, month, v) => {
+            alliance
+                .revenue
+                .insert(format!("2027-{month:02}").parse().unwrap(), f64::from(*v));
         }
         Edit::Health(_, v) => {
-            if let Some(h) = a.health.last_mut() {
+            if let Some(h) = alliance.health.last_mut() {
                 h.strategic_alignment = *v;
             }
         }
         Edit::AddCommitment(_) => {
-            let id = a.next_commitment_id();
-            a.commitments.push(Commitment {
+            let id = alliance.next_commitment_id();
+            alliance.commitments.push(Commitment {
                 id,
                 party: Party::Us,
-                action: format!("{side} added {n}"),
+                action: format!("{side} added {seq}"),
                 due: "2027-02-01".parse().unwrap(),
                 done: None,
             });
         }
         Edit::RemoveHealth(_) => {
-            a.health.pop();
+            alliance.health.pop();
         }
     }
 }

@@ -15,7 +15,8 @@ fn with_comments(text: &str) -> String {
         let trimmed = line.trim_start();
         let indent = &line[..line.len() - trimmed.len()];
         if trimmed.starts_with("Alliance(") {
-            out.push_str(&format!("{indent}/* one alliance */ // and why it matters\n"));
+            out.push_str(indent);
+            out.push_str("/* one alliance */ // and why it matters\n");
         }
         if trimmed.starts_with("pipeline:") {
             out.push('\n');
@@ -66,14 +67,19 @@ type Edit = (&'static str, fn(&mut Portfolio) -> bool);
 fn edits() -> Vec<Edit> {
     vec![
         ("done: Some(\"2031-01-02\")", |p| {
-            let Some(c) = p.alliances.iter_mut().flat_map(|a| &mut a.commitments).nth(3) else {
+            let Some(c) = p
+                .alliances
+                .iter_mut()
+                .flat_map(|a| &mut a.commitments)
+                .nth(3)
+            else {
                 return false;
             };
             c.done = Some("2031-01-02".parse().unwrap());
             true
         }),
         ("partner: \"Renamed Partner\"", |p| {
-            p.alliances.last_mut().unwrap().partner = "Renamed Partner".to_owned();
+            "Renamed Partner".clone_into(&mut p.alliances.last_mut().unwrap().partner);
             true
         }),
         ("relationship_health: 1", |p| {
@@ -84,7 +90,12 @@ fn edits() -> Vec<Edit> {
             true
         }),
         ("12345.5", |p| {
-            let Some(v) = p.alliances.iter_mut().flat_map(|a| a.revenue.values_mut()).nth(2) else {
+            let Some(v) = p
+                .alliances
+                .iter_mut()
+                .flat_map(|a| a.revenue.values_mut())
+                .nth(2)
+            else {
                 return false;
             };
             *v = 12345.5;
@@ -105,7 +116,12 @@ fn edits() -> Vec<Edit> {
             true
         }),
         ("resolved: Some(\"2031-02-03\")", |p| {
-            let Some(e) = p.alliances.iter_mut().flat_map(|a| &mut a.escalations).next() else {
+            let Some(e) = p
+                .alliances
+                .iter_mut()
+                .flat_map(|a| &mut a.escalations)
+                .next()
+            else {
                 return false;
             };
             e.resolved = Some("2031-02-03".parse().unwrap());
@@ -121,14 +137,17 @@ fn edits() -> Vec<Edit> {
             else {
                 return false;
             };
-            c.email = "new@example.com".to_owned();
+            "new@example.com".clone_into(&mut c.email);
             true
         }),
     ]
 }
 
 fn portfolios() -> Vec<(String, String)> {
-    let mut out = vec![("sample".to_owned(), with_comments(alliance_desk::sample::NORTHWIND))];
+    let mut out = vec![(
+        "sample".to_owned(),
+        with_comments(alliance_desk::sample::NORTHWIND),
+    )];
     for seed in [1, 7, 42] {
         out.push((
             format!("generated seed {seed}"),
@@ -157,9 +176,17 @@ fn an_edit_of_one_field_changes_exactly_the_line_of_its_record() {
                 continue;
             }
             let out = render_preserving(&text, &original, &edited);
-            assert_eq!(parse(&out, &name).unwrap().portfolio, edited, "{name}: {needle}");
+            assert_eq!(
+                parse(&out, &name).unwrap().portfolio,
+                edited,
+                "{name}: {needle}"
+            );
             let (gone, came) = line_diff(&text, &out);
-            assert_eq!((gone.len(), came.len()), (1, 1), "{name}: {needle}\n{gone:?}\n{came:?}");
+            assert_eq!(
+                (gone.len(), came.len()),
+                (1, 1),
+                "{name}: {needle}\n{gone:?}\n{came:?}"
+            );
             assert!(came[0].contains(needle), "{name}: {needle}: {came:?}");
             let comments = |t: &str| t.matches("//").count();
             assert_eq!(comments(&out), comments(&text), "{name}: {needle}");

@@ -48,7 +48,10 @@ pub fn run_merge(
         (b, o, t) => {
             // Not portfolios (or a version that does not load): git's own line merge, so a
             // broken file never blocks the merge and nothing is lost.
-            let why = [b.err(), o.err(), t.err()].into_iter().flatten().collect::<Vec<_>>();
+            let why = [b.err(), o.err(), t.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>();
             return text_merge(base, ours, theirs, &why.join("\n"));
         }
     };
@@ -156,11 +159,15 @@ pub fn git_setup(file: Option<&Path>, exe: &Path) -> Result<String, String> {
     let root = PathBuf::from(root);
     let pattern = match file {
         Some(f) => {
-            let name = f.file_name().ok_or_else(|| format!("{} is not a file", f.display()))?;
+            let name = f
+                .file_name()
+                .ok_or_else(|| format!("{} is not a file", f.display()))?;
             let folder = dir
                 .canonicalize()
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
-            let root_c = root.canonicalize().map_err(|e| format!("{}: {e}", root.display()))?;
+            let root_c = root
+                .canonicalize()
+                .map_err(|e| format!("{}: {e}", root.display()))?;
             let rel = folder.join(name);
             let rel = rel
                 .strip_prefix(&root_c)

@@ -59,7 +59,10 @@ fn the_same_field_changed_differently_keeps_ours_and_can_be_resolved() {
     let shown = c.to_string();
     assert!(!shown.contains('\u{1b}'), "{shown}");
     assert!(shown.starts_with("glow › partner: ours \"Ours"), "{shown}");
-    assert!(shown.ends_with("| theirs \"Theirs\" | base \"Glow & Co\""), "{shown}");
+    assert!(
+        shown.ends_with("| theirs \"Theirs\" | base \"Glow & Co\""),
+        "{shown}"
+    );
     let file = ConflictsFile {
         portfolio: "p.ron".to_owned(),
         conflicts: m.conflicts.clone(),

@@ -27,7 +27,13 @@ use crate::model::Portfolio;
 const MAX_DEPTH: usize = 64;
 
 /// Structs always written one field per line, whatever they hold.
-const ALWAYS_EXPANDED: &[&str] = &["Portfolio", "Alliance", "Charter", "WinCondition", "Escalation"];
+const ALWAYS_EXPANDED: &[&str] = &[
+    "Portfolio",
+    "Alliance",
+    "Charter",
+    "WinCondition",
+    "Escalation",
+];
 
 /// A RON value with the byte span it came from (empty for built trees).
 #[derive(Clone, Debug)]
@@ -312,8 +318,10 @@ impl Lexer<'_> {
                 self.skip_trivia()?;
                 if self.peek() == Some(b'(') && !word.starts_with(|c: char| c.is_ascii_digit()) {
                     let open_at = self.at;
-                    self.group(Some(word), b'(', open_at, depth)
-                        .map(|n| Node { span: start..n.span.end, kind: n.kind })
+                    self.group(Some(word), b'(', open_at, depth).map(|n| Node {
+                        span: start..n.span.end,
+                        kind: n.kind,
+                    })
                 } else {
                     self.at = end;
                     Ok(Node {
@@ -462,11 +470,16 @@ pub(crate) fn tree_of(portfolio: &Portfolio) -> Result<Node, ron::Error> {
 fn expands(node: &Node) -> bool {
     match &node.kind {
         Kind::Atom(_) => false,
-        Kind::Group { name, open, items, .. } => match open {
+        Kind::Group {
+            name, open, items, ..
+        } => match open {
             b'{' => !items.is_empty(),
-            b'[' => items.iter().any(|i| matches!(i.node.kind, Kind::Group { .. })),
+            b'[' => items
+                .iter()
+                .any(|i| matches!(i.node.kind, Kind::Group { .. })),
             _ if node.is_struct() => {
-                name.as_deref().is_some_and(|n| ALWAYS_EXPANDED.contains(&n))
+                name.as_deref()
+                    .is_some_and(|n| ALWAYS_EXPANDED.contains(&n))
                     || items.iter().any(|i| expands(&i.node))
             }
             _ => false,
@@ -513,7 +526,9 @@ fn closer(open: u8) -> char {
 fn inline_into(node: &Node, out: &mut String) {
     match &node.kind {
         Kind::Atom(a) => out.push_str(a),
-        Kind::Group { name, open, items, .. } => {
+        Kind::Group {
+            name, open, items, ..
+        } => {
             if let Some(n) = name {
                 out.push_str(n);
             }
@@ -532,7 +547,9 @@ fn inline_into(node: &Node, out: &mut String) {
 
 fn render_into(node: &Node, indent: &str, out: &mut String) {
     match &node.kind {
-        Kind::Group { name, open, items, .. } if expands(node) && (*open != b'(' || node.is_struct()) => {
+        Kind::Group {
+            name, open, items, ..
+        } if expands(node) && (*open != b'(' || node.is_struct()) => {
             if let Some(n) = name {
                 out.push_str(n);
             }
@@ -548,7 +565,9 @@ fn render_into(node: &Node, indent: &str, out: &mut String) {
             out.push_str(indent);
             out.push(closer(*open));
         }
-        Kind::Group { name, open, items, .. } if *open == b'(' && !node.is_struct() => {
+        Kind::Group {
+            name, open, items, ..
+        } if *open == b'(' && !node.is_struct() => {
             // `Some(…)` and other tuples wrap their content without a line of their own.
             if let Some(n) = name {
                 out.push_str(n);
@@ -622,21 +641,35 @@ impl Splicer<'_> {
         if let Some(old_inner) = old.some_inner()
             && file.name() != Some("Some")
         {
-            return match new.some_inner() {
-                Some(new_inner) => self.patch(file, old_inner, new_inner),
-                None => {
-                    self.replace(file, new);
-                    Ok(())
-                }
-            };
+            if let Some(new_inner) = new.some_inner() {
+                return self.patch(file, old_inner, new_inner);
+            }
+            self.replace(file, new);
+            return Ok(());
         }
-        let (Kind::Group { name: on, open: oo, .. }, Kind::Group { name: nn, open: no, .. }, Kind::Group { name: fname, open: fo, .. }) =
-            (&old.kind, &new.kind, &file.kind)
+        let (
+            Kind::Group {
+                name: on, open: oo, ..
+            },
+            Kind::Group {
+                name: nn, open: no, ..
+            },
+            Kind::Group {
+                name: fname,
+                open: fo,
+                ..
+            },
+        ) = (&old.kind, &new.kind, &file.kind)
         else {
             self.replace(file, new);
             return Ok(());
         };
-        if on != nn || oo != no || fo != oo || (fname.is_some() && fname != on) || file.items().is_empty() {
+        if on != nn
+            || oo != no
+            || fo != oo
+            || (fname.is_some() && fname != on)
+            || file.items().is_empty()
+        {
             self.replace(file, new);
             return Ok(());
         }
@@ -644,7 +677,9 @@ impl Splicer<'_> {
             b'{' => self.patch_map(file, old, new),
             b'[' => self.patch_seq(file, old, new),
             _ if old.is_struct() && new.is_struct() => self.patch_struct(file, old, new),
-            _ if old.items().len() == new.items().len() && file.items().len() == old.items().len() => {
+            _ if old.items().len() == new.items().len()
+                && file.items().len() == old.items().len() =>
+            {
                 for ((f, o), n) in file.items().iter().zip(old.items()).zip(new.items()) {
                     self.patch(&f.node, &o.node, &n.node)?;
                 }
@@ -661,7 +696,9 @@ impl Splicer<'_> {
         let find = |n: &Node, key: &Key| n.items().iter().position(|i| i.key.same(key));
         let mut last_present: Option<usize> = None;
         for item in new.items() {
-            let old_item = find(old, &item.key).and_then(|i| old.items().get(i)).ok_or(TreeError)?;
+            let old_item = find(old, &item.key)
+                .and_then(|i| old.items().get(i))
+                .ok_or(TreeError)?;
             match find(file, &item.key) {
                 Some(fi) => {
                     self.patch(&file.items()[fi].node, &old_item.node, &item.node)?;
@@ -684,7 +721,10 @@ impl Splicer<'_> {
         // An added key goes after the file entry with the greatest smaller key.
         for item in new.items() {
             let k = key_text(item);
-            match (old.items().iter().find(|o| key_text(o) == k), pos(&file_keys, &k)) {
+            match (
+                old.items().iter().find(|o| key_text(o) == k),
+                pos(&file_keys, &k),
+            ) {
                 (Some(o), Some(fi)) => self.patch(&file.items()[fi].node, &o.node, &item.node)?,
                 (Some(_), None) => return Err(TreeError),
                 (None, _) => {
@@ -728,9 +768,15 @@ impl Splicer<'_> {
             return Ok(());
         }
         // Kept records must keep their order; otherwise the list is rewritten.
-        let kept_old: Vec<usize> = (0..old_keys.len()).filter(|&i| new_keys.contains(&old_keys[i])).collect();
+        let kept_old: Vec<usize> = (0..old_keys.len())
+            .filter(|&i| new_keys.contains(&old_keys[i]))
+            .collect();
         let kept_new: Vec<&String> = new_keys.iter().filter(|k| old_keys.contains(k)).collect();
-        if kept_old.iter().map(|&i| &old_keys[i]).ne(kept_new.iter().copied()) {
+        if kept_old
+            .iter()
+            .map(|&i| &old_keys[i])
+            .ne(kept_new.iter().copied())
+        {
             self.replace(file, new);
             return Ok(());
         }
@@ -743,7 +789,11 @@ impl Splicer<'_> {
         for (ni, key) in new_keys.iter().enumerate() {
             match old_keys.iter().position(|k| k == key) {
                 Some(oi) => {
-                    self.patch(&file.items()[oi].node, &old.items()[oi].node, &new.items()[ni].node)?;
+                    self.patch(
+                        &file.items()[oi].node,
+                        &old.items()[oi].node,
+                        &new.items()[ni].node,
+                    )?;
                     anchor = Some(oi);
                 }
                 None => self.insert(file, anchor, &new.items()[ni]),
@@ -785,9 +835,15 @@ impl Splicer<'_> {
             }
             (Some(prev), false) => (prev.node.span.end, format!(", {body}")),
             (None, true) => (open_at + 1, format!("\n{item_indent}{body},")),
-            (None, false) => (items.first().map_or(open_at + 1, |f| f.start), format!("{body}, ")),
+            (None, false) => (
+                items.first().map_or(open_at + 1, |f| f.start),
+                format!("{body}, "),
+            ),
         };
-        self.edits.push(Edit { range: at..at, text });
+        self.edits.push(Edit {
+            range: at..at,
+            text,
+        });
     }
 
     /// Remove the container's item `index`, with its line if it has one to itself.
@@ -829,7 +885,11 @@ pub(crate) fn identity_keys(list: &Node) -> Vec<String> {
             let base = identity(&item.node);
             let n = seen.iter().filter(|s| **s == base).count();
             seen.push(base.clone());
-            if n == 0 { base } else { format!("{base} ({})", n + 1) }
+            if n == 0 {
+                base
+            } else {
+                format!("{base} ({})", n + 1)
+            }
         })
         .collect()
 }
@@ -845,9 +905,17 @@ pub(crate) fn identity(node: &Node) -> String {
         _ => &[],
     };
     let parts: Vec<String> = if fields.is_empty() {
-        node.items().first().map(|i| render_inline(&i.node)).into_iter().collect()
+        node.items()
+            .first()
+            .map(|i| render_inline(&i.node))
+            .into_iter()
+            .collect()
     } else {
-        fields.iter().filter_map(|f| node.field(f)).map(render_inline).collect()
+        fields
+            .iter()
+            .filter_map(|f| node.field(f))
+            .map(render_inline)
+            .collect()
     };
     format!("{name} {}", parts.join(" "))
 }

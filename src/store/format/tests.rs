@@ -38,7 +38,10 @@ fn tree_reads_comments_raw_strings_and_attributes() {
 #[test]
 fn canonical_puts_each_record_on_its_own_line() {
     let text = to_canonical_ron(&sample());
-    assert!(text.contains("\n                    WinCondition(\n"), "{text}");
+    assert!(
+        text.contains("\n                    WinCondition(\n"),
+        "{text}"
+    );
     assert!(text.contains("\n                            \"2026-09\": 21000.0,\n"));
     assert!(
         text.lines()
