@@ -156,10 +156,10 @@ fn both_adding_commitment_n_renumbers_theirs() {
     let d = dir.path();
     let n = load(d).alliances[0].next_commitment_id();
     edit_on(d, "a", |p| {
-        p.alliances[0].commitments.push(commitment(n, "ours"))
+        p.alliances[0].commitments.push(commitment(n, "ours"));
     });
     edit_on(d, "b", |p| {
-        p.alliances[0].commitments.push(commitment(n, "theirs"))
+        p.alliances[0].commitments.push(commitment(n, "theirs"));
     });
     assert!(merge(d, "a", "b"));
     let p = load(d);
