@@ -3,8 +3,9 @@
 //! (SPEC §2, §2.1, §5).
 //!
 //! Loading never panics on any input: every failure is a [`LoadError`] whose `Display` is the
-//! complete report for the user. Saving writes canonical pretty RON through a temporary file in
-//! the same folder (fsync, rename), after copying the previous version to `FILE.bak`.
+//! complete report for the user. Saving writes through a temporary file in the same folder
+//! (fsync, rename), after copying the previous version to `FILE.bak`; what it writes is the
+//! previous file with only the changed records rewritten canonically (see [`format`]).
 
 pub mod format;
 mod lock;
@@ -32,7 +33,7 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Loaded {
     pub portfolio: Portfolio,
     pub warnings: Vec<Diagnostic>,
-    /// The file has `//` or `/* */` comments, which a save will not keep.
+    /// The file has `//` or `/* */` comments (a save keeps them).
     pub has_comments: bool,
     /// Content hash of the bytes loaded, to notice changes on disk before a save.
     pub content_hash: u64,
@@ -458,7 +459,8 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 /// Save atomically (temporary file in the same folder, fsync, rename), first copying the
 /// previous version to `FILE.bak`. The file's permissions are kept. On any error the file on
-/// disk is unchanged.
+/// disk is unchanged. The file's comments and untouched records are kept
+/// ([`format::text_to_save`]).
 pub fn save(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
     // A file that does not load is never written: it would lock its owner out of their data.
     let problems: Vec<Diagnostic> = crate::validate::validate(portfolio)
@@ -471,15 +473,7 @@ pub fn save(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
             problems,
         });
     }
-    // The file being replaced lends its layout: comments and untouched records are kept.
-    let original = fs::read_to_string(path)
-        .ok()
-        .and_then(|text| parse(&text, "").ok().map(|l| (text, l.portfolio)));
-    let text = match &original {
-        Some((text, before)) => format::try_render_preserving(Some(text), before, portfolio),
-        None => try_to_canonical_ron(portfolio),
-    }
-    .map_err(|source| SaveError::Serialize {
+    let text = format::text_to_save(path, portfolio).map_err(|source| SaveError::Serialize {
         path: path.to_owned(),
         source,
     })?;

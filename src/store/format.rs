@@ -928,6 +928,21 @@ pub fn render_preserving(original_text: &str, original: &Portfolio, edited: &Por
         .unwrap_or_else(|_| crate::store::to_canonical_ron(edited))
 }
 
+/// The text a save of `portfolio` to `path` writes: the file now at `path` (if it loads) with
+/// only what changed rewritten, else the canonical text. This is the one place a save decides
+/// its bytes; how they reach the disk is the store's business.
+pub fn text_to_save(path: &std::path::Path, portfolio: &Portfolio) -> Result<String, ron::Error> {
+    let original = std::fs::read_to_string(path).ok().and_then(|text| {
+        crate::store::parse(&text, "")
+            .ok()
+            .map(|loaded| (text, loaded.portfolio))
+    });
+    match &original {
+        Some((text, before)) => try_render_preserving(Some(text), before, portfolio),
+        None => crate::store::try_to_canonical_ron(portfolio),
+    }
+}
+
 /// [`render_preserving`] with an optional original, reporting ron's error.
 pub fn try_render_preserving(
     original_text: Option<&str>,
