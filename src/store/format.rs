@@ -461,9 +461,61 @@ pub(crate) fn parse_tree(text: &str) -> Result<Node, TreeError> {
 
 /// The tree of a portfolio as ron serializes it (every field, struct names).
 pub(crate) fn tree_of(portfolio: &Portfolio) -> Result<Node, ron::Error> {
-    let config = ron::ser::PrettyConfig::new().struct_names(true);
-    let text = ron::ser::to_string_pretty(portfolio, config)?;
+    tree_of_value(portfolio)
+}
+
+fn tree_of_value<T: serde::Serialize>(value: &T) -> Result<Node, ron::Error> {
+    // No layout: the tree is laid out by `render`, and less text is faster to read back.
+    let config = ron::ser::PrettyConfig::new()
+        .struct_names(true)
+        .new_line("")
+        .indentor("")
+        .separator("");
+    let text = ron::ser::to_string_pretty(value, config)?;
     parse_tree(&text).map_err(|TreeError| ron::Error::Message("unreadable RON".to_owned()))
+}
+
+/// The trees of two versions of a portfolio, each alliance that is the same in both (by id)
+/// stood in for by one atom: only what changed is serialized and compared.
+fn trees_of_changes(original: &Portfolio, edited: &Portfolio) -> Result<(Node, Node), ron::Error> {
+    let tree = |p: &Portfolio, other: &Portfolio| -> Result<Node, ron::Error> {
+        let shell = Portfolio {
+            version: p.version,
+            brand: p.brand.clone(),
+            currency: p.currency.clone(),
+            as_of: p.as_of,
+            revenue: p.revenue.clone(),
+            alliances: Vec::new(),
+            pipeline: p.pipeline.clone(),
+        };
+        let mut tree = tree_of_value(&shell)?;
+        let mut alliances = Vec::with_capacity(p.alliances.len());
+        for a in &p.alliances {
+            let node = if other.alliance(&a.id).is_some_and(|o| o == a) {
+                Node::atom(&format!("Unchanged({:?})", a.id))
+            } else {
+                tree_of_value(a)?
+            };
+            alliances.push(Item {
+                key: Key::None,
+                node,
+                start: 0,
+                comma: None,
+            });
+        }
+        let slot = tree
+            .items_mut()
+            .and_then(|items| {
+                items
+                    .iter_mut()
+                    .find(|i| matches!(&i.key, Key::Field(f) if f == "alliances"))
+            })
+            .and_then(|i| i.node.items_mut())
+            .ok_or_else(|| ron::Error::Message("no alliances field".to_owned()))?;
+        *slot = alliances;
+        Ok(tree)
+    };
+    Ok((tree(original, edited)?, tree(edited, original)?))
 }
 
 /// Whether a node is laid out over several lines.
@@ -932,11 +984,9 @@ pub fn render_preserving(original_text: &str, original: &Portfolio, edited: &Por
 /// only what changed rewritten, else the canonical text. This is the one place a save decides
 /// its bytes; how they reach the disk is the store's business.
 pub fn text_to_save(path: &std::path::Path, portfolio: &Portfolio) -> Result<String, ron::Error> {
-    let original = std::fs::read_to_string(path).ok().and_then(|text| {
-        crate::store::parse(&text, "")
-            .ok()
-            .map(|loaded| (text, loaded.portfolio))
-    });
+    let original = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| read(&text).map(|p| (text, p)));
     match &original {
         Some((text, before)) => try_render_preserving(Some(text), before, portfolio),
         None => crate::store::try_to_canonical_ron(portfolio),
@@ -964,8 +1014,7 @@ pub fn try_render_preserving(
 
 fn splice(text: &str, original: &Portfolio, edited: &Portfolio) -> Option<String> {
     let file = parse_tree(text).ok()?;
-    let old = tree_of(original).ok()?;
-    let new = tree_of(edited).ok()?;
+    let (old, new) = trees_of_changes(original, edited).ok()?;
     let mut splicer = Splicer {
         text,
         edits: Vec::new(),
@@ -987,12 +1036,17 @@ fn splice(text: &str, original: &Portfolio, edited: &Portfolio) -> Option<String
     Some(out)
 }
 
-/// Whether `text` loads as exactly `portfolio`.
-fn reads_as(text: &str, portfolio: &Portfolio) -> bool {
+/// The portfolio in `text`, read as the store reads it (without its checks and messages).
+fn read(text: &str) -> Option<Portfolio> {
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str::<Portfolio>(text)
-        .is_ok_and(|p| &p == portfolio)
+        .from_str::<Portfolio>(text.strip_prefix('\u{feff}').unwrap_or(text))
+        .ok()
+}
+
+/// Whether `text` loads as exactly `portfolio`.
+fn reads_as(text: &str, portfolio: &Portfolio) -> bool {
+    read(text).is_some_and(|p| &p == portfolio)
 }
 
 #[cfg(test)]
