@@ -490,6 +490,15 @@ pub fn load_conflicts(portfolio: &Path) -> Result<Option<ConflictsFile>, String>
     }
 }
 
+/// Remove the conflicts file beside `portfolio` once every conflict is settled. Missing is
+/// fine.
+pub fn remove_conflicts(portfolio: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(conflicts_path(portfolio)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// The text of a conflicts file.
 pub fn conflicts_text(file: &ConflictsFile) -> Result<String, ron::Error> {
     let config = ron::ser::PrettyConfig::new()

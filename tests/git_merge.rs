@@ -205,6 +205,9 @@ fn one_partner_name_changed_two_ways_is_a_conflict() {
     .unwrap();
     assert_eq!(settled.alliances[0].partner, "Glow Group");
     check(d);
+    alliance_desk::merge::remove_conflicts(&d.join(FILE)).unwrap();
+    assert!(!alliance_desk::merge::conflicts_path(&d.join(FILE)).exists());
+    alliance_desk::merge::remove_conflicts(&d.join(FILE)).unwrap();
 }
 
 #[test]
