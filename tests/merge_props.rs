@@ -1,7 +1,7 @@
 //! Property test of the three-way merge (SPEC §10): random edit sequences on two branches from
 //! one base, merged — no edit from either side is lost where the two did not touch the same
 //! field, a field both changed differently is a conflict that keeps ours, and the result always
-//! validates.
+//! validates. And edit sequences saved over a commented file keep its comments.
 
 use alliance_desk::generate::generate;
 use alliance_desk::history::{Change, alliance_changes};
@@ -170,5 +170,41 @@ proptest! {
                 );
             }
         }
+    }
+}
+
+/// The generator's canonical text with a comment above every alliance and a header comment.
+fn commented(p: &Portfolio) -> String {
+    let mut out = String::from("// header comment\n");
+    for line in alliance_desk::store::to_canonical_ron(p).lines() {
+        if line.trim_start().starts_with("Alliance(") {
+            out.push_str("        // about this alliance\n");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Any sequence of edits saved over a commented file keeps every comment (no alliance is
+    /// removed here) and reads back as the edited portfolio.
+    #[test]
+    fn saves_over_a_commented_file_keep_its_comments(
+        seed in 0u64..1000,
+        edits in proptest::collection::vec(edit(), 1..8),
+    ) {
+        let base = generate(4, seed);
+        let text = commented(&base);
+        let mut edited = base.clone();
+        for (n, e) in edits.iter().enumerate() {
+            apply(&mut edited, e, "edit", n);
+        }
+        let out = alliance_desk::store::format::render_preserving(&text, &base, &edited);
+        prop_assert_eq!(&alliance_desk::store::parse(&out, "out").unwrap().portfolio, &edited);
+        prop_assert!(out.starts_with("// header comment\n"));
+        prop_assert_eq!(out.matches("// about this alliance").count(), 4);
     }
 }
