@@ -1,6 +1,6 @@
 //! Alliance Desk: govern strategic alliances with the Alliance Governance Protocol.
 //!
-//! The core (`model`, `validate`, `store`, `score`, `export`) is pure and knows nothing of the
+//! The core (`model`, `validate`, `store`, `score`, `export`, `merge`, `history`) knows nothing of the
 //! terminal; `app` and `ui` are the interactive workspace built on it.
 
 pub mod app;
