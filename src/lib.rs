@@ -1,7 +1,7 @@
 //! Alliance Desk: govern strategic alliances with the Alliance Governance Protocol.
 //!
-//! The core (`model`, `validate`, `store`, `score`, `export`, `merge`, `history`) knows nothing of the
-//! terminal; `app` and `ui` are the interactive workspace built on it.
+//! The core (`model`, `validate`, `store`, `score`, `export`, `merge`, `history`) knows nothing
+//! of the terminal; `app` and `ui` are the interactive workspace built on it.
 
 pub mod app;
 pub mod charter;
