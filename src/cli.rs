@@ -83,6 +83,24 @@ pub enum Command {
         /// Where to write it.
         file: PathBuf,
     },
+    /// Git merge driver: merge THEIRS into OURS by alliance, commitment and field (exit 1 on
+    /// conflicts, which are printed and written to NAME.conflicts.ron).
+    Merge {
+        /// The common ancestor (git's %O).
+        base: PathBuf,
+        /// Our version; the result is written here (git's %A).
+        ours: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+        /// The portfolio's path in the repository (git's %P).
+        #[arg(long, value_name = "NAME")]
+        path: Option<PathBuf>,
+    },
+    /// Register the merge driver in the git repository holding FILE (every *.ron without FILE).
+    GitSetup {
+        /// The portfolio file.
+        file: Option<PathBuf>,
+    },
 }
 
 /// Arguments of `export`.
@@ -288,6 +306,23 @@ pub fn run_command(
             write_out(out, &text)
         }
         Command::Export(args) => export_cmd(&args, cli_as_of, out),
+        Command::Merge {
+            base,
+            ours,
+            theirs,
+            path,
+        } => match crate::merge::run_merge(&base, &ours, &theirs, path.as_deref()) {
+            Ok(report) => write_out(out, &report),
+            Err(crate::merge::DriverError::Conflicts(m)) => Err(CliError::Failed(m)),
+            Err(crate::merge::DriverError::Failed(m)) => Err(CliError::Usage(m)),
+        },
+        Command::GitSetup { file } => {
+            let exe = std::env::current_exe()
+                .map_err(|e| CliError::Failed(format!("cannot find this program's path: {e}")))?;
+            let report =
+                crate::merge::git_setup(file.as_deref(), &exe).map_err(CliError::Failed)?;
+            write_out(out, &report)
+        }
         Command::ImportCommitments {
             file,
             alliance,
@@ -548,7 +583,6 @@ fn import_commitments(
     };
     let loaded = store::load(file).map_err(CliError::Load)?;
     print_warnings(&loaded.warnings);
-    let has_comments = loaded.has_comments;
     let mut portfolio = loaded.portfolio;
     check_alliance(&portfolio, alliance_id, file)?;
     let text = std::fs::read_to_string(csv_path)
@@ -600,13 +634,6 @@ fn import_commitments(
     );
     store::save(file, &portfolio)
         .map_err(|e| CliError::Failed(format!("cannot save {}: {e}", file.display())))?;
-    if has_comments {
-        eprintln!(
-            "note: the comments in {} were not kept by the save; the previous version is in \
-             its .bak file",
-            file.display()
-        );
-    }
     write_out(out, &(header + &report))
 }
 

@@ -1,7 +1,8 @@
 //! Alliance Desk: govern strategic alliances with the Alliance Governance Protocol.
 //!
-//! The core (`model`, `validate`, `store`, `score`, `export`, `input`, `edit`) is pure and knows nothing of the
-//! terminal; `app` and `ui` are the interactive workspace built on it.
+//! The core (`model`, `validate`, `store`, `score`, `export`, `import`, `input`, `edit`, `merge`,
+//! `history`) knows nothing of the terminal; `app` and `ui` are the interactive workspace built
+//! on it.
 
 pub mod app;
 pub mod charter;
@@ -9,8 +10,10 @@ pub mod cli;
 pub mod edit;
 pub mod export;
 pub mod generate;
+pub mod history;
 pub mod import;
 pub mod input;
+pub mod merge;
 pub mod model;
 pub mod sample;
 pub mod sanitize;

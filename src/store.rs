@@ -3,10 +3,12 @@
 //! (SPEC §2, §2.1, §5).
 //!
 //! Loading never panics on any input: every failure is a [`LoadError`] whose `Display` is the
-//! complete report for the user. Saving writes canonical pretty RON through a temporary file in
-//! the same folder (fsync, rename), after copying the previous version to `FILE.bak`.
+//! complete report for the user. Saving writes through a temporary file in the same folder
+//! (fsync, rename), after copying the previous version to `FILE.bak`; what it writes is the
+//! previous file with only the changed records rewritten canonically (see [`format`]).
 
 pub mod disk;
+pub mod format;
 mod lock;
 mod scan;
 
@@ -33,7 +35,7 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Loaded {
     pub portfolio: Portfolio,
     pub warnings: Vec<Diagnostic>,
-    /// The file has `//` or `/* */` comments, which a save will not keep.
+    /// The file has `//` or `/* */` comments (a save keeps them).
     pub has_comments: bool,
     /// Content hash of the bytes loaded, to notice changes on disk before a save.
     pub content_hash: u64,
@@ -401,23 +403,16 @@ pub fn to_canonical_ron(portfolio: &Portfolio) -> String {
 
 /// [`to_canonical_ron`], reporting ron's error instead of panicking.
 pub fn try_to_canonical_ron(portfolio: &Portfolio) -> Result<String, ron::Error> {
-    // Below the alliance's own fields, each record (a commitment, a health score, a review, a
-    // win condition) is written on one line: a change to one record is a one-line diff, and the
-    // file stays about half the size of fully expanded RON, which matters for load time.
-    let config = ron::ser::PrettyConfig::new()
-        .struct_names(true)
-        .indentor("    ")
-        .new_line("\n")
-        .depth_limit(4);
-    let mut text = plain_apostrophes(&ron::ser::to_string_pretty(portfolio, config)?);
-    text.push('\n');
-    Ok(text)
+    // Each record that can change on its own (an alliance field, a win condition, a
+    // commitment, a health score, a review, a monthly value) is on its own line(s): one change
+    // is a one-line diff (SPEC §10). The layout lives in `format`.
+    Ok(plain_apostrophes(&format::canonical(portfolio)?))
 }
 
 /// ron escapes every `'` in a string as `\'`, which RON does not need inside `"…"`: write
 /// `Glow's`, as a person would. Backslashes always come escaped in pairs, so a `\` followed by
 /// `'` can only be that escape.
-fn plain_apostrophes(text: &str) -> String {
+pub(crate) fn plain_apostrophes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -500,7 +495,8 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// Save atomically (temporary file in the same folder, fsync, rename), first replacing
 /// `FILE.bak` with the previous version the same way. The file's permission bits (and owner
 /// and group where allowed) are kept; a link at `path` stays a link and its target gets the
-/// content. On any error the file and its backup on disk are each unchanged or complete.
+/// content. On any error the file and its backup on disk are each unchanged or complete. The
+/// file's comments and untouched records are kept ([`format::text_to_save`]).
 pub fn save(path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
     save_with(&Ops::real(), path, portfolio)
 }
@@ -518,7 +514,7 @@ pub fn save_with(ops: &Ops, path: &Path, portfolio: &Portfolio) -> Result<(), Sa
             problems,
         });
     }
-    let text = try_to_canonical_ron(portfolio).map_err(|source| SaveError::Serialize {
+    let text = format::text_to_save(path, portfolio).map_err(|source| SaveError::Serialize {
         path: path.to_owned(),
         source,
     })?;

@@ -69,12 +69,6 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
         (loaded, Source::File(path))
     };
     notices.extend(loaded.warnings.iter().map(ToString::to_string));
-    if loaded.has_comments {
-        notices.push(
-            "This file has comments; saving rewrites it canonically without them (the previous version is kept as FILE.bak)."
-                .to_owned(),
-        );
-    }
     let today = Local::now().date_naive();
     let as_of = score::evaluation_date(&loaded.portfolio, options.as_of, today);
     let (safety, read_only, questions, safety_notices) =
