@@ -278,7 +278,7 @@ pub fn run_command(
             let as_of = score::evaluation_date(&portfolio, cli_as_of, today());
             let scores = score::score(&portfolio, as_of);
             let text = if json {
-                export::json::to_json(&scores)
+                export::json::score_json(&portfolio, &scores)
             } else {
                 score_table(&scores)
             };

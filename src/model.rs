@@ -157,6 +157,10 @@ pub struct Portfolio {
     pub alliances: Vec<Alliance>,
     #[serde(default)]
     pub pipeline: Vec<Intake>,
+    /// A folder to publish the partner pages to on every save (SPEC §11); left out of the file
+    /// when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_to: Option<String>,
 }
 
 fn default_currency() -> String {
@@ -174,6 +178,7 @@ impl Portfolio {
             revenue: MonthlyValues::new(),
             alliances: Vec::new(),
             pipeline: Vec::new(),
+            publish_to: None,
         }
     }
 
@@ -335,6 +340,10 @@ pub struct Alliance {
     /// Internal notes: hidden in share mode and never exported partner-side.
     #[serde(default)]
     pub notes: String,
+    /// The unguessable folder name of the partner page (SPEC §11): 128 random bits, URL-safe
+    /// base64 without padding. Created at the first publish; left out of the file when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_token: Option<String>,
 }
 
 impl Alliance {
@@ -354,6 +363,7 @@ impl Alliance {
             reviews: Vec::new(),
             escalations: Vec::new(),
             notes: String::new(),
+            share_token: None,
         }
     }
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::model::{AllianceKind, Month, Status};
 
 pub mod metrics;
+pub mod outcomes;
 pub mod rules;
 #[cfg(test)]
 mod tests;
