@@ -76,6 +76,8 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         csv: PathBuf,
     },
+    /// Publish the internal page and a partner page per active alliance to a folder.
+    Publish(crate::publish::cli::PublishArgs),
     /// Write a fresh, valid, empty portfolio (never overwrites an existing file).
     New {
         /// Where to write it.
@@ -290,6 +292,7 @@ pub fn run_command(
             alliance,
             csv,
         } => import_commitments(&file, &alliance, &csv, out),
+        Command::Publish(args) => crate::publish::cli::run(&args, cli_as_of, today(), out),
         Command::New { file } => new_portfolio(&file, out),
     }
 }

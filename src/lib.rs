@@ -9,6 +9,7 @@ pub mod cli;
 pub mod export;
 pub mod generate;
 pub mod model;
+pub mod publish;
 pub mod sample;
 pub mod score;
 pub mod store;

@@ -4,6 +4,7 @@
 //! atomically, to `--out`.
 
 pub mod csv;
+pub mod html;
 pub mod ics;
 pub mod json;
 pub mod markdown;
