@@ -184,7 +184,10 @@ pub fn lifespan(a: &Alliance, as_of: NaiveDate) -> Option<Lifespan> {
 
 /// The latest record of an alliance on or before `as_of`, never before it started.
 pub fn end_date(a: &Alliance, as_of: NaiveDate) -> NaiveDate {
-    let revenue = a.revenue.keys().map(|m| m.last_day().min(as_of));
+    let revenue = a
+        .revenue
+        .range(..=Month::of(as_of))
+        .map(|(m, _)| m.last_day().min(as_of));
     let commitments = a
         .commitments
         .iter()

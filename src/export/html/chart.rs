@@ -64,12 +64,14 @@ pub fn chart(c: &Chart<'_>) -> Markup {
     let slot = plot_w / c.points.len() as f64;
     let bar_w = (slot * 0.7).min(40.0);
     let first = c.thresholds.first().map(|t| t.value);
-    // Labels thin out when the bars get narrow, so they never overlap.
+    // Labels thin out when the bars get narrow, so they never overlap; counted from the last
+    // bar, so the latest period is always labelled.
     let label_every = (34.0 / slot).ceil().max(1.0) as usize;
+    let n = c.points.len();
+    let labelled = |i: usize| (n - 1 - i) % label_every == 0;
     html! {
         figure.chart {
-            svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(c.title)
-                xmlns="http://www.w3.org/2000/svg" {
+            svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(c.title) {
                 title { (c.title) }
                 @if let Some((lo, hi)) = c.band {
                     rect.band x=(LEFT) y=(fmt(y(hi))) width=(plot_w) height=(fmt(y(lo) - y(hi))) {}
@@ -82,13 +84,13 @@ pub fn chart(c: &Chart<'_>) -> Markup {
                         rect class=(if low { "bar low" } else { "bar" })
                             x=(fmt(cx - bar_w / 2.0)) y=(fmt(y(v))) width=(fmt(bar_w))
                             height=(fmt(y(0.0) - y(v))) {}
-                        @if i % label_every == 0 || i + 1 == c.points.len() {
+                        @if labelled(i) {
                             text.value x=(fmt(cx)) y=(fmt(y(v) - 4.0)) { ((c.format)(v)) }
                         }
                     } @else {
                         text.value x=(fmt(cx)) y=(fmt(y(0.0) - 4.0)) { (MISSING) }
                     }
-                    @if i % label_every == 0 || i + 1 == c.points.len() {
+                    @if labelled(i) {
                         text.label x=(fmt(cx)) y=(fmt(HEIGHT - 8.0)) { (p.label) }
                     }
                 }

@@ -61,7 +61,7 @@ fn weekly(portfolio: &Portfolio, as_of: NaiveDate) -> Markup {
     html! {
         section.view #weekly {
             h2 { "Weekly pulse" }
-            h3 { "Due this week" }
+            h3 { "Due this week, and overdue" }
             @let due: Vec<_> = portfolio.alliances.iter().flat_map(|a| {
                 a.commitments.iter().filter(|c| c.is_due_within(as_of, 7) || c.is_overdue(as_of)).map(move |c| (a, c))
             }).collect();
