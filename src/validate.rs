@@ -160,7 +160,10 @@ pub fn share_token_problem(token: &str) -> Option<String> {
 fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance, here: &str) {
     if let Some(token) = &a.share_token {
         if let Some(problem) = share_token_problem(token) {
-            out.push(Diagnostic::error(format!("{here}{SEP}share_token"), problem));
+            out.push(Diagnostic::error(
+                format!("{here}{SEP}share_token"),
+                problem,
+            ));
         } else if let Some(other) = portfolio
             .alliances
             .iter()

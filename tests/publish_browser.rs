@@ -74,7 +74,11 @@ impl Network {
                         let mut buf = [0u8; 512];
                         let n = conn.read(&mut buf).unwrap_or(0);
                         let text = String::from_utf8_lossy(&buf[..n]);
-                        let line = text.lines().next().unwrap_or("(no request line)").to_owned();
+                        let line = text
+                            .lines()
+                            .next()
+                            .unwrap_or("(no request line)")
+                            .to_owned();
                         s.lock().unwrap().push(line);
                     }
                     // Pending connections are accepted before `WouldBlock`, so stopping here
@@ -161,7 +165,12 @@ fn render(net: &Network, page: &Path, width: u32, png: &Path) -> (String, Vec<St
         .spawn()
         .expect("chromium starts");
     let mut dom = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut dom).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut dom)
+        .unwrap();
     // A guard against a hung browser, not a speed check.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
@@ -211,10 +220,16 @@ fn svgs(dom: &str) -> Vec<&str> {
 
 fn check_self_contained(dom: &str, allowed_links: &[String], name: &str) {
     assert!(!dom.contains("<script"), "{name}: a script");
-    assert!(!dom.contains("<link"), "{name}: a <link> (stylesheet, icon, prefetch)");
+    assert!(
+        !dom.contains("<link"),
+        "{name}: a <link> (stylesheet, icon, prefetch)"
+    );
     assert!(!dom.contains("url("), "{name}: a CSS url()");
     assert!(!dom.contains("@import"), "{name}: a CSS @import");
-    assert!(attributes(dom, "src").is_empty(), "{name}: something with src=");
+    assert!(
+        attributes(dom, "src").is_empty(),
+        "{name}: something with src="
+    );
     for href in attributes(dom, "href") {
         let remote = href.contains("://") || href.starts_with("//");
         assert!(
@@ -229,7 +244,10 @@ fn check_charts(dom: &str, name: &str) {
     assert!(!charts.is_empty(), "{name}: no chart");
     for svg in &charts {
         let values: Vec<_> = svg.match_indices("class=\"value\"").collect();
-        assert!(!values.is_empty(), "{name}: a chart without its values as text");
+        assert!(
+            !values.is_empty(),
+            "{name}: a chart without its values as text"
+        );
     }
     assert_eq!(
         dom.matches("<figcaption>").count(),
@@ -291,14 +309,21 @@ fn every_sample_page_renders_in_chromium_and_shows_only_what_it_may() {
     for (width, label) in [(390, "phone"), (1280, "desktop")] {
         let png = shots.join(format!("internal-{label}.png"));
         let (dom, requests) = render(&net, &internal, width, &png);
-        assert!(requests.is_empty(), "internal page made requests: {requests:?}");
+        assert!(
+            requests.is_empty(),
+            "internal page made requests: {requests:?}"
+        );
         check_self_contained(&dom, &dashboards, "internal page");
         check_charts(&dom, "internal page");
         for id in ["weekly", "monthly", "quarterly", "outcomes"] {
             assert!(dom.contains(&format!("id=\"{id}\"")), "internal page: {id}");
         }
         for a in &p.alliances {
-            assert!(dom.contains(&esc(&a.partner)), "internal page lists {}", a.partner);
+            assert!(
+                dom.contains(&esc(&a.partner)),
+                "internal page lists {}",
+                a.partner
+            );
         }
     }
 
@@ -310,7 +335,10 @@ fn every_sample_page_renders_in_chromium_and_shows_only_what_it_may() {
         .collect();
     assert!(published.len() >= 2);
     for a in &published {
-        let token = a.share_token.as_deref().expect("published alliances have tokens");
+        let token = a
+            .share_token
+            .as_deref()
+            .expect("published alliances have tokens");
         let page = out.join(token).join("index.html");
         let name = format!("{}'s page", a.id);
         for (width, label) in [(390, "phone"), (1280, "desktop")] {
@@ -321,19 +349,39 @@ fn every_sample_page_renders_in_chromium_and_shows_only_what_it_may() {
             assert!(dom.contains(&own), "{name} lacks its partner's name");
             let rest = dom.replace(&own, "");
             for other in p.alliances.iter().filter(|o| o.id != a.id) {
-                assert!(!rest.contains(&esc(&other.partner)), "{name} names {}", other.partner);
+                assert!(
+                    !rest.contains(&esc(&other.partner)),
+                    "{name} names {}",
+                    other.partner
+                );
             }
             for intake in &p.pipeline {
-                assert!(!rest.contains(&esc(&intake.partner)), "{name} shows the pipeline");
+                assert!(
+                    !rest.contains(&esc(&intake.partner)),
+                    "{name} shows the pipeline"
+                );
             }
             for any in &p.alliances {
                 let note = any.notes.trim();
-                assert!(note.is_empty() || !dom.contains(&esc(note)), "{name}: notes of {}", any.id);
+                assert!(
+                    note.is_empty() || !dom.contains(&esc(note)),
+                    "{name}: notes of {}",
+                    any.id
+                );
             }
             assert!(!health_total(&dom), "{name} shows a health score");
-            assert!(!dom.to_lowercase().contains("health"), "{name} mentions health");
-            assert!(!dom.to_lowercase().contains("audit"), "{name} mentions the audit");
-            assert!(!dom.contains("Alliance share"), "{name} shows the portfolio share");
+            assert!(
+                !dom.to_lowercase().contains("health"),
+                "{name} mentions health"
+            );
+            assert!(
+                !dom.to_lowercase().contains("audit"),
+                "{name} mentions the audit"
+            );
+            assert!(
+                !dom.contains("Alliance share"),
+                "{name} shows the portfolio share"
+            );
             for total in p.revenue.values() {
                 let plain = format!("{total:.0}");
                 let grouped = format!("{},{:03}", (*total as u64) / 1000, (*total as u64) % 1000);

@@ -73,10 +73,17 @@ fn publish_writes_pages_and_saves_tokens() {
         assert_eq!(token.len(), 22);
         let page = fs::read_to_string(out.join(token).join("index.html")).unwrap();
         assert!(page.contains("Weekly pulse"), "{}", a.id);
-        assert!(report.contains(&format!("partner page of {:?}", a.id)), "{report}");
+        assert!(
+            report.contains(&format!("partner page of {:?}", a.id)),
+            "{report}"
+        );
     }
     // Proposed and Ended alliances get no page and no token.
-    for a in p.alliances.iter().filter(|a| !published.iter().any(|x| x.id == a.id)) {
+    for a in p
+        .alliances
+        .iter()
+        .filter(|a| !published.iter().any(|x| x.id == a.id))
+    {
         assert!(a.share_token.is_none(), "{}", a.id);
     }
     assert_eq!(folders(&out).len(), published.len());
@@ -144,9 +151,15 @@ fn pages_of_alliances_no_longer_published_are_removed_and_nothing_else() {
     p.alliances[i].status = alliance_desk::model::Status::Ended;
     alliance_desk::store::save(&file, &p).unwrap();
     let report = publish(&file, &out, &[]);
-    assert!(!out.join(&glow).exists(), "the ended alliance's page is gone");
+    assert!(
+        !out.join(&glow).exists(),
+        "the ended alliance's page is gone"
+    );
     assert!(report.contains("removed"), "{report}");
-    assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "dash.example.com\n");
+    assert_eq!(
+        fs::read_to_string(out.join("CNAME")).unwrap(),
+        "dash.example.com\n"
+    );
     assert_eq!(
         fs::read_to_string(out.join(lookalike).join("index.html")).unwrap(),
         "mine"

@@ -53,7 +53,9 @@ pub fn run(
         .map_err(|e| CliError::Failed(e.to_string()))?;
     if changes.any() {
         store::save(file, &portfolio).map_err(|e| {
-            CliError::Failed(format!("{e}; nothing published (the links must be saved first)"))
+            CliError::Failed(format!(
+                "{e}; nothing published (the links must be saved first)"
+            ))
         })?;
     }
     let as_of = score::evaluation_date(&portfolio, cli_as_of, today);
@@ -66,13 +68,21 @@ pub fn run(
             || "internal page — keep it private".to_owned(),
             |id| format!("partner page of {id:?}"),
         );
-        let _ = writeln!(report, "wrote {} ({} bytes), {who}", page.path.display(), page.bytes);
+        let _ = writeln!(
+            report,
+            "wrote {} ({} bytes), {who}",
+            page.path.display(),
+            page.bytes
+        );
     }
     for id in &changes.created {
         let _ = writeln!(report, "new link for {id:?}, saved in {}", file.display());
     }
     for id in &changes.rotated {
-        let _ = writeln!(report, "rotated the link of {id:?}; the old page is removed");
+        let _ = writeln!(
+            report,
+            "rotated the link of {id:?}; the old page is removed"
+        );
     }
     for path in &published.removed {
         let _ = writeln!(report, "removed {}", path.display());

@@ -302,7 +302,12 @@ mod tests {
             ("p", Status::Proposed),
             ("e", Status::Ended),
         ] {
-            let mut a = Alliance::new(id, id, AllianceKind::Wholesale, "2026-01-01".parse().unwrap());
+            let mut a = Alliance::new(
+                id,
+                id,
+                AllianceKind::Wholesale,
+                "2026-01-01".parse().unwrap(),
+            );
             a.status = status;
             p.alliances.push(a);
         }
@@ -335,7 +340,10 @@ mod tests {
     fn rotating_an_unknown_or_unpublished_alliance_is_refused() {
         let mut p = portfolio();
         let e = assign_tokens(&mut p, Some("zz")).unwrap_err().to_string();
-        assert!(e.contains("no alliance \"zz\"") && e.contains("a, w, p, e"), "{e}");
+        assert!(
+            e.contains("no alliance \"zz\"") && e.contains("a, w, p, e"),
+            "{e}"
+        );
         let e = assign_tokens(&mut p, Some("e")).unwrap_err().to_string();
         assert!(e.contains("only Active and WindingDown"), "{e}");
         assert!(p.alliances.iter().all(|a| a.share_token.is_none()));

@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use crate::model::{Alliance, Month, Portfolio, Review, Status};
 
-use super::metrics::{is_signed, latest_up_to, win_conditions};
 use super::WinStatus;
+use super::metrics::{is_signed, latest_up_to, win_conditions};
 
 /// The lower edge of the alliance share's target band (SPEC §1.1).
 pub const SHARE_BAND_LOW: f64 = 0.15;
@@ -262,8 +262,8 @@ fn attainment_by_quarter(portfolio: &Portfolio, as_of: NaiveDate) -> Vec<Quarter
     let mut date = as_of;
     loop {
         ends.push((month, date));
-        let quarter_start = Month::new(month.year(), (quarter_of(month) - 1) * 3 + 1)
-            .unwrap_or(month);
+        let quarter_start =
+            Month::new(month.year(), (quarter_of(month) - 1) * 3 + 1).unwrap_or(month);
         if ends.len() == QUARTERS || quarter_start <= Month::of(first) {
             break;
         }
@@ -425,6 +425,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::many_single_char_names, reason = "alliances named by their ids")]
     fn governed_means_signed_on_or_before_as_of() {
         let as_of = d("2026-11-15");
         let mut a = alliance("a", Status::Active, "2024-11-15");
@@ -462,7 +463,10 @@ mod tests {
         p.alliances.push(a);
         let s = share_by_month(&p, d("2026-11-15"));
         assert_eq!(s.len(), 2);
-        assert_eq!((s[0].month, s[0].value, s[0].band), (m("2026-09"), 0.25, Band::Within));
+        assert_eq!(
+            (s[0].month, s[0].value, s[0].band),
+            (m("2026-09"), 0.25, Band::Within)
+        );
         assert_eq!((s[1].month, s[1].band), (m("2026-11"), Band::Below));
     }
 
@@ -504,6 +508,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::many_single_char_names, reason = "alliances named by their ids")]
     fn top_contributors_rank_the_last_twelve_months() {
         let mut p = Portfolio::empty("B");
         p.revenue.insert(m("2026-10"), 1000.0);

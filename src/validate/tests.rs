@@ -350,9 +350,20 @@ fn a_share_token_must_have_the_shape_of_128_random_bits() {
     let mut p = base();
     p.alliances[0].share_token = Some("AAAAAAAAAAAAAAAAAAAAAQ".into());
     assert!(validate(&p).is_empty());
-    for bad in ["", "..", "AAAAAAAAAAAAAAAAAAAAAB", "AAAAAAAAAAAAAAAAAAAA/Q", "AAAAAAAAAAAAAAAAAAAAAAQ"] {
+    for bad in [
+        "",
+        "..",
+        "AAAAAAAAAAAAAAAAAAAAAB",
+        "AAAAAAAAAAAAAAAAAAAA/Q",
+        "AAAAAAAAAAAAAAAAAAAAAAQ",
+    ] {
         p.alliances[0].share_token = Some(bad.into());
-        only(&p, Level::Error, "alliance \"glow\" › share_token", "is not a share token");
+        only(
+            &p,
+            Level::Error,
+            "alliance \"glow\" › share_token",
+            "is not a share token",
+        );
     }
 }
 
@@ -365,5 +376,8 @@ fn two_alliances_cannot_share_a_token() {
     p.alliances.push(b);
     let all = lines(&p);
     assert_eq!(all.len(), 2, "{all:#?}");
-    assert!(all[0].contains("the same token as alliance \"b\""), "{all:#?}");
+    assert!(
+        all[0].contains("the same token as alliance \"b\""),
+        "{all:#?}"
+    );
 }

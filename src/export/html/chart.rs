@@ -68,7 +68,7 @@ pub fn chart(c: &Chart<'_>) -> Markup {
     // bar, so the latest period is always labelled.
     let label_every = (34.0 / slot).ceil().max(1.0) as usize;
     let n = c.points.len();
-    let labelled = |i: usize| (n - 1 - i) % label_every == 0;
+    let labelled = |i: usize| (n - 1 - i).is_multiple_of(label_every);
     html! {
         figure.chart {
             svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(c.title) {

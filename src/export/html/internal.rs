@@ -206,7 +206,8 @@ fn quarterly(scores: &Scores, outcomes: &Outcomes) -> Markup {
 
 fn outcomes_section(o: &Outcomes) -> Markup {
     let m = &o.median_lifespan_months;
-    let months = |v: Option<f64>| v.map_or_else(|| MISSING.to_owned(), |v| format!("{v:.0} months"));
+    let months =
+        |v: Option<f64>| v.map_or_else(|| MISSING.to_owned(), |v| format!("{v:.0} months"));
     html! {
         section.view #outcomes {
             h2 { "Outcomes" }

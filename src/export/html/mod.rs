@@ -15,6 +15,8 @@ mod partner;
 pub use internal::{internal_page, is_published};
 pub use partner::{partner_may_see, partner_page};
 
+use std::fmt::Write as _;
+
 use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 pub use super::MISSING;
@@ -42,7 +44,7 @@ pub fn visible(s: &str) -> String {
             '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
         );
         if bidi || (c.is_control() && c != '\n' && c != '\t') {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);
         }

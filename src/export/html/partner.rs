@@ -103,6 +103,17 @@ fn weekly(
                 (card("Open escalations", &open_escalations.len().to_string(), ""))
                 (card("Execution speed", &speed(score.execution_speed_days), "median vs due date, 90 days"))
             }
+            h3 { "Flags" }
+            @if flags.is_empty() {
+                p.ok { "✓ No flags." }
+            } @else {
+                ul.flags { @for f in flags {
+                    li class=(f.severity.label()) {
+                        span.sev { (f.severity.symbol()) " " (f.severity.label()) } " · "
+                        (f.code.short_label()) ": " (Text(&f.message))
+                    }
+                } }
+            }
             h3 { "Due this week" }
             (commitment_table(brand, alliance, &due, as_of))
             h3 { "Overdue" }
@@ -116,17 +127,6 @@ fn weekly(
                     tbody { @for e in &open_escalations {
                         tr { td.num { (e.raised) } td.text { (Text(&e.issue)) } }
                     } }
-                } }
-            }
-            h3 { "Flags" }
-            @if flags.is_empty() {
-                p.ok { "✓ No flags." }
-            } @else {
-                ul.flags { @for f in flags {
-                    li class=(f.severity.label()) {
-                        span.sev { (f.severity.symbol()) " " (f.severity.label()) } " · "
-                        (f.code.short_label()) ": " (Text(&f.message))
-                    }
                 } }
             }
         }

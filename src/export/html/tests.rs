@@ -77,7 +77,11 @@ fn hostile_text_stays_text_on_the_partner_page() {
     assert!(!page.contains("<script"), "a script tag got through");
     assert!(!page.contains("<img"), "an img tag got through");
     assert!(!page.contains("<style>*"), "a style tag got through");
-    assert_eq!(head(page).matches("</title>").count(), 1, "the title was closed early");
+    assert_eq!(
+        head(page).matches("</title>").count(),
+        1,
+        "the title was closed early"
+    );
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(page.contains("&quot;quoted&quot;"));
     // Bidirectional and terminal controls are shown, not obeyed.
@@ -128,20 +132,39 @@ fn sample_partner_pages_hold_only_what_a_partner_may_see() {
         let rest = without_own_name(page, a);
         for other in p.alliances.iter().filter(|o| o.id != a.id) {
             let name = maud::html! { (Text(&other.partner)) }.into_string();
-            assert!(!rest.contains(&name), "{}'s page names {}", a.id, other.partner);
+            assert!(
+                !rest.contains(&name),
+                "{}'s page names {}",
+                a.id,
+                other.partner
+            );
         }
         for i in &p.pipeline {
-            assert!(!page.contains(&i.partner), "{}'s page names the pipeline", a.id);
+            assert!(
+                !page.contains(&i.partner),
+                "{}'s page names the pipeline",
+                a.id
+            );
         }
         if !a.notes.trim().is_empty() {
             assert!(!page.contains(a.notes.trim()), "{}: internal notes", a.id);
         }
         assert!(!shows_a_health_total(page), "{}: a health total", a.id);
-        for banned in ["Health", "health", "audit", "Alliance share", "alliance share"] {
+        for banned in [
+            "Health",
+            "health",
+            "audit",
+            "Alliance share",
+            "alliance share",
+        ] {
             assert!(!page.contains(banned), "{}'s page shows {banned:?}", a.id);
         }
         for v in p.revenue.values() {
-            assert!(!page.contains(&format!("{v:.0}")), "{}: brand revenue {v}", a.id);
+            assert!(
+                !page.contains(&format!("{v:.0}")),
+                "{}: brand revenue {v}",
+                a.id
+            );
         }
         for view in ["id=\"weekly\"", "id=\"monthly\"", "id=\"quarterly\""] {
             assert!(page.contains(view), "{}: {view}", a.id);
