@@ -69,6 +69,16 @@ pub fn validate(portfolio: &Portfolio) -> Vec<Diagnostic> {
         out.push(Diagnostic::error("brand", "the brand name is empty"));
     }
     check_revenue(&mut out, "revenue", &portfolio.revenue);
+    if portfolio
+        .publish_to
+        .as_deref()
+        .is_some_and(|d| d.trim().is_empty())
+    {
+        out.push(Diagnostic::error(
+            "publish_to",
+            "the publish folder is empty: name a folder, or remove the setting",
+        ));
+    }
 
     let mut seen_ids = HashSet::new();
     for (i, alliance) in portfolio.alliances.iter().enumerate() {

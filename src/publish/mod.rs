@@ -155,6 +155,20 @@ pub struct Published {
     pub warnings: Vec<String>,
 }
 
+/// The folder named by the portfolio's `publish_to` setting: a relative name is taken from the
+/// portfolio file's folder, so the setting means the same wherever the workspace was started.
+pub fn publish_dir(portfolio_path: &Path, publish_to: &str) -> PathBuf {
+    let target = Path::new(publish_to.trim());
+    if target.is_absolute() {
+        return target.to_owned();
+    }
+    portfolio_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."))
+        .join(target)
+}
+
 /// Write the internal page and every published alliance's partner page under `dir` (created if
 /// missing), then remove the token folders of pages no longer published. Alliances without a
 /// token are skipped: call [`assign_tokens`] (and save) first.
@@ -170,9 +184,17 @@ pub fn write_site(
     fs::create_dir_all(dir).map_err(io_at(dir))?;
     let mut out = Published::default();
     let mut live = BTreeSet::new();
-    for (a, s) in portfolio.alliances.iter().zip(&scores.alliances) {
+    for a in &portfolio.alliances {
         let Some(token) = a.share_token.as_deref().filter(|_| is_published(a.status)) else {
             continue;
+        };
+        // Scores kept by a workspace are matched by id; one missing is computed here.
+        let fresh;
+        let s = if let Some(s) = scores.alliances.iter().find(|s| s.id == a.id) {
+            s
+        } else {
+            fresh = crate::score::score_alliance(portfolio, a, scores.as_of);
+            &fresh
         };
         if let Some(why) = share_token_problem(token) {
             return Err(PublishError::Refused {
@@ -312,6 +334,22 @@ mod tests {
             p.alliances.push(a);
         }
         p
+    }
+
+    #[test]
+    fn publish_dir_is_relative_to_the_portfolio() {
+        assert_eq!(
+            publish_dir(Path::new("/data/p.ron"), "site"),
+            PathBuf::from("/data/site")
+        );
+        assert_eq!(
+            publish_dir(Path::new("p.ron"), " site "),
+            PathBuf::from("./site")
+        );
+        assert_eq!(
+            publish_dir(Path::new("/data/p.ron"), "/srv/www"),
+            PathBuf::from("/srv/www")
+        );
     }
 
     #[test]

@@ -425,7 +425,10 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::many_single_char_names, reason = "alliances named by their ids")]
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "alliances named by their ids"
+    )]
     fn governed_means_signed_on_or_before_as_of() {
         let as_of = d("2026-11-15");
         let mut a = alliance("a", Status::Active, "2024-11-15");
@@ -508,7 +511,10 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::many_single_char_names, reason = "alliances named by their ids")]
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "alliances named by their ids"
+    )]
     fn top_contributors_rank_the_last_twelve_months() {
         let mut p = Portfolio::empty("B");
         p.revenue.insert(m("2026-10"), 1000.0);

@@ -381,3 +381,17 @@ fn two_alliances_cannot_share_a_token() {
         "{all:#?}"
     );
 }
+
+#[test]
+fn an_empty_publish_folder_is_refused() {
+    let mut p = base();
+    p.publish_to = Some("site".into());
+    assert!(validate(&p).is_empty());
+    p.publish_to = Some(" ".into());
+    only(
+        &p,
+        Level::Error,
+        "publish_to",
+        "the publish folder is empty",
+    );
+}
