@@ -48,6 +48,7 @@ pub fn run(
     for w in &loaded.warnings {
         eprintln!("{w}");
     }
+    let has_comments = loaded.has_comments;
     let mut portfolio = loaded.portfolio;
     let changes = super::assign_tokens(&mut portfolio, args.rotate.as_deref())
         .map_err(|e| CliError::Failed(e.to_string()))?;

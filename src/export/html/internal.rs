@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use super::chart::{Chart, Point, Threshold, chart};
 use super::{MISSING, Text, card, page, pct, views_nav};
 use crate::export::summary_cells;
-use crate::model::{Party, Portfolio, Status};
+use crate::model::{Portfolio, Status};
 use crate::score::Scores;
 use crate::score::outcomes::{Outcomes, SHARE_BAND_HIGH, SHARE_BAND_LOW};
 
@@ -72,7 +72,7 @@ fn weekly(portfolio: &Portfolio, as_of: NaiveDate) -> Markup {
                         @let state = c.state(as_of);
                         tr {
                             td { (Text(&a.partner)) }
-                            td { (Text(match c.party { Party::Us => &portfolio.brand, Party::Partner => &a.partner })) }
+                            td { (c.party.label()) }
                             td.text { (Text(&c.action)) }
                             td.num { (c.due) }
                             td { (state.symbol()) " " (state.label()) }
