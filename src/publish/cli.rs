@@ -58,6 +58,13 @@ pub fn run(
                 "{e}; nothing published (the links must be saved first)"
             ))
         })?;
+        if has_comments {
+            eprintln!(
+                "note: the comments in {} were not kept by the save of the new links; the \
+                 previous version is in its .bak file",
+                file.display()
+            );
+        }
     }
     let as_of = score::evaluation_date(&portfolio, cli_as_of, today);
     let scores = score::score(&portfolio, as_of);
