@@ -192,6 +192,36 @@ fn render(net: &Network, page: &Path, width: u32, png: &Path) -> (String, Vec<St
     (dom, requests)
 }
 
+/// Print `page` to a PDF with Chromium and return the PDF's bytes.
+fn print_pdf(page: &Path, pdf: &Path) -> Vec<u8> {
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("chromium starts");
+    assert!(
+        status.success(),
+        "chromium could not print {}",
+        page.display()
+    );
+    fs::read(pdf).unwrap()
+}
+
 /// Text as the DOM serialiser writes it.
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -396,5 +426,22 @@ fn every_sample_page_renders_in_chromium_and_shows_only_what_it_may() {
             check_self_contained(&dom, &dashboards, &name);
             check_charts(&dom, &name);
         }
+    }
+
+    // Printing: the pages ask for A4 (595 × 842 points), and Chromium's print honours it.
+    for (page, label) in [
+        (internal, "internal".to_owned()),
+        (
+            out.join(published[0].share_token.as_deref().unwrap())
+                .join("index.html"),
+            format!("partner-{}", published[0].id),
+        ),
+    ] {
+        let pdf = print_pdf(&page, &shots.join(format!("{label}.pdf")));
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(
+            text.contains("/MediaBox [0 0 594.9") && text.contains("841.9"),
+            "{label}: not printed on A4"
+        );
     }
 }
