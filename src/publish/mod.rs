@@ -375,6 +375,47 @@ mod tests {
     }
 
     #[test]
+    fn a_stale_folder_keeps_files_we_did_not_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join("AAAAAAAAAAAAAAAAAAAAAQ");
+        fs::create_dir(&stale).unwrap();
+        fs::write(stale.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(stale.join("index.html"), "old page").unwrap();
+        fs::write(stale.join("notes.txt"), "the user's").unwrap();
+        let p = portfolio();
+        let scores = crate::score::score(&p, "2026-11-15".parse().unwrap());
+        let done = write_site(&p, &scores, dir.path()).unwrap();
+        assert!(!stale.join("index.html").exists() && !stale.join(MARKER).exists());
+        assert_eq!(
+            fs::read_to_string(stale.join("notes.txt")).unwrap(),
+            "the user's"
+        );
+        assert!(done.removed.is_empty());
+        assert!(
+            done.warnings[0].contains("kept the folder"),
+            "{:?}",
+            done.warnings
+        );
+        // Alliances without a token get no page yet: only the internal page.
+        assert_eq!(done.pages.len(), 1);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_token_folder_that_is_a_link_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let mut p = portfolio();
+        assign_tokens(&mut p, None).unwrap();
+        let token = p.alliances[0].share_token.clone().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(&token)).unwrap();
+        let scores = crate::score::score(&p, "2026-11-15".parse().unwrap());
+        let e = write_site(&p, &scores, dir.path()).unwrap_err().to_string();
+        assert!(e.contains("is not a folder"), "{e}");
+        assert!(fs::read_dir(elsewhere.path()).unwrap().next().is_none());
+    }
+
+    #[test]
     fn rotating_an_unknown_or_unpublished_alliance_is_refused() {
         let mut p = portfolio();
         let e = assign_tokens(&mut p, Some("zz")).unwrap_err().to_string();
