@@ -213,8 +213,8 @@ fn outcomes_section(o: &Outcomes) -> Markup {
             h2 { "Outcomes" }
             p.muted { "Is governing the alliances working? The protocol's promise: alliances that last 36+ months instead of a 12-month median, and goal attainment above 65% instead of about 30%." }
             div.cards {
-                (card("Median lifespan, signed charter", &months(m.governed), &format!("{} alliances", m.governed_count)))
-                (card("Median lifespan, no signed charter", &months(m.ungoverned), &format!("{} alliances", m.ungoverned_count)))
+                (card("Median lifespan, signed charter", &months(m.governed), &alliances(m.governed_count)))
+                (card("Median lifespan, no signed charter", &months(m.ungoverned), &alliances(m.ungoverned_count)))
                 (card("Goal attainment, this quarter", &pct(o.goal_attainment_by_quarter.last().and_then(|q| q.value), 0), "target 65%+"))
             }
             h3 { "Lifespans" }
@@ -254,5 +254,14 @@ fn outcomes_section(o: &Outcomes) -> Markup {
                 } }
             }
         }
+    }
+}
+
+/// "1 alliance", "6 alliances".
+fn alliances(n: usize) -> String {
+    if n == 1 {
+        "1 alliance".to_owned()
+    } else {
+        format!("{n} alliances")
     }
 }
