@@ -78,6 +78,8 @@ pub enum Command {
     },
     /// Set monthly revenue from a Shopify orders export or an attribution report (SPEC §9).
     ImportRevenue(crate::import::revenue::cli::ImportRevenueArgs),
+    /// Publish the internal page and a partner page per active alliance to a folder.
+    Publish(crate::publish::cli::PublishArgs),
     /// Write a fresh, valid, empty portfolio (never overwrites an existing file).
     New {
         /// Where to write it.
@@ -299,7 +301,7 @@ pub fn run_command(
             let as_of = score::evaluation_date(&portfolio, cli_as_of, today());
             let scores = score::score(&portfolio, as_of);
             let text = if json {
-                export::json::to_json(&scores)
+                export::json::score_json(&portfolio, &scores)
             } else {
                 score_table(&scores)
             };
@@ -329,6 +331,7 @@ pub fn run_command(
             csv,
         } => import_commitments(&file, &alliance, &csv, out),
         Command::ImportRevenue(args) => crate::import::revenue::cli::run(&args, out),
+        Command::Publish(args) => crate::publish::cli::run(&args, cli_as_of, today(), out),
         Command::New { file } => new_portfolio(&file, out),
     }
 }

@@ -15,6 +15,7 @@ pub mod import;
 pub mod input;
 pub mod merge;
 pub mod model;
+pub mod publish;
 pub mod sample;
 pub mod sanitize;
 pub mod score;

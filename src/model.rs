@@ -172,6 +172,10 @@ pub struct Portfolio {
     pub alliances: Vec<Alliance>,
     #[serde(default)]
     pub pipeline: Vec<Intake>,
+    /// A folder to publish the partner pages to on every save (SPEC §11); left out of the file
+    /// when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_to: Option<String>,
 }
 
 fn default_currency() -> String {
@@ -189,6 +193,7 @@ impl Portfolio {
             revenue: MonthlyValues::new(),
             alliances: Vec::new(),
             pipeline: Vec::new(),
+            publish_to: None,
         }
     }
 
@@ -353,6 +358,10 @@ pub struct Alliance {
     /// Which orders count as this alliance's revenue (SPEC §9); left out of the file when empty.
     #[serde(default, skip_serializing_if = "Attribution::is_empty")]
     pub attribution: Attribution,
+    /// The unguessable folder name of the partner page (SPEC §11): 128 random bits, URL-safe
+    /// base64 without padding. Created at the first publish; left out of the file when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_token: Option<String>,
 }
 
 /// An alliance's revenue attribution rules (SPEC §9): discount codes, order tags and order
@@ -393,6 +402,7 @@ impl Alliance {
             escalations: Vec::new(),
             notes: String::new(),
             attribution: Attribution::default(),
+            share_token: None,
         }
     }
 

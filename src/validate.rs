@@ -69,6 +69,16 @@ pub fn validate(portfolio: &Portfolio) -> Vec<Diagnostic> {
         out.push(Diagnostic::error("brand", "the brand name is empty"));
     }
     check_revenue(&mut out, "revenue", &portfolio.revenue);
+    if portfolio
+        .publish_to
+        .as_deref()
+        .is_some_and(|d| d.trim().is_empty())
+    {
+        out.push(Diagnostic::error(
+            "publish_to",
+            "the publish folder is empty: name a folder, or remove the setting",
+        ));
+    }
 
     let mut seen_ids = HashSet::new();
     for (i, alliance) in portfolio.alliances.iter().enumerate() {
@@ -149,7 +159,48 @@ fn alliance_place(alliance: &Alliance, index: usize) -> String {
     }
 }
 
+/// Characters in a share token: 128 bits as URL-safe base64 without padding.
+pub const SHARE_TOKEN_LEN: usize = 22;
+
+/// Why `token` is not a share token (SPEC §11: 128 random bits, URL-safe base64), if it is not.
+/// The shape matters beyond taste: the token becomes a folder name under the publish folder, so
+/// `..`, `/` or an empty name must never get through.
+pub fn share_token_problem(token: &str) -> Option<String> {
+    let ok_chars = token
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    // 22 characters carry 132 bits; the last one holds only 2 of them, so it is one of AQgw.
+    let ok_last = token.ends_with(['A', 'Q', 'g', 'w']);
+    (token.len() != SHARE_TOKEN_LEN || !ok_chars || !ok_last).then(|| {
+        format!(
+            "{token:?} is not a share token: expected {SHARE_TOKEN_LEN} characters of URL-safe \
+             base64 (A-Z a-z 0-9 - _); remove the field and publish again to get a new one"
+        )
+    })
+}
+
 fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance, here: &str) {
+    if let Some(token) = &a.share_token {
+        if let Some(problem) = share_token_problem(token) {
+            out.push(Diagnostic::error(
+                format!("{here}{SEP}share_token"),
+                problem,
+            ));
+        } else if let Some(other) = portfolio
+            .alliances
+            .iter()
+            .find(|o| o.id != a.id && o.share_token.as_ref() == Some(token))
+        {
+            out.push(Diagnostic::error(
+                format!("{here}{SEP}share_token"),
+                format!(
+                    "the same token as alliance {:?}: two partners would share one page; remove \
+                     the field and publish again to get a new one",
+                    other.id
+                ),
+            ));
+        }
+    }
     if a.partner.trim().is_empty() {
         out.push(Diagnostic::error(
             format!("{here}{SEP}partner"),

@@ -321,7 +321,15 @@ fn schema_minimal_alliance_has_every_key_and_nulls() {
     let v = score(&p, "2026-03-01");
     assert_keys(
         &v,
-        &["as_of", "brand", "currency", "portfolio", "alliances"],
+        // `outcomes`: issue 17 (documented in the README).
+        &[
+            "as_of",
+            "brand",
+            "currency",
+            "portfolio",
+            "alliances",
+            "outcomes",
+        ],
     );
     assert_eq!(v["as_of"], "2026-03-01");
     assert_eq!(v["brand"], "Test Brand");

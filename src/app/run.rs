@@ -154,7 +154,7 @@ fn guard_file(
             portfolio,
             question,
         } => {
-            state.pending_recovery = Some(portfolio);
+            state.pending_recovery = Some(*portfolio);
             questions.push(question);
         }
         Recovery::Notice(n) => notices.push(n),

@@ -287,7 +287,8 @@ pub enum Recovery {
     None,
     /// Newer than the file and different: offer it.
     Offer {
-        portfolio: Portfolio,
+        // Boxed: a whole portfolio dwarfs the other variants.
+        portfolio: Box<Portfolio>,
         question: Modal,
     },
     /// Set aside (older than the file, or unreadable); tell the user.
@@ -343,7 +344,7 @@ pub fn find_recovery(path: &Path, current: &Portfolio) -> Recovery {
     );
     let question = recovery_question(&when, None);
     Recovery::Offer {
-        portfolio,
+        portfolio: Box::new(portfolio),
         question,
     }
 }
@@ -568,7 +569,7 @@ mod tests {
         edited.alliances[1].notes = "typed before the crash".into();
         store::write_recovery(&path, &edited).unwrap();
         match find_recovery(&path, &p) {
-            Recovery::Offer { portfolio, .. } => assert_eq!(portfolio, edited),
+            Recovery::Offer { portfolio, .. } => assert_eq!(*portfolio, edited),
             other => panic!("expected an offer, got {other:?}"),
         }
     }

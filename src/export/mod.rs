@@ -4,6 +4,7 @@
 //! atomically, to `--out`.
 
 pub mod csv;
+pub mod html;
 pub mod ics;
 pub mod json;
 pub mod markdown;
@@ -119,7 +120,7 @@ pub fn export(
     }
     Ok(match format {
         Format::Csv => csv::to_csv(scores, opts.alliance),
-        Format::Json => json::to_json(&json::only(scores, opts.alliance)),
+        Format::Json => json::score_json(portfolio, &json::only(scores, opts.alliance)),
         Format::Ics => ics::to_ics(portfolio, scores.as_of, opts.alliance, opts.dtstamp),
         Format::Md => match (opts.alliance, opts.review) {
             (Some(id), Some(date)) => markdown::review_summary(portfolio, id, date)?,

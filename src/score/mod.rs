@@ -10,6 +10,7 @@ use crate::model::{AllianceKind, Direction, Month, Status, WinState};
 
 pub mod figures;
 pub mod metrics;
+pub mod outcomes;
 pub mod rules;
 #[cfg(test)]
 mod tests;

@@ -487,6 +487,7 @@ fn trees_of_changes(original: &Portfolio, edited: &Portfolio) -> Result<(Node, N
             revenue: p.revenue.clone(),
             alliances: Vec::new(),
             pipeline: p.pipeline.clone(),
+            publish_to: p.publish_to.clone(),
         };
         let mut tree = tree_of_value(&shell)?;
         let mut alliances = Vec::with_capacity(p.alliances.len());

@@ -346,3 +346,54 @@ fn every_problem_at_once() {
     p.alliances.push(dup);
     assert_eq!(validate(&p).len(), 4);
 }
+
+#[test]
+fn a_share_token_must_have_the_shape_of_128_random_bits() {
+    let mut p = base();
+    p.alliances[0].share_token = Some("AAAAAAAAAAAAAAAAAAAAAQ".into());
+    assert!(validate(&p).is_empty());
+    for bad in [
+        "",
+        "..",
+        "AAAAAAAAAAAAAAAAAAAAAB",
+        "AAAAAAAAAAAAAAAAAAAA/Q",
+        "AAAAAAAAAAAAAAAAAAAAAAQ",
+    ] {
+        p.alliances[0].share_token = Some(bad.into());
+        only(
+            &p,
+            Level::Error,
+            "alliance \"glow\" › share_token",
+            "is not a share token",
+        );
+    }
+}
+
+#[test]
+fn two_alliances_cannot_share_a_token() {
+    let mut p = base();
+    let mut b = Alliance::new("b", "B", AllianceKind::Wholesale, d("2025-11-01"));
+    b.share_token = Some("AAAAAAAAAAAAAAAAAAAAAQ".into());
+    p.alliances[0].share_token = Some("AAAAAAAAAAAAAAAAAAAAAQ".into());
+    p.alliances.push(b);
+    let all = lines(&p);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(
+        all[0].contains("the same token as alliance \"b\""),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn an_empty_publish_folder_is_refused() {
+    let mut p = base();
+    p.publish_to = Some("site".into());
+    assert!(validate(&p).is_empty());
+    p.publish_to = Some(" ".into());
+    only(
+        &p,
+        Level::Error,
+        "publish_to",
+        "the publish folder is empty",
+    );
+}
