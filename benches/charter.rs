@@ -2,10 +2,10 @@
 //! generated 1,000-alliance portfolio at 120×40. The target is under 5 ms.
 //! Run: `cargo bench --bench charter`.
 
-use alliance_desk::app::App;
 use alliance_desk::app::document::{Document, Source};
 use alliance_desk::app::keymap::Keymap;
 use alliance_desk::generate::generate;
+use alliance_desk::ui::shell::App;
 use alliance_desk::ui::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent};

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::app::options::{WorkspaceOptions, same_file};
 use crate::export::{self, ExportOptions, Format, MISSING, pct};
 use crate::model::{Commitment, Party, Portfolio};
 use crate::score::{self, Scores};
@@ -122,23 +123,9 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// What the interactive workspace needs to start.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WorkspaceOptions {
-    /// The file to open; `None` means the default portfolio (SPEC §5), unless `demo`.
-    pub file: Option<PathBuf>,
-    /// Open the embedded sample instead of a file.
-    pub demo: bool,
-    /// `--theme NAME`.
-    pub theme: Option<String>,
-    /// `--as-of DATE`.
-    pub as_of: Option<NaiveDate>,
-}
-
-/// Open the interactive workspace (exit 2 if the file does not load).
-pub fn run_workspace(opts: &WorkspaceOptions) -> ExitCode {
-    crate::app::run::run(opts)
-}
+/// Opens the interactive workspace; the binary passes the terminal shell's runner, so this
+/// module never depends on the terminal.
+pub type Workspace = fn(&WorkspaceOptions) -> ExitCode;
 
 /// Parse a date strictly as `YYYY-MM-DD` (zero-padded, a real calendar day).
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -189,16 +176,17 @@ impl std::fmt::Display for CliError {
     }
 }
 
-/// Parse the process arguments and run; the binary's whole `main`.
-pub fn main() -> ExitCode {
+/// Parse the process arguments and run; the binary's whole `main`. `workspace` opens the
+/// interactive workspace when no subcommand is given.
+pub fn main(workspace: Workspace) -> ExitCode {
     let cli = Cli::parse();
-    run(cli)
+    run(cli, workspace)
 }
 
 /// Run a parsed command line.
-pub fn run(cli: Cli) -> ExitCode {
+pub fn run(cli: Cli, workspace: Workspace) -> ExitCode {
     let Some(command) = cli.command else {
-        return run_workspace(&WorkspaceOptions {
+        return workspace(&WorkspaceOptions {
             file: cli.file,
             demo: cli.demo,
             theme: cli.theme,
@@ -350,14 +338,6 @@ fn export_cmd(
             eprintln!("wrote {}", path.display());
             Ok(())
         }
-    }
-}
-
-/// Whether two paths name the same existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }
 

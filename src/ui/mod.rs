@@ -2,6 +2,8 @@
 
 pub mod form;
 pub mod help;
+pub mod keys;
+pub mod shell;
 pub mod tabs;
 pub mod theme;
 pub mod widgets;
@@ -13,9 +15,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
+use crate::app::Target;
 use crate::app::action::Action;
 use crate::app::document::Source;
-use crate::app::{App, Modal, Target};
+use crate::ui::shell::{App, Modal};
 use crate::ui::tabs::Tab;
 use crate::ui::widgets::format::percent;
 

@@ -26,6 +26,7 @@ use crate::app::keymap::{Key, Keymap};
 use crate::charter::{self, CHARTER_MINUTES, Section};
 use crate::model::{Alliance, AllianceKind, Charter, Contact, Party, WinCondition};
 use crate::ui::form::{Form, FormEvent};
+use crate::ui::keys::{KeyFromEvent, KeymapEvents};
 
 /// Most win conditions and contacts the guided form shows (a charter is one page).
 pub const MAX_WINS: usize = 8;
@@ -1354,12 +1355,12 @@ mod tests {
     use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
     use super::*;
-    use crate::app::App;
     use crate::app::document::{Document, Source};
     use crate::app::keymap::Keymap;
-    use crate::app::tests::{demo_app, key, keys, screen};
     use crate::model::{Portfolio, Status};
     use crate::score::FlagCode;
+    use crate::ui::shell::App;
+    use crate::ui::shell::tests::{demo_app, key, keys, screen};
     use crate::ui::theme::Theme;
 
     #[test]
@@ -1660,7 +1661,10 @@ mod tests {
         keys(&mut app, "2l");
         let n = current(&app).charter.as_ref().unwrap().win_conditions.len();
         keys(&mut app, "d");
-        assert!(matches!(app.modal, Some(crate::app::Modal::Confirm { .. })));
+        assert!(matches!(
+            app.modal,
+            Some(crate::ui::shell::Modal::Confirm { .. })
+        ));
         keys(&mut app, "y");
         assert_eq!(
             current(&app).charter.as_ref().unwrap().win_conditions.len(),

@@ -19,43 +19,7 @@ use crate::app::document::Document;
 use crate::app::keymap::Keymap;
 use crate::ui::theme::Theme;
 
-/// The tabs, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Portfolio,
-    Charter,
-    Commitments,
-    Reviews,
-    Pipeline,
-}
-
-impl Tab {
-    pub const ALL: [Self; 5] = [
-        Self::Portfolio,
-        Self::Charter,
-        Self::Commitments,
-        Self::Reviews,
-        Self::Pipeline,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Portfolio => "Portfolio",
-            Self::Charter => "Charter",
-            Self::Commitments => "Commitments",
-            Self::Reviews => "Reviews",
-            Self::Pipeline => "Pipeline",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-
-    pub fn from_index(i: usize) -> Self {
-        Self::ALL[i % Self::ALL.len()]
-    }
-}
+pub use crate::app::tab::Tab;
 
 /// Read-only context for drawing.
 pub struct ViewCtx<'a> {

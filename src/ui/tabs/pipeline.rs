@@ -605,9 +605,9 @@ mod tests {
     use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
     use super::*;
-    use crate::app::tests::{demo_app, key, keys, screen};
-    use crate::app::{App, Modal};
     use crate::model::Status;
+    use crate::ui::shell::tests::{demo_app, key, keys, screen};
+    use crate::ui::shell::{App, Modal};
     use crate::ui::tabs::Tab;
 
     #[test]

@@ -19,6 +19,7 @@ use crate::app::action::Action;
 use crate::app::document::Document;
 use crate::model::{Alliance, HEALTH_THRESHOLD, HealthScore, SAS_EXIT_THRESHOLD, Status};
 use crate::score::{AllianceScores, FlagCode};
+use crate::ui::keys::KeymapEvents;
 use crate::ui::threshold_style;
 use crate::ui::widgets::charts::{Threshold, threshold_chart};
 use crate::ui::widgets::filter::TextFilter;

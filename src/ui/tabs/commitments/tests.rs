@@ -7,10 +7,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::*;
-use crate::app::App;
 use crate::app::document::{Document, Source};
 use crate::app::keymap::Keymap;
 use crate::model::{AllianceKind, Portfolio, Status};
+use crate::ui::shell::App;
 use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
 
@@ -316,7 +316,10 @@ fn the_selection_follows_its_commitment_when_the_list_changes() {
 fn delete_asks_first_and_undo_restores() {
     let mut app = app_with(portfolio());
     press(&mut app, KeyCode::Char('d'));
-    assert!(matches!(app.modal, Some(crate::app::Modal::Confirm { .. })));
+    assert!(matches!(
+        app.modal,
+        Some(crate::ui::shell::Modal::Confirm { .. })
+    ));
     assert!(screen(&app, 80, 24).contains("Delete commitment #1"));
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(app.doc.portfolio.alliances[0].commitments.len(), 5);
@@ -498,7 +501,7 @@ fn scenario_add_three_complete_two_shows_67_and_saves() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("portfolio.ron");
-    crate::app::run::save(&mut app, Some(path.clone()));
+    crate::ui::shell::run::save(&mut app, Some(path.clone()));
     assert!(!app.doc.is_dirty(), "{:?}", app.status);
     let saved = crate::store::load(&path).unwrap().portfolio;
     let done: Vec<_> = saved.alliances[0]

@@ -10,13 +10,14 @@ use ratatui::backend::TestBackend;
 
 use super::mbr::countdown;
 use super::{Kind, Wizard};
+use crate::app::Effect;
 use crate::app::clock::Clock;
 use crate::app::document::{Document, Source};
 use crate::app::keymap::Keymap;
-use crate::app::{App, Effect, Modal};
 use crate::export::{self, ExportOptions, Format};
 use crate::model::{Review, Scope, Status};
 use crate::score::FlagCode;
+use crate::ui::shell::{App, Modal};
 use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
 

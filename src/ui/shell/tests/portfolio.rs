@@ -5,9 +5,9 @@ use chrono::{Days, NaiveDate};
 use crossterm::event::KeyCode;
 
 use super::{demo_app, key, keys, screen, select};
-use crate::app::App;
 use crate::app::action::Action;
 use crate::model::{Commitment, EscalationItem, HealthScore, Party};
+use crate::ui::shell::App;
 use crate::ui::tabs::TabView;
 
 /// Whether the Portfolio footer offers `action`.

@@ -4,9 +4,9 @@
 use crossterm::event::KeyCode;
 
 use super::{ctrl, demo_app, key, keys, screen, select};
-use crate::app::{App, Modal};
 use crate::model::Month;
 use crate::score::{FlagCode, WinStatus};
+use crate::ui::shell::{App, Modal};
 use crate::ui::widgets::format::percent;
 
 fn month(s: &str) -> Month {

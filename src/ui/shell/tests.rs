@@ -7,9 +7,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
-use super::document::{Document, Source};
-use super::keymap::Keymap;
-use super::{App, Effect, Modal};
+use super::{App, Modal};
+use crate::app::Effect;
+use crate::app::document::{Document, Source};
+use crate::app::keymap::Keymap;
 use crate::score::FlagCode;
 use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
@@ -26,7 +27,7 @@ pub(crate) fn demo_app() -> App {
         .expect("the sample pins its as-of date");
     let doc = Document::new(loaded.portfolio, as_of, Source::Demo);
     let mut app = App::new(doc, Theme::default(), Keymap::default());
-    app.clock = super::clock::Clock::manual();
+    app.clock = crate::app::clock::Clock::manual();
     app
 }
 
@@ -116,7 +117,7 @@ fn help_lists_every_key_from_the_live_keymap() {
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>();
-    for action in super::action::Action::ALL {
+    for action in crate::app::action::Action::ALL {
         assert!(
             all.iter().any(|l| l.contains(action.description())),
             "{action:?} not in help"

@@ -12,11 +12,13 @@ use crossterm::event::{
 };
 use crossterm::execute;
 
-use super::document::{Document, Source};
-use super::keymap::Keymap;
-use super::safety::{self, Decision, LockOutcome, Recovery};
-use super::{App, Effect, Modal, Target};
-use crate::cli::WorkspaceOptions;
+use super::questions;
+use super::{App, Modal};
+use crate::app::document::{Document, Source};
+use crate::app::keymap::Keymap;
+use crate::app::options::WorkspaceOptions;
+use crate::app::safety::{self, Decision, LockOutcome, Question, Recovery};
+use crate::app::{Effect, Target};
 use crate::sample;
 use crate::score;
 use crate::store;
@@ -77,7 +79,7 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
     }
     let today = Local::now().date_naive();
     let as_of = score::evaluation_date(&loaded.portfolio, options.as_of, today);
-    let (safety, read_only, questions, safety_notices) =
+    let (safety, read_only, asked, safety_notices) =
         guard_file(&source, &loaded.portfolio, loaded.content_hash);
     notices.extend(safety_notices);
     let mut doc = Document::new(loaded.portfolio, as_of, source);
@@ -108,14 +110,14 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
     app.no_color = no_color;
     app.safety = safety;
     // Questions first (the lock, then recovery), then the notices, one modal at a time.
-    app.safety.queued.extend(questions);
+    app.queued.extend(asked.into_iter().map(questions::ask));
     if !notices.is_empty() {
-        app.safety.queued.push_back(Modal::Notice {
+        app.queued.push_back(Modal::Notice {
             title: "Before you start".to_owned(),
             lines: notices,
         });
     }
-    app.modal = app.safety.queued.pop_front();
+    app.modal = app.queued.pop_front();
     Ok(app)
 }
 
@@ -125,7 +127,7 @@ fn guard_file(
     source: &Source,
     portfolio: &crate::model::Portfolio,
     content_hash: u64,
-) -> (safety::Safety, Option<String>, Vec<Modal>, Vec<String>) {
+) -> (safety::Safety, Option<String>, Vec<Question>, Vec<String>) {
     let mut state = safety::Safety::default();
     let mut questions = Vec::new();
     let mut notices = Vec::new();
@@ -279,7 +281,7 @@ pub fn background(app: &mut App, now: Instant) -> bool {
         changed |= check_disk(app);
     }
     if app.modal.is_none()
-        && let Some(next) = app.safety.queued.pop_front()
+        && let Some(next) = app.queued.pop_front()
     {
         app.modal = Some(next);
         changed = true;
@@ -329,7 +331,9 @@ fn check_disk(app: &mut App) -> bool {
         return false;
     }
     app.safety.ignored_hash = Some(hash);
-    app.modal = Some(safety::changed_on_disk_question(&path));
+    app.modal = Some(questions::ask(Question::ChangedOnDisk {
+        path: path.clone(),
+    }));
     true
 }
 
@@ -404,7 +408,7 @@ fn write_to(app: &mut App, path: PathBuf, target: Target, overwrite: bool) {
                 return;
             }
             if !overwrite && path.exists() {
-                app.modal = Some(safety::overwrite_question(&path));
+                app.modal = Some(questions::ask(Question::Overwrite { path: path.clone() }));
                 let target = Target::Text {
                     contents,
                     done,
@@ -465,12 +469,14 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) {
         let on_disk = store::disk_hash(&path);
         // A file deleted meanwhile is simply written again: nothing would be overwritten.
         if on_disk.is_some() && on_disk != app.safety.loaded_hash {
-            app.modal = Some(safety::save_conflict_question(&path));
+            app.modal = Some(questions::ask(Question::SaveConflict {
+                path: path.clone(),
+            }));
             return;
         }
     }
     if !same_file && !overwrite && path.exists() {
-        app.modal = Some(safety::overwrite_question(&path));
+        app.modal = Some(questions::ask(Question::Overwrite { path: path.clone() }));
         app.safety.pending_write = Some((path, Target::Portfolio));
         return;
     }
@@ -565,12 +571,15 @@ fn decide(app: &mut App, decision: Decision) -> Flow {
                         },
                     );
                 let diff = safety::differences(&app.doc.portfolio, p);
-                app.modal = Some(safety::recovery_question(&when, Some(diff)));
+                app.modal = Some(questions::ask(Question::Recovery {
+                    when,
+                    differences: Some(diff),
+                }));
             }
         }
         Decision::Reload => {
             if app.doc.is_dirty() {
-                app.modal = Some(safety::confirm_reload_question());
+                app.modal = Some(questions::ask(Question::ConfirmReload));
             } else {
                 reload(app);
             }
@@ -738,7 +747,7 @@ mod tests {
             "{lines:?}"
         );
         assert_eq!(
-            app.keymap.describe(super::super::action::Action::Quit),
+            app.keymap.describe(crate::app::action::Action::Quit),
             "Ctrl-q"
         );
     }
@@ -1202,7 +1211,7 @@ mod tests {
     #[test]
     fn after_the_history_drops_the_saved_state_quitting_still_asks() {
         let mut app = demo_app();
-        for i in 0..=super::super::document::HISTORY_LIMIT {
+        for i in 0..=crate::app::document::HISTORY_LIMIT {
             app.doc
                 .edit_current(format!("note {i}"), |a| a.notes = i.to_string());
         }
