@@ -527,7 +527,9 @@ fn read_only(path: &Path) -> SaveError {
     }
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+/// Write `bytes` to `path` atomically (a temporary file beside it, fsync, rename): the one
+/// atomic writer, also used for exported files.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     let io = |source: io::Error| {
         if source.kind() == io::ErrorKind::PermissionDenied {
             read_only(path)

@@ -14,8 +14,8 @@ pub mod tab;
 
 use std::path::PathBuf;
 
-use self::safety::Decision;
-use self::tab::Tab;
+use self::safety::{Decision, Question};
+use crate::model::Portfolio;
 
 /// Work for the main loop: everything that touches the disk or ends the program.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,8 +36,6 @@ pub enum Effect {
         contents: String,
         done: String,
     },
-    /// Switch to a tab (e.g. "recommit" opens the charter).
-    SwitchTab(Tab),
     /// The answer to a question about the file (recovery, changes on disk, the lock).
     Decide(Decision),
 }
@@ -53,4 +51,48 @@ pub enum Target {
         done: String,
         named: PathBuf,
     },
+}
+
+/// What carrying out an [`Effect`] came to. The runner does the I/O and returns one of these;
+/// the update step alone decides what the user sees of it.
+#[derive(Debug)]
+pub enum EffectResult {
+    /// The portfolio was written to `path`; `kept_backup` when the previous version was kept.
+    Saved { path: PathBuf, kept_backup: bool },
+    /// Not saved: the edits would not load again (one problem per line).
+    SaveRefused { problems: Vec<String> },
+    /// Not saved (`reason`): saving elsewhere may help.
+    SaveFailed { reason: String },
+    /// There is no place to save as it stands (the sample, a read-only or busy file): ask for
+    /// a path for the portfolio, saying `reason`.
+    SaveAsNeeded { reason: Option<String> },
+    /// Ask for a path for `target`, pre-filled with `input`.
+    PathNeeded {
+        input: String,
+        reason: Option<String>,
+        target: Target,
+    },
+    /// A question about the file that only the user can answer.
+    Ask(Question),
+    /// The file changed on disk while nothing here was unsaved.
+    ChangedOnDisk { path: PathBuf },
+    /// A text file was written; `status` names where.
+    Written { status: String },
+    /// A text file could not be written to `path`.
+    WriteFailed { path: PathBuf, error: String },
+    /// Refused: `path` is the open portfolio, not a place for an exported file.
+    NotWritten { path: PathBuf },
+    /// The file was read again from disk (boxed: a portfolio is large next to the rest).
+    Reloaded {
+        path: PathBuf,
+        portfolio: Box<Portfolio>,
+    },
+    /// The file could not be read again.
+    ReloadFailed { message: String },
+    /// The recovery file could not be written; crash recovery is off from now on.
+    RecoveryFailed { error: String },
+    /// An answer to a file-safety question whose I/O (if any) is done.
+    Decided(Decision),
+    /// Leave the program.
+    Quit,
 }

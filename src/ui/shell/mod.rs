@@ -5,6 +5,7 @@
 //! the loop in [`run`] carries out, and the results come back through [`App::apply`], so every
 //! behaviour here is testable without a tty.
 
+mod apply;
 pub mod questions;
 pub mod run;
 
@@ -30,7 +31,7 @@ use crate::ui::tabs::pipeline::PipelineTab;
 use crate::ui::tabs::portfolio::PortfolioTab;
 use crate::ui::tabs::reviews::ReviewsTab;
 use crate::ui::tabs::{Confirm, Cx, Outcome, Tab, TabView, ViewCtx};
-use crate::ui::theme::Theme;
+use crate::ui::theme::{Theme, ThemeEntry};
 
 /// An overlay that takes the keys while open.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +74,8 @@ pub struct App {
     pub tab: Tab,
     pub share: bool,
     pub theme: Theme,
-    pub themes: Vec<String>,
+    /// The themes `t` cycles through, their user files read at start.
+    pub themes: Vec<ThemeEntry>,
     pub keymap: Keymap,
     pub modal: Option<Modal>,
     /// The last status line (what was saved, undone, refused…).
@@ -100,7 +102,7 @@ impl App {
             doc,
             tab: Tab::Portfolio,
             share: false,
-            themes: Theme::available(None),
+            themes: crate::ui::theme::read_available(None),
             theme,
             keymap,
             modal: None,
@@ -321,10 +323,11 @@ impl App {
         let i = self
             .themes
             .iter()
-            .position(|n| *n == self.theme.name)
+            .position(|t| t.name == self.theme.name)
             .map_or(0, |i| i + 1);
-        let name = self.themes[i % self.themes.len()].clone();
-        let (theme, warning) = Theme::load(&name, self.config_dir.as_deref());
+        let entry = &self.themes[i % self.themes.len()];
+        let name = entry.name.clone();
+        let (theme, warning) = Theme::resolve(&name, entry.user_file.as_ref());
         self.theme = if self.no_color {
             theme.without_colour()
         } else {
@@ -346,7 +349,7 @@ impl App {
                 self.modal = Some(Modal::Confirm { tab, confirm });
                 Vec::new()
             }
-            Outcome::Effect(Effect::SwitchTab(t)) => {
+            Outcome::SwitchTab(t) => {
                 self.switch_tab(t);
                 Vec::new()
             }

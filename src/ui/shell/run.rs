@@ -1,6 +1,6 @@
 //! The main loop and the only place effects happen: terminal setup, input, drawing, saving.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ use crate::app::document::{Document, Source};
 use crate::app::keymap::Keymap;
 use crate::app::options::WorkspaceOptions;
 use crate::app::safety::{self, Decision, LockOutcome, Question, Recovery};
-use crate::app::{Effect, Target};
+use crate::app::{Effect, EffectResult, Target};
 use crate::sample;
 use crate::score;
 use crate::store;
@@ -105,7 +105,7 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
         theme = theme.without_colour();
     }
     let mut app = App::new(doc, theme, keymap);
-    app.themes = Theme::available(config_dir);
+    app.themes = crate::ui::theme::read_available(config_dir);
     app.config_dir = config_dir.map(Path::to_path_buf);
     app.no_color = no_color;
     app.safety = safety;
@@ -117,7 +117,7 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
             lines: notices,
         });
     }
-    app.modal = app.queued.pop_front();
+    app.show_queued();
     Ok(app)
 }
 
@@ -274,28 +274,28 @@ fn idle_check(app: &App) -> bool {
 pub fn background(app: &mut App, now: Instant) -> bool {
     let mut changed = false;
     app.safety.note_revision(app.doc.revision, now);
-    if app.safety.take_recovery_due(now) {
-        changed |= write_recovery(app);
-    }
-    if idle_check(app) && app.safety.take_disk_check_due(now) {
-        changed |= check_disk(app);
-    }
-    if app.modal.is_none()
-        && let Some(next) = app.queued.pop_front()
+    if app.safety.take_recovery_due(now)
+        && let Some(result) = write_recovery(app)
     {
-        app.modal = Some(next);
+        app.apply(result);
         changed = true;
     }
-    changed
+    if idle_check(app)
+        && app.safety.take_disk_check_due(now)
+        && let Some(result) = check_disk(app)
+    {
+        app.apply(result);
+        changed = true;
+    }
+    changed | app.show_queued()
 }
 
 /// Write (or, when the edits were undone back to the saved state, remove) the recovery file.
-fn write_recovery(app: &mut App) -> bool {
-    let Some(path) = app.doc.path().cloned() else {
-        return false;
-    };
+/// Reports only a failure: a written recovery file is nothing to tell.
+fn write_recovery(app: &mut App) -> Option<EffectResult> {
+    let path = app.doc.path().cloned()?;
     if !app.safety.recovery {
-        return false;
+        return None;
     }
     let result = if app.doc.is_dirty() {
         store::write_recovery(&path, &app.doc.portfolio).map_err(|e| e.to_string())
@@ -303,38 +303,30 @@ fn write_recovery(app: &mut App) -> bool {
         store::remove_recovery(&path).map_err(|e| e.to_string())
     };
     match result {
-        Ok(()) => false,
-        Err(e) => {
+        Ok(()) => None,
+        Err(error) => {
             // Say it once, then stop trying: the user can still save.
             app.safety.recovery = false;
-            app.status = Some(format!("Crash recovery is off: {e}. Save often (Ctrl-s)."));
-            true
+            Some(EffectResult::RecoveryFailed { error })
         }
     }
 }
 
 /// The file's size or mtime moved while nothing is unsaved: if its content really changed,
-/// offer to reload.
-fn check_disk(app: &mut App) -> bool {
-    let Some(path) = app.doc.path().cloned() else {
-        return false;
-    };
+/// report it (the update step offers to reload).
+fn check_disk(app: &mut App) -> Option<EffectResult> {
+    let path = app.doc.path().cloned()?;
     let stamp = safety::Stamp::of(&path);
     if stamp == app.safety.stamp {
-        return false;
+        return None;
     }
     app.safety.stamp = stamp;
-    let Some(hash) = store::disk_hash(&path) else {
-        return false;
-    };
+    let hash = store::disk_hash(&path)?;
     if Some(hash) == app.safety.loaded_hash || Some(hash) == app.safety.ignored_hash {
-        return false;
+        return None;
     }
     app.safety.ignored_hash = Some(hash);
-    app.modal = Some(questions::ask(Question::ChangedOnDisk {
-        path: path.clone(),
-    }));
-    true
+    Some(EffectResult::ChangedOnDisk { path })
 }
 
 /// A clean quit: the recovery file is no longer needed (the user saved, or chose to discard).
@@ -353,19 +345,31 @@ enum Flow {
     Quit,
 }
 
-/// Carry out one effect. Public to the crate so tests can run effects without a terminal.
+/// Carry out one effect and feed its result back through [`App::apply`].
 fn run_effect(app: &mut App, effect: Effect) -> Flow {
+    match perform(app, effect) {
+        Some(EffectResult::Quit) => Flow::Quit,
+        Some(result) => {
+            app.apply(result);
+            Flow::Continue
+        }
+        None => Flow::Continue,
+    }
+}
+
+/// The I/O of one effect; what came of it is returned, never shown here.
+fn perform(app: &mut App, effect: Effect) -> Option<EffectResult> {
     match effect {
         Effect::Quit => {
             // "Save and quit" must not quit when the save failed or stopped to ask.
             if app.doc.is_dirty() && app.modal.is_some() {
-                return Flow::Continue;
+                return None;
             }
-            return Flow::Quit;
+            Some(EffectResult::Quit)
         }
-        Effect::Decide(decision) => return decide(app, decision),
-        Effect::Save => save(app, None),
-        Effect::WriteTo { path, target } => write_to(app, path, target, false),
+        Effect::Decide(decision) => decide(app, decision),
+        Effect::Save => Some(save_checked(app, None, false)),
+        Effect::WriteTo { path, target } => Some(write_to(app, path, target, false)),
         Effect::WriteFile {
             path,
             contents,
@@ -379,20 +383,21 @@ fn run_effect(app: &mut App, effect: Effect) -> Flow {
             if app.doc.source == Source::Demo && path.is_relative() {
                 // The sample has no folder of its own: a bare name would land wherever the
                 // program was started, unasked. Ask where, starting from that name.
-                let error = Some("The sample has no folder: choose where to write it.".to_owned());
-                app.ask_path(path.display().to_string(), error, target);
+                Some(EffectResult::PathNeeded {
+                    input: path.display().to_string(),
+                    reason: Some("The sample has no folder: choose where to write it.".to_owned()),
+                    target,
+                })
             } else {
-                write_to(app, path, target, false);
+                Some(write_to(app, path, target, false))
             }
         }
-        Effect::SwitchTab(tab) => app.tab = tab,
     }
-    Flow::Continue
 }
 
 /// Write `target` to `path`, a path the user chose. A file there that is not the open
 /// portfolio is replaced only once the user said so (`overwrite`): otherwise they are asked.
-fn write_to(app: &mut App, path: PathBuf, target: Target, overwrite: bool) {
+fn write_to(app: &mut App, path: PathBuf, target: Target, overwrite: bool) -> EffectResult {
     match target {
         Target::Portfolio => save_checked(app, Some(path), overwrite),
         Target::Text {
@@ -401,27 +406,31 @@ fn write_to(app: &mut App, path: PathBuf, target: Target, overwrite: bool) {
             named,
         } => {
             if is_open_portfolio(app, &path) {
-                app.status = Some(format!(
-                    "Not written: {} is the open portfolio",
-                    path.display()
-                ));
-                return;
+                return EffectResult::NotWritten { path };
             }
             if !overwrite && path.exists() {
-                app.modal = Some(questions::ask(Question::Overwrite { path: path.clone() }));
                 let target = Target::Text {
                     contents,
                     done,
                     named,
                 };
-                app.safety.pending_write = Some((path, target));
-                return;
+                app.safety.pending_write = Some((path.clone(), target));
+                return EffectResult::Ask(Question::Overwrite { path });
             }
-            app.status = Some(match write_text(&path, &contents) {
+            match store::write_atomic(&path, contents.as_bytes()) {
                 // `done` names the suggested path; say where it really went.
-                Ok(()) => done.replace(&named.display().to_string(), &path.display().to_string()),
-                Err(e) => format!("Could not write {}: {e}", path.display()),
-            });
+                Ok(()) => EffectResult::Written {
+                    status: done.replace(&named.display().to_string(), &path.display().to_string()),
+                },
+                Err(store::SaveError::Io { source, .. }) => EffectResult::WriteFailed {
+                    path,
+                    error: source.to_string(),
+                },
+                Err(e) => EffectResult::WriteFailed {
+                    path,
+                    error: e.to_string(),
+                },
+            }
         }
     }
 }
@@ -441,44 +450,38 @@ fn is_open_portfolio(app: &App, path: &Path) -> bool {
 /// Save to the document's file, or to `target` (save as). A file changed on disk since it was
 /// loaded is not overwritten, nor is another existing file: the user is asked.
 pub fn save(app: &mut App, target: Option<PathBuf>) {
-    save_checked(app, target, false);
+    let result = save_checked(app, target, false);
+    app.apply(result);
 }
 
 /// `overwrite`: the user already agreed to replace what is on disk (the open file changed
 /// there, or save as onto an existing file).
-fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) {
+fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) -> EffectResult {
     let path = match (target, app.doc.path()) {
         (Some(p), _) => p,
         (None, Some(p)) => p.clone(),
         (None, None) => {
-            app.ask_save_as(Some(
-                "The sample is not saved in place: choose a file.".to_owned(),
-            ));
-            return;
+            return EffectResult::SaveAsNeeded {
+                reason: Some("The sample is not saved in place: choose a file.".to_owned()),
+            };
         }
     };
     let same_file = is_open_portfolio(app, &path);
     if let (Some(why), true) = (&app.doc.read_only, same_file) {
-        let why = why.clone();
-        app.ask_save_as(Some(format!(
-            "Cannot save here: {why}. Save a copy instead?"
-        )));
-        return;
+        return EffectResult::SaveAsNeeded {
+            reason: Some(format!("Cannot save here: {why}. Save a copy instead?")),
+        };
     }
     if same_file && !overwrite {
         let on_disk = store::disk_hash(&path);
         // A file deleted meanwhile is simply written again: nothing would be overwritten.
         if on_disk.is_some() && on_disk != app.safety.loaded_hash {
-            app.modal = Some(questions::ask(Question::SaveConflict {
-                path: path.clone(),
-            }));
-            return;
+            return EffectResult::Ask(Question::SaveConflict { path });
         }
     }
     if !same_file && !overwrite && path.exists() {
-        app.modal = Some(questions::ask(Question::Overwrite { path: path.clone() }));
-        app.safety.pending_write = Some((path, Target::Portfolio));
-        return;
+        app.safety.pending_write = Some((path.clone(), Target::Portfolio));
+        return EffectResult::Ask(Question::Overwrite { path });
     }
     // Save as: become the new file's one writer first, or refuse.
     let new_lock = if same_file {
@@ -487,13 +490,14 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) {
         match safety::take_lock(&path) {
             LockOutcome::Held { lock, .. } => Some(lock),
             LockOutcome::Busy { reason, .. } => {
-                app.ask_save_as(Some(format!("Cannot save to {}: {reason}", path.display())));
-                return;
+                return EffectResult::SaveAsNeeded {
+                    reason: Some(format!("Cannot save to {}: {reason}", path.display())),
+                };
             }
             LockOutcome::Unavailable { .. } => None,
         }
     };
-    let had_previous = path.is_file();
+    let kept_backup = path.is_file();
     match store::save(&path, &app.doc.portfolio) {
         Ok(()) => {
             if !same_file {
@@ -504,144 +508,84 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) {
                 }
                 app.safety.lock = new_lock;
                 app.safety.recovery = true;
-                app.doc.read_only = None;
             }
             let _ = store::remove_recovery(&path);
-            app.doc.mark_saved();
-            app.doc.source = Source::File(path.clone());
-            app.doc.has_comments = false;
             app.safety.remember_disk(&path);
-            app.status = Some(format!(
-                "Saved {}{}",
-                path.display(),
-                if had_previous {
-                    " (previous version kept as .bak)"
-                } else {
-                    ""
-                }
-            ));
+            EffectResult::Saved { path, kept_backup }
         }
-        Err(store::SaveError::Invalid { problems, .. }) => {
-            // Save as would not help: the edits themselves need fixing. They stay unsaved
-            // (and in the recovery file) meanwhile.
-            let mut lines =
-                vec!["Not saved: the file would not load again. Fix these first:".to_owned()];
-            lines.extend(problems.iter().map(ToString::to_string));
-            app.modal = Some(Modal::Notice {
-                title: "Not saved".to_owned(),
-                lines,
-            });
-        }
-        Err(e) => {
-            app.ask_save_as(Some(e.to_string()));
-        }
+        // Save as would not help: the edits themselves need fixing. They stay unsaved (and in
+        // the recovery file) meanwhile.
+        Err(store::SaveError::Invalid { problems, .. }) => EffectResult::SaveRefused {
+            problems: problems.iter().map(ToString::to_string).collect(),
+        },
+        Err(e) => EffectResult::SaveFailed {
+            reason: e.to_string(),
+        },
     }
 }
 
-/// Carry out the answer to a [`Modal::Choice`].
-fn decide(app: &mut App, decision: Decision) -> Flow {
+/// Carry out the answer to a file-safety question: the I/O it needs, if any. Answers that
+/// only change what is on screen go straight back to the update step.
+fn decide(app: &mut App, decision: Decision) -> Option<EffectResult> {
     match decision {
-        Decision::RestoreRecovery => {
-            if let Some(p) = app.safety.pending_recovery.take() {
-                app.doc
-                    .replace_portfolio(p, "restore unsaved edits from recovery");
-                app.status = Some(
-                    "Restored your unsaved edits (u undoes the restore); Ctrl-s saves them"
-                        .to_owned(),
-                );
-            }
-        }
         Decision::DiscardRecovery => {
             app.safety.pending_recovery = None;
             if let Some(path) = app.doc.path() {
                 let _ = store::remove_recovery(path);
             }
-            app.status = Some("Discarded the recovered edits".to_owned());
+            Some(EffectResult::Decided(decision))
         }
         Decision::ShowRecoveryDiff => {
-            if let (Some(p), Some(path)) = (&app.safety.pending_recovery, app.doc.path()) {
-                let when = std::fs::metadata(store::recovery_path(path))
-                    .and_then(|m| m.modified())
-                    .map_or_else(
-                        |_| "an earlier session".to_owned(),
-                        |t| {
-                            chrono::DateTime::<Local>::from(t)
-                                .format("%Y-%m-%d %H:%M:%S")
-                                .to_string()
-                        },
-                    );
-                let diff = safety::differences(&app.doc.portfolio, p);
-                app.modal = Some(questions::ask(Question::Recovery {
-                    when,
-                    differences: Some(diff),
-                }));
-            }
+            let (Some(p), Some(path)) = (&app.safety.pending_recovery, app.doc.path()) else {
+                return None;
+            };
+            let when = std::fs::metadata(store::recovery_path(path))
+                .and_then(|m| m.modified())
+                .map_or_else(
+                    |_| "an earlier session".to_owned(),
+                    |t| {
+                        chrono::DateTime::<Local>::from(t)
+                            .format("%Y-%m-%d %H:%M:%S")
+                            .to_string()
+                    },
+                );
+            let differences = Some(safety::differences(&app.doc.portfolio, p));
+            Some(EffectResult::Ask(Question::Recovery { when, differences }))
         }
-        Decision::Reload => {
-            if app.doc.is_dirty() {
-                app.modal = Some(questions::ask(Question::ConfirmReload));
-            } else {
-                reload(app);
-            }
-        }
-        Decision::ReloadConfirmed => reload(app),
-        Decision::IgnoreDiskChange => {
-            app.status = Some(
-                "Kept what is on screen; saving will ask before overwriting the file".to_owned(),
-            );
-        }
-        Decision::Overwrite => save_checked(app, None, true),
-        Decision::SaveAs => app.ask_save_as(None),
+        Decision::Reload if app.doc.is_dirty() => Some(EffectResult::Ask(Question::ConfirmReload)),
+        Decision::Reload | Decision::ReloadConfirmed => reload(app),
+        Decision::Overwrite => Some(save_checked(app, None, true)),
         Decision::OverwriteFile => {
-            if let Some((path, target)) = app.safety.pending_write.take() {
-                write_to(app, path, target, true);
-            }
+            let (path, target) = app.safety.pending_write.take()?;
+            Some(write_to(app, path, target, true))
         }
-        Decision::ChooseAnotherPath => {
-            if let Some((path, target)) = app.safety.pending_write.take() {
-                app.ask_path(path.display().to_string(), None, target);
-            }
-        }
-        Decision::OpenReadOnly => {
-            app.status = Some("Opened read-only: saving offers another file".to_owned());
-        }
-        Decision::Quit => return Flow::Quit,
-        Decision::Cancel => {
-            app.safety.pending_write = None;
-            app.status = Some("Cancelled".to_owned());
-        }
+        Decision::Quit => Some(EffectResult::Quit),
+        Decision::RestoreRecovery
+        | Decision::IgnoreDiskChange
+        | Decision::SaveAs
+        | Decision::ChooseAnotherPath
+        | Decision::OpenReadOnly
+        | Decision::Cancel => Some(EffectResult::Decided(decision)),
     }
-    Flow::Continue
 }
 
-/// Replace the document with the file on disk, as one undoable edit.
-fn reload(app: &mut App) {
-    let Some(path) = app.doc.path().cloned() else {
-        return;
-    };
-    match store::load(&path) {
+/// Read the file on disk again, for the update step to put in place as one undoable edit.
+fn reload(app: &mut App) -> Option<EffectResult> {
+    let path = app.doc.path().cloned()?;
+    Some(match store::load(&path) {
         Ok(loaded) => {
-            app.doc
-                .replace_portfolio(loaded.portfolio, format!("reload {}", path.display()));
-            app.doc.mark_saved();
             app.safety.loaded_hash = Some(loaded.content_hash);
             app.safety.stamp = safety::Stamp::of(&path);
             app.safety.ignored_hash = None;
-            app.status = Some(format!("Reloaded {} (u undoes the reload)", path.display()));
+            EffectResult::Reloaded {
+                path,
+                portfolio: Box::new(loaded.portfolio),
+            }
         }
-        Err(e) => {
-            app.modal = Some(Modal::Notice {
-                title: "Cannot reload".to_owned(),
-                lines: e.to_string().lines().map(str::to_owned).collect(),
-            });
-        }
-    }
-}
-
-fn write_text(path: &Path, contents: &str) -> io::Result<()> {
-    let mut file = atomic_write_file::AtomicWriteFile::open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.commit()
+        Err(e) => EffectResult::ReloadFailed {
+            message: e.to_string(),
+        },
+    })
 }
 
 #[cfg(test)]

@@ -1345,7 +1345,7 @@ impl TabView for CharterTab {
 
 /// Go to the Charter tab (used after creating or promoting an alliance).
 pub fn open() -> Outcome {
-    Outcome::Effect(Effect::SwitchTab(Tab::Charter))
+    Outcome::SwitchTab(Tab::Charter)
 }
 
 #[cfg(test)]

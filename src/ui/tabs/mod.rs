@@ -57,6 +57,8 @@ pub enum Outcome {
     /// Handled, with a line for the status bar.
     Message(String),
     Confirm(Confirm),
+    /// Show another tab (e.g. "recommit" opens the charter).
+    SwitchTab(Tab),
     Effect(Effect),
 }
 
