@@ -8,6 +8,7 @@ pub mod charter;
 pub mod cli;
 pub mod export;
 pub mod generate;
+pub mod import;
 pub mod model;
 pub mod sample;
 pub mod score;

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod text;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
