@@ -23,6 +23,7 @@ use crate::app::action::Action;
 use crate::app::clock::{Clock, format_duration};
 use crate::app::document::Document;
 use crate::app::keymap::{Key, Keymap};
+use crate::charter::edit::{self, CharterField, ContactField, FieldValue, ValueKind, WinField};
 use crate::charter::{self, CHARTER_MINUTES, Section};
 use crate::model::{Alliance, AllianceKind, Charter, Contact, Party, WinCondition};
 use crate::ui::form::{Form, FormEvent};
@@ -31,110 +32,6 @@ use crate::ui::keys::{KeyFromEvent, KeymapEvents};
 /// Most win conditions and contacts the guided form shows (a charter is one page).
 pub const MAX_WINS: usize = 8;
 pub const MAX_CONTACTS: usize = 6;
-
-const WC_KEYS: [[&str; 5]; MAX_WINS] = [
-    [
-        "wc0.metric",
-        "wc0.target",
-        "wc0.unit",
-        "wc0.by",
-        "wc0.owner",
-    ],
-    [
-        "wc1.metric",
-        "wc1.target",
-        "wc1.unit",
-        "wc1.by",
-        "wc1.owner",
-    ],
-    [
-        "wc2.metric",
-        "wc2.target",
-        "wc2.unit",
-        "wc2.by",
-        "wc2.owner",
-    ],
-    [
-        "wc3.metric",
-        "wc3.target",
-        "wc3.unit",
-        "wc3.by",
-        "wc3.owner",
-    ],
-    [
-        "wc4.metric",
-        "wc4.target",
-        "wc4.unit",
-        "wc4.by",
-        "wc4.owner",
-    ],
-    [
-        "wc5.metric",
-        "wc5.target",
-        "wc5.unit",
-        "wc5.by",
-        "wc5.owner",
-    ],
-    [
-        "wc6.metric",
-        "wc6.target",
-        "wc6.unit",
-        "wc6.by",
-        "wc6.owner",
-    ],
-    [
-        "wc7.metric",
-        "wc7.target",
-        "wc7.unit",
-        "wc7.by",
-        "wc7.owner",
-    ],
-];
-
-const CT_KEYS: [[&str; 5]; MAX_CONTACTS] = [
-    [
-        "ct0.name",
-        "ct0.role",
-        "ct0.party",
-        "ct0.email",
-        "ct0.authority",
-    ],
-    [
-        "ct1.name",
-        "ct1.role",
-        "ct1.party",
-        "ct1.email",
-        "ct1.authority",
-    ],
-    [
-        "ct2.name",
-        "ct2.role",
-        "ct2.party",
-        "ct2.email",
-        "ct2.authority",
-    ],
-    [
-        "ct3.name",
-        "ct3.role",
-        "ct3.party",
-        "ct3.email",
-        "ct3.authority",
-    ],
-    [
-        "ct4.name",
-        "ct4.role",
-        "ct4.party",
-        "ct4.email",
-        "ct4.authority",
-    ],
-    [
-        "ct5.name",
-        "ct5.role",
-        "ct5.party",
-        "ct5.email",
-        "ct5.authority",
-    ],
-];
 
 const PARTIES: [&str; 2] = ["Us", "Partner"];
 
@@ -151,11 +48,11 @@ fn party_at(i: usize) -> Party {
     if i == 1 { Party::Partner } else { Party::Us }
 }
 
-/// `("wc", 3, "target")` from `"wc3.target"`.
-fn split_key(key: &str) -> Option<(&str, usize, &str)> {
-    let (head, field) = key.split_once('.')?;
-    let (kind, n) = head.split_at(2);
-    Some((kind, n.parse().ok()?, field))
+/// Which list a focused entry belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    Win,
+    Contact,
 }
 
 /// When the timer for one alliance's charter started, and stopped at signing.
@@ -178,7 +75,7 @@ struct Shown {
 #[derive(Debug, Default)]
 pub struct CharterTab {
     pub step: StepState,
-    form: Option<Form>,
+    form: Option<Form<CharterField>>,
     /// A field has focus and takes the keys.
     editing: bool,
     shown: Option<Shown>,
@@ -295,35 +192,41 @@ impl CharterTab {
         Outcome::Handled
     }
 
-    /// The id the current alliance takes when its partner is renamed to `partner`: derived
-    /// from the name (unique, the slug rule of intake promotion) while the id is still a `new-N`
-    /// placeholder or one this tab derived that way; `None` keeps the id.
+    /// The id the current alliance takes when its partner is renamed to `partner`
+    /// ([`edit::follow_id`]; this tab remembers which ids it derived).
     fn follow_id(&self, doc: &Document, partner: &str) -> Option<String> {
         let a = doc.current_alliance()?;
-        let follows = charter::is_placeholder_id(&a.id)
-            || (self.derived.contains(&a.id)
-                && a.id == charter::id_for_alliance(&a.partner, &doc.portfolio, doc.current));
-        follows.then(|| charter::id_for_alliance(partner, &doc.portfolio, doc.current))
+        edit::follow_id(
+            &doc.portfolio,
+            doc.current,
+            self.derived.contains(&a.id),
+            partner,
+        )
     }
 
     /// Write the field that changed into the model (one undoable edit) and refresh messages.
-    fn apply(&mut self, key: &'static str, cx: &mut Cx) {
+    fn apply(&mut self, key: CharterField, cx: &mut Cx) {
         let Some(form) = self.form.as_ref() else {
             return;
         };
         // A value the field cannot hold (a typo, a day out of range, an emptied "resolve
         // within") leaves the model as it was; the message beside the field says so.
-        if let Some(value) = form_value(form, key).filter(|v| accepted(key, v)) {
-            let label = format!("charter: {}", form.label(key).unwrap_or(key).to_lowercase());
+        if let Some(value) = form_value(form, key).filter(|v| edit::accepted(key, v)) {
+            let label = format!(
+                "charter: {}",
+                form.label(key).unwrap_or("field").to_lowercase()
+            );
             let today = cx.doc.as_of;
             // Naming the partner of a new alliance names its id too, in the same edit.
             let id = match &value {
-                Value::Text(partner) if key == "partner" => self.follow_id(cx.doc, partner),
+                FieldValue::Text(partner) if key == CharterField::Partner => {
+                    self.follow_id(cx.doc, partner)
+                }
                 _ => None,
             };
             let old = cx.doc.current_alliance().map(|a| a.id.clone());
             cx.doc.edit_current(label, |a| {
-                write_field(a, key, &value, today);
+                edit::write_field(a, key, &value, today);
                 if let Some(id) = &id {
                     a.id.clone_from(id);
                 }
@@ -375,11 +278,17 @@ impl CharterTab {
                             by: Some(charter::default_review_date(None, today)),
                             ..WinCondition::default()
                         });
-                        added = Some(WC_KEYS[c.win_conditions.len() - 1][0]);
+                        added = Some(CharterField::Win(
+                            c.win_conditions.len() - 1,
+                            WinField::Metric,
+                        ));
                     }
                     Section::Escalation if c.escalation.contacts.len() < MAX_CONTACTS => {
                         c.escalation.contacts.push(Contact::default());
-                        added = Some(CT_KEYS[c.escalation.contacts.len() - 1][0]);
+                        added = Some(CharterField::Contact(
+                            c.escalation.contacts.len() - 1,
+                            ContactField::Name,
+                        ));
                     }
                     _ => {}
                 }
@@ -402,10 +311,12 @@ impl CharterTab {
     }
 
     /// The list entry the focused field belongs to.
-    fn focused_entry(&self) -> Option<(&'static str, usize)> {
-        let key = self.form.as_ref()?.focused()?;
-        let (kind, i, _) = split_key(key)?;
-        Some((if kind == "wc" { "wc" } else { "ct" }, i))
+    fn focused_entry(&self) -> Option<(Entry, usize)> {
+        match self.form.as_ref()?.focused()? {
+            CharterField::Win(i, _) => Some((Entry::Win, i)),
+            CharterField::Contact(i, _) => Some((Entry::Contact, i)),
+            _ => None,
+        }
     }
 
     /// Move the focused win condition or contact one place up (`up`) or down: one undoable
@@ -414,14 +325,14 @@ impl CharterTab {
         let Some((kind, i)) = self.focused_entry() else {
             return Outcome::Message("Focus a win condition or contact to move it".into());
         };
-        let (keys, noun, len): (&[[&'static str; 5]], _, _) = {
+        let (noun, len) = {
             let c = cx.doc.current_alliance().and_then(|a| a.charter.as_ref());
-            if kind == "wc" {
+            if kind == Entry::Win {
                 let n = c.map_or(0, |c| c.win_conditions.len());
-                (&WC_KEYS, "win condition", n.min(MAX_WINS))
+                ("win condition", n.min(MAX_WINS))
             } else {
                 let n = c.map_or(0, |c| c.escalation.contacts.len());
-                (&CT_KEYS, "contact", n.min(MAX_CONTACTS))
+                ("contact", n.min(MAX_CONTACTS))
             }
         };
         // Only among the entries on screen, so a moved entry never disappears from view.
@@ -430,12 +341,7 @@ impl CharterTab {
             let edge = if up { "first" } else { "last" };
             return Outcome::Message(format!("The {noun} is already the {edge} one"));
         };
-        let field = self
-            .form
-            .as_ref()
-            .and_then(Form::focused)
-            .and_then(|k| keys[i].iter().position(|x| *x == k))
-            .unwrap_or(0);
+        let field = self.form.as_ref().and_then(Form::focused);
         let label = format!(
             "charter: move {noun} {} {}",
             i + 1,
@@ -443,7 +349,7 @@ impl CharterTab {
         );
         cx.doc.edit_current(label, |a| {
             if let Some(c) = a.charter.as_mut() {
-                if kind == "wc" {
+                if kind == Entry::Win {
                     if j < c.win_conditions.len() {
                         c.win_conditions.swap(i, j);
                     }
@@ -453,8 +359,8 @@ impl CharterTab {
             }
         });
         self.sync(cx.doc, cx.clock, true);
-        if let Some(f) = self.form.as_mut() {
-            f.focus(keys[j][field]);
+        if let (Some(f), Some(field)) = (self.form.as_mut(), field) {
+            f.focus(field.at(j));
         }
         Outcome::Handled
     }
@@ -467,11 +373,11 @@ impl CharterTab {
             kind,
             cx.doc.current_alliance().and_then(|a| a.charter.as_ref()),
         ) {
-            ("wc", Some(c)) => c.win_conditions.get(i).map(|w| w.metric.clone()),
+            (Entry::Win, Some(c)) => c.win_conditions.get(i).map(|w| w.metric.clone()),
             (_, Some(c)) => c.escalation.contacts.get(i).map(|k| k.name.clone()),
             _ => None,
         };
-        let noun = if kind == "wc" {
+        let noun = if kind == Entry::Win {
             "win condition"
         } else {
             "contact"
@@ -510,15 +416,16 @@ impl CharterTab {
         let Some(form) = self.form.as_mut() else {
             return Outcome::Handled;
         };
-        if form.focused() == Some("review_date") && form.get_date("review_date").is_none() {
+        let review = CharterField::ReviewDate;
+        if form.focused() == Some(review) && form.get_date(review).is_none() {
             let signed = cx
                 .doc
                 .current_alliance()
                 .and_then(|a| a.charter.as_ref())
                 .and_then(|c| c.signed);
             let d = charter::default_review_date(signed, cx.doc.as_of);
-            form.set_text("review_date", &d.to_string());
-            self.apply("review_date", cx);
+            form.set_text(review, &d.to_string());
+            self.apply(review, cx);
             return Outcome::Handled;
         }
         if form.at_last() {
@@ -552,154 +459,29 @@ impl CharterTab {
     }
 }
 
-/// The text a field shows, normalised for writing into the model.
-enum Value {
-    Text(String),
-    Number(Option<f64>),
-    Date(Option<NaiveDate>),
-    Choice(usize),
-}
-
-/// `None` while a number or date field does not read as one: its value is unknown, not empty.
-fn form_value(form: &Form, key: &str) -> Option<Value> {
+/// The value a field shows, as the model takes it; `None` while a number or date field does
+/// not read as one: its value is unknown, not empty.
+fn form_value(form: &Form<CharterField>, key: CharterField) -> Option<FieldValue> {
     if form.has_parse_error(key) {
         return None;
     }
-    let field = split_key(key).map_or(key, |(_, _, f)| f);
-    Some(match field {
-        "kind" | "owner" | "party" => Value::Choice(form.get_choice(key)),
-        "target" | "mbr_day" | "resolution_days" => Value::Number(form.get_number(key)),
-        "by" | "review_date" | "signed" => Value::Date(form.get_date(key)),
-        _ => Value::Text(form.get_text(key)),
+    Some(match key.value_kind() {
+        ValueKind::Kind => {
+            let i = form.get_choice(key);
+            FieldValue::Kind(AllianceKind::ALL[i.min(AllianceKind::ALL.len() - 1)])
+        }
+        ValueKind::Party => FieldValue::Party(party_at(form.get_choice(key))),
+        ValueKind::Number => FieldValue::Number(form.get_number(key)),
+        ValueKind::Date => FieldValue::Date(form.get_date(key)),
+        ValueKind::Text => FieldValue::Text(form.get_text(key)),
     })
 }
 
-/// A monthly review day the cadence can hold.
-fn valid_day(n: f64) -> bool {
-    n.fract() == 0.0 && (1.0..=28.0).contains(&n)
-}
-
-/// A "resolve within" the escalation path can hold, in days.
-fn valid_resolution_days(n: f64) -> bool {
-    n.fract() == 0.0 && (1.0..=365.0).contains(&n)
-}
-
-/// Whether a field's value may be written: out-of-range numbers and unreadable months are
-/// not, and "resolve within" always holds a number (the model has no "unset" for it).
-fn accepted(key: &str, value: &Value) -> bool {
-    match (key, value) {
-        ("mbr_day", Value::Number(n)) => n.is_none_or(valid_day),
-        ("resolution_days", Value::Number(n)) => n.is_some_and(valid_resolution_days),
-        ("qsr_months", Value::Text(t)) => charter::parse_months(t).is_ok(),
-        _ => true,
-    }
-}
-
-/// Write one field's value into the alliance.
-fn write_field(a: &mut Alliance, key: &str, value: &Value, today: NaiveDate) {
-    let text = || match value {
-        Value::Text(t) => t.clone(),
-        _ => String::new(),
-    };
-    let number = match value {
-        Value::Number(n) => *n,
-        _ => None,
-    };
-    let date = match value {
-        Value::Date(d) => *d,
-        _ => None,
-    };
-    let choice = match value {
-        Value::Choice(c) => *c,
-        _ => 0,
-    };
-    match key {
-        "partner" => {
-            a.partner = text();
-            return;
-        }
-        "kind" => {
-            let kind = AllianceKind::ALL[choice.min(AllianceKind::ALL.len() - 1)];
-            // An untouched template follows the type; a charter someone wrote stays.
-            if a.charter.as_ref() == Some(&charter::template(a.kind, a.started)) {
-                a.charter = Some(charter::template(kind, a.started));
-            }
-            a.kind = kind;
-            return;
-        }
-        _ => {}
-    }
-    let c = a.charter.get_or_insert_with(Charter::default);
-    if let Some((kind, i, field)) = split_key(key) {
-        if kind == "wc" {
-            let Some(w) = c.win_conditions.get_mut(i) else {
-                return;
-            };
-            match field {
-                "metric" => w.metric = text(),
-                "target" => w.target = number,
-                "unit" => w.unit = text(),
-                "by" => w.by = date,
-                "owner" => w.owner = party_at(choice),
-                _ => {}
-            }
-        } else {
-            let Some(k) = c.escalation.contacts.get_mut(i) else {
-                return;
-            };
-            match field {
-                "name" => k.name = text(),
-                "role" => k.role = text(),
-                "party" => k.party = party_at(choice),
-                "email" => k.email = text(),
-                "authority" => k.authority = text(),
-                _ => {}
-            }
-        }
-        return;
-    }
-    match key {
-        "channel" => c.cadence.weekly_channel = text(),
-        "mbr_day" => {
-            c.cadence.monthly_review_day = number.filter(|n| valid_day(*n)).map(|n| n as u8);
-        }
-        "qsr_months" => {
-            if let Ok(months) = charter::parse_months(&text()) {
-                c.cadence.quarterly_review_months = months;
-            }
-        }
-        "dashboard" => c.dashboard = text(),
-        "triggers" => {
-            c.escalation.triggers = text()
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect();
-        }
-        "resolution_days" => {
-            if let Some(n) = number.filter(|n| valid_resolution_days(*n)) {
-                c.escalation.resolution_days = n as u32;
-            }
-        }
-        "review_date" => c.review_date = date,
-        "signed" => {
-            c.signed = date;
-            if let Some(d) = date
-                && c.review_date.is_none()
-            {
-                c.review_date = Some(charter::default_review_date(Some(d), today));
-            }
-        }
-        _ => {}
-    }
-}
-
 /// The form of one step, filled from the model.
-fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
+fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form<CharterField> {
     let empty = Charter::default();
     let c = a.charter.as_ref().unwrap_or(&empty);
-    let form = Form::new(step.title());
+    let form = Form::typed(step.title());
     match step {
         Section::Partner => {
             let kinds: Vec<&str> = AllianceKind::ALL.iter().map(|k| k.label()).collect();
@@ -707,16 +489,23 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
                 .iter()
                 .position(|k| *k == a.kind)
                 .unwrap_or(0);
-            form.text("partner", "Partner", &a.partner)
-                .choice("kind", "Alliance type", &kinds, kind)
-                .required("partner")
-                .help("partner", "The partner's name as both sides use it")
-                .help("kind", "←/→ choose; an untouched template follows the type")
+            form.text(CharterField::Partner, "Partner", &a.partner)
+                .choice(CharterField::Kind, "Alliance type", &kinds, kind)
+                .required(CharterField::Partner)
+                .help(
+                    CharterField::Partner,
+                    "The partner's name as both sides use it",
+                )
+                .help(
+                    CharterField::Kind,
+                    "←/→ choose; an untouched template follows the type",
+                )
         }
         Section::WinConditions => {
             let mut form = form;
             for (i, w) in c.win_conditions.iter().take(MAX_WINS).enumerate() {
-                let [metric, target, unit, by, owner] = WC_KEYS[i];
+                let [metric, target, unit, by, owner] =
+                    WinField::ALL.map(|f| CharterField::Win(i, f));
                 form = form
                     .heading(&format!("Win condition {}", i + 1))
                     .text(metric, "Metric", &w.metric)
@@ -742,41 +531,49 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
             form
         }
         Section::Cadence => form
-            .text("channel", "Weekly update", &c.cadence.weekly_channel)
+            .text(
+                CharterField::Channel,
+                "Weekly update",
+                &c.cadence.weekly_channel,
+            )
             .number(
-                "mbr_day",
+                CharterField::MonthlyReviewDay,
                 "Monthly review day",
                 "of the month (1–28)",
                 c.cadence.monthly_review_day.map(f64::from),
             )
             .text(
-                "qsr_months",
+                CharterField::QuarterMonths,
                 "Quarter months",
                 &charter::format_months(&c.cadence.quarterly_review_months),
             )
-            .required("channel")
-            .required("mbr_day")
-            .required("qsr_months")
+            .required(CharterField::Channel)
+            .required(CharterField::MonthlyReviewDay)
+            .required(CharterField::QuarterMonths)
             .help(
-                "channel",
+                CharterField::Channel,
                 "Where the weekly async update happens, e.g. #glow-northwind",
             )
-            .help("mbr_day", "Day of the monthly business review, 1–28")
             .help(
-                "qsr_months",
+                CharterField::MonthlyReviewDay,
+                "Day of the monthly business review, 1–28",
+            )
+            .help(
+                CharterField::QuarterMonths,
                 "Months of the quarterly strategic review, e.g. 1,4,7,10",
             ),
         Section::Dashboard => form
-            .text("dashboard", "Dashboard", &c.dashboard)
-            .required("dashboard")
+            .text(CharterField::Dashboard, "Dashboard", &c.dashboard)
+            .required(CharterField::Dashboard)
             .help(
-                "dashboard",
+                CharterField::Dashboard,
                 "Where both partners see the same numbers (ARCR, CFR, SAS): a URL or place",
             ),
         Section::Escalation => {
             let mut form = form;
             for (i, k) in c.escalation.contacts.iter().take(MAX_CONTACTS).enumerate() {
-                let [name, role, party, email, authority] = CT_KEYS[i];
+                let [name, role, party, email, authority] =
+                    ContactField::ALL.map(|f| CharterField::Contact(i, f));
                 form = form
                     .heading(&format!("Contact {}", i + 1))
                     .text(name, "Name", &k.name)
@@ -788,33 +585,37 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
                     .help(authority, "What this person may decide alone");
             }
             form.heading("Triggers and timeline")
-                .multiline("triggers", "Triggers", &c.escalation.triggers.join("\n"))
+                .multiline(
+                    CharterField::Triggers,
+                    "Triggers",
+                    &c.escalation.triggers.join("\n"),
+                )
                 .number(
-                    "resolution_days",
+                    CharterField::ResolutionDays,
                     "Resolve within",
                     "days",
                     Some(f64::from(c.escalation.resolution_days)),
                 )
-                .required("triggers")
+                .required(CharterField::Triggers)
                 .help(
-                    "triggers",
+                    CharterField::Triggers,
                     "One trigger a line; Ctrl-Enter, Alt-Enter or F10 moves on",
                 )
         }
         Section::ReviewDate => {
             let default = charter::default_review_date(c.signed, today);
-            form.date("review_date", "90-day review", c.review_date)
-                .required("review_date")
+            form.date(CharterField::ReviewDate, "90-day review", c.review_date)
+                .required(CharterField::ReviewDate)
                 .help(
-                    "review_date",
+                    CharterField::ReviewDate,
                     &format!("Enter on an empty field takes {default}; t today, + adds 90 days"),
                 )
         }
         Section::SignOff => form
-            .date("signed", "Signed on", c.signed)
-            .required("signed")
+            .date(CharterField::Signed, "Signed on", c.signed)
+            .required(CharterField::Signed)
             .help(
-                "signed",
+                CharterField::Signed,
                 "t signs today; the 90-day review then defaults to signing + 90 days",
             ),
     }
@@ -968,11 +769,12 @@ fn id_note(id: &str) -> String {
 }
 
 /// Messages beside fields that only the model can judge (wishes, ranges).
-fn messages(form: &mut Form, a: &Alliance) {
+fn messages(form: &mut Form<CharterField>, a: &Alliance) {
     let empty = Charter::default();
     let c = a.charter.as_ref().unwrap_or(&empty);
     for (i, w) in c.win_conditions.iter().take(MAX_WINS).enumerate() {
-        let [_, target, _, by, _] = WC_KEYS[i];
+        let target = CharterField::Win(i, WinField::Target);
+        let by = CharterField::Win(i, WinField::By);
         form.set_error(
             target,
             w.target.is_none().then(|| "wish: no number yet".to_owned()),
@@ -984,26 +786,29 @@ fn messages(form: &mut Form, a: &Alliance) {
     }
     // A rejected value is not stored: say what the model still holds.
     let day = form
-        .get_number("mbr_day")
-        .filter(|n| !valid_day(*n))
+        .get_number(CharterField::MonthlyReviewDay)
+        .filter(|n| !edit::valid_day(*n))
         .map(|_| match c.cadence.monthly_review_day {
             Some(d) => format!("a day 1–28; keeps {d}"),
             None => "a day 1–28".to_owned(),
         });
-    form.set_error("mbr_day", day);
-    let months = form.get_text("qsr_months");
-    form.set_error("qsr_months", charter::parse_months(&months).err());
+    form.set_error(CharterField::MonthlyReviewDay, day);
+    let months = form.get_text(CharterField::QuarterMonths);
+    form.set_error(
+        CharterField::QuarterMonths,
+        charter::parse_months(&months).err(),
+    );
     let days = c.escalation.resolution_days;
-    let resolution = match form.get_number("resolution_days") {
-        _ if form.has_parse_error("resolution_days") => None,
+    let resolution = match form.get_number(CharterField::ResolutionDays) {
+        _ if form.has_parse_error(CharterField::ResolutionDays) => None,
         None => Some(format!("empty: keeps {days} days")),
-        Some(n) => (!valid_resolution_days(n)).then(|| format!("1–365 days; keeps {days}")),
+        Some(n) => (!edit::valid_resolution_days(n)).then(|| format!("1–365 days; keeps {days}")),
     };
-    form.set_error("resolution_days", resolution);
+    form.set_error(CharterField::ResolutionDays, resolution);
     for (i, k) in c.escalation.contacts.iter().take(MAX_CONTACTS).enumerate() {
         let email = &k.email;
         form.set_error(
-            CT_KEYS[i][3],
+            CharterField::Contact(i, ContactField::Email),
             (!email.is_empty() && !email.contains('@')).then(|| "not an email".to_owned()),
         );
     }
@@ -1110,14 +915,14 @@ impl TabView for CharterTab {
         let Some((kind, i)) = self.focused_entry() else {
             return Outcome::Handled;
         };
-        let label = if kind == "wc" {
+        let label = if kind == Entry::Win {
             format!("charter: remove win condition {}", i + 1)
         } else {
             format!("charter: remove contact {}", i + 1)
         };
         cx.doc.edit_current(label.clone(), |a| {
             if let Some(c) = a.charter.as_mut() {
-                if kind == "wc" {
+                if kind == Entry::Win {
                     if i < c.win_conditions.len() {
                         c.win_conditions.remove(i);
                     }
@@ -1362,13 +1167,6 @@ mod tests {
     use crate::ui::shell::App;
     use crate::ui::shell::tests::{demo_app, key, keys, screen};
     use crate::ui::theme::Theme;
-
-    #[test]
-    fn keys_split_into_entry_and_field() {
-        assert_eq!(split_key("wc3.target"), Some(("wc", 3, "target")));
-        assert_eq!(split_key("ct0.email"), Some(("ct", 0, "email")));
-        assert_eq!(split_key("partner"), None);
-    }
 
     fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
         app.handle_event(&Event::Key(KeyEvent::new(
@@ -1680,7 +1478,7 @@ mod tests {
             .unwrap_or_default()
     }
 
-    fn focused(app: &App) -> Option<&'static str> {
+    fn focused(app: &App) -> Option<CharterField> {
         app.charter.form.as_ref().and_then(Form::focused)
     }
 
@@ -1696,10 +1494,14 @@ mod tests {
         assert_eq!(before.len(), 2, "{before:?}");
         // Win condition 2's target: five fields of entry 1, then metric and target of 2.
         keys(&mut app, "jjjjjj");
-        assert_eq!(focused(&app), Some("wc1.target"));
+        assert_eq!(focused(&app), Some(CharterField::Win(1, WinField::Target)));
         keys(&mut app, "K");
         assert_eq!(metrics(&app), [before[1].clone(), before[0].clone()]);
-        assert_eq!(focused(&app), Some("wc0.target"), "focus follows the entry");
+        assert_eq!(
+            focused(&app),
+            Some(CharterField::Win(0, WinField::Target)),
+            "focus follows the entry"
+        );
         assert_eq!(
             app.doc.undo_label(),
             Some("charter: move win condition 2 up")
@@ -1724,18 +1526,18 @@ mod tests {
 
         // While a field is edited, Alt-↓ (or Ctrl-↓) moves the entry; letters still type.
         keys(&mut app, "k");
-        assert_eq!(focused(&app), Some("wc0.metric"));
+        assert_eq!(focused(&app), Some(CharterField::Win(0, WinField::Metric)));
         key(&mut app, KeyCode::Enter);
         assert!(app.charter.is_editing());
         modified(&mut app, KeyCode::Down, KeyModifiers::ALT);
         assert_eq!(metrics(&app), [before[1].clone(), before[0].clone()]);
-        assert_eq!(focused(&app), Some("wc1.metric"));
+        assert_eq!(focused(&app), Some(CharterField::Win(1, WinField::Metric)));
         assert!(app.charter.is_editing(), "moving does not stop editing");
         keys(&mut app, "J");
         assert_eq!(metrics(&app)[1], format!("{}J", before[0]), "J is typed");
         modified(&mut app, KeyCode::Up, KeyModifiers::CONTROL);
         assert_eq!(metrics(&app)[0], format!("{}J", before[0]));
-        assert_eq!(focused(&app), Some("wc0.metric"));
+        assert_eq!(focused(&app), Some(CharterField::Win(0, WinField::Metric)));
     }
 
     #[test]
@@ -1759,7 +1561,10 @@ mod tests {
         let before = names(&app);
         keys(&mut app, "J");
         assert_eq!(names(&app), [before[1].clone(), before[0].clone()]);
-        assert_eq!(focused(&app), Some("ct1.name"));
+        assert_eq!(
+            focused(&app),
+            Some(CharterField::Contact(1, ContactField::Name))
+        );
         keys(&mut app, "J");
         assert!(
             app.status
@@ -1809,7 +1614,7 @@ mod tests {
         for _ in 0..30 {
             keys(&mut app, "j");
         }
-        assert_eq!(focused(&app), Some("wc7.metric"));
+        assert_eq!(focused(&app), Some(CharterField::Win(7, WinField::Metric)));
         keys(&mut app, "J");
         assert!(
             app.status
@@ -1894,7 +1699,7 @@ mod tests {
         let before = cadence(&app);
         assert!(before.monthly_review_day.is_some());
         keys(&mut app, "j");
-        assert_eq!(focused(&app), Some("mbr_day"));
+        assert_eq!(focused(&app), Some(CharterField::MonthlyReviewDay));
         key(&mut app, KeyCode::Enter);
         retype(&mut app, "2");
         let label = app.doc.undo_label().map(str::to_owned);
@@ -1950,7 +1755,7 @@ mod tests {
         keys(&mut app, "hh");
         assert_eq!(app.charter.step.0, Section::Escalation);
         keys(&mut app, "k"); // wraps to the last field
-        assert_eq!(focused(&app), Some("resolution_days"));
+        assert_eq!(focused(&app), Some(CharterField::ResolutionDays));
         let held = current(&app)
             .charter
             .as_ref()
@@ -1985,7 +1790,7 @@ mod tests {
     fn a_win_condition_target_with_a_typo_keeps_its_number() {
         let mut app = demo_app();
         keys(&mut app, "2lj");
-        assert_eq!(focused(&app), Some("wc0.target"));
+        assert_eq!(focused(&app), Some(CharterField::Win(0, WinField::Target)));
         let target = current(&app).charter.as_ref().unwrap().win_conditions[0].target;
         assert!(target.is_some());
         key(&mut app, KeyCode::Enter);
