@@ -6,6 +6,7 @@
 pub mod app;
 pub mod charter;
 pub mod cli;
+pub mod edit;
 pub mod export;
 pub mod generate;
 pub mod import;
