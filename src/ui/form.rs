@@ -16,6 +16,7 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::ui::theme::Theme;
+use crate::ui::widgets::line_edit::{LineEdit, LineEvent};
 
 /// Days the `+` key adds to a date field (the protocol's 90-day review).
 pub const PLUS_DAYS: u64 = 90;
@@ -53,64 +54,6 @@ pub enum FormEvent<K = &'static str> {
     Cancel,
     /// Focus moved to another field.
     Moved,
-}
-
-/// A single-line text buffer with a cursor counted in characters.
-#[derive(Clone, Debug, Default)]
-struct LineEdit {
-    text: String,
-    /// Cursor position in characters (not bytes), 0..=len.
-    cursor: usize,
-}
-
-impl LineEdit {
-    fn new(text: &str) -> Self {
-        Self {
-            text: text.to_owned(),
-            cursor: text.chars().count(),
-        }
-    }
-
-    fn byte_at(&self, char_index: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_index)
-            .map_or(self.text.len(), |(b, _)| b)
-    }
-
-    fn len(&self) -> usize {
-        self.text.chars().count()
-    }
-
-    fn insert(&mut self, c: char) {
-        let at = self.byte_at(self.cursor);
-        self.text.insert(at, c);
-        self.cursor += 1;
-    }
-
-    fn backspace(&mut self) -> bool {
-        if self.cursor == 0 {
-            return false;
-        }
-        self.cursor -= 1;
-        let at = self.byte_at(self.cursor);
-        self.text.remove(at);
-        true
-    }
-
-    fn delete(&mut self) -> bool {
-        if self.cursor >= self.len() {
-            return false;
-        }
-        let at = self.byte_at(self.cursor);
-        self.text.remove(at);
-        true
-    }
-
-    fn set(&mut self, text: &str) {
-        text.clone_into(&mut self.text);
-        self.cursor = self.len();
-    }
 }
 
 /// One field of a form.
@@ -589,29 +532,11 @@ impl<K: FieldKey> Form<K> {
                     FormEvent::Ignored
                 }
             }
-            (_, code) if field.is_line() => {
-                let line = &mut field.line;
-                match code {
-                    KeyCode::Left => line.cursor = line.cursor.saturating_sub(1),
-                    KeyCode::Right => line.cursor = (line.cursor + 1).min(line.len()),
-                    KeyCode::Home => line.cursor = 0,
-                    KeyCode::End => line.cursor = line.len(),
-                    KeyCode::Backspace => return edited(line.backspace()),
-                    KeyCode::Delete => return edited(line.delete()),
-                    KeyCode::Char('u') if ctrl => {
-                        let changed = !line.text.is_empty();
-                        line.set("");
-                        return edited(changed);
-                    }
-                    KeyCode::Char(_) if ctrl != alt => return FormEvent::Ignored,
-                    KeyCode::Char(c) => {
-                        line.insert(c);
-                        return FormEvent::Edited(key_name);
-                    }
-                    _ => return FormEvent::Ignored,
-                }
-                FormEvent::Handled
-            }
+            (_, _) if field.is_line() => match field.line.on_key(key) {
+                LineEvent::Edited => FormEvent::Edited(key_name),
+                LineEvent::Handled => FormEvent::Handled,
+                LineEvent::Ignored => FormEvent::Ignored,
+            },
             _ => FormEvent::Ignored,
         }
     }

@@ -427,7 +427,7 @@ fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
                 text.push(Line::raw(""));
             }
             text.push(Line::raw(ask));
-            text.push(Line::styled(format!("{input}▏"), theme.input));
+            text.push(Line::styled(input.with_cursor(), theme.input));
             text.push(Line::raw(""));
             text.push(Line::styled(keys, theme.key));
             dialog(title, text, 70, buf);

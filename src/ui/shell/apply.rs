@@ -41,7 +41,7 @@ impl App {
                 input,
                 reason,
                 target,
-            } => self.ask_path(input, reason, target),
+            } => self.ask_path(&input, reason, target),
             EffectResult::Ask(question) => self.modal = Some(questions::ask(question)),
             EffectResult::ChangedOnDisk { path } => {
                 self.modal = Some(questions::ask(Question::ChangedOnDisk { path }));
@@ -104,7 +104,7 @@ impl App {
             Decision::SaveAs => self.ask_save_as(None),
             Decision::ChooseAnotherPath => {
                 if let Some((path, target)) = self.safety.pending_write.take() {
-                    self.ask_path(path.display().to_string(), None, target);
+                    self.ask_path(&path.display().to_string(), None, target);
                 }
             }
             Decision::OpenReadOnly => {

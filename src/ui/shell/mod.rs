@@ -32,6 +32,7 @@ use crate::ui::tabs::portfolio::PortfolioTab;
 use crate::ui::tabs::reviews::ReviewsTab;
 use crate::ui::tabs::{Confirm, Cx, Outcome, Tab, TabView, ViewCtx};
 use crate::ui::theme::{Theme, ThemeEntry};
+use crate::ui::widgets::line_edit::LineEdit;
 
 /// An overlay that takes the keys while open.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,7 +54,7 @@ pub enum Modal {
     },
     /// Save (or write an exported file) to which path?
     SaveAs {
-        input: String,
+        input: LineEdit,
         error: Option<String>,
         /// Boxed: an exported file's contents would make every modal as large.
         target: Box<Target>,
@@ -179,6 +180,9 @@ impl App {
             Event::Paste(text) => {
                 // Pasted text goes to a focused field as if typed, one character at a time.
                 let mut effects = Vec::new();
+                if let Some(Modal::SaveAs { input, .. }) = &mut self.modal {
+                    input.insert_str(text);
+                }
                 if self.modal.is_none() && self.tab_view(self.tab).captures_input() {
                     for c in text.chars().filter(|c| *c != '\r') {
                         let code = if c == '\n' {
@@ -404,9 +408,9 @@ impl App {
             Modal::SaveAs {
                 mut input, target, ..
             } => match key.code {
-                KeyCode::Enter if !input.trim().is_empty() => {
+                KeyCode::Enter if !input.text().trim().is_empty() => {
                     return vec![Effect::WriteTo {
-                        path: PathBuf::from(input.trim()),
+                        path: PathBuf::from(input.text().trim()),
                         target: *target,
                     }];
                 }
@@ -419,13 +423,7 @@ impl App {
                     });
                 }
                 _ => {
-                    match key.code {
-                        KeyCode::Backspace => {
-                            input.pop();
-                        }
-                        KeyCode::Char(c) => input.push(c),
-                        _ => {}
-                    }
+                    input.on_key(key);
                     self.modal = Some(Modal::SaveAs {
                         input,
                         error: None,
@@ -502,17 +500,17 @@ impl App {
             || "portfolio.ron".to_owned(),
             |p| format!("{}.copy.ron", p.with_extension("").display()),
         );
-        self.ask_path(input, reason, Target::Portfolio);
+        self.ask_path(&input, reason, Target::Portfolio);
     }
 
     /// Open the path prompt for `target`, pre-filled with `input`: the one place a path is
     /// asked for, whether for the portfolio or an exported file.
     /// A status line from before (a "Cancelled" answer, a wizard's last message) is cleared:
     /// the prompt is what needs an answer now, and its own line says why it is asked.
-    pub fn ask_path(&mut self, input: String, error: Option<String>, target: Target) {
+    pub fn ask_path(&mut self, input: &str, error: Option<String>, target: Target) {
         self.status = None;
         self.modal = Some(Modal::SaveAs {
-            input,
+            input: LineEdit::new(input),
             error,
             target: Box::new(target),
         });

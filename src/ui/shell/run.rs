@@ -928,7 +928,7 @@ mod tests {
         let Some(Modal::SaveAs { input, .. }) = &app.modal else {
             panic!("expected the path prompt, got {:?}", app.modal)
         };
-        for _ in 0..input.chars().count() {
+        for _ in 0..input.len() {
             app.handle_event(&crossterm::event::Event::Key(
                 crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Backspace),
             ));
@@ -969,7 +969,8 @@ mod tests {
             panic!("expected the path prompt, got {:?}", app.modal)
         };
         assert_eq!(
-            input, "glow-charter.md",
+            input.text(),
+            "glow-charter.md",
             "pre-filled with the suggested name"
         );
         assert!(error.as_deref().unwrap_or("").contains("no folder"));
@@ -1026,7 +1027,7 @@ mod tests {
         let Some(Modal::SaveAs { input, .. }) = &app.modal else {
             panic!("expected the path prompt, got {:?}", app.modal)
         };
-        assert_eq!(*input, target.display().to_string());
+        assert_eq!(input.text(), target.display().to_string());
         let other = dir.path().join("other.md");
         type_path(&mut app, &other);
         let fx = enter(&mut app);
@@ -1138,7 +1139,7 @@ mod tests {
         let Some(Modal::SaveAs { input, .. }) = &app.modal else {
             panic!("expected the path prompt, got {:?}", app.modal)
         };
-        assert_eq!(input, "glow-mbr-2026-11-15.md");
+        assert_eq!(input.text(), "glow-mbr-2026-11-15.md");
         assert_eq!(app.status, None);
         let text = screen_text(&mut app);
         assert!(text.contains("Write file"), "{text}");
@@ -1149,7 +1150,7 @@ mod tests {
         let Some(Modal::SaveAs { input, .. }) = &app.modal else {
             panic!("expected the path prompt, got {:?}", app.modal)
         };
-        assert_eq!(input, "glow-mbr-2026-11-15.md5");
+        assert_eq!(input.text(), "glow-mbr-2026-11-15.md5");
     }
 
     #[test]

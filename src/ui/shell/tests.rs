@@ -553,6 +553,25 @@ fn capital_s_saves_to_another_file() {
 }
 
 #[test]
+fn the_path_prompt_takes_a_paste_and_edits_at_its_cursor() {
+    let mut app = demo_app();
+    keys(&mut app, "S");
+    // Clear the suggestion, paste a path, then fix its first letter at the cursor.
+    app.handle_event(&Event::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    app.handle_event(&Event::Paste("xdir/mine.ron".to_owned()));
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Delete);
+    keys(&mut app, "my");
+    let Some(Modal::SaveAs { input, .. }) = &app.modal else {
+        panic!("expected the path prompt, got {:?}", app.modal)
+    };
+    assert_eq!(input.text(), "mydir/mine.ron");
+}
+
+#[test]
 fn entering_a_new_brand_month_warns_that_other_alliances_count_zero_until_entered() {
     let mut app = demo_app();
     keys(&mut app, "n");
