@@ -33,12 +33,12 @@ fn charter(c: &mut Criterion) {
         press(&mut app, KeyCode::Char('2'));
         press(&mut app, KeyCode::Right);
         press(&mut app, KeyCode::Enter);
-        if !app.charter.is_editing() {
+        if !app.views.charter.is_editing() {
             // A generated alliance without win conditions: edit the partner instead.
             press(&mut app, KeyCode::Left);
             press(&mut app, KeyCode::Enter);
         }
-        assert!(app.charter.is_editing(), "a charter field has focus");
+        assert!(app.views.charter.is_editing(), "a charter field has focus");
         let before = app.doc.revision;
         press(&mut app, KeyCode::Char('x'));
         press(&mut app, KeyCode::Backspace);

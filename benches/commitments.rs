@@ -31,7 +31,7 @@ fn commitments(c: &mut Criterion) {
     );
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('A'));
-    let rows = app.commitments.rows().len();
+    let rows = app.views.commitments.rows().len();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
     group.bench_function(format!("frame, all {rows} commitments"), |b| {
         b.iter(|| {

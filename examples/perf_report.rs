@@ -153,7 +153,7 @@ fn measure(bin: &Path, n: usize) -> Row {
         edit_times.push(t.elapsed());
         // What the app does after every event.
         let t = Instant::now();
-        app.portfolio.sync(&app.doc, app.share);
+        app.views.portfolio.sync(&app.doc, app.share);
         terminal
             .draw(|f| alliance_desk::ui::render(&app, f))
             .expect("draw");

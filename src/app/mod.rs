@@ -10,7 +10,6 @@ pub mod document;
 pub mod keymap;
 pub mod options;
 pub mod safety;
-pub mod tab;
 
 use std::path::PathBuf;
 

@@ -25,12 +25,7 @@ use crate::app::keymap::Keymap;
 use crate::app::safety::{Decision, Safety};
 use crate::app::{Effect, Target};
 use crate::ui::keys::KeymapEvents;
-use crate::ui::tabs::charter::CharterTab;
-use crate::ui::tabs::commitments::CommitmentsTab;
-use crate::ui::tabs::pipeline::PipelineTab;
-use crate::ui::tabs::portfolio::PortfolioTab;
-use crate::ui::tabs::reviews::ReviewsTab;
-use crate::ui::tabs::{Confirm, Cx, Outcome, Tab, TabView, ViewCtx};
+use crate::ui::tabs::{Confirm, Cx, Outcome, SyncCx, Tab, TabView, ViewCtx, Views};
 use crate::ui::theme::{Theme, ThemeEntry};
 use crate::ui::widgets::line_edit::LineEdit;
 
@@ -86,11 +81,8 @@ pub struct App {
     pub no_color: bool,
     /// Last known terminal size, for mouse hit-testing with the same layout the renderer uses.
     pub size: Rect,
-    pub portfolio: PortfolioTab,
-    pub charter: CharterTab,
-    pub commitments: CommitmentsTab,
-    pub reviews: ReviewsTab,
-    pub pipeline: PipelineTab,
+    /// Every tab's view (the registry in `ui/tabs/mod.rs`).
+    pub views: Views,
     /// The lock, recovery and on-disk state the main loop keeps (see [`safety`]).
     pub safety: Safety,
     /// Questions and notices waiting for the current modal to close.
@@ -112,11 +104,7 @@ impl App {
             config_dir: None,
             no_color: false,
             size: Rect::new(0, 0, 120, 40),
-            portfolio: PortfolioTab::default(),
-            charter: CharterTab::default(),
-            commitments: CommitmentsTab::default(),
-            reviews: ReviewsTab::default(),
-            pipeline: PipelineTab::default(),
+            views: Views::default(),
             safety: Safety::default(),
             queued: VecDeque::new(),
         };
@@ -136,13 +124,7 @@ impl App {
     }
 
     pub fn tab_view(&self, tab: Tab) -> &dyn TabView {
-        match tab {
-            Tab::Portfolio => &self.portfolio,
-            Tab::Charter => &self.charter,
-            Tab::Commitments => &self.commitments,
-            Tab::Reviews => &self.reviews,
-            Tab::Pipeline => &self.pipeline,
-        }
+        self.views.get(tab)
     }
 
     /// The current tab and a mutable context, borrowed apart.
@@ -153,14 +135,7 @@ impl App {
             clock: &self.clock,
             keymap: &self.keymap,
         };
-        let view: &mut dyn TabView = match tab {
-            Tab::Portfolio => &mut self.portfolio,
-            Tab::Charter => &mut self.charter,
-            Tab::Commitments => &mut self.commitments,
-            Tab::Reviews => &mut self.reviews,
-            Tab::Pipeline => &mut self.pipeline,
-        };
-        (view, cx)
+        (self.views.get_mut(tab), cx)
     }
 
     /// A timer is on screen, so the loop should wake up every second.
@@ -204,12 +179,15 @@ impl App {
     /// Bring the views' cached lists and forms up to date with the document (each is cheap
     /// when nothing changed). Run after every event, and after effects that replace the model.
     pub fn sync_views(&mut self) {
-        self.portfolio.sync(&self.doc, self.share);
-        self.commitments.sync(&self.doc, self.share);
-        self.charter
-            .sync(&self.doc, &self.clock, self.tab == Tab::Charter);
-        self.reviews.sync(&self.doc);
-        self.pipeline.sync(&self.doc, self.share);
+        for tab in Tab::ALL {
+            let cx = SyncCx {
+                doc: &self.doc,
+                share: self.share,
+                clock: &self.clock,
+                active: self.tab == tab,
+            };
+            self.views.get_mut(tab).sync_view(&cx);
+        }
     }
 
     fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
@@ -257,11 +235,11 @@ impl App {
 
     fn global_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Tab1 => self.switch_tab(Tab::Portfolio),
-            Action::Tab2 => self.switch_tab(Tab::Charter),
-            Action::Tab3 => self.switch_tab(Tab::Commitments),
-            Action::Tab4 => self.switch_tab(Tab::Reviews),
-            Action::Tab5 => self.switch_tab(Tab::Pipeline),
+            Action::Tab1 => self.switch_tab(Tab::from_index(0)),
+            Action::Tab2 => self.switch_tab(Tab::from_index(1)),
+            Action::Tab3 => self.switch_tab(Tab::from_index(2)),
+            Action::Tab4 => self.switch_tab(Tab::from_index(3)),
+            Action::Tab5 => self.switch_tab(Tab::from_index(4)),
             Action::NextTab => self.switch_tab(self.tab.next()),
             Action::PrevTab => self.switch_tab(self.tab.prev()),
             Action::ShareMode => {

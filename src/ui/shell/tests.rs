@@ -199,11 +199,11 @@ fn share_mode_hides_every_other_partner_and_the_notes() {
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::End);
     keys(&mut app, "/");
-    assert_eq!(app.portfolio.rows().len(), 1);
+    assert_eq!(app.views.portfolio.rows().len(), 1);
     keys(&mut app, "s");
     assert!(!app.share);
     assert_eq!(
-        app.portfolio.rows().len(),
+        app.views.portfolio.rows().len(),
         app.doc.portfolio.alliances.len()
     );
 }
@@ -211,9 +211,10 @@ fn share_mode_hides_every_other_partner_and_the_notes() {
 #[test]
 fn sort_and_filter_change_the_rows() {
     let mut app = demo_app();
-    let before = app.portfolio.rows().to_vec();
+    let before = app.views.portfolio.rows().to_vec();
     keys(&mut app, "o"); // partner
     let partners: Vec<String> = app
+        .views
         .portfolio
         .rows()
         .iter()
@@ -224,24 +225,24 @@ fn sort_and_filter_change_the_rows() {
     assert_eq!(partners, sorted);
     keys(&mut app, "O");
     assert_eq!(
-        app.portfolio.rows().first(),
+        app.views.portfolio.rows().first(),
         before
             .iter()
             .max_by_key(|&&i| app.doc.portfolio.alliances[i].partner.to_lowercase())
     );
     keys(&mut app, "/harbor");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.portfolio.rows().len(), 1);
+    assert_eq!(app.views.portfolio.rows().len(), 1);
     assert!(screen(&mut app, 120, 40).contains("filter: harbor"));
     // Keys typed into the filter never act as commands.
     assert_eq!(app.tab, Tab::Portfolio);
     keys(&mut app, "/");
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.portfolio.rows().len(), before.len());
+    assert_eq!(app.views.portfolio.rows().len(), before.len());
     // A filter can match a flag code.
     keys(&mut app, "/cfr_critical");
     key(&mut app, KeyCode::Enter);
-    let rows = app.portfolio.rows().to_vec();
+    let rows = app.views.portfolio.rows().to_vec();
     assert!(!rows.is_empty());
     assert!(
         rows.iter()
@@ -524,7 +525,7 @@ fn the_sort_arrow_fits_narrow_columns_and_esc_clears_a_kept_filter() {
     let mut app = demo_app();
     keys(&mut app, "oooo"); // file order → partner → type → status → health
     assert_eq!(
-        app.portfolio.sort,
+        app.views.portfolio.sort,
         crate::ui::tabs::portfolio::Column::Health
     );
     let header = screen(&mut app, 120, 40)
@@ -535,11 +536,11 @@ fn the_sort_arrow_fits_narrow_columns_and_esc_clears_a_kept_filter() {
     assert!(header.contains("Healt↑"), "{header}");
     keys(&mut app, "/harbor");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.portfolio.rows().len(), 1);
+    assert_eq!(app.views.portfolio.rows().len(), 1);
     key(&mut app, KeyCode::Esc);
-    assert!(app.portfolio.filter.is_empty());
+    assert!(app.views.portfolio.filter.is_empty());
     assert_eq!(
-        app.portfolio.rows().len(),
+        app.views.portfolio.rows().len(),
         app.doc.portfolio.alliances.len()
     );
 }

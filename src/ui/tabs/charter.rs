@@ -815,6 +815,10 @@ fn messages(form: &mut Form<CharterField>, a: &Alliance) {
 }
 
 impl TabView for CharterTab {
+    fn sync_view(&mut self, cx: &super::SyncCx) {
+        self.sync(cx.doc, cx.clock, cx.active);
+    }
+
     fn captures_input(&self) -> bool {
         self.editing && self.form.is_some()
     }
@@ -1217,8 +1221,8 @@ mod tests {
             "{shot}"
         );
         // The charter's timer went with the id.
-        assert!(app.charter.timers.contains_key("pinecrest-outdoor"));
-        assert!(!app.charter.timers.contains_key("new-1"));
+        assert!(app.views.charter.timers.contains_key("pinecrest-outdoor"));
+        assert!(!app.views.charter.timers.contains_key("new-1"));
         // One undo takes back the name and the id together; redo brings both back.
         keys(&mut app, "u");
         assert_eq!(current(&app).id, "new-1");
@@ -1266,14 +1270,14 @@ mod tests {
         assert!(screen(app, 80, 24).contains("No alliance yet"));
         keys(app, "a");
         key(app, KeyCode::Enter); // edit the first field
-        assert!(app.charter.is_editing());
+        assert!(app.views.charter.is_editing());
         ctrl(app, 'u');
         keys(app, "Peak Outdoor");
         key(app, KeyCode::Enter);
         key(app, KeyCode::Right); // Co-marketing → Distribution: the template follows
         assert_eq!(current(app).kind, AllianceKind::Distribution);
         key(app, KeyCode::Enter); // last field: next step
-        assert_eq!(app.charter.step.0, Section::WinConditions);
+        assert_eq!(app.views.charter.step.0, Section::WinConditions);
         // Win condition 1: metric from the template, give it a number.
         key(app, KeyCode::Tab);
         keys(app, "40,000");
@@ -1286,7 +1290,7 @@ mod tests {
         key(app, KeyCode::Tab);
         keys(app, "25");
         key(app, KeyCode::PageDown);
-        assert_eq!(app.charter.step.0, Section::Cadence);
+        assert_eq!(app.views.charter.step.0, Section::Cadence);
         keys(app, "#peak-northwind");
         key(app, KeyCode::Enter);
         ctrl(app, 'u');
@@ -1295,10 +1299,10 @@ mod tests {
         ctrl(app, 'u');
         keys(app, "3,6,9,12");
         key(app, KeyCode::Enter);
-        assert_eq!(app.charter.step.0, Section::Dashboard);
+        assert_eq!(app.views.charter.step.0, Section::Dashboard);
         keys(app, "https://sheets.example/peak");
         key(app, KeyCode::Enter);
-        assert_eq!(app.charter.step.0, Section::Escalation);
+        assert_eq!(app.views.charter.step.0, Section::Escalation);
         ctrl(app, 'n');
         keys(app, "Dana Lee");
         key(app, KeyCode::Tab);
@@ -1315,13 +1319,16 @@ mod tests {
         key(app, KeyCode::Tab);
         key(app, KeyCode::Right); // side: Partner
         key(app, KeyCode::PageDown);
-        assert_eq!(app.charter.step.0, Section::ReviewDate);
+        assert_eq!(app.views.charter.step.0, Section::ReviewDate);
         key(app, KeyCode::Enter); // accepts today + 90
         key(app, KeyCode::Enter);
-        assert_eq!(app.charter.step.0, Section::SignOff);
+        assert_eq!(app.views.charter.step.0, Section::SignOff);
         keys(app, "t");
         key(app, KeyCode::Enter);
-        assert!(!app.charter.is_editing(), "the last Enter ends the walk");
+        assert!(
+            !app.views.charter.is_editing(),
+            "the last Enter ends the walk"
+        );
     }
 
     #[test]
@@ -1479,7 +1486,7 @@ mod tests {
     }
 
     fn focused(app: &App) -> Option<CharterField> {
-        app.charter.form.as_ref().and_then(Form::focused)
+        app.views.charter.form.as_ref().and_then(Form::focused)
     }
 
     fn modified(app: &mut App, code: KeyCode, m: KeyModifiers) {
@@ -1528,11 +1535,14 @@ mod tests {
         keys(&mut app, "k");
         assert_eq!(focused(&app), Some(CharterField::Win(0, WinField::Metric)));
         key(&mut app, KeyCode::Enter);
-        assert!(app.charter.is_editing());
+        assert!(app.views.charter.is_editing());
         modified(&mut app, KeyCode::Down, KeyModifiers::ALT);
         assert_eq!(metrics(&app), [before[1].clone(), before[0].clone()]);
         assert_eq!(focused(&app), Some(CharterField::Win(1, WinField::Metric)));
-        assert!(app.charter.is_editing(), "moving does not stop editing");
+        assert!(
+            app.views.charter.is_editing(),
+            "moving does not stop editing"
+        );
         keys(&mut app, "J");
         assert_eq!(metrics(&app)[1], format!("{}J", before[0]), "J is typed");
         modified(&mut app, KeyCode::Up, KeyModifiers::CONTROL);
@@ -1546,7 +1556,7 @@ mod tests {
         keys(&mut app, "2");
         key(&mut app, KeyCode::End);
         keys(&mut app, "hh");
-        assert_eq!(app.charter.step.0, Section::Escalation);
+        assert_eq!(app.views.charter.step.0, Section::Escalation);
         let names = |app: &App| -> Vec<String> {
             current(app)
                 .charter
@@ -1695,7 +1705,7 @@ mod tests {
     fn rejected_cadence_numbers_leave_the_model_as_it_was_and_say_so() {
         let mut app = demo_app();
         keys(&mut app, "2ll");
-        assert_eq!(app.charter.step.0, Section::Cadence);
+        assert_eq!(app.views.charter.step.0, Section::Cadence);
         let before = cadence(&app);
         assert!(before.monthly_review_day.is_some());
         keys(&mut app, "j");
@@ -1753,7 +1763,7 @@ mod tests {
         keys(&mut app, "2");
         key(&mut app, KeyCode::End);
         keys(&mut app, "hh");
-        assert_eq!(app.charter.step.0, Section::Escalation);
+        assert_eq!(app.views.charter.step.0, Section::Escalation);
         keys(&mut app, "k"); // wraps to the last field
         assert_eq!(focused(&app), Some(CharterField::ResolutionDays));
         let held = current(&app)
@@ -1813,7 +1823,7 @@ mod tests {
         app.keymap = keymap;
         keys(&mut app, "2l");
         key(&mut app, KeyCode::Enter);
-        assert!(app.charter.is_editing());
+        assert!(app.views.charter.is_editing());
         let shot = screen(&mut app, 120, 40);
         assert!(shot.contains("PgUp/F3 step"), "{shot}");
         assert!(shot.contains("F4 add"), "{shot}");
@@ -1825,9 +1835,9 @@ mod tests {
         key(&mut app, KeyCode::F(4));
         assert_eq!(metrics(&app).len(), n + 1);
         key(&mut app, KeyCode::PageDown);
-        assert_eq!(app.charter.step.0, Section::WinConditions);
+        assert_eq!(app.views.charter.step.0, Section::WinConditions);
         key(&mut app, KeyCode::F(3));
-        assert_eq!(app.charter.step.0, Section::Cadence);
+        assert_eq!(app.views.charter.step.0, Section::Cadence);
         // Ctrl-z is no hidden undo: the edit stays; the shell's Ctrl-r/u do undo and redo.
         let label = app.doc.undo_label().map(str::to_owned);
         ctrl(&mut app, 'z');

@@ -19,7 +19,89 @@ use crate::app::document::Document;
 use crate::app::keymap::Keymap;
 use crate::ui::theme::Theme;
 
-pub use crate::app::tab::Tab;
+/// The tab registry: one line per tab — its variant, its field in [`Views`], its view type
+/// and its title — in the order of the tab bar. A new tab is its file under `ui/tabs/` and one
+/// line here.
+macro_rules! registry {
+    ($($variant:ident $field:ident: $view:ty = $title:literal;)*) => {
+        /// The tabs, in order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Tab {
+            $($variant,)*
+        }
+
+        impl Tab {
+            pub const ALL: [Self; { [$($title),*].len() }] = [$(Self::$variant),*];
+
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $title,)*
+                }
+            }
+        }
+
+        /// Every tab's view: its state, keys and drawing.
+        #[derive(Default)]
+        pub struct Views {
+            $(pub $field: $view,)*
+        }
+
+        impl Views {
+            /// The view of `tab`.
+            pub fn get(&self, tab: Tab) -> &dyn TabView {
+                match tab {
+                    $(Tab::$variant => &self.$field,)*
+                }
+            }
+
+            /// The view of `tab`, to change.
+            pub fn get_mut(&mut self, tab: Tab) -> &mut dyn TabView {
+                match tab {
+                    $(Tab::$variant => &mut self.$field,)*
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    Portfolio portfolio: portfolio::PortfolioTab = "Portfolio";
+    Charter charter: charter::CharterTab = "Charter";
+    Commitments commitments: commitments::CommitmentsTab = "Commitments";
+    Reviews reviews: reviews::ReviewsTab = "Reviews";
+    Pipeline pipeline: pipeline::PipelineTab = "Pipeline";
+}
+
+impl Tab {
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn from_index(i: usize) -> Self {
+        Self::ALL[i % Self::ALL.len()]
+    }
+
+    /// The tab after this one, wrapping round.
+    #[must_use]
+    pub fn next(self) -> Self {
+        Self::from_index(self.index() + 1)
+    }
+
+    /// The tab before this one, wrapping round.
+    #[must_use]
+    pub fn prev(self) -> Self {
+        Self::from_index(self.index() + Self::ALL.len() - 1)
+    }
+}
+
+/// What a view may bring up to date with after an event.
+pub struct SyncCx<'a> {
+    pub doc: &'a Document,
+    pub share: bool,
+    pub clock: &'a Clock,
+    /// This view's tab is the one showing.
+    pub active: bool,
+}
 
 /// Read-only context for drawing.
 pub struct ViewCtx<'a> {
@@ -74,6 +156,9 @@ pub fn sorted(column: &str, descending: bool) -> Outcome {
 
 /// One tab of the workspace.
 pub trait TabView {
+    /// Bring cached lists and forms up to date with the document (cheap when nothing changed).
+    fn sync_view(&mut self, _cx: &SyncCx) {}
+
     /// True while a text field has focus: every key goes to [`TabView::on_key`] first.
     fn captures_input(&self) -> bool {
         false

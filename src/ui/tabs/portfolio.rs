@@ -431,6 +431,10 @@ impl PortfolioTab {
 }
 
 impl TabView for PortfolioTab {
+    fn sync_view(&mut self, cx: &super::SyncCx) {
+        self.sync(cx.doc, cx.share);
+    }
+
     fn captures_input(&self) -> bool {
         self.filter.is_editing()
             || self.quick_edit.is_some()

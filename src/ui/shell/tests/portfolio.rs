@@ -12,7 +12,11 @@ use crate::ui::tabs::TabView;
 
 /// Whether the Portfolio footer offers `action`.
 fn offers(app: &App, action: Action) -> bool {
-    app.portfolio.hints().iter().any(|(a, _)| *a == action)
+    app.views
+        .portfolio
+        .hints()
+        .iter()
+        .any(|(a, _)| *a == action)
 }
 
 fn status(app: &App) -> String {
