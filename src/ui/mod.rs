@@ -4,6 +4,8 @@ pub mod form;
 pub mod help;
 pub mod keys;
 pub mod shell;
+#[cfg(test)]
+pub(crate) mod snapshot;
 pub mod tabs;
 pub mod theme;
 pub mod widgets;

@@ -3,8 +3,6 @@
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
 use super::{App, Modal};
@@ -12,6 +10,7 @@ use crate::app::Effect;
 use crate::app::document::{Document, Source};
 use crate::app::keymap::Keymap;
 use crate::score::FlagCode;
+use crate::ui::snapshot;
 use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
 
@@ -34,18 +33,13 @@ pub(crate) fn demo_app() -> App {
 /// The screen as text, one line per row.
 pub(crate) fn screen(app: &mut App, width: u16, height: u16) -> String {
     app.size = Rect::new(0, 0, width, height);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|frame| crate::ui::render(app, frame))
-        .expect("draw");
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        let line: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    snapshot::text(&snapshot::draw(app, width, height))
+}
+
+/// The screen as text with its colours and modifiers.
+pub(crate) fn styled_screen(app: &mut App, width: u16, height: u16) -> String {
+    app.size = Rect::new(0, 0, width, height);
+    snapshot::styled(&snapshot::draw(app, width, height))
 }
 
 pub(crate) fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
@@ -131,6 +125,7 @@ fn help_lists_every_key_from_the_live_keymap() {
 fn too_small_screen_says_so_and_never_panics() {
     let mut app = demo_app();
     insta::assert_snapshot!("too_small_79x23", screen(&mut app, 79, 23));
+    insta::assert_snapshot!("too_small_79x23_styled", styled_screen(&mut app, 79, 23));
     for (w, h) in [(1, 1), (2, 1), (10, 3), (40, 10), (80, 23), (79, 24)] {
         let text = screen(&mut app, w, h);
         if w >= 40 {
@@ -195,6 +190,8 @@ fn share_mode_hides_every_other_partner_and_the_notes() {
     }
     keys(&mut app, "1");
     insta::assert_snapshot!("share_mode_80x24", screen(&mut app, 80, 24));
+    // With styles: the one alliance shown is the highlighted row.
+    insta::assert_snapshot!("share_mode_80x24_styled", styled_screen(&mut app, 80, 24));
     // Moving the selection or filtering cannot reveal anyone else while sharing.
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::End);

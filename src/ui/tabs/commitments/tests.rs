@@ -3,8 +3,6 @@
 
 use chrono::NaiveDate;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::*;
 use crate::app::document::{Document, Source};
@@ -131,19 +129,7 @@ pub(super) fn typing(app: &mut App, text: &str) {
 
 /// The screen as text, one line per row, trailing spaces trimmed.
 pub(super) fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| crate::ui::render(app, f)).unwrap();
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut line = String::new();
-        for x in 0..w {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::ui::snapshot::text(&crate::ui::snapshot::draw(app, w, h))
 }
 
 fn ids(app: &App) -> Vec<(usize, u32)> {

@@ -5,8 +5,6 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::mbr::countdown;
 use super::{Kind, Wizard};
@@ -69,19 +67,7 @@ fn start(app: &mut App, n: usize) {
 
 /// The screen as text, one line per row.
 fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| crate::ui::render(app, f)).unwrap();
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut line = String::new();
-        for x in 0..w {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::ui::snapshot::text(&crate::ui::snapshot::draw(app, w, h))
 }
 
 fn alliance<'a>(app: &'a App, id: &str) -> &'a crate::model::Alliance {
