@@ -192,3 +192,50 @@ pub trait TabView {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::document::Source;
+    use crate::ui::snapshot;
+
+    #[test]
+    fn a_tab_runs_on_a_document_without_the_app_or_a_terminal() {
+        let loaded = crate::store::parse(crate::sample::NORTHWIND, "sample").unwrap();
+        let as_of = loaded.portfolio.as_of.unwrap();
+        let mut doc = Document::new(loaded.portfolio, as_of, Source::Demo);
+        let (keymap, clock, theme) = (Keymap::default(), Clock::manual(), Theme::default());
+        let mut tab = portfolio::PortfolioTab::default();
+        let sync = |tab: &mut portfolio::PortfolioTab, doc: &Document| {
+            tab.sync_view(&SyncCx {
+                doc,
+                share: false,
+                clock: &clock,
+                active: true,
+            });
+        };
+        sync(&mut tab, &doc);
+        let before = doc.current;
+        let mut cx = Cx {
+            doc: &mut doc,
+            share: false,
+            clock: &clock,
+            keymap: &keymap,
+        };
+        assert_ne!(tab.on_action(Action::Down, &mut cx), Outcome::Ignored);
+        assert_ne!(doc.current, before, "Down selects the next alliance");
+        sync(&mut tab, &doc);
+        let area = Rect::new(0, 0, 100, 30);
+        let mut buf = Buffer::empty(area);
+        let view = ViewCtx {
+            doc: &doc,
+            theme: &theme,
+            keymap: &keymap,
+            share: false,
+            clock: &clock,
+        };
+        tab.render(area, &mut buf, &view);
+        let partner = &doc.portfolio.alliances[doc.current].partner;
+        assert!(snapshot::text(&buf).contains(partner.as_str()));
+    }
+}
