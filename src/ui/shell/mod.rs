@@ -8,6 +8,7 @@
 mod apply;
 pub mod questions;
 pub mod run;
+pub mod startup;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
