@@ -57,6 +57,48 @@ fn only_the_terminal_ui_names_ratatui_crossterm_or_the_ui_module() {
     );
 }
 
+/// The core: what the application layer, the command line and the UI are built on.
+const CORE: [&str; 12] = [
+    "model.rs",
+    "model",
+    "validate.rs",
+    "validate",
+    "score",
+    "export",
+    "store.rs",
+    "store",
+    "import",
+    "charter.rs",
+    "charter",
+    "edit",
+];
+
+#[test]
+fn the_core_names_neither_the_application_layer_nor_the_command_line() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut problems = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(&src).expect("under src");
+        let first = rel.components().next().and_then(|c| c.as_os_str().to_str());
+        if !first.is_some_and(|f| CORE.contains(&f)) {
+            continue;
+        }
+        let text = fs::read_to_string(file).expect("source is UTF-8");
+        for (i, line) in text.lines().enumerate() {
+            if line.contains("crate::app") || line.contains("crate::cli") {
+                problems.push(format!("src/{}:{}: {}", rel.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the core must not depend on the layers above it:\n{}",
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn the_check_catches_each_forbidden_name() {
     let text = "use ratatui::layout::Rect;\nuse crate::model;\nuse crossterm::event;\n\

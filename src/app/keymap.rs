@@ -355,3 +355,26 @@ impl Keymap {
         (keymap, warnings)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> Key {
+        Key::parse(text).expect("a key name")
+    }
+
+    #[test]
+    fn the_map_works_on_keys_without_a_terminal() {
+        let km = Keymap::default();
+        assert_eq!(km.action_for(key("q")), Some(Action::Quit));
+        assert_eq!(km.action_for(key("ctrl-s")), Some(Action::Save));
+        // A front end reporting Ctrl with an uppercase letter still means the lowercase chord.
+        assert_eq!(
+            km.action_for(Key::new(KeyId::Char('S'), true, false)),
+            Some(Action::Save)
+        );
+        assert_eq!(km.action_for(key("shift-tab")), Some(Action::PrevTab));
+        assert!(key("a").is_typed() && !key("ctrl-a").is_typed());
+    }
+}
