@@ -2,10 +2,10 @@
 //! generated 1,000-alliance portfolio at 120×40. The target is under 5 ms.
 //! Run: `cargo bench --bench charter`.
 
-use alliance_desk::app::App;
 use alliance_desk::app::document::{Document, Source};
 use alliance_desk::app::keymap::Keymap;
 use alliance_desk::generate::generate;
+use alliance_desk::ui::shell::App;
 use alliance_desk::ui::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent};
@@ -33,12 +33,12 @@ fn charter(c: &mut Criterion) {
         press(&mut app, KeyCode::Char('2'));
         press(&mut app, KeyCode::Right);
         press(&mut app, KeyCode::Enter);
-        if !app.charter.is_editing() {
+        if !app.views.charter.is_editing() {
             // A generated alliance without win conditions: edit the partner instead.
             press(&mut app, KeyCode::Left);
             press(&mut app, KeyCode::Enter);
         }
-        assert!(app.charter.is_editing(), "a charter field has focus");
+        assert!(app.views.charter.is_editing(), "a charter field has focus");
         let before = app.doc.revision;
         press(&mut app, KeyCode::Char('x'));
         press(&mut app, KeyCode::Backspace);

@@ -4,10 +4,10 @@
 
 use std::hint::black_box;
 
-use alliance_desk::app::App;
 use alliance_desk::app::document::{Document, Source};
 use alliance_desk::app::keymap::Keymap;
 use alliance_desk::generate::generate;
+use alliance_desk::ui::shell::App;
 use alliance_desk::ui::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent};
@@ -31,7 +31,7 @@ fn commitments(c: &mut Criterion) {
     );
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('A'));
-    let rows = app.commitments.rows().len();
+    let rows = app.views.commitments.rows().len();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
     group.bench_function(format!("frame, all {rows} commitments"), |b| {
         b.iter(|| {

@@ -4,10 +4,10 @@
 
 use std::hint::black_box;
 
-use alliance_desk::app::App;
 use alliance_desk::app::document::{Document, Source};
 use alliance_desk::app::keymap::Keymap;
 use alliance_desk::generate::generate;
+use alliance_desk::ui::shell::App;
 use alliance_desk::ui::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent};

@@ -11,12 +11,12 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use alliance_desk::app::App;
 use alliance_desk::app::document::{Document, Source};
 use alliance_desk::app::keymap::Keymap;
 use alliance_desk::generate::generate;
 use alliance_desk::model::Status;
 use alliance_desk::score;
+use alliance_desk::ui::shell::App;
 use alliance_desk::ui::theme::Theme;
 use chrono::NaiveDate;
 use support::{Session, keys};
@@ -153,7 +153,7 @@ fn measure(bin: &Path, n: usize) -> Row {
         edit_times.push(t.elapsed());
         // What the app does after every event.
         let t = Instant::now();
-        app.portfolio.sync(&app.doc, app.share);
+        app.views.portfolio.sync(&app.doc, app.share);
         terminal
             .draw(|f| alliance_desk::ui::render(&app, f))
             .expect("draw");

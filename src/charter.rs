@@ -1,7 +1,10 @@
 //! The week-2 charter as a checklist, per-type templates and the intake → alliance promotion.
 //!
 //! Pure functions over the model (no IO, no UI): the Charter and Pipeline tabs and the exports
-//! share one definition of "complete" and one set of templates.
+//! share one definition of "complete" and one set of templates; [`edit`] holds the typed field
+//! edits every front end makes.
+
+pub mod edit;
 
 use std::fmt::Write as _;
 

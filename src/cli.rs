@@ -2,9 +2,8 @@
 //!
 //! `check`, `score`, `export`, `import-commitments` and `new` run without a terminal UI. A bare
 //! `alliance-desk [FILE]` or `--demo` goes to the interactive workspace through the single seam
-//! [`run_workspace`]. Exit codes (SPEC §2.1): 0 ok, 2 load errors and bad usage, 1 other failures.
+//! [`Workspace`], which the binary supplies (so this module never depends on the terminal). Exit codes (SPEC §2.1): 0 ok, 2 load errors and bad usage, 1 other failures.
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,9 +11,11 @@ use std::process::ExitCode;
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::export::{self, ExportOptions, Format, MISSING, pct};
-use crate::model::{Commitment, Party, Portfolio};
-use crate::score::{self, Scores};
+use crate::app::options::{WorkspaceOptions, same_file};
+use crate::export::{self, ExportOptions, Format};
+use crate::import::{self, ImportError};
+use crate::model::Portfolio;
+use crate::score;
 use crate::store::{self, LoadError};
 use crate::validate::Diagnostic;
 
@@ -75,6 +76,9 @@ pub enum Command {
         /// The CSV file to import.
         #[arg(long, value_name = "PATH")]
         csv: PathBuf,
+        /// Print what would be imported and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Set monthly revenue from a Shopify orders export or an attribution report (SPEC §9).
     ImportRevenue(crate::import::revenue::cli::ImportRevenueArgs),
@@ -144,42 +148,11 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// What the interactive workspace needs to start.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WorkspaceOptions {
-    /// The file to open; `None` means the default portfolio (SPEC §5), unless `demo`.
-    pub file: Option<PathBuf>,
-    /// Open the embedded sample instead of a file.
-    pub demo: bool,
-    /// `--theme NAME`.
-    pub theme: Option<String>,
-    /// `--as-of DATE`.
-    pub as_of: Option<NaiveDate>,
-}
+/// Opens the interactive workspace; the binary passes the terminal shell's runner, so this
+/// module never depends on the terminal.
+pub type Workspace = fn(&WorkspaceOptions) -> ExitCode;
 
-/// Open the interactive workspace (exit 2 if the file does not load).
-pub fn run_workspace(opts: &WorkspaceOptions) -> ExitCode {
-    crate::app::run::run(opts)
-}
-
-/// Parse a date strictly as `YYYY-MM-DD` (zero-padded, a real calendar day).
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let shape_ok = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if !shape_ok {
-        return Err(format!(
-            "{s:?} is not a date: expected YYYY-MM-DD, e.g. 2026-11-15"
-        ));
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date: no such day in the calendar"))
-}
+pub use crate::import::parse_date;
 
 /// A failure, sorted by exit code.
 #[derive(Debug)]
@@ -211,16 +184,17 @@ impl std::fmt::Display for CliError {
     }
 }
 
-/// Parse the process arguments and run; the binary's whole `main`.
-pub fn main() -> ExitCode {
+/// Parse the process arguments and run; the binary's whole `main`. `workspace` opens the
+/// interactive workspace when no subcommand is given.
+pub fn main(workspace: Workspace) -> ExitCode {
     let cli = Cli::parse();
-    run(cli)
+    run(cli, workspace)
 }
 
 /// Run a parsed command line.
-pub fn run(cli: Cli) -> ExitCode {
+pub fn run(cli: Cli, workspace: Workspace) -> ExitCode {
     let Some(command) = cli.command else {
-        return run_workspace(&WorkspaceOptions {
+        return workspace(&WorkspaceOptions {
             file: cli.file,
             demo: cli.demo,
             theme: cli.theme,
@@ -329,7 +303,16 @@ pub fn run_command(
             file,
             alliance,
             csv,
-        } => import_commitments(&file, &alliance, &csv, out),
+            dry_run,
+        } => {
+            let applied = import::apply(&file, dry_run, |portfolio| {
+                if let Some(message) = unknown_alliance(portfolio, &alliance, &file) {
+                    return Err(ImportError::failed(message));
+                }
+                import::commitments::import(portfolio, &alliance, &csv)
+            });
+            report_import(applied, dry_run, out)
+        }
         Command::ImportRevenue(args) => crate::import::revenue::cli::run(&args, out),
         Command::Publish(args) => crate::publish::cli::run(&args, cli_as_of, today(), out),
         Command::New { file } => new_portfolio(&file, out),
@@ -342,8 +325,13 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// `no alliance "xyz" in FILE (known: a, b, c)` unless `id` exists.
 fn check_alliance(portfolio: &Portfolio, id: &str, file: &Path) -> Result<(), CliError> {
+    unknown_alliance(portfolio, id, file).map_or(Ok(()), |m| Err(CliError::Failed(m)))
+}
+
+/// The message for an alliance id that is not in the portfolio, or `None` when it is.
+fn unknown_alliance(portfolio: &Portfolio, id: &str, file: &Path) -> Option<String> {
     if portfolio.alliance(id).is_some() {
-        return Ok(());
+        return None;
     }
     let known: Vec<&str> = portfolio.alliances.iter().map(|a| a.id.as_str()).collect();
     let known = if known.is_empty() {
@@ -351,10 +339,38 @@ fn check_alliance(portfolio: &Portfolio, id: &str, file: &Path) -> Result<(), Cl
     } else {
         known.join(", ")
     };
-    Err(CliError::Failed(format!(
+    Some(format!(
         "no alliance {id:?} in {} (known: {known})",
         file.display()
-    )))
+    ))
+}
+
+/// Print what an import did (its warnings and notes to stderr, its report to `out`).
+fn report_import(
+    applied: Result<import::Applied, ImportError>,
+    dry_run: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<(), CliError> {
+    let applied = match applied {
+        Ok(applied) => applied,
+        Err(ImportError::Load(e)) => return Err(CliError::Load(e)),
+        Err(ImportError::Failed { message, warnings }) => {
+            print_warnings(&warnings);
+            return Err(CliError::Failed(message));
+        }
+    };
+    print_warnings(&applied.warnings);
+    let mut text = String::new();
+    if dry_run {
+        text.push_str("dry run: nothing written; the import would do this:\n");
+    }
+    text.push_str(&applied.report.summary);
+    text.push('\n');
+    for line in &applied.report.lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    write_out(out, &text)
 }
 
 fn export_cmd(
@@ -398,27 +414,14 @@ fn export_cmd(
     }
 }
 
-/// Whether two paths name the same existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
-/// Write `text` to `path` through a temp file in the same folder and a rename.
+/// Write `text` to `path` with the store's atomic writer (temp file in the same folder, rename).
 fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
-    let fail =
-        |e: std::io::Error| CliError::Failed(format!("cannot write {}: {e}", path.display()));
-    // The store's atomic write: a link at `path` is written through (never replaced by a 0777
-    // file), a new file gets the ordinary mode, an existing one keeps its mode.
-    let opts = store::disk::WriteOptions {
-        mode: None,
-        follow_link: true,
-    };
-    store::disk::write_atomic(&store::Ops::real(), path, text.as_bytes(), opts)
-        .map(drop)
-        .map_err(fail)
+    store::write_atomic(path, text.as_bytes()).map_err(|e| match e {
+        store::SaveError::Io { source, .. } => {
+            CliError::Failed(format!("cannot write {}: {source}", path.display()))
+        }
+        other => CliError::Failed(other.to_string()),
+    })
 }
 
 fn new_portfolio(file: &Path, out: &mut dyn std::io::Write) -> Result<(), CliError> {
@@ -439,323 +442,7 @@ fn new_portfolio(file: &Path, out: &mut dyn std::io::Write) -> Result<(), CliErr
     )
 }
 
-/// One row of the commitments CSV that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadRow {
-    /// 1-based line number in the CSV file.
-    pub line: u64,
-    pub reason: String,
-}
-
-/// The 1-based line a CSV record starts on. The csv crate's own line count is taken before it
-/// skips blank lines, so a row after a blank line would be reported one line early; counting
-/// from the byte offset and stepping over the blank lines gives the line a person sees.
-#[expect(
-    clippy::naive_bytecount,
-    reason = "a hand-kept CSV is small; not worth the bytecount dependency"
-)]
-fn record_line(text: &str, position: &csv::Position) -> u64 {
-    let bytes = text.as_bytes();
-    let at = usize::try_from(position.byte()).map_or(bytes.len(), |b| b.min(bytes.len()));
-    let mut line = 1 + bytes[..at].iter().filter(|b| **b == b'\n').count() as u64;
-    for b in &bytes[at..] {
-        match b {
-            b'\n' => line += 1,
-            b'\r' => {}
-            _ => break,
-        }
-    }
-    line
-}
-
-/// Parse the commitments CSV (header `party,action,due,done`, in any order; `done` optional).
-/// Returns every bad row, or the commitments (ids left 0 for the caller to assign).
-pub fn parse_commitments_csv(text: &str) -> Result<Vec<Commitment>, Vec<BadRow>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            return Err(vec![BadRow {
-                line: 1,
-                reason: format!("cannot read the header: {e}"),
-            }]);
-        }
-    };
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-    };
-    let (Some(party_col), Some(action_col), Some(due_col)) =
-        (col("party"), col("action"), col("due"))
-    else {
-        return Err(vec![BadRow {
-            line: 1,
-            reason: format!(
-                "the header must name the columns party,action,due,done (found: {})",
-                headers.iter().collect::<Vec<_>>().join(",")
-            ),
-        }]);
-    };
-    let done_col = col("done");
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| record_line(text, p));
-                bad.push(BadRow {
-                    line,
-                    reason: e.to_string(),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| record_line(text, p));
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let field = |i: usize| record.get(i).unwrap_or("");
-        let mut reasons = Vec::new();
-        let party = match field(party_col).to_ascii_lowercase().as_str() {
-            "us" => Some(Party::Us),
-            "partner" => Some(Party::Partner),
-            other => {
-                reasons.push(format!("party {other:?} is not \"us\" or \"partner\""));
-                None
-            }
-        };
-        let action = field(action_col);
-        if action.is_empty() {
-            reasons.push("action is empty".to_owned());
-        }
-        let due = match field(due_col) {
-            "" => {
-                reasons.push("due is empty".to_owned());
-                None
-            }
-            d => parse_date(d)
-                .map_err(|e| reasons.push(format!("due: {e}")))
-                .ok(),
-        };
-        let done = match done_col.map_or("", field) {
-            "" => None,
-            d => parse_date(d)
-                .map_err(|e| reasons.push(format!("done: {e}")))
-                .ok(),
-        };
-        match (party, due) {
-            (Some(party), Some(due)) if reasons.is_empty() => good.push(Commitment {
-                id: 0,
-                party,
-                // Spreadsheets write CRLF inside quoted cells; the model keeps plain newlines.
-                action: action.replace("\r\n", "\n"),
-                due,
-                done,
-            }),
-            _ => bad.push(BadRow {
-                line,
-                reason: reasons.join("; "),
-            }),
-        }
-    }
-    if bad.is_empty() { Ok(good) } else { Err(bad) }
-}
-
-fn import_commitments(
-    file: &Path,
-    alliance_id: &str,
-    csv_path: &Path,
-    out: &mut dyn std::io::Write,
-) -> Result<(), CliError> {
-    // A workspace open on the same file would later overwrite the import: refuse while one
-    // holds it. A lock that cannot be created (read-only folder) is left to the save to report.
-    let _lock = match store::PortfolioLock::acquire(file) {
-        Ok(lock) => Some(lock),
-        Err(e @ store::LockError::Held { .. }) => {
-            return Err(CliError::Failed(format!(
-                "{e}: close it first; nothing imported"
-            )));
-        }
-        Err(store::LockError::Io { .. }) => None,
-    };
-    let loaded = store::load(file).map_err(CliError::Load)?;
-    print_warnings(&loaded.warnings);
-    let mut portfolio = loaded.portfolio;
-    check_alliance(&portfolio, alliance_id, file)?;
-    let text = std::fs::read_to_string(csv_path)
-        .map_err(|e| CliError::Failed(format!("cannot read {}: {e}", csv_path.display())))?;
-    let rows = parse_commitments_csv(&text).map_err(|bad| {
-        let mut msg = String::new();
-        for row in &bad {
-            let _ = writeln!(msg, "{}:{}: {}", csv_path.display(), row.line, row.reason);
-        }
-        let _ = write!(
-            msg,
-            "{} bad {}; nothing imported",
-            bad.len(),
-            plural(bad.len(), "row", "rows")
-        );
-        CliError::Failed(msg)
-    })?;
-    if rows.is_empty() {
-        // A header-only file is not an error, but there is nothing to write either.
-        return write_out(
-            out,
-            &format!(
-                "no commitments in {}; nothing imported\n",
-                csv_path.display()
-            ),
-        );
-    }
-    let Some(alliance) = portfolio.alliances.iter_mut().find(|a| a.id == alliance_id) else {
-        return Err(CliError::Failed(format!("no alliance {alliance_id:?}")));
-    };
-    let mut report = String::new();
-    for (id, mut c) in (alliance.next_commitment_id()..).zip(rows.iter().cloned()) {
-        c.id = id;
-        let _ = writeln!(
-            report,
-            "  #{} {} — {} (due {}{})",
-            c.id,
-            c.party.label(),
-            crate::sanitize::terminal_line(&c.action),
-            c.due,
-            c.done.map(|d| format!(", done {d}")).unwrap_or_default()
-        );
-        alliance.commitments.push(c);
-    }
-    let header = format!(
-        "imported {} {} into {alliance_id:?}:\n",
-        rows.len(),
-        plural(rows.len(), "commitment", "commitments")
-    );
-    store::save(file, &portfolio)
-        .map_err(|e| CliError::Failed(format!("cannot save {}: {e}", file.display())))?;
-    write_out(out, &(header + &report))
-}
-
-/// Pad `s` with spaces to `width` characters (counted as chars: no width crate).
-fn pad(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
-}
-
-/// The people-readable `score` output: table, portfolio line, flag messages.
-pub fn score_table(scores: &Scores) -> String {
-    let mut headers = [""; 9];
-    headers[..8].copy_from_slice(&export::SUMMARY_HEADERS);
-    headers[8] = "Flags";
-    let rows: Vec<[String; 9]> = scores
-        .alliances
-        .iter()
-        .map(|a| {
-            let [partner, kind, status, health, arcr, cfr, sas, next] =
-                export::summary_cells(a, scores.as_of);
-            let flags = if a.flags.is_empty() {
-                MISSING.to_owned()
-            } else {
-                a.flags
-                    .iter()
-                    .map(|f| format!("{}{}", f.severity.symbol(), f.code.code()))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let partner = crate::sanitize::terminal_line(&partner).into_owned();
-            [partner, kind, status, health, arcr, cfr, sas, next, flags]
-        })
-        .collect();
-    let mut widths = headers.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{} — as of {}",
-        crate::sanitize::terminal_line(&scores.brand),
-        scores.as_of
-    );
-    let _ = writeln!(s);
-    let line = |cells: &[String]| {
-        let last = cells.len() - 1;
-        let mut l = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i == last {
-                l.push_str(cell);
-            } else {
-                l.push_str(&pad(cell, widths[i]));
-                l.push_str("  ");
-            }
-        }
-        l.trim_end().to_owned()
-    };
-    let _ = writeln!(s, "{}", line(&headers.map(str::to_owned)));
-    let _ = writeln!(s, "{}", line(&widths.map(|w| "─".repeat(w))));
-    if rows.is_empty() {
-        let _ = writeln!(s, "(no alliances)");
-    }
-    for row in &rows {
-        let _ = writeln!(s, "{}", line(row));
-    }
-    let p = &scores.portfolio;
-    let share = match p.alliance_share {
-        Some(v) => format!(
-            "{} of {} revenue ({})",
-            pct(Some(v), 1),
-            p.latest_month
-                .map_or_else(|| MISSING.to_owned(), |m| m.to_string()),
-            export::band_word(v)
-        ),
-        None => format!("{MISSING} (target 15–25%)"),
-    };
-    let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "Portfolio: alliance share {share} · {} active · goal attainment {} · flags: {} {} critical, {} {} warn",
-        p.active,
-        pct(p.goal_attainment, 0),
-        crate::score::Severity::Critical.symbol(),
-        p.flag_counts.critical,
-        crate::score::Severity::Warn.symbol(),
-        p.flag_counts.warn,
-    );
-    let flagged: Vec<_> = scores
-        .alliances
-        .iter()
-        .filter(|a| !a.flags.is_empty())
-        .collect();
-    if !flagged.is_empty() {
-        let _ = writeln!(s);
-        let _ = writeln!(s, "Flags");
-        for a in flagged {
-            let _ = writeln!(
-                s,
-                "  {} ({})",
-                crate::sanitize::terminal_line(&a.partner),
-                a.id
-            );
-            for f in &a.flags {
-                let _ = writeln!(
-                    s,
-                    "    {} {} {}: {}",
-                    f.severity.symbol(),
-                    f.severity.label(),
-                    f.code.code(),
-                    crate::sanitize::terminal_line(&f.message)
-                );
-            }
-        }
-    }
-    s
-}
+pub use crate::export::text::score_table;
 
 #[cfg(test)]
 mod tests {
@@ -803,99 +490,6 @@ mod tests {
             "{table}"
         );
         assert!(table.contains("Brand\\u{1b}]0;pwned\\u{7}"), "{table}");
-    }
-
-    #[test]
-    fn dates_are_strict() {
-        assert_eq!(
-            parse_date("2026-11-15").unwrap(),
-            NaiveDate::from_ymd_opt(2026, 11, 15).unwrap()
-        );
-        for bad in [
-            "2026-1-15",
-            "2026-02-30",
-            "15/11/2026",
-            "",
-            "2026-11-15x",
-            "２０２６-11-15",
-        ] {
-            assert!(parse_date(bad).is_err(), "{bad} should be rejected");
-        }
-    }
-
-    #[test]
-    fn csv_import_reports_every_bad_row_with_its_line() {
-        let text = "party,action,due,done\nus,Send assets,2026-10-01,\npartner,,2026-10-02,\nthem,Blast,2026-13-01,\nPartner,Post,2026-10-05,2026-10-04\n";
-        let bad = parse_commitments_csv(text).unwrap_err();
-        assert_eq!(bad.len(), 2);
-        assert_eq!(bad[0].line, 3);
-        assert!(bad[0].reason.contains("action is empty"));
-        assert_eq!(bad[1].line, 4);
-        assert!(bad[1].reason.contains("party"));
-        assert!(bad[1].reason.contains("due"));
-    }
-
-    #[test]
-    fn csv_import_reads_good_rows() {
-        let text = "party,action,due,done\nus,\"Send assets, v2\",2026-10-01,\nPartner,Post,2026-10-05,2026-10-04\n";
-        let good = parse_commitments_csv(text).unwrap();
-        assert_eq!(good.len(), 2);
-        assert_eq!(good[0].action, "Send assets, v2");
-        assert_eq!(good[1].party, Party::Partner);
-        assert!(good[1].done.is_some());
-    }
-
-    #[test]
-    fn csv_import_counts_lines_of_quoted_multi_line_fields_and_skips_blank_lines() {
-        let text = "due,party,action\n2026-10-01,us,\"two\nlines\"\n\n2026-10-02,partner,\n,,\n2026-10-40,Us,Ok\n";
-        let bad = parse_commitments_csv(text).unwrap_err();
-        let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
-        // Row 1 spans lines 2-3; line 4 is blank; line 6 is all-empty and skipped.
-        assert_eq!(lines, [5, 7], "{bad:?}");
-        assert!(bad[1].reason.contains("due"));
-    }
-
-    #[test]
-    fn csv_import_reads_reordered_columns_without_done() {
-        let good = parse_commitments_csv("Action,DUE,Party\nPost,2026-10-05, PARTNER \n").unwrap();
-        assert_eq!(good.len(), 1);
-        assert_eq!(good[0].party, Party::Partner);
-        assert_eq!(good[0].done, None);
-    }
-
-    #[test]
-    fn csv_import_needs_the_header() {
-        let bad = parse_commitments_csv("us,x,2026-10-01,\n").unwrap_err();
-        assert_eq!(bad[0].line, 1);
-    }
-
-    #[test]
-    fn score_table_aligns_columns_and_groups_flag_messages() {
-        let (_, scores) = crate::export::testdata::portfolio_and_scores();
-        let t = score_table(&scores);
-        let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines[0], "Northwind Goods — as of 2026-11-15");
-        let header = lines[2];
-        let glow = lines.iter().find(|l| l.starts_with("Glow & Co")).unwrap();
-        let quiet = lines.iter().find(|l| l.starts_with("=Quiet")).unwrap();
-        let col = |line: &str, word: &str| {
-            line.char_indices()
-                .position(|(i, _)| line[i..].starts_with(word))
-                .unwrap()
-        };
-        // Columns line up by characters, whatever the bytes.
-        assert_eq!(col(header, "Health"), col(glow, "13/20"));
-        assert_eq!(col(header, "ARCR"), col(glow, "1.9%"));
-        assert_eq!(col(header, "CFR 30d"), col(glow, "75%"));
-        assert_eq!(col(header, "SAS"), col(glow, "6.0"));
-        assert_eq!(col(header, "Next review"), col(glow, "2026-11-15"));
-        assert_eq!(col(header, "Flags"), col(glow, "▲cfr_red ■sas_exit"));
-        assert_eq!(col(header, "Health"), col(quiet, "—"));
-        assert!(!quiet.contains('0'), "missing values are dashes: {quiet}");
-        assert!(t.contains("alliance share 2.2% of 2026-10 revenue (below the 15–25% band)"));
-        assert!(t.contains("1 active · goal attainment 100%"));
-        assert!(t.contains("  Glow & Co (glow)\n    ▲ warn cfr_red: CFR 62%"));
-        assert!(t.contains("    ■ critical sas_exit: partner SAS 5.0 < 6"));
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! Alliance Desk: govern strategic alliances with the Alliance Governance Protocol.
 //!
-//! The core (`model`, `validate`, `store`, `score`, `export`, `import`, `input`, `edit`, `merge`,
-//! `history`) knows nothing of the terminal; `app` and `ui` are the interactive workspace built
-//! on it.
+//! Layers, each using only those below (see ARCHITECTURE.md; `tests/layering.rs` checks it):
+//! the core (`model`, `validate`, `store`, `score`, `export`, `import`, `input`, `charter`, `edit`,
+//! `merge`, `history`) is
+//! pure and knows nothing of the terminal; `app` is the headless application layer (document,
+//! actions, effects, keymap, file safety); `ui` is the terminal workspace and `cli` the command
+//! line, joined only in the binary.
 
 pub mod app;
 pub mod charter;

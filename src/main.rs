@@ -1,4 +1,5 @@
-//! The `alliance-desk` binary: everything lives in [`alliance_desk::cli`].
+//! The `alliance-desk` binary: the command line lives in [`alliance_desk::cli`], the terminal
+//! workspace in [`alliance_desk::ui::shell`]; only here are the two joined.
 fn main() -> std::process::ExitCode {
-    alliance_desk::cli::main()
+    alliance_desk::cli::main(alliance_desk::ui::shell::run::run)
 }

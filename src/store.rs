@@ -720,6 +720,19 @@ fn save_io(path: &Path, source: stdio::Error) -> SaveError {
     }
 }
 
+/// Write `bytes` to `path` atomically (a temporary file beside it, fsync, rename): the one
+/// atomic writer, also used for exported files. A link at `path` is written through (never
+/// replaced by a 0777 file), a new file gets the ordinary mode, an existing one keeps its mode.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let opts = disk::WriteOptions {
+        mode: None,
+        follow_link: true,
+    };
+    disk::write_atomic(&Ops::real(), path, bytes, opts)
+        .map(drop)
+        .map_err(|e| save_io(path, e))
+}
+
 #[cfg(test)]
 mod boundary_tests;
 #[cfg(test)]

@@ -484,6 +484,51 @@ fn import_commitments_good_csv() {
 }
 
 #[test]
+fn import_commitments_twice_skips_what_is_there_and_dry_run_writes_nothing() {
+    let (dir, file) = copy_to_temp(VALID);
+    let csv = dir.path().join("c.csv");
+    std::fs::write(
+        &csv,
+        "party,action,due\nus,Send assets,2026-11-20\npartner,Post,2026-11-10\n",
+    )
+    .unwrap();
+    let args = |extra: &[&'static str]| {
+        let mut v = vec![
+            "import-commitments".to_owned(),
+            s(&file).to_owned(),
+            "--alliance".to_owned(),
+            "glow".to_owned(),
+            "--csv".to_owned(),
+            s(&csv).to_owned(),
+        ];
+        v.extend(extra.iter().map(|e| (*e).to_owned()));
+        v
+    };
+    let before = std::fs::read_to_string(&file).unwrap();
+    let dry = args(&["--dry-run"]);
+    let r = ok(&dry.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        r.stdout.contains("dry run: nothing written"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("2 added, 0 skipped"), "{}", r.stdout);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    assert!(!dir.path().join("cli_two_alliances.ron.bak").exists());
+    let real = args(&[]);
+    let r = ok(&real.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(r.stdout.contains("2 added, 0 skipped"), "{}", r.stdout);
+    let once = std::fs::read_to_string(&file).unwrap();
+    let r = ok(&real.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(r.stdout.contains("0 added, 2 skipped"), "{}", r.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        once,
+        "nothing new: not rewritten"
+    );
+}
+
+#[test]
 fn import_commitments_bad_csv_reports_every_row_and_imports_nothing() {
     let (dir, file) = copy_to_temp(VALID);
     let before = std::fs::read_to_string(&file).unwrap();

@@ -106,8 +106,6 @@ pub struct Document {
     /// Saving is refused (e.g. the file or its folder is not writable, or another instance
     /// holds it); the reason is shown in the header.
     pub read_only: Option<String>,
-    /// The loaded file had comments that a save will drop (said once before the first save).
-    pub has_comments: bool,
     /// Bumped on every change, so views can cache derived lists cheaply.
     pub revision: u64,
     undo: VecDeque<Entry>,
@@ -130,7 +128,6 @@ impl Document {
             source,
             current: 0,
             read_only: None,
-            has_comments: false,
             revision: 0,
             undo: VecDeque::new(),
             redo: Vec::new(),

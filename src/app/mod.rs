@@ -1,34 +1,20 @@
-//! Application state and the update step: terminal events → actions → model edits → effects.
-//!
-//! [`App::handle_event`] never touches the terminal or the disk; it returns [`Effect`]s that
-//! the main loop in [`run`] carries out, so every behaviour here is testable without a tty.
+//! The headless application layer: the open [`document::Document`] (undo, re-scoring), the
+//! [`action::Action`]s keys map to, the [`Effect`]s the update step asks for and the
+//! [`EffectResult`]s the runner reports back, the [`keymap`], the [`clock`] and the file-safety
+//! state ([`safety`]). Nothing here knows the terminal: the shell that draws and reads keys
+//! lives in the UI layer (`ui/shell`).
 
 pub mod action;
 pub mod clock;
 pub mod document;
 pub mod keymap;
-pub mod run;
+pub mod options;
 pub mod safety;
 
 use std::path::PathBuf;
 
-use crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
-};
-use ratatui::layout::Rect;
-
-use self::action::Action;
-use self::clock::Clock;
-use self::document::Document;
-use self::keymap::Keymap;
-use self::safety::{ChoiceOption, Decision, Safety};
-use crate::ui::tabs::charter::CharterTab;
-use crate::ui::tabs::commitments::CommitmentsTab;
-use crate::ui::tabs::pipeline::PipelineTab;
-use crate::ui::tabs::portfolio::PortfolioTab;
-use crate::ui::tabs::reviews::ReviewsTab;
-use crate::ui::tabs::{Confirm, Cx, Outcome, Tab, TabView, ViewCtx};
-use crate::ui::theme::Theme;
+use self::safety::{Decision, Question};
+use crate::model::Portfolio;
 
 /// Work for the main loop: everything that touches the disk or ends the program.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,8 +35,6 @@ pub enum Effect {
         contents: String,
         done: String,
     },
-    /// Switch to a tab (e.g. "recommit" opens the charter).
-    SwitchTab(Tab),
     /// The answer to a question about the file (recovery, changes on disk, the lock).
     Decide(Decision),
 }
@@ -68,486 +52,48 @@ pub enum Target {
     },
 }
 
-/// An overlay that takes the keys while open.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Modal {
-    Help {
-        scroll: u16,
-    },
-    /// A tab's yes/no question.
-    Confirm {
-        tab: Tab,
-        confirm: Confirm,
-    },
-    /// Quit with unsaved edits?
-    QuitUnsaved,
-    /// A message that needs acknowledging (warnings at start, a failed save).
-    Notice {
-        title: String,
-        lines: Vec<String>,
-    },
-    /// Save (or write an exported file) to which path?
-    SaveAs {
+/// What carrying out an [`Effect`] came to. The runner does the I/O and returns one of these;
+/// the update step alone decides what the user sees of it.
+#[derive(Debug)]
+pub enum EffectResult {
+    /// The portfolio was written to `path`; `kept_backup` when the previous version was kept.
+    Saved { path: PathBuf, kept_backup: bool },
+    /// Not saved: the edits would not load again (one problem per line).
+    SaveRefused { problems: Vec<String> },
+    /// Not saved (`reason`): saving elsewhere may help.
+    SaveFailed { reason: String },
+    /// There is no place to save as it stands (the sample, a read-only or busy file): ask for
+    /// a path for the portfolio, saying `reason`.
+    SaveAsNeeded { reason: Option<String> },
+    /// Ask for a path for `target`, pre-filled with `input`.
+    PathNeeded {
         input: String,
-        error: Option<String>,
-        /// Boxed: an exported file's contents would make every modal as large.
-        target: Box<Target>,
+        reason: Option<String>,
+        target: Target,
     },
-    /// A question about the file itself, answered by one of `options`' keys; Esc answers
-    /// `cancel` (or does nothing when there is none: the question must be answered).
-    Choice {
-        title: String,
-        lines: Vec<String>,
-        options: Vec<ChoiceOption>,
-        cancel: Option<Decision>,
+    /// A question about the file that only the user can answer.
+    Ask(Question),
+    /// The file changed on disk while nothing here was unsaved.
+    ChangedOnDisk { path: PathBuf },
+    /// A text file was written; `status` names where.
+    Written { status: String },
+    /// A text file could not be written to `path`.
+    WriteFailed { path: PathBuf, error: String },
+    /// Refused: `path` is the open portfolio, not a place for an exported file.
+    NotWritten { path: PathBuf },
+    /// The file was read again from disk (boxed: a portfolio is large next to the rest).
+    Reloaded {
+        path: PathBuf,
+        portfolio: Box<Portfolio>,
     },
+    /// The file could not be read again.
+    ReloadFailed { message: String },
+    /// The recovery file could not be written; it is retried at the next edit.
+    RecoveryFailed { error: String },
+    /// A recovery write succeeded after a failed one: unsaved edits are protected again.
+    RecoveryWritten,
+    /// An answer to a file-safety question whose I/O (if any) is done.
+    Decided(Decision),
+    /// Leave the program.
+    Quit,
 }
-
-/// The whole workspace state.
-pub struct App {
-    pub doc: Document,
-    pub tab: Tab,
-    pub share: bool,
-    pub theme: Theme,
-    pub themes: Vec<String>,
-    pub keymap: Keymap,
-    pub modal: Option<Modal>,
-    /// The last status line (what was saved, undone, refused…).
-    pub status: Option<String>,
-    pub clock: Clock,
-    pub config_dir: Option<PathBuf>,
-    pub no_color: bool,
-    /// Last known terminal size, for mouse hit-testing with the same layout the renderer uses.
-    pub size: Rect,
-    pub portfolio: PortfolioTab,
-    pub charter: CharterTab,
-    pub commitments: CommitmentsTab,
-    pub reviews: ReviewsTab,
-    pub pipeline: PipelineTab,
-    /// The lock, recovery and on-disk state the main loop keeps (see [`safety`]).
-    pub safety: Safety,
-}
-
-impl App {
-    pub fn new(doc: Document, theme: Theme, keymap: Keymap) -> Self {
-        let mut app = Self {
-            doc,
-            tab: Tab::Portfolio,
-            share: false,
-            themes: Theme::available(None),
-            theme,
-            keymap,
-            modal: None,
-            status: None,
-            clock: Clock::default(),
-            config_dir: None,
-            no_color: false,
-            size: Rect::new(0, 0, 120, 40),
-            portfolio: PortfolioTab::default(),
-            charter: CharterTab::default(),
-            commitments: CommitmentsTab::default(),
-            reviews: ReviewsTab::default(),
-            pipeline: PipelineTab::default(),
-            safety: Safety::default(),
-        };
-        app.sync_views();
-        app
-    }
-
-    /// The drawing context for the current state.
-    pub fn view_ctx(&self) -> ViewCtx<'_> {
-        ViewCtx {
-            doc: &self.doc,
-            theme: &self.theme,
-            keymap: &self.keymap,
-            share: self.share,
-            clock: &self.clock,
-        }
-    }
-
-    pub fn tab_view(&self, tab: Tab) -> &dyn TabView {
-        match tab {
-            Tab::Portfolio => &self.portfolio,
-            Tab::Charter => &self.charter,
-            Tab::Commitments => &self.commitments,
-            Tab::Reviews => &self.reviews,
-            Tab::Pipeline => &self.pipeline,
-        }
-    }
-
-    /// The current tab and a mutable context, borrowed apart.
-    fn split(&mut self, tab: Tab) -> (&mut dyn TabView, Cx<'_>) {
-        let cx = Cx {
-            doc: &mut self.doc,
-            share: self.share,
-            clock: &self.clock,
-            keymap: &self.keymap,
-        };
-        let view: &mut dyn TabView = match tab {
-            Tab::Portfolio => &mut self.portfolio,
-            Tab::Charter => &mut self.charter,
-            Tab::Commitments => &mut self.commitments,
-            Tab::Reviews => &mut self.reviews,
-            Tab::Pipeline => &mut self.pipeline,
-        };
-        (view, cx)
-    }
-
-    /// A timer is on screen, so the loop should wake up every second.
-    pub fn ticking(&self) -> bool {
-        self.modal.is_none() && self.tab_view(self.tab).ticking()
-    }
-
-    /// Handle one terminal event; returns what the main loop must do.
-    pub fn handle_event(&mut self, event: &Event) -> Vec<Effect> {
-        let effects = match event {
-            Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
-            Event::Mouse(mouse) => self.handle_mouse(*mouse),
-            Event::Resize(w, h) => {
-                self.size = Rect::new(0, 0, *w, *h);
-                Vec::new()
-            }
-            Event::Paste(text) => {
-                // Pasted text goes to a focused field as if typed, one character at a time.
-                let mut effects = Vec::new();
-                if self.modal.is_none() && self.tab_view(self.tab).captures_input() {
-                    for c in text.chars().filter(|c| *c != '\r') {
-                        let code = if c == '\n' {
-                            KeyCode::Enter
-                        } else {
-                            KeyCode::Char(c)
-                        };
-                        effects.extend(self.handle_key(&KeyEvent::from(code)));
-                    }
-                }
-                effects
-            }
-            _ => Vec::new(),
-        };
-        self.sync_views();
-        effects
-    }
-
-    /// Bring the views' cached lists and forms up to date with the document (each is cheap
-    /// when nothing changed). Run after every event, and after effects that replace the model.
-    pub fn sync_views(&mut self) {
-        self.portfolio.sync(&self.doc, self.share);
-        self.commitments.sync(&self.doc, self.share);
-        self.charter
-            .sync(&self.doc, &self.clock, self.tab == Tab::Charter);
-        self.reviews.sync(&self.doc);
-        self.pipeline.sync(&self.doc, self.share);
-    }
-
-    fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        if self.modal.is_some() {
-            return self.handle_modal_key(key);
-        }
-        let tab = self.tab;
-        let (view, mut cx) = self.split(tab);
-        if view.captures_input() {
-            let outcome = view.on_key(key, &mut cx);
-            if outcome != Outcome::Ignored {
-                return self.outcome(tab, outcome);
-            }
-            // A focused field lets only control keys (Ctrl-s, Esc handled above) and Alt with a
-            // non-character key (Alt-↑ moves a list entry) through; Alt-letter is often a
-            // mistyped Esc and types nothing.
-            let ctrl = key
-                .modifiers
-                .contains(crossterm::event::KeyModifiers::CONTROL);
-            let alt_key = key.modifiers.contains(crossterm::event::KeyModifiers::ALT)
-                && !matches!(key.code, KeyCode::Char(_));
-            if !ctrl && !alt_key {
-                return Vec::new();
-            }
-        }
-        match self.keymap.action(key) {
-            Some(action) => self.handle_action(action),
-            None => Vec::new(),
-        }
-    }
-
-    /// Run an action: the current tab first, then the shell's global meaning.
-    fn handle_action(&mut self, action: Action) -> Vec<Effect> {
-        if self.modal.is_some() {
-            return Vec::new();
-        }
-        let tab = self.tab;
-        let (view, mut cx) = self.split(tab);
-        let outcome = view.on_action(action, &mut cx);
-        if outcome != Outcome::Ignored {
-            return self.outcome(tab, outcome);
-        }
-        self.global_action(action)
-    }
-
-    fn global_action(&mut self, action: Action) -> Vec<Effect> {
-        match action {
-            Action::Tab1 => self.switch_tab(Tab::Portfolio),
-            Action::Tab2 => self.switch_tab(Tab::Charter),
-            Action::Tab3 => self.switch_tab(Tab::Commitments),
-            Action::Tab4 => self.switch_tab(Tab::Reviews),
-            Action::Tab5 => self.switch_tab(Tab::Pipeline),
-            Action::NextTab => self.switch_tab(Tab::from_index(self.tab.index() + 1)),
-            Action::PrevTab => self.switch_tab(Tab::from_index(self.tab.index() + 4)),
-            Action::ShareMode => {
-                self.share = !self.share;
-                self.status = Some(if self.share {
-                    "Share mode on: only this alliance is shown, internal notes hidden".to_owned()
-                } else {
-                    "Share mode off".to_owned()
-                });
-            }
-            Action::NextTheme => self.next_theme(),
-            // While sharing, undo and redo touch only the shared alliance: another's edit would
-            // change what is not on screen and its label would name the other partner.
-            Action::Undo if self.share && !self.doc.undo_is_current_alliance() => {
-                self.status = Some(if self.doc.undo_label().is_some() {
-                    "Undo is off while sharing: the last edit is not this alliance's".to_owned()
-                } else {
-                    "Nothing to undo".to_owned()
-                });
-            }
-            Action::Redo if self.share && !self.doc.redo_is_current_alliance() => {
-                self.status = Some(if self.doc.redo_label().is_some() {
-                    "Redo is off while sharing: the last undone edit is not this alliance's"
-                        .to_owned()
-                } else {
-                    "Nothing to redo".to_owned()
-                });
-            }
-            Action::Undo => {
-                self.status = Some(match self.doc.undo() {
-                    Some(label) => format!("Undid: {label}"),
-                    None => "Nothing to undo".to_owned(),
-                });
-            }
-            Action::Redo => {
-                self.status = Some(match self.doc.redo() {
-                    Some(label) => format!("Redid: {label}"),
-                    None => "Nothing to redo".to_owned(),
-                });
-            }
-            Action::Save => return vec![Effect::Save],
-            Action::SaveAs => self.ask_save_as(None),
-            Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
-            Action::Quit => {
-                if self.doc.is_dirty() {
-                    self.modal = Some(Modal::QuitUnsaved);
-                } else {
-                    return vec![Effect::Quit];
-                }
-            }
-            Action::Back => self.status = None,
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    fn switch_tab(&mut self, tab: Tab) {
-        self.tab = tab;
-        self.status = None;
-    }
-
-    fn next_theme(&mut self) {
-        let i = self
-            .themes
-            .iter()
-            .position(|n| *n == self.theme.name)
-            .map_or(0, |i| i + 1);
-        let name = self.themes[i % self.themes.len()].clone();
-        let (theme, warning) = Theme::load(&name, self.config_dir.as_deref());
-        self.theme = if self.no_color {
-            theme.without_colour()
-        } else {
-            theme
-        };
-        // Keep the cycle moving even when a user theme fails and falls back to the default.
-        self.theme.name.clone_from(&name);
-        self.status = Some(warning.unwrap_or_else(|| format!("Theme: {name}")));
-    }
-
-    fn outcome(&mut self, tab: Tab, outcome: Outcome) -> Vec<Effect> {
-        match outcome {
-            Outcome::Ignored | Outcome::Handled => Vec::new(),
-            Outcome::Message(m) => {
-                self.status = Some(m);
-                Vec::new()
-            }
-            Outcome::Confirm(confirm) => {
-                self.modal = Some(Modal::Confirm { tab, confirm });
-                Vec::new()
-            }
-            Outcome::Effect(Effect::SwitchTab(t)) => {
-                self.switch_tab(t);
-                Vec::new()
-            }
-            Outcome::Effect(effect) => vec![effect],
-        }
-    }
-
-    fn handle_modal_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        let Some(modal) = self.modal.take() else {
-            return Vec::new();
-        };
-        let action = self.keymap.action(key);
-        match modal {
-            Modal::Help { scroll } => {
-                // Bounded by the content, so ↓ past the end neither overflows nor needs as many
-                // ↑ to come back.
-                let max = crate::ui::help::max_scroll(self, self.size);
-                let scroll = match action {
-                    Some(Action::Down) => scroll.saturating_add(1),
-                    Some(Action::Up) => scroll.saturating_sub(1),
-                    Some(Action::PageDown) => scroll.saturating_add(10),
-                    Some(Action::PageUp) => scroll.saturating_sub(10),
-                    _ => return Vec::new(),
-                };
-                self.modal = Some(Modal::Help {
-                    scroll: scroll.min(max),
-                });
-            }
-            Modal::Confirm { tab, confirm } => match key.code {
-                KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
-                    let (view, mut cx) = self.split(tab);
-                    let outcome = view.on_confirm(confirm.token, &mut cx);
-                    return self.outcome(tab, outcome);
-                }
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => self.status = Some("Cancelled".into()),
-                _ => self.modal = Some(Modal::Confirm { tab, confirm }),
-            },
-            Modal::QuitUnsaved => match key.code {
-                KeyCode::Char('y' | 'Y' | 's' | 'S') => return vec![Effect::Save, Effect::Quit],
-                KeyCode::Char('n' | 'N' | 'd' | 'D') => return vec![Effect::Quit],
-                KeyCode::Esc | KeyCode::Char('c' | 'C') => {}
-                _ => self.modal = Some(Modal::QuitUnsaved),
-            },
-            Modal::Notice { title, lines } => {
-                if !matches!(
-                    key.code,
-                    KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ' | 'q')
-                ) {
-                    self.modal = Some(Modal::Notice { title, lines });
-                }
-            }
-            Modal::SaveAs {
-                mut input, target, ..
-            } => match key.code {
-                KeyCode::Enter if !input.trim().is_empty() => {
-                    return vec![Effect::WriteTo {
-                        path: PathBuf::from(input.trim()),
-                        target: *target,
-                    }];
-                }
-                KeyCode::Esc => {
-                    self.status = Some(match *target {
-                        Target::Portfolio => "Save as cancelled".to_owned(),
-                        Target::Text { named, .. } => {
-                            format!("Cancelled: {} was not written", named.display())
-                        }
-                    });
-                }
-                _ => {
-                    match key.code {
-                        KeyCode::Backspace => {
-                            input.pop();
-                        }
-                        KeyCode::Char(c) => input.push(c),
-                        _ => {}
-                    }
-                    self.modal = Some(Modal::SaveAs {
-                        input,
-                        error: None,
-                        target,
-                    });
-                }
-            },
-            Modal::Choice {
-                title,
-                lines,
-                options,
-                cancel,
-            } => {
-                let picked = match key.code {
-                    KeyCode::Char(c) => options
-                        .iter()
-                        .find(|o| o.key.eq_ignore_ascii_case(&c))
-                        .map(|o| o.decision),
-                    KeyCode::Esc => cancel,
-                    _ => None,
-                };
-                match picked {
-                    Some(decision) => return vec![Effect::Decide(decision)],
-                    None => {
-                        self.modal = Some(Modal::Choice {
-                            title,
-                            lines,
-                            options,
-                            cancel,
-                        });
-                    }
-                }
-            }
-        }
-        Vec::new()
-    }
-
-    fn handle_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
-        if self.modal.is_some() {
-            return match mouse.kind {
-                MouseEventKind::ScrollDown => self.handle_modal_key(&KeyEvent::from(KeyCode::Down)),
-                MouseEventKind::ScrollUp => self.handle_modal_key(&KeyEvent::from(KeyCode::Up)),
-                _ => Vec::new(),
-            };
-        }
-        let areas = crate::ui::layout(self.size);
-        if mouse.kind == MouseEventKind::Down(MouseButton::Left)
-            && areas.tabs.contains((mouse.column, mouse.row).into())
-        {
-            if let Some(tab) = crate::ui::tab_at(areas.tabs, mouse.column) {
-                self.switch_tab(tab);
-            }
-            return Vec::new();
-        }
-        if areas.body.contains((mouse.column, mouse.row).into()) {
-            let tab = self.tab;
-            let (view, mut cx) = self.split(tab);
-            let outcome = view.on_mouse(&mouse, areas.body, &mut cx);
-            if outcome != Outcome::Ignored {
-                return self.outcome(tab, outcome);
-            }
-            return match mouse.kind {
-                MouseEventKind::ScrollDown => self.handle_action(Action::Down),
-                MouseEventKind::ScrollUp => self.handle_action(Action::Up),
-                _ => Vec::new(),
-            };
-        }
-        Vec::new()
-    }
-
-    /// Open the "save as" prompt, pre-filled with a sensible path.
-    pub fn ask_save_as(&mut self, reason: Option<String>) {
-        let input = self.doc.path().map_or_else(
-            || "portfolio.ron".to_owned(),
-            |p| format!("{}.copy.ron", p.with_extension("").display()),
-        );
-        self.ask_path(input, reason, Target::Portfolio);
-    }
-
-    /// Open the path prompt for `target`, pre-filled with `input`: the one place a path is
-    /// asked for, whether for the portfolio or an exported file.
-    /// A status line from before (a "Cancelled" answer, a wizard's last message) is cleared:
-    /// the prompt is what needs an answer now, and its own line says why it is asked.
-    pub fn ask_path(&mut self, input: String, error: Option<String>, target: Target) {
-        self.status = None;
-        self.modal = Some(Modal::SaveAs {
-            input,
-            error,
-            target: Box::new(target),
-        });
-    }
-}
-
-#[cfg(test)]
-pub(crate) mod tests;

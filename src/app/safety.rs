@@ -2,10 +2,10 @@
 //! crash-recovery file, and noticing that the file changed on disk.
 //!
 //! [`Safety`] is the state; the functions that touch the disk are called only from the main loop
-//! in [`super::run`]. The questions it asks are [`Modal::Choice`]s whose answers come back as
-//! [`Effect::Decide`](super::Effect::Decide) with a [`Decision`].
+//! (the terminal shell's run loop). The questions it asks are data ([`Question`]); the shell words
+//! them and the answers come back as [`Effect::Decide`](super::Effect::Decide) with a
+//! [`Decision`].
 
-use std::collections::VecDeque;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::model::Portfolio;
 use crate::store::{self, LockError, PortfolioLock};
 
-use super::{Modal, Target};
+use super::Target;
 
 /// How long after an edit the recovery file is written. Edits keep arriving while typing, so
 /// the timer is not pushed back by later edits: a write happens at most this long after any edit.
@@ -22,7 +22,7 @@ pub const RECOVERY_DELAY: Duration = Duration::from_secs(1);
 /// How often an idle, clean workspace looks at the file's size and modification time.
 pub const DISK_CHECK_EVERY: Duration = Duration::from_secs(2);
 
-/// An answer to a [`Modal::Choice`].
+/// An answer to a [`Question`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     /// Replace the document with the recovery file's content (one undoable edit).
@@ -53,22 +53,28 @@ pub enum Decision {
     Cancel,
 }
 
-/// One answer of a [`Modal::Choice`]: its key and what it does.
+/// A question about the file that only the user can answer; its wording and the keys of its
+/// answers are the shell's.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChoiceOption {
-    pub key: char,
-    pub label: String,
-    pub decision: Decision,
-}
-
-impl ChoiceOption {
-    pub fn new(key: char, label: &str, decision: Decision) -> Self {
-        Self {
-            key,
-            label: label.to_owned(),
-            decision,
-        }
-    }
+pub enum Question {
+    /// Another instance holds the lock on `path` (`holder` when its record could be read).
+    LockHeld {
+        path: PathBuf,
+        holder: Option<store::LockHolder>,
+    },
+    /// A recovery file from `when` holds unsaved edits; `differences` once the user asked.
+    Recovery {
+        when: String,
+        differences: Option<Vec<String>>,
+    },
+    /// The file changed on disk while nothing was unsaved here.
+    ChangedOnDisk { path: PathBuf },
+    /// A save stopped because the file changed on disk since it was loaded.
+    SaveConflict { path: PathBuf },
+    /// A write would replace `path`, which exists and is not the open portfolio.
+    Overwrite { path: PathBuf },
+    /// Reloading would replace unsaved edits.
+    ConfirmReload,
 }
 
 /// Size and modification time: a cheap stand-in for "did the file change", confirmed by hash.
@@ -108,8 +114,6 @@ pub struct Safety {
     pub pending_recovery: Option<Portfolio>,
     /// A write waiting for "Overwrite X?" to be answered: the path and what goes there.
     pub pending_write: Option<(PathBuf, Target)>,
-    /// Questions and notices waiting for the current modal to close.
-    pub queued: VecDeque<Modal>,
     /// When the recovery file is due to be written.
     recovery_due: Option<Instant>,
     /// The document revision last seen, to notice edits.
@@ -209,7 +213,7 @@ pub enum LockOutcome {
         notice: Option<String>,
     },
     /// Another instance holds it: open read-only (`reason` for the header) after asking.
-    Busy { reason: String, question: Modal },
+    Busy { reason: String, question: Question },
     /// No lock could be made (e.g. the lock file cannot be created): say so and go on.
     Unavailable { notice: String },
 }
@@ -237,34 +241,16 @@ pub fn take_lock(path: &Path) -> LockOutcome {
             );
             LockOutcome::Held { lock, notice }
         }
-        Err(LockError::Held { holder, .. }) => {
-            let who = holder.as_ref().map_or_else(
-                || "another Alliance Desk (its record could not be read)".to_owned(),
-                |h| format!("process {} on {}, since {}", h.pid, h.host, h.since),
-            );
-            let short = holder.as_ref().map_or_else(
+        Err(LockError::Held { holder, .. }) => LockOutcome::Busy {
+            reason: holder.as_ref().map_or_else(
                 || "open elsewhere".to_owned(),
                 |h| format!("open elsewhere, pid {}", h.pid),
-            );
-            LockOutcome::Busy {
-                reason: short,
-                question: Modal::Choice {
-                    title: "Already open elsewhere".to_owned(),
-                    lines: vec![
-                        format!("{} is being edited by {who}.", path.display()),
-                        String::new(),
-                        "Only one instance may write to it. You can open it read-only: you may \
-                         look and try edits, and saving offers another file."
-                            .to_owned(),
-                    ],
-                    options: vec![
-                        ChoiceOption::new('r', "open read-only", Decision::OpenReadOnly),
-                        ChoiceOption::new('q', "quit", Decision::Quit),
-                    ],
-                    cancel: Some(Decision::OpenReadOnly),
-                },
-            }
-        }
+            ),
+            question: Question::LockHeld {
+                path: path.to_path_buf(),
+                holder,
+            },
+        },
         Err(e @ LockError::Io { .. }) => LockOutcome::Unavailable {
             notice: format!("{e}; another instance would not be noticed."),
         },
@@ -289,7 +275,7 @@ pub enum Recovery {
     Offer {
         // Boxed: a whole portfolio dwarfs the other variants.
         portfolio: Box<Portfolio>,
-        question: Modal,
+        question: Question,
     },
     /// Set aside (older than the file, or unreadable); tell the user.
     Notice(String),
@@ -342,107 +328,12 @@ pub fn find_recovery(path: &Path, current: &Portfolio) -> Recovery {
                 .to_string()
         },
     );
-    let question = recovery_question(&when, None);
     Recovery::Offer {
         portfolio: Box::new(portfolio),
-        question,
-    }
-}
-
-/// The recovery offer, optionally with the list of differences shown.
-pub fn recovery_question(when: &str, differences: Option<Vec<String>>) -> Modal {
-    let mut lines = vec![
-        format!("Unsaved edits from {when} were recovered (the program did not quit cleanly)."),
-        "Restore them (one undoable edit), discard them, or see what differs first.".to_owned(),
-    ];
-    if let Some(diff) = differences {
-        lines.push(String::new());
-        lines.push("Recovered edits vs the file:".to_owned());
-        lines.extend(diff);
-    }
-    Modal::Choice {
-        title: "Recover unsaved edits?".to_owned(),
-        lines,
-        options: vec![
-            ChoiceOption::new('r', "restore", Decision::RestoreRecovery),
-            ChoiceOption::new('d', "discard", Decision::DiscardRecovery),
-            ChoiceOption::new('v', "view differences", Decision::ShowRecoveryDiff),
-        ],
-        cancel: None,
-    }
-}
-
-/// The "file changed on disk while you were not editing" question.
-pub fn changed_on_disk_question(path: &Path) -> Modal {
-    Modal::Choice {
-        title: "Changed on disk".to_owned(),
-        lines: vec![
-            format!("{} was changed by another program.", path.display()),
-            "You have no unsaved edits here. Reload it to see the new version?".to_owned(),
-        ],
-        options: vec![
-            ChoiceOption::new('r', "reload", Decision::Reload),
-            ChoiceOption::new('k', "keep what is on screen", Decision::IgnoreDiskChange),
-        ],
-        cancel: Some(Decision::IgnoreDiskChange),
-    }
-}
-
-/// The "save stopped: the file changed on disk" question.
-pub fn save_conflict_question(path: &Path) -> Modal {
-    Modal::Choice {
-        title: "Save stopped: file changed on disk".to_owned(),
-        lines: vec![
-            format!(
-                "{} was changed by another program since it was loaded.",
-                path.display()
-            ),
-            "Saving now would overwrite those changes.".to_owned(),
-        ],
-        options: vec![
-            ChoiceOption::new('r', "reload (asks first)", Decision::Reload),
-            ChoiceOption::new('o', "overwrite", Decision::Overwrite),
-            ChoiceOption::new('a', "save as…", Decision::SaveAs),
-        ],
-        cancel: Some(Decision::Cancel),
-    }
-}
-
-/// "Overwrite X?" — asked before a save as or an exported file replaces a file that exists
-/// and is not the open portfolio.
-pub fn overwrite_question(path: &Path) -> Modal {
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into(),
-    );
-    Modal::Choice {
-        title: format!("Overwrite {name}?"),
-        lines: vec![
-            format!("{} already exists.", path.display()),
-            "Writing here replaces what it holds.".to_owned(),
-        ],
-        options: vec![
-            ChoiceOption::new('o', "overwrite", Decision::OverwriteFile),
-            ChoiceOption::new('a', "another name…", Decision::ChooseAnotherPath),
-            ChoiceOption::new('c', "cancel", Decision::Cancel),
-        ],
-        cancel: Some(Decision::Cancel),
-    }
-}
-
-/// "Reloading replaces your unsaved edits" — the confirmation before a reload.
-pub fn confirm_reload_question() -> Modal {
-    Modal::Choice {
-        title: "Reload from disk?".to_owned(),
-        lines: vec![
-            "Reloading replaces your unsaved edits with the file on disk.".to_owned(),
-            "(Undo right after brings them back.)".to_owned(),
-        ],
-        options: vec![
-            ChoiceOption::new('y', "reload", Decision::ReloadConfirmed),
-            ChoiceOption::new('n', "cancel", Decision::Cancel),
-        ],
-        cancel: Some(Decision::Cancel),
+        question: Question::Recovery {
+            when,
+            differences: None,
+        },
     }
 }
 
@@ -599,10 +490,10 @@ mod tests {
         match take_lock(&path) {
             LockOutcome::Busy { reason, question } => {
                 assert!(reason.contains(&std::process::id().to_string()), "{reason}");
-                let Modal::Choice { lines, .. } = question else {
-                    panic!()
+                let Question::LockHeld { holder, .. } = question else {
+                    panic!("expected the lock question, got {question:?}")
                 };
-                assert!(lines[0].contains("since"), "{lines:?}");
+                assert!(holder.is_some_and(|h| !h.since.is_empty()));
             }
             other => panic!("expected busy, got {other:?}"),
         }

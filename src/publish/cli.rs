@@ -48,7 +48,6 @@ pub fn run(
     for w in &loaded.warnings {
         eprintln!("{w}");
     }
-    let has_comments = loaded.has_comments;
     let mut portfolio = loaded.portfolio;
     let changes = super::assign_tokens(&mut portfolio, args.rotate.as_deref())
         .map_err(|e| CliError::Failed(e.to_string()))?;
@@ -58,13 +57,6 @@ pub fn run(
                 "{e}; nothing published (the links must be saved first)"
             ))
         })?;
-        if has_comments {
-            eprintln!(
-                "note: the comments in {} were not kept by the save of the new links; the \
-                 previous version is in its .bak file",
-                file.display()
-            );
-        }
     }
     let as_of = score::evaluation_date(&portfolio, cli_as_of, today);
     let scores = score::score(&portfolio, as_of);

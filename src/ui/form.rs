@@ -16,6 +16,7 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::ui::theme::Theme;
+use crate::ui::widgets::line_edit::{LineEdit, LineEvent};
 
 /// Days the `+` key adds to a date field (the protocol's 90-day review).
 pub const PLUS_DAYS: u64 = 90;
@@ -34,83 +35,31 @@ pub enum FieldKind {
     Score { min: u8, max: u8 },
 }
 
+/// What names a field: a `&'static str` for small forms, or a typed field (the charter's
+/// `CharterField`) so a form's keys are the domain's own and need no parsing.
+pub trait FieldKey: Copy + Eq + std::fmt::Debug + 'static {}
+
+impl<T: Copy + Eq + std::fmt::Debug + 'static> FieldKey for T {}
+
 /// What a key did to the form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FormEvent {
+pub enum FormEvent<K = &'static str> {
     /// Not a form key: the caller may use it.
     Ignored,
     /// The key was consumed without changing a value (cursor move, rejected character).
     Handled,
     /// The value of the field with this key changed.
-    Edited(&'static str),
+    Edited(K),
     Submit,
     Cancel,
     /// Focus moved to another field.
     Moved,
 }
 
-/// A single-line text buffer with a cursor counted in characters.
-#[derive(Clone, Debug, Default)]
-struct LineEdit {
-    text: String,
-    /// Cursor position in characters (not bytes), 0..=len.
-    cursor: usize,
-}
-
-impl LineEdit {
-    fn new(text: &str) -> Self {
-        Self {
-            text: text.to_owned(),
-            cursor: text.chars().count(),
-        }
-    }
-
-    fn byte_at(&self, char_index: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_index)
-            .map_or(self.text.len(), |(b, _)| b)
-    }
-
-    fn len(&self) -> usize {
-        self.text.chars().count()
-    }
-
-    fn insert(&mut self, c: char) {
-        let at = self.byte_at(self.cursor);
-        self.text.insert(at, c);
-        self.cursor += 1;
-    }
-
-    fn backspace(&mut self) -> bool {
-        if self.cursor == 0 {
-            return false;
-        }
-        self.cursor -= 1;
-        let at = self.byte_at(self.cursor);
-        self.text.remove(at);
-        true
-    }
-
-    fn delete(&mut self) -> bool {
-        if self.cursor >= self.len() {
-            return false;
-        }
-        let at = self.byte_at(self.cursor);
-        self.text.remove(at);
-        true
-    }
-
-    fn set(&mut self, text: &str) {
-        text.clone_into(&mut self.text);
-        self.cursor = self.len();
-    }
-}
-
 /// One field of a form.
 #[derive(Debug)]
-struct Field {
-    key: &'static str,
+struct Field<K> {
+    key: K,
     label: String,
     kind: FieldKind,
     required: bool,
@@ -123,8 +72,8 @@ struct Field {
     score: Option<u8>,
 }
 
-impl Field {
-    fn new(key: &'static str, label: &str, kind: FieldKind) -> Self {
+impl<K: FieldKey> Field<K> {
+    fn new(key: K, label: &str, kind: FieldKind) -> Self {
         Self {
             key,
             label: label.to_owned(),
@@ -255,19 +204,27 @@ pub fn format_number(n: f64) -> String {
 
 /// A titled list of fields with a focus order.
 #[derive(Debug)]
-pub struct Form {
+pub struct Form<K = &'static str> {
     title: String,
     /// The form's own keys, on its bottom border (for popups whose keys the footer cannot
     /// name: the form reads Tab, Enter and Esc itself).
     keys: Option<String>,
-    fields: Vec<Field>,
+    fields: Vec<Field<K>>,
     /// Non-focusable section headings, drawn above the field at the index.
     headings: Vec<(usize, String)>,
     focus: usize,
 }
 
 impl Form {
+    /// A form whose fields are named by strings.
     pub fn new(title: impl Into<String>) -> Self {
+        Self::typed(title)
+    }
+}
+
+impl<K: FieldKey> Form<K> {
+    /// A form whose fields are named by `K` (e.g. the charter's `CharterField`).
+    pub fn typed(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
             keys: None,
@@ -277,7 +234,7 @@ impl Form {
         }
     }
 
-    fn push(mut self, field: Field) -> Self {
+    fn push(mut self, field: Field<K>) -> Self {
         self.fields.push(field);
         self.refresh_cursors();
         self
@@ -292,7 +249,7 @@ impl Form {
 
     /// A single-line text field.
     #[must_use]
-    pub fn text(self, key: &'static str, label: &str, value: &str) -> Self {
+    pub fn text(self, key: K, label: &str, value: &str) -> Self {
         let mut f = Field::new(key, label, FieldKind::Text);
         f.line = LineEdit::new(value);
         self.push(f)
@@ -300,7 +257,7 @@ impl Form {
 
     /// A multi-line text field (textarea, soft-wrapped at word or glyph boundaries).
     #[must_use]
-    pub fn multiline(self, key: &'static str, label: &str, value: &str) -> Self {
+    pub fn multiline(self, key: K, label: &str, value: &str) -> Self {
         let mut f = Field::new(key, label, FieldKind::MultiLine);
         let mut area = TextArea::new(value.split('\n').map(str::to_owned).collect());
         area.set_wrap_mode(WrapMode::WordOrGlyph);
@@ -313,7 +270,7 @@ impl Form {
 
     /// A number with a unit shown after it.
     #[must_use]
-    pub fn number(self, key: &'static str, label: &str, unit: &str, value: Option<f64>) -> Self {
+    pub fn number(self, key: K, label: &str, unit: &str, value: Option<f64>) -> Self {
         let mut f = Field::new(
             key,
             label,
@@ -327,7 +284,7 @@ impl Form {
 
     /// A date `YYYY-MM-DD`; `t` sets today and `+` adds 90 days.
     #[must_use]
-    pub fn date(self, key: &'static str, label: &str, value: Option<NaiveDate>) -> Self {
+    pub fn date(self, key: K, label: &str, value: Option<NaiveDate>) -> Self {
         let mut f = Field::new(key, label, FieldKind::Date);
         f.line = LineEdit::new(&value.map(|d| d.to_string()).unwrap_or_default());
         self.push(f)
@@ -335,7 +292,7 @@ impl Form {
 
     /// One of `options`, changed with ←/→ or Space.
     #[must_use]
-    pub fn choice(self, key: &'static str, label: &str, options: &[&str], selected: usize) -> Self {
+    pub fn choice(self, key: K, label: &str, options: &[&str], selected: usize) -> Self {
         let options: Vec<String> = options.iter().map(|s| (*s).to_owned()).collect();
         let mut f = Field::new(key, label, FieldKind::Choice(options));
         f.choice = selected;
@@ -344,14 +301,7 @@ impl Form {
 
     /// A score `min..=max`, set with a digit or ←/→; Backspace clears it.
     #[must_use]
-    pub fn score(
-        self,
-        key: &'static str,
-        label: &str,
-        min: u8,
-        max: u8,
-        value: Option<u8>,
-    ) -> Self {
+    pub fn score(self, key: K, label: &str, min: u8, max: u8, value: Option<u8>) -> Self {
         let mut f = Field::new(key, label, FieldKind::Score { min, max });
         f.score = value.filter(|v| (min..=max).contains(v));
         self.push(f)
@@ -366,7 +316,7 @@ impl Form {
 
     /// Mark a field as required: it counts towards completeness.
     #[must_use]
-    pub fn required(mut self, key: &'static str) -> Self {
+    pub fn required(mut self, key: K) -> Self {
         if let Some(f) = self.field_mut(key) {
             f.required = true;
         }
@@ -375,7 +325,7 @@ impl Form {
 
     /// A line of help shown while the field has focus.
     #[must_use]
-    pub fn help(mut self, key: &'static str, text: &str) -> Self {
+    pub fn help(mut self, key: K, text: &str) -> Self {
         if let Some(f) = self.field_mut(key) {
             f.help = Some(text.to_owned());
         }
@@ -386,16 +336,16 @@ impl Form {
         &self.title
     }
 
-    fn field(&self, key: &str) -> Option<&Field> {
+    fn field(&self, key: K) -> Option<&Field<K>> {
         self.fields.iter().find(|f| f.key == key)
     }
 
-    fn field_mut(&mut self, key: &str) -> Option<&mut Field> {
+    fn field_mut(&mut self, key: K) -> Option<&mut Field<K>> {
         self.fields.iter_mut().find(|f| f.key == key)
     }
 
     /// The key of the focused field.
-    pub fn focused(&self) -> Option<&'static str> {
+    pub fn focused(&self) -> Option<K> {
         self.fields.get(self.focus).map(|f| f.key)
     }
 
@@ -413,7 +363,7 @@ impl Form {
     }
 
     /// Focus a field by key; unknown keys leave focus where it is.
-    pub fn focus(&mut self, key: &str) {
+    pub fn focus(&mut self, key: K) {
         if let Some(i) = self.fields.iter().position(|f| f.key == key) {
             self.set_focus(i);
         }
@@ -439,7 +389,7 @@ impl Form {
         }
     }
 
-    fn move_focus(&mut self, forward: bool) -> FormEvent {
+    fn move_focus(&mut self, forward: bool) -> FormEvent<K> {
         let n = self.fields.len();
         if n == 0 {
             return FormEvent::Ignored;
@@ -454,7 +404,7 @@ impl Form {
     }
 
     /// Feed one key to the focused field. `today` serves the date helpers.
-    pub fn handle_key(&mut self, key: &KeyEvent, today: NaiveDate) -> FormEvent {
+    pub fn handle_key(&mut self, key: &KeyEvent, today: NaiveDate) -> FormEvent<K> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
         match key.code {
@@ -582,40 +532,22 @@ impl Form {
                     FormEvent::Ignored
                 }
             }
-            (_, code) if field.is_line() => {
-                let line = &mut field.line;
-                match code {
-                    KeyCode::Left => line.cursor = line.cursor.saturating_sub(1),
-                    KeyCode::Right => line.cursor = (line.cursor + 1).min(line.len()),
-                    KeyCode::Home => line.cursor = 0,
-                    KeyCode::End => line.cursor = line.len(),
-                    KeyCode::Backspace => return edited(line.backspace()),
-                    KeyCode::Delete => return edited(line.delete()),
-                    KeyCode::Char('u') if ctrl => {
-                        let changed = !line.text.is_empty();
-                        line.set("");
-                        return edited(changed);
-                    }
-                    KeyCode::Char(_) if ctrl != alt => return FormEvent::Ignored,
-                    KeyCode::Char(c) => {
-                        line.insert(c);
-                        return FormEvent::Edited(key_name);
-                    }
-                    _ => return FormEvent::Ignored,
-                }
-                FormEvent::Handled
-            }
+            (_, _) if field.is_line() => match field.line.on_key(key) {
+                LineEvent::Edited => FormEvent::Edited(key_name),
+                LineEvent::Handled => FormEvent::Handled,
+                LineEvent::Ignored => FormEvent::Ignored,
+            },
             _ => FormEvent::Ignored,
         }
     }
 
     /// The text of a text, multi-line, number or date field ("" for an unknown key).
-    pub fn get_text(&self, key: &str) -> String {
+    pub fn get_text(&self, key: K) -> String {
         self.field(key).map(Field::text).unwrap_or_default()
     }
 
     /// A number field's value; `None` when empty or unreadable.
-    pub fn get_number(&self, key: &str) -> Option<f64> {
+    pub fn get_number(&self, key: K) -> Option<f64> {
         self.field(key)
             .and_then(|f| parse_number(&f.line.text).ok())
             .flatten()
@@ -623,27 +555,27 @@ impl Form {
 
     /// The field's text does not read as its kind (a number or date field with a typo); its
     /// value is then unknown, not empty.
-    pub fn has_parse_error(&self, key: &str) -> bool {
+    pub fn has_parse_error(&self, key: K) -> bool {
         self.field(key).is_some_and(|f| f.parse_error().is_some())
     }
 
     /// A date field's value; `None` when empty or invalid.
-    pub fn get_date(&self, key: &str) -> Option<NaiveDate> {
+    pub fn get_date(&self, key: K) -> Option<NaiveDate> {
         self.field(key)
             .and_then(|f| parse_date(&f.line.text).ok())
             .flatten()
     }
 
-    pub fn get_choice(&self, key: &str) -> usize {
+    pub fn get_choice(&self, key: K) -> usize {
         self.field(key).map_or(0, |f| f.choice)
     }
 
-    pub fn get_score(&self, key: &str) -> Option<u8> {
+    pub fn get_score(&self, key: K) -> Option<u8> {
         self.field(key).and_then(|f| f.score)
     }
 
     /// Replace a field's value from outside (e.g. after undo), keeping focus.
-    pub fn set_text(&mut self, key: &str, value: &str) {
+    pub fn set_text(&mut self, key: K, value: &str) {
         if let Some(f) = self.field_mut(key) {
             if let Some(area) = f.area.as_deref_mut() {
                 if area.lines().join("\n") != value {
@@ -662,14 +594,14 @@ impl Form {
     }
 
     /// Select a choice from outside (e.g. after undo).
-    pub fn set_choice(&mut self, key: &str, selected: usize) {
+    pub fn set_choice(&mut self, key: K, selected: usize) {
         if let Some(f) = self.field_mut(key) {
             f.choice = selected;
         }
     }
 
     /// Set a score from outside; out-of-range values clear it.
-    pub fn set_score(&mut self, key: &str, value: Option<u8>) {
+    pub fn set_score(&mut self, key: K, value: Option<u8>) {
         if let Some(f) = self.field_mut(key)
             && let FieldKind::Score { min, max } = f.kind
         {
@@ -678,7 +610,7 @@ impl Form {
     }
 
     /// A field's label, for undo labels and messages.
-    pub fn label(&self, key: &str) -> Option<&str> {
+    pub fn label(&self, key: K) -> Option<&str> {
         self.field(key).map(|f| f.label.as_str())
     }
 
@@ -698,14 +630,14 @@ impl Form {
     }
 
     /// Set or clear the caller's message beside a field (a semantic problem such as a wish).
-    pub fn set_error(&mut self, key: &str, error: Option<String>) {
+    pub fn set_error(&mut self, key: K, error: Option<String>) {
         if let Some(f) = self.field_mut(key) {
             f.error = error;
         }
     }
 
     /// The message beside a field, if any.
-    pub fn message(&self, key: &str) -> Option<String> {
+    pub fn message(&self, key: K) -> Option<String> {
         self.field(key).and_then(Field::message).map(|(m, _)| m)
     }
 
@@ -837,7 +769,7 @@ impl Form {
         }
     }
 
-    fn render_value(f: &Field, focused: bool, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    fn render_value<F>(f: &Field<F>, focused: bool, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let style = if focused { theme.input } else { theme.base };
         buf.set_style(area, style);
         match &f.kind {

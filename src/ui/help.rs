@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use crate::app::App;
 use crate::app::action::Action;
 use crate::score::{FlagCode, Severity};
+use crate::ui::shell::App;
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;

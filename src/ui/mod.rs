@@ -2,6 +2,10 @@
 
 pub mod form;
 pub mod help;
+pub mod keys;
+pub mod shell;
+#[cfg(test)]
+pub(crate) mod snapshot;
 pub mod tabs;
 pub mod theme;
 pub mod widgets;
@@ -13,9 +17,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
+use crate::app::Target;
 use crate::app::action::Action;
 use crate::app::document::Source;
-use crate::app::{App, Modal, Target};
+use crate::ui::shell::{App, Modal};
 use crate::ui::tabs::Tab;
 use crate::ui::widgets::format::percent;
 
@@ -424,7 +429,7 @@ fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
                 text.push(Line::raw(""));
             }
             text.push(Line::raw(ask));
-            text.push(Line::styled(format!("{input}▏"), theme.input));
+            text.push(Line::styled(input.with_cursor(), theme.input));
             text.push(Line::raw(""));
             text.push(Line::styled(keys, theme.key));
             dialog(title, text, 70, buf);

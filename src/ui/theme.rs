@@ -3,7 +3,7 @@
 //! The built-in default is complete; a theme file (`themes/*.ron`, or `NAME.ron` in the user's
 //! config dir) overrides only the styles it names, e.g. `(warn: (fg: "LightYellow"))`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
@@ -177,10 +177,15 @@ impl Theme {
     /// Load a theme by name: the user's `themes/NAME.ron` first, then a built-in. A missing or
     /// broken theme is a warning and the default theme is used.
     pub fn load(name: &str, config_dir: Option<&Path>) -> (Self, Option<String>) {
-        if let Some(path) = config_dir.map(|d| d.join("themes").join(format!("{name}.ron")))
-            && let Ok(text) = std::fs::read_to_string(&path)
-        {
-            return match Self::from_ron(&text, name) {
+        Self::resolve(name, read_user_theme(name, config_dir).as_ref())
+    }
+
+    /// The theme `name` from the user's file (its path and text) when there is one, else a
+    /// built-in; a missing or broken theme is a warning and the default theme is used. Reads
+    /// nothing: the update step cycles themes with the files read at start.
+    pub fn resolve(name: &str, user_file: Option<&(PathBuf, String)>) -> (Self, Option<String>) {
+        if let Some((path, text)) = user_file {
+            return match Self::from_ron(text, name) {
                 Ok(theme) => (theme, None),
                 Err(e) => (
                     Self::default(),
@@ -201,6 +206,32 @@ impl Theme {
             ),
         }
     }
+}
+
+/// A theme the `t` key cycles through: its name and, when the user has a file for it, that
+/// file's path and text (read once at start).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThemeEntry {
+    pub name: String,
+    pub user_file: Option<(PathBuf, String)>,
+}
+
+/// The user's `themes/NAME.ron`, if it can be read.
+fn read_user_theme(name: &str, config_dir: Option<&Path>) -> Option<(PathBuf, String)> {
+    let path = config_dir?.join("themes").join(format!("{name}.ron"));
+    let text = std::fs::read_to_string(&path).ok()?;
+    Some((path, text))
+}
+
+/// Every theme on offer ([`Theme::available`]) with the user's files read.
+pub fn read_available(config_dir: Option<&Path>) -> Vec<ThemeEntry> {
+    Theme::available(config_dir)
+        .into_iter()
+        .map(|name| ThemeEntry {
+            user_file: read_user_theme(&name, config_dir),
+            name,
+        })
+        .collect()
 }
 
 #[cfg(test)]

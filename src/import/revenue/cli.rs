@@ -174,13 +174,6 @@ pub fn run(args: &ImportRevenueArgs, out: &mut dyn Write) -> Result<(), CliError
     }
     super::apply(&mut portfolio, &plan);
     store::save(file, &portfolio).map_err(|e| CliError::Failed(e.to_string()))?;
-    if loaded.has_comments {
-        eprintln!(
-            "note: the comments in {} were not kept by the save; the previous version is in \
-             its .bak file",
-            visible(&file.display().to_string())
-        );
-    }
     let _ = write!(
         text,
         "\nwrote {changes} {} to {}\n",

@@ -23,117 +23,15 @@ use crate::app::action::Action;
 use crate::app::clock::{Clock, format_duration};
 use crate::app::document::Document;
 use crate::app::keymap::{Key, Keymap};
+use crate::charter::edit::{self, CharterField, ContactField, FieldValue, ValueKind, WinField};
 use crate::charter::{self, CHARTER_MINUTES, Section};
 use crate::model::{Alliance, AllianceKind, Charter, Contact, Party, WinCondition};
 use crate::ui::form::{Form, FormEvent};
+use crate::ui::keys::{KeyFromEvent, KeymapEvents};
 
 /// Most win conditions and contacts the guided form shows (a charter is one page).
 pub const MAX_WINS: usize = 8;
 pub const MAX_CONTACTS: usize = 6;
-
-const WC_KEYS: [[&str; 5]; MAX_WINS] = [
-    [
-        "wc0.metric",
-        "wc0.target",
-        "wc0.unit",
-        "wc0.by",
-        "wc0.owner",
-    ],
-    [
-        "wc1.metric",
-        "wc1.target",
-        "wc1.unit",
-        "wc1.by",
-        "wc1.owner",
-    ],
-    [
-        "wc2.metric",
-        "wc2.target",
-        "wc2.unit",
-        "wc2.by",
-        "wc2.owner",
-    ],
-    [
-        "wc3.metric",
-        "wc3.target",
-        "wc3.unit",
-        "wc3.by",
-        "wc3.owner",
-    ],
-    [
-        "wc4.metric",
-        "wc4.target",
-        "wc4.unit",
-        "wc4.by",
-        "wc4.owner",
-    ],
-    [
-        "wc5.metric",
-        "wc5.target",
-        "wc5.unit",
-        "wc5.by",
-        "wc5.owner",
-    ],
-    [
-        "wc6.metric",
-        "wc6.target",
-        "wc6.unit",
-        "wc6.by",
-        "wc6.owner",
-    ],
-    [
-        "wc7.metric",
-        "wc7.target",
-        "wc7.unit",
-        "wc7.by",
-        "wc7.owner",
-    ],
-];
-
-const CT_KEYS: [[&str; 5]; MAX_CONTACTS] = [
-    [
-        "ct0.name",
-        "ct0.role",
-        "ct0.party",
-        "ct0.email",
-        "ct0.authority",
-    ],
-    [
-        "ct1.name",
-        "ct1.role",
-        "ct1.party",
-        "ct1.email",
-        "ct1.authority",
-    ],
-    [
-        "ct2.name",
-        "ct2.role",
-        "ct2.party",
-        "ct2.email",
-        "ct2.authority",
-    ],
-    [
-        "ct3.name",
-        "ct3.role",
-        "ct3.party",
-        "ct3.email",
-        "ct3.authority",
-    ],
-    [
-        "ct4.name",
-        "ct4.role",
-        "ct4.party",
-        "ct4.email",
-        "ct4.authority",
-    ],
-    [
-        "ct5.name",
-        "ct5.role",
-        "ct5.party",
-        "ct5.email",
-        "ct5.authority",
-    ],
-];
 
 const PARTIES: [&str; 2] = ["Us", "Partner"];
 
@@ -150,11 +48,11 @@ fn party_at(i: usize) -> Party {
     if i == 1 { Party::Partner } else { Party::Us }
 }
 
-/// `("wc", 3, "target")` from `"wc3.target"`.
-fn split_key(key: &str) -> Option<(&str, usize, &str)> {
-    let (head, field) = key.split_once('.')?;
-    let (kind, n) = head.split_at(2);
-    Some((kind, n.parse().ok()?, field))
+/// Which list a focused entry belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    Win,
+    Contact,
 }
 
 /// When the timer for one alliance's charter started, and stopped at signing.
@@ -177,7 +75,7 @@ struct Shown {
 #[derive(Debug, Default)]
 pub struct CharterTab {
     pub step: StepState,
-    form: Option<Form>,
+    form: Option<Form<CharterField>>,
     /// A field has focus and takes the keys.
     editing: bool,
     shown: Option<Shown>,
@@ -294,35 +192,41 @@ impl CharterTab {
         Outcome::Handled
     }
 
-    /// The id the current alliance takes when its partner is renamed to `partner`: derived
-    /// from the name (unique, the slug rule of intake promotion) while the id is still a `new-N`
-    /// placeholder or one this tab derived that way; `None` keeps the id.
+    /// The id the current alliance takes when its partner is renamed to `partner`
+    /// ([`edit::follow_id`]; this tab remembers which ids it derived).
     fn follow_id(&self, doc: &Document, partner: &str) -> Option<String> {
         let a = doc.current_alliance()?;
-        let follows = charter::is_placeholder_id(&a.id)
-            || (self.derived.contains(&a.id)
-                && a.id == charter::id_for_alliance(&a.partner, &doc.portfolio, doc.current));
-        follows.then(|| charter::id_for_alliance(partner, &doc.portfolio, doc.current))
+        edit::follow_id(
+            &doc.portfolio,
+            doc.current,
+            self.derived.contains(&a.id),
+            partner,
+        )
     }
 
     /// Write the field that changed into the model (one undoable edit) and refresh messages.
-    fn apply(&mut self, key: &'static str, cx: &mut Cx) {
+    fn apply(&mut self, key: CharterField, cx: &mut Cx) {
         let Some(form) = self.form.as_ref() else {
             return;
         };
         // A value the field cannot hold (a typo, a day out of range, an emptied "resolve
         // within") leaves the model as it was; the message beside the field says so.
-        if let Some(value) = form_value(form, key).filter(|v| accepted(key, v)) {
-            let label = format!("charter: {}", form.label(key).unwrap_or(key).to_lowercase());
+        if let Some(value) = form_value(form, key).filter(|v| edit::accepted(key, v)) {
+            let label = format!(
+                "charter: {}",
+                form.label(key).unwrap_or("field").to_lowercase()
+            );
             let today = cx.doc.as_of;
             // Naming the partner of a new alliance names its id too, in the same edit.
             let id = match &value {
-                Value::Text(partner) if key == "partner" => self.follow_id(cx.doc, partner),
+                FieldValue::Text(partner) if key == CharterField::Partner => {
+                    self.follow_id(cx.doc, partner)
+                }
                 _ => None,
             };
             let old = cx.doc.current_alliance().map(|a| a.id.clone());
             cx.doc.edit_current(label, |a| {
-                write_field(a, key, &value, today);
+                edit::write_field(a, key, &value, today);
                 if let Some(id) = &id {
                     a.id.clone_from(id);
                 }
@@ -374,11 +278,17 @@ impl CharterTab {
                             by: Some(charter::default_review_date(None, today)),
                             ..WinCondition::default()
                         });
-                        added = Some(WC_KEYS[c.win_conditions.len() - 1][0]);
+                        added = Some(CharterField::Win(
+                            c.win_conditions.len() - 1,
+                            WinField::Metric,
+                        ));
                     }
                     Section::Escalation if c.escalation.contacts.len() < MAX_CONTACTS => {
                         c.escalation.contacts.push(Contact::default());
-                        added = Some(CT_KEYS[c.escalation.contacts.len() - 1][0]);
+                        added = Some(CharterField::Contact(
+                            c.escalation.contacts.len() - 1,
+                            ContactField::Name,
+                        ));
                     }
                     _ => {}
                 }
@@ -401,10 +311,12 @@ impl CharterTab {
     }
 
     /// The list entry the focused field belongs to.
-    fn focused_entry(&self) -> Option<(&'static str, usize)> {
-        let key = self.form.as_ref()?.focused()?;
-        let (kind, i, _) = split_key(key)?;
-        Some((if kind == "wc" { "wc" } else { "ct" }, i))
+    fn focused_entry(&self) -> Option<(Entry, usize)> {
+        match self.form.as_ref()?.focused()? {
+            CharterField::Win(i, _) => Some((Entry::Win, i)),
+            CharterField::Contact(i, _) => Some((Entry::Contact, i)),
+            _ => None,
+        }
     }
 
     /// Move the focused win condition or contact one place up (`up`) or down: one undoable
@@ -413,14 +325,14 @@ impl CharterTab {
         let Some((kind, i)) = self.focused_entry() else {
             return Outcome::Message("Focus a win condition or contact to move it".into());
         };
-        let (keys, noun, len): (&[[&'static str; 5]], _, _) = {
+        let (noun, len) = {
             let c = cx.doc.current_alliance().and_then(|a| a.charter.as_ref());
-            if kind == "wc" {
+            if kind == Entry::Win {
                 let n = c.map_or(0, |c| c.win_conditions.len());
-                (&WC_KEYS, "win condition", n.min(MAX_WINS))
+                ("win condition", n.min(MAX_WINS))
             } else {
                 let n = c.map_or(0, |c| c.escalation.contacts.len());
-                (&CT_KEYS, "contact", n.min(MAX_CONTACTS))
+                ("contact", n.min(MAX_CONTACTS))
             }
         };
         // Only among the entries on screen, so a moved entry never disappears from view.
@@ -429,12 +341,7 @@ impl CharterTab {
             let edge = if up { "first" } else { "last" };
             return Outcome::Message(format!("The {noun} is already the {edge} one"));
         };
-        let field = self
-            .form
-            .as_ref()
-            .and_then(Form::focused)
-            .and_then(|k| keys[i].iter().position(|x| *x == k))
-            .unwrap_or(0);
+        let field = self.form.as_ref().and_then(Form::focused);
         let label = format!(
             "charter: move {noun} {} {}",
             i + 1,
@@ -442,7 +349,7 @@ impl CharterTab {
         );
         cx.doc.edit_current(label, |a| {
             if let Some(c) = a.charter.as_mut() {
-                if kind == "wc" {
+                if kind == Entry::Win {
                     if j < c.win_conditions.len() {
                         c.win_conditions.swap(i, j);
                     }
@@ -452,8 +359,8 @@ impl CharterTab {
             }
         });
         self.sync(cx.doc, cx.clock, true);
-        if let Some(f) = self.form.as_mut() {
-            f.focus(keys[j][field]);
+        if let (Some(f), Some(field)) = (self.form.as_mut(), field) {
+            f.focus(field.at(j));
         }
         Outcome::Handled
     }
@@ -466,11 +373,11 @@ impl CharterTab {
             kind,
             cx.doc.current_alliance().and_then(|a| a.charter.as_ref()),
         ) {
-            ("wc", Some(c)) => c.win_conditions.get(i).map(|w| w.metric.clone()),
+            (Entry::Win, Some(c)) => c.win_conditions.get(i).map(|w| w.metric.clone()),
             (_, Some(c)) => c.escalation.contacts.get(i).map(|k| k.name.clone()),
             _ => None,
         };
-        let noun = if kind == "wc" {
+        let noun = if kind == Entry::Win {
             "win condition"
         } else {
             "contact"
@@ -509,15 +416,16 @@ impl CharterTab {
         let Some(form) = self.form.as_mut() else {
             return Outcome::Handled;
         };
-        if form.focused() == Some("review_date") && form.get_date("review_date").is_none() {
+        let review = CharterField::ReviewDate;
+        if form.focused() == Some(review) && form.get_date(review).is_none() {
             let signed = cx
                 .doc
                 .current_alliance()
                 .and_then(|a| a.charter.as_ref())
                 .and_then(|c| c.signed);
             let d = charter::default_review_date(signed, cx.doc.as_of);
-            form.set_text("review_date", &d.to_string());
-            self.apply("review_date", cx);
+            form.set_text(review, &d.to_string());
+            self.apply(review, cx);
             return Outcome::Handled;
         }
         if form.at_last() {
@@ -551,154 +459,29 @@ impl CharterTab {
     }
 }
 
-/// The text a field shows, normalised for writing into the model.
-enum Value {
-    Text(String),
-    Number(Option<f64>),
-    Date(Option<NaiveDate>),
-    Choice(usize),
-}
-
-/// `None` while a number or date field does not read as one: its value is unknown, not empty.
-fn form_value(form: &Form, key: &str) -> Option<Value> {
+/// The value a field shows, as the model takes it; `None` while a number or date field does
+/// not read as one: its value is unknown, not empty.
+fn form_value(form: &Form<CharterField>, key: CharterField) -> Option<FieldValue> {
     if form.has_parse_error(key) {
         return None;
     }
-    let field = split_key(key).map_or(key, |(_, _, f)| f);
-    Some(match field {
-        "kind" | "owner" | "party" => Value::Choice(form.get_choice(key)),
-        "target" | "mbr_day" | "resolution_days" => Value::Number(form.get_number(key)),
-        "by" | "review_date" | "signed" => Value::Date(form.get_date(key)),
-        _ => Value::Text(form.get_text(key)),
+    Some(match key.value_kind() {
+        ValueKind::Kind => {
+            let i = form.get_choice(key);
+            FieldValue::Kind(AllianceKind::ALL[i.min(AllianceKind::ALL.len() - 1)])
+        }
+        ValueKind::Party => FieldValue::Party(party_at(form.get_choice(key))),
+        ValueKind::Number => FieldValue::Number(form.get_number(key)),
+        ValueKind::Date => FieldValue::Date(form.get_date(key)),
+        ValueKind::Text => FieldValue::Text(form.get_text(key)),
     })
 }
 
-/// A monthly review day the cadence can hold.
-fn valid_day(n: f64) -> bool {
-    n.fract() == 0.0 && (1.0..=28.0).contains(&n)
-}
-
-/// A "resolve within" the escalation path can hold, in days.
-fn valid_resolution_days(n: f64) -> bool {
-    n.fract() == 0.0 && (1.0..=365.0).contains(&n)
-}
-
-/// Whether a field's value may be written: out-of-range numbers and unreadable months are
-/// not, and "resolve within" always holds a number (the model has no "unset" for it).
-fn accepted(key: &str, value: &Value) -> bool {
-    match (key, value) {
-        ("mbr_day", Value::Number(n)) => n.is_none_or(valid_day),
-        ("resolution_days", Value::Number(n)) => n.is_some_and(valid_resolution_days),
-        ("qsr_months", Value::Text(t)) => charter::parse_months(t).is_ok(),
-        _ => true,
-    }
-}
-
-/// Write one field's value into the alliance.
-fn write_field(a: &mut Alliance, key: &str, value: &Value, today: NaiveDate) {
-    let text = || match value {
-        Value::Text(t) => t.clone(),
-        _ => String::new(),
-    };
-    let number = match value {
-        Value::Number(n) => *n,
-        _ => None,
-    };
-    let date = match value {
-        Value::Date(d) => *d,
-        _ => None,
-    };
-    let choice = match value {
-        Value::Choice(c) => *c,
-        _ => 0,
-    };
-    match key {
-        "partner" => {
-            a.partner = text();
-            return;
-        }
-        "kind" => {
-            let kind = AllianceKind::ALL[choice.min(AllianceKind::ALL.len() - 1)];
-            // An untouched template follows the type; a charter someone wrote stays.
-            if a.charter.as_ref() == Some(&charter::template(a.kind, a.started)) {
-                a.charter = Some(charter::template(kind, a.started));
-            }
-            a.kind = kind;
-            return;
-        }
-        _ => {}
-    }
-    let c = a.charter.get_or_insert_with(Charter::default);
-    if let Some((kind, i, field)) = split_key(key) {
-        if kind == "wc" {
-            let Some(w) = c.win_conditions.get_mut(i) else {
-                return;
-            };
-            match field {
-                "metric" => w.metric = text(),
-                "target" => w.target = number,
-                "unit" => w.unit = text(),
-                "by" => w.by = date,
-                "owner" => w.owner = party_at(choice),
-                _ => {}
-            }
-        } else {
-            let Some(k) = c.escalation.contacts.get_mut(i) else {
-                return;
-            };
-            match field {
-                "name" => k.name = text(),
-                "role" => k.role = text(),
-                "party" => k.party = party_at(choice),
-                "email" => k.email = text(),
-                "authority" => k.authority = text(),
-                _ => {}
-            }
-        }
-        return;
-    }
-    match key {
-        "channel" => c.cadence.weekly_channel = text(),
-        "mbr_day" => {
-            c.cadence.monthly_review_day = number.filter(|n| valid_day(*n)).map(|n| n as u8);
-        }
-        "qsr_months" => {
-            if let Ok(months) = charter::parse_months(&text()) {
-                c.cadence.quarterly_review_months = months;
-            }
-        }
-        "dashboard" => c.dashboard = text(),
-        "triggers" => {
-            c.escalation.triggers = text()
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect();
-        }
-        "resolution_days" => {
-            if let Some(n) = number.filter(|n| valid_resolution_days(*n)) {
-                c.escalation.resolution_days = n as u32;
-            }
-        }
-        "review_date" => c.review_date = date,
-        "signed" => {
-            c.signed = date;
-            if let Some(d) = date
-                && c.review_date.is_none()
-            {
-                c.review_date = Some(charter::default_review_date(Some(d), today));
-            }
-        }
-        _ => {}
-    }
-}
-
 /// The form of one step, filled from the model.
-fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
+fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form<CharterField> {
     let empty = Charter::default();
     let c = a.charter.as_ref().unwrap_or(&empty);
-    let form = Form::new(step.title());
+    let form = Form::typed(step.title());
     match step {
         Section::Partner => {
             let kinds: Vec<&str> = AllianceKind::ALL.iter().map(|k| k.label()).collect();
@@ -706,16 +489,23 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
                 .iter()
                 .position(|k| *k == a.kind)
                 .unwrap_or(0);
-            form.text("partner", "Partner", &a.partner)
-                .choice("kind", "Alliance type", &kinds, kind)
-                .required("partner")
-                .help("partner", "The partner's name as both sides use it")
-                .help("kind", "←/→ choose; an untouched template follows the type")
+            form.text(CharterField::Partner, "Partner", &a.partner)
+                .choice(CharterField::Kind, "Alliance type", &kinds, kind)
+                .required(CharterField::Partner)
+                .help(
+                    CharterField::Partner,
+                    "The partner's name as both sides use it",
+                )
+                .help(
+                    CharterField::Kind,
+                    "←/→ choose; an untouched template follows the type",
+                )
         }
         Section::WinConditions => {
             let mut form = form;
             for (i, w) in c.win_conditions.iter().take(MAX_WINS).enumerate() {
-                let [metric, target, unit, by, owner] = WC_KEYS[i];
+                let [metric, target, unit, by, owner] =
+                    WinField::ALL.map(|f| CharterField::Win(i, f));
                 form = form
                     .heading(&format!("Win condition {}", i + 1))
                     .text(metric, "Metric", &w.metric)
@@ -741,41 +531,49 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
             form
         }
         Section::Cadence => form
-            .text("channel", "Weekly update", &c.cadence.weekly_channel)
+            .text(
+                CharterField::Channel,
+                "Weekly update",
+                &c.cadence.weekly_channel,
+            )
             .number(
-                "mbr_day",
+                CharterField::MonthlyReviewDay,
                 "Monthly review day",
                 "of the month (1–28)",
                 c.cadence.monthly_review_day.map(f64::from),
             )
             .text(
-                "qsr_months",
+                CharterField::QuarterMonths,
                 "Quarter months",
                 &charter::format_months(&c.cadence.quarterly_review_months),
             )
-            .required("channel")
-            .required("mbr_day")
-            .required("qsr_months")
+            .required(CharterField::Channel)
+            .required(CharterField::MonthlyReviewDay)
+            .required(CharterField::QuarterMonths)
             .help(
-                "channel",
+                CharterField::Channel,
                 "Where the weekly async update happens, e.g. #glow-northwind",
             )
-            .help("mbr_day", "Day of the monthly business review, 1–28")
             .help(
-                "qsr_months",
+                CharterField::MonthlyReviewDay,
+                "Day of the monthly business review, 1–28",
+            )
+            .help(
+                CharterField::QuarterMonths,
                 "Months of the quarterly strategic review, e.g. 1,4,7,10",
             ),
         Section::Dashboard => form
-            .text("dashboard", "Dashboard", &c.dashboard)
-            .required("dashboard")
+            .text(CharterField::Dashboard, "Dashboard", &c.dashboard)
+            .required(CharterField::Dashboard)
             .help(
-                "dashboard",
+                CharterField::Dashboard,
                 "Where both partners see the same numbers (ARCR, CFR, SAS): a URL or place",
             ),
         Section::Escalation => {
             let mut form = form;
             for (i, k) in c.escalation.contacts.iter().take(MAX_CONTACTS).enumerate() {
-                let [name, role, party, email, authority] = CT_KEYS[i];
+                let [name, role, party, email, authority] =
+                    ContactField::ALL.map(|f| CharterField::Contact(i, f));
                 form = form
                     .heading(&format!("Contact {}", i + 1))
                     .text(name, "Name", &k.name)
@@ -787,33 +585,37 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form {
                     .help(authority, "What this person may decide alone");
             }
             form.heading("Triggers and timeline")
-                .multiline("triggers", "Triggers", &c.escalation.triggers.join("\n"))
+                .multiline(
+                    CharterField::Triggers,
+                    "Triggers",
+                    &c.escalation.triggers.join("\n"),
+                )
                 .number(
-                    "resolution_days",
+                    CharterField::ResolutionDays,
                     "Resolve within",
                     "days",
                     Some(f64::from(c.escalation.resolution_days)),
                 )
-                .required("triggers")
+                .required(CharterField::Triggers)
                 .help(
-                    "triggers",
+                    CharterField::Triggers,
                     "One trigger a line; Ctrl-Enter, Alt-Enter or F10 moves on",
                 )
         }
         Section::ReviewDate => {
             let default = charter::default_review_date(c.signed, today);
-            form.date("review_date", "90-day review", c.review_date)
-                .required("review_date")
+            form.date(CharterField::ReviewDate, "90-day review", c.review_date)
+                .required(CharterField::ReviewDate)
                 .help(
-                    "review_date",
+                    CharterField::ReviewDate,
                     &format!("Enter on an empty field takes {default}; t today, + adds 90 days"),
                 )
         }
         Section::SignOff => form
-            .date("signed", "Signed on", c.signed)
-            .required("signed")
+            .date(CharterField::Signed, "Signed on", c.signed)
+            .required(CharterField::Signed)
             .help(
-                "signed",
+                CharterField::Signed,
                 "t signs today; the 90-day review then defaults to signing + 90 days",
             ),
     }
@@ -967,11 +769,12 @@ fn id_note(id: &str) -> String {
 }
 
 /// Messages beside fields that only the model can judge (wishes, ranges).
-fn messages(form: &mut Form, a: &Alliance) {
+fn messages(form: &mut Form<CharterField>, a: &Alliance) {
     let empty = Charter::default();
     let c = a.charter.as_ref().unwrap_or(&empty);
     for (i, w) in c.win_conditions.iter().take(MAX_WINS).enumerate() {
-        let [_, target, _, by, _] = WC_KEYS[i];
+        let target = CharterField::Win(i, WinField::Target);
+        let by = CharterField::Win(i, WinField::By);
         form.set_error(
             target,
             w.target.is_none().then(|| "wish: no number yet".to_owned()),
@@ -983,32 +786,39 @@ fn messages(form: &mut Form, a: &Alliance) {
     }
     // A rejected value is not stored: say what the model still holds.
     let day = form
-        .get_number("mbr_day")
-        .filter(|n| !valid_day(*n))
+        .get_number(CharterField::MonthlyReviewDay)
+        .filter(|n| !edit::valid_day(*n))
         .map(|_| match c.cadence.monthly_review_day {
             Some(d) => format!("a day 1–28; keeps {d}"),
             None => "a day 1–28".to_owned(),
         });
-    form.set_error("mbr_day", day);
-    let months = form.get_text("qsr_months");
-    form.set_error("qsr_months", charter::parse_months(&months).err());
+    form.set_error(CharterField::MonthlyReviewDay, day);
+    let months = form.get_text(CharterField::QuarterMonths);
+    form.set_error(
+        CharterField::QuarterMonths,
+        charter::parse_months(&months).err(),
+    );
     let days = c.escalation.resolution_days;
-    let resolution = match form.get_number("resolution_days") {
-        _ if form.has_parse_error("resolution_days") => None,
+    let resolution = match form.get_number(CharterField::ResolutionDays) {
+        _ if form.has_parse_error(CharterField::ResolutionDays) => None,
         None => Some(format!("empty: keeps {days} days")),
-        Some(n) => (!valid_resolution_days(n)).then(|| format!("1–365 days; keeps {days}")),
+        Some(n) => (!edit::valid_resolution_days(n)).then(|| format!("1–365 days; keeps {days}")),
     };
-    form.set_error("resolution_days", resolution);
+    form.set_error(CharterField::ResolutionDays, resolution);
     for (i, k) in c.escalation.contacts.iter().take(MAX_CONTACTS).enumerate() {
         let email = &k.email;
         form.set_error(
-            CT_KEYS[i][3],
+            CharterField::Contact(i, ContactField::Email),
             (!email.is_empty() && !email.contains('@')).then(|| "not an email".to_owned()),
         );
     }
 }
 
 impl TabView for CharterTab {
+    fn sync_view(&mut self, cx: &super::SyncCx) {
+        self.sync(cx.doc, cx.clock, cx.active);
+    }
+
     fn captures_input(&self) -> bool {
         self.editing && self.form.is_some()
     }
@@ -1109,14 +919,14 @@ impl TabView for CharterTab {
         let Some((kind, i)) = self.focused_entry() else {
             return Outcome::Handled;
         };
-        let label = if kind == "wc" {
+        let label = if kind == Entry::Win {
             format!("charter: remove win condition {}", i + 1)
         } else {
             format!("charter: remove contact {}", i + 1)
         };
         cx.doc.edit_current(label.clone(), |a| {
             if let Some(c) = a.charter.as_mut() {
-                if kind == "wc" {
+                if kind == Entry::Win {
                     if i < c.win_conditions.len() {
                         c.win_conditions.remove(i);
                     }
@@ -1344,704 +1154,8 @@ impl TabView for CharterTab {
 
 /// Go to the Charter tab (used after creating or promoting an alliance).
 pub fn open() -> Outcome {
-    Outcome::Effect(Effect::SwitchTab(Tab::Charter))
+    Outcome::SwitchTab(Tab::Charter)
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-
-    use super::*;
-    use crate::app::App;
-    use crate::app::document::{Document, Source};
-    use crate::app::keymap::Keymap;
-    use crate::app::tests::{demo_app, key, keys, screen};
-    use crate::model::{Portfolio, Status};
-    use crate::score::FlagCode;
-    use crate::ui::theme::Theme;
-
-    #[test]
-    fn keys_split_into_entry_and_field() {
-        assert_eq!(split_key("wc3.target"), Some(("wc", 3, "target")));
-        assert_eq!(split_key("ct0.email"), Some(("ct", 0, "email")));
-        assert_eq!(split_key("partner"), None);
-    }
-
-    fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-        app.handle_event(&Event::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )))
-    }
-
-    /// An app on a portfolio with no alliance at all, on a manual clock.
-    fn empty_app() -> App {
-        let as_of = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-        let mut p = Portfolio::empty("Northwind Goods");
-        p.as_of = Some(as_of);
-        let doc = Document::new(p, as_of, Source::Demo);
-        let mut app = App::new(doc, Theme::default(), Keymap::default());
-        app.clock = Clock::manual();
-        app
-    }
-
-    fn current(app: &App) -> &Alliance {
-        app.doc.current_alliance().expect("an alliance")
-    }
-
-    /// Name the partner on the first step: Enter edits, Ctrl-u clears, Esc stops editing.
-    fn name_partner(app: &mut App, name: &str) {
-        keys(app, "2");
-        key(app, KeyCode::Home);
-        key(app, KeyCode::Enter);
-        ctrl(app, 'u');
-        keys(app, name);
-        key(app, KeyCode::Esc);
-    }
-
-    #[test]
-    fn naming_a_new_alliance_names_its_id_in_the_same_edit() {
-        let mut app = empty_app();
-        keys(&mut app, "2a");
-        assert_eq!(current(&app).id, "new-1");
-        assert!(screen(&mut app, 80, 24).contains(" id: new-1 — set from the partner's name"));
-        let undo_before = app.doc.undo_label().map(str::to_owned);
-        name_partner(&mut app, "Pinecrest Outdoor");
-        assert_eq!(current(&app).partner, "Pinecrest Outdoor");
-        assert_eq!(current(&app).id, "pinecrest-outdoor");
-        assert_eq!(app.doc.undo_label(), Some("charter: partner"));
-        let shot = screen(&mut app, 80, 24);
-        assert!(
-            shot.contains(" id: pinecrest-outdoor — used by export --alliance"),
-            "{shot}"
-        );
-        // The charter's timer went with the id.
-        assert!(app.charter.timers.contains_key("pinecrest-outdoor"));
-        assert!(!app.charter.timers.contains_key("new-1"));
-        // One undo takes back the name and the id together; redo brings both back.
-        keys(&mut app, "u");
-        assert_eq!(current(&app).id, "new-1");
-        assert_eq!(current(&app).partner, "New partner");
-        assert_eq!(app.doc.undo_label().map(str::to_owned), undo_before);
-        ctrl(&mut app, 'r');
-        assert_eq!(current(&app).id, "pinecrest-outdoor");
-
-        // A second new alliance for the same partner gets a unique id; the first keeps its own.
-        keys(&mut app, "1a");
-        assert_eq!(current(&app).id, "new-1");
-        name_partner(&mut app, "Pinecrest  Outdoor!");
-        assert_eq!(current(&app).id, "pinecrest-outdoor-2");
-        let ids: Vec<&str> = app
-            .doc
-            .portfolio
-            .alliances
-            .iter()
-            .map(|a| a.id.as_str())
-            .collect();
-        assert_eq!(ids, ["pinecrest-outdoor", "pinecrest-outdoor-2"]);
-        // Renamed again while the id still follows the name: it follows.
-        name_partner(&mut app, "Cedar Ridge");
-        assert_eq!(current(&app).id, "cedar-ridge");
-    }
-
-    #[test]
-    fn an_id_that_was_never_a_placeholder_never_changes() {
-        let mut app = demo_app();
-        let id = current(&app).id.clone();
-        assert!(!charter::is_placeholder_id(&id));
-        name_partner(&mut app, "Someone Else Entirely");
-        assert_eq!(current(&app).partner, "Someone Else Entirely");
-        assert_eq!(current(&app).id, id);
-        // A promoted intake's id came from its partner, not a placeholder: it stays too.
-        keys(&mut app, "5p");
-        let promoted = current(&app).id.clone();
-        name_partner(&mut app, "Renamed Partner");
-        assert_eq!(current(&app).id, promoted);
-    }
-
-    /// Type a whole charter with keys only, from a portfolio with no alliance.
-    fn type_a_charter(app: &mut App) {
-        keys(app, "2");
-        assert!(screen(app, 80, 24).contains("No alliance yet"));
-        keys(app, "a");
-        key(app, KeyCode::Enter); // edit the first field
-        assert!(app.charter.is_editing());
-        ctrl(app, 'u');
-        keys(app, "Peak Outdoor");
-        key(app, KeyCode::Enter);
-        key(app, KeyCode::Right); // Co-marketing → Distribution: the template follows
-        assert_eq!(current(app).kind, AllianceKind::Distribution);
-        key(app, KeyCode::Enter); // last field: next step
-        assert_eq!(app.charter.step.0, Section::WinConditions);
-        // Win condition 1: metric from the template, give it a number.
-        key(app, KeyCode::Tab);
-        keys(app, "40,000");
-        key(app, KeyCode::Tab);
-        ctrl(app, 'u');
-        keys(app, "USD/month");
-        for _ in 0..3 {
-            key(app, KeyCode::Tab); // deadline, owner, then win condition 2's metric
-        }
-        key(app, KeyCode::Tab);
-        keys(app, "25");
-        key(app, KeyCode::PageDown);
-        assert_eq!(app.charter.step.0, Section::Cadence);
-        keys(app, "#peak-northwind");
-        key(app, KeyCode::Enter);
-        ctrl(app, 'u');
-        keys(app, "12");
-        key(app, KeyCode::Enter);
-        ctrl(app, 'u');
-        keys(app, "3,6,9,12");
-        key(app, KeyCode::Enter);
-        assert_eq!(app.charter.step.0, Section::Dashboard);
-        keys(app, "https://sheets.example/peak");
-        key(app, KeyCode::Enter);
-        assert_eq!(app.charter.step.0, Section::Escalation);
-        ctrl(app, 'n');
-        keys(app, "Dana Lee");
-        key(app, KeyCode::Tab);
-        keys(app, "Head of Partnerships");
-        key(app, KeyCode::Tab);
-        key(app, KeyCode::Tab); // side: Us
-        keys(app, "dana@northwind.example");
-        key(app, KeyCode::Tab);
-        keys(app, "Budget up to $10k");
-        ctrl(app, 'n');
-        keys(app, "Sam Ortiz");
-        key(app, KeyCode::Tab);
-        keys(app, "Channel lead");
-        key(app, KeyCode::Tab);
-        key(app, KeyCode::Right); // side: Partner
-        key(app, KeyCode::PageDown);
-        assert_eq!(app.charter.step.0, Section::ReviewDate);
-        key(app, KeyCode::Enter); // accepts today + 90
-        key(app, KeyCode::Enter);
-        assert_eq!(app.charter.step.0, Section::SignOff);
-        keys(app, "t");
-        key(app, KeyCode::Enter);
-        assert!(!app.charter.is_editing(), "the last Enter ends the walk");
-    }
-
-    #[test]
-    fn a_charter_typed_from_nothing_saves_loads_and_scores_clean() {
-        let mut app = empty_app();
-        type_a_charter(&mut app);
-        let a = current(&app);
-        assert_eq!(a.partner, "Peak Outdoor");
-        assert_eq!(charter::completeness_percent(a), 100, "{:#?}", a.charter);
-        let c = a.charter.as_ref().unwrap();
-        assert_eq!(c.win_conditions[0].target, Some(40_000.0));
-        assert_eq!(c.win_conditions[0].unit, "USD/month");
-        assert_eq!(c.cadence.quarterly_review_months, [3, 6, 9, 12]);
-        assert_eq!(c.escalation.contacts[1].party, Party::Partner);
-        assert_eq!(c.signed, Some(app.doc.as_of));
-        assert_eq!(
-            c.review_date,
-            NaiveDate::from_ymd_opt(2026, 5, 31),
-            "today + 90"
-        );
-        // The charter is what makes an Active alliance governed: activate it and check the
-        // flags the charter answers for.
-        app.doc
-            .edit_current("activate", |a| a.status = Status::Active);
-
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("portfolio.ron");
-        crate::store::save(&path, &app.doc.portfolio).unwrap();
-        let loaded = crate::store::load(&path).unwrap();
-        let problems = crate::validate::validate(&loaded.portfolio);
-        assert!(
-            !problems.iter().any(crate::validate::Diagnostic::is_error),
-            "{problems:?}"
-        );
-        let scores = crate::score::score(&loaded.portfolio, app.doc.as_of);
-        let s = &scores.alliances[0];
-        assert!(!s.has_flag(FlagCode::Wish), "{:?}", s.flags);
-        assert!(!s.has_flag(FlagCode::NoCharter), "{:?}", s.flags);
-        assert_eq!(s.win_conditions.len(), 2);
-    }
-
-    #[test]
-    fn every_edit_lands_at_once_and_undoes_one_at_a_time() {
-        let mut app = demo_app();
-        // Glow & Co has a complete, signed charter; clear a win condition's number.
-        keys(&mut app, "2");
-        key(&mut app, KeyCode::Right);
-        key(&mut app, KeyCode::Enter);
-        key(&mut app, KeyCode::Tab);
-        let before = app.doc.scores.alliances[0].flags.clone();
-        assert!(!app.doc.scores.alliances[0].has_flag(FlagCode::Wish));
-        ctrl(&mut app, 'u');
-        assert!(
-            app.doc.scores.alliances[0].has_flag(FlagCode::Wish),
-            "a number-less win condition is a wish at once"
-        );
-        assert!(screen(&mut app, 80, 24).contains("wish: no number yet"));
-        key(&mut app, KeyCode::Esc);
-        keys(&mut app, "1");
-        assert!(screen(&mut app, 120, 40).contains("wish"));
-        keys(&mut app, "u");
-        assert_eq!(app.doc.scores.alliances[0].flags, before);
-        keys(&mut app, "2");
-        assert!(
-            !screen(&mut app, 80, 24).contains("wish: no number yet"),
-            "the form follows undo"
-        );
-    }
-
-    #[test]
-    fn signing_removes_no_charter_and_sets_the_review_date() {
-        let mut app = demo_app();
-        app.doc.edit_current("unsign", |a| {
-            a.status = Status::Active;
-            if let Some(c) = a.charter.as_mut() {
-                c.signed = None;
-                c.review_date = None;
-            }
-        });
-        assert!(app.doc.scores.alliances[0].has_flag(FlagCode::NoCharter));
-        keys(&mut app, "2");
-        key(&mut app, KeyCode::End);
-        key(&mut app, KeyCode::Enter);
-        keys(&mut app, "t");
-        assert!(!app.doc.scores.alliances[0].has_flag(FlagCode::NoCharter));
-        let c = current(&app).charter.clone().unwrap();
-        assert_eq!(
-            c.review_date,
-            Some(charter::default_review_date(c.signed, app.doc.as_of))
-        );
-    }
-
-    #[test]
-    fn the_timer_warns_after_twenty_minutes_and_stops_at_signing() {
-        let mut app = empty_app();
-        keys(&mut app, "2a");
-        assert!(app.ticking());
-        app.clock.advance(Duration::from_secs(19 * 60 + 59));
-        assert!(screen(&mut app, 80, 24).contains("19:59 / 20:00"));
-        app.clock.advance(Duration::from_secs(2));
-        let s = screen(&mut app, 80, 24);
-        assert!(s.contains("⚠ 20:01"), "{s}");
-        key(&mut app, KeyCode::End);
-        key(&mut app, KeyCode::Enter);
-        keys(&mut app, "t");
-        assert!(!app.ticking(), "a signed charter stops the clock");
-    }
-
-    #[test]
-    fn ctrl_e_and_w_write_the_one_page_charter() {
-        let mut app = demo_app();
-        keys(&mut app, "2");
-        let effects = keys_effects(&mut app, "w");
-        let Some(Effect::WriteFile { path, contents, .. }) = effects.first() else {
-            panic!("{effects:?}");
-        };
-        assert_eq!(path.file_name().unwrap(), "glow-charter.md");
-        assert!(contents.contains("# Alliance charter"));
-        key(&mut app, KeyCode::Enter);
-        assert!(matches!(
-            ctrl(&mut app, 'e').first(),
-            Some(Effect::WriteFile { .. })
-        ));
-    }
-
-    fn keys_effects(app: &mut App, text: &str) -> Vec<Effect> {
-        text.chars()
-            .flat_map(|c| key(app, KeyCode::Char(c)))
-            .collect()
-    }
-
-    #[test]
-    fn removing_a_win_condition_asks_first() {
-        let mut app = demo_app();
-        keys(&mut app, "2l");
-        let n = current(&app).charter.as_ref().unwrap().win_conditions.len();
-        keys(&mut app, "d");
-        assert!(matches!(app.modal, Some(crate::app::Modal::Confirm { .. })));
-        keys(&mut app, "y");
-        assert_eq!(
-            current(&app).charter.as_ref().unwrap().win_conditions.len(),
-            n - 1
-        );
-    }
-
-    fn metrics(app: &App) -> Vec<String> {
-        current(app)
-            .charter
-            .as_ref()
-            .map(|c| c.win_conditions.iter().map(|w| w.metric.clone()).collect())
-            .unwrap_or_default()
-    }
-
-    fn focused(app: &App) -> Option<&'static str> {
-        app.charter.form.as_ref().and_then(Form::focused)
-    }
-
-    fn modified(app: &mut App, code: KeyCode, m: KeyModifiers) {
-        app.handle_event(&Event::Key(KeyEvent::new(code, m)));
-    }
-
-    #[test]
-    fn win_conditions_reorder_one_undoable_move_at_a_time_and_focus_follows() {
-        let mut app = demo_app();
-        keys(&mut app, "2l");
-        let before = metrics(&app);
-        assert_eq!(before.len(), 2, "{before:?}");
-        // Win condition 2's target: five fields of entry 1, then metric and target of 2.
-        keys(&mut app, "jjjjjj");
-        assert_eq!(focused(&app), Some("wc1.target"));
-        keys(&mut app, "K");
-        assert_eq!(metrics(&app), [before[1].clone(), before[0].clone()]);
-        assert_eq!(focused(&app), Some("wc0.target"), "focus follows the entry");
-        assert_eq!(
-            app.doc.undo_label(),
-            Some("charter: move win condition 2 up")
-        );
-        let shot = screen(&mut app, 80, 24);
-        let at = |m: &str| shot.find(m).unwrap_or(usize::MAX);
-        assert!(at(&before[1]) < at(&before[0]), "{shot}");
-        // Already first: nothing moves and nothing is recorded.
-        keys(&mut app, "K");
-        assert!(
-            app.status
-                .as_deref()
-                .unwrap_or("")
-                .contains("already the first")
-        );
-        assert_eq!(
-            app.doc.undo_label(),
-            Some("charter: move win condition 2 up")
-        );
-        keys(&mut app, "u");
-        assert_eq!(metrics(&app), before, "one undo reverts one move");
-
-        // While a field is edited, Alt-↓ (or Ctrl-↓) moves the entry; letters still type.
-        keys(&mut app, "k");
-        assert_eq!(focused(&app), Some("wc0.metric"));
-        key(&mut app, KeyCode::Enter);
-        assert!(app.charter.is_editing());
-        modified(&mut app, KeyCode::Down, KeyModifiers::ALT);
-        assert_eq!(metrics(&app), [before[1].clone(), before[0].clone()]);
-        assert_eq!(focused(&app), Some("wc1.metric"));
-        assert!(app.charter.is_editing(), "moving does not stop editing");
-        keys(&mut app, "J");
-        assert_eq!(metrics(&app)[1], format!("{}J", before[0]), "J is typed");
-        modified(&mut app, KeyCode::Up, KeyModifiers::CONTROL);
-        assert_eq!(metrics(&app)[0], format!("{}J", before[0]));
-        assert_eq!(focused(&app), Some("wc0.metric"));
-    }
-
-    #[test]
-    fn contacts_reorder_too() {
-        let mut app = demo_app();
-        keys(&mut app, "2");
-        key(&mut app, KeyCode::End);
-        keys(&mut app, "hh");
-        assert_eq!(app.charter.step.0, Section::Escalation);
-        let names = |app: &App| -> Vec<String> {
-            current(app)
-                .charter
-                .as_ref()
-                .unwrap()
-                .escalation
-                .contacts
-                .iter()
-                .map(|k| k.name.clone())
-                .collect()
-        };
-        let before = names(&app);
-        keys(&mut app, "J");
-        assert_eq!(names(&app), [before[1].clone(), before[0].clone()]);
-        assert_eq!(focused(&app), Some("ct1.name"));
-        keys(&mut app, "J");
-        assert!(
-            app.status
-                .as_deref()
-                .unwrap_or("")
-                .contains("already the last")
-        );
-        keys(&mut app, "u");
-        assert_eq!(names(&app), before);
-    }
-
-    #[test]
-    fn more_win_conditions_than_shown_are_announced_and_kept_through_edits() {
-        let mut app = demo_app();
-        app.doc.edit_current("ten wins", |a| {
-            let c = a.charter.as_mut().unwrap();
-            for n in c.win_conditions.len()..10 {
-                c.win_conditions.push(WinCondition {
-                    metric: format!("Metric {}", n + 1),
-                    target: Some(n as f64),
-                    ..WinCondition::default()
-                });
-            }
-        });
-        let file = current(&app).charter.clone().unwrap().win_conditions;
-        assert_eq!(file.len(), 10);
-        keys(&mut app, "2l");
-        for (w, h) in [(80, 24), (120, 40)] {
-            let s = screen(&mut app, w, h);
-            if w == 80 {
-                insta::assert_snapshot!("charter_2_ten_wins_80x24", s.clone());
-            }
-            let flat = s.replace('\n', " ");
-            assert!(
-                flat.contains("Showing 8 of 10 win conditions; the other 2 are kept")
-                    && flat.contains("edit the file to change them"),
-                "{s}"
-            );
-        }
-        // Edit #2's metric.
-        keys(&mut app, "jjjjj");
-        key(&mut app, KeyCode::Enter);
-        ctrl(&mut app, 'u');
-        keys(&mut app, "Edited");
-        key(&mut app, KeyCode::Esc);
-        // The last shown entry cannot be moved into the hidden ones.
-        for _ in 0..30 {
-            keys(&mut app, "j");
-        }
-        assert_eq!(focused(&app), Some("wc7.metric"));
-        keys(&mut app, "J");
-        assert!(
-            app.status
-                .as_deref()
-                .unwrap_or("")
-                .contains("already the last")
-        );
-
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("portfolio.ron");
-        crate::store::save(&path, &app.doc.portfolio).unwrap();
-        let loaded = crate::store::load(&path).unwrap();
-        let wins = &loaded.portfolio.alliances[0]
-            .charter
-            .as_ref()
-            .unwrap()
-            .win_conditions;
-        assert_eq!(wins.len(), 10, "nothing is lost");
-        assert_eq!(wins[1].metric, "Edited");
-        for i in (0..10).filter(|i| *i != 1) {
-            assert_eq!(wins[i], file[i], "win condition {} untouched", i + 1);
-        }
-    }
-
-    #[test]
-    fn more_contacts_than_shown_are_announced_on_their_step_only() {
-        let mut a = current(&demo_app()).clone();
-        let c = a.charter.as_mut().unwrap();
-        c.escalation.contacts = (0..7)
-            .map(|n| Contact {
-                name: format!("Person {n}"),
-                ..Contact::default()
-            })
-            .collect();
-        assert_eq!(
-            hidden_note(Section::Escalation, &a).as_deref(),
-            Some("Showing 6 of 7 contacts; the other one is kept — edit the file to change them")
-        );
-        assert_eq!(hidden_note(Section::WinConditions, &a), None);
-        assert_eq!(hidden_note(Section::Cadence, &a), None);
-    }
-
-    #[test]
-    fn every_step_at_both_sizes() {
-        for (w, h) in [(80, 24), (120, 40)] {
-            let mut app = demo_app();
-            keys(&mut app, "2");
-            for step in Section::ALL {
-                let shot = screen(&mut app, w, h);
-                insta::assert_snapshot!(format!("charter_{}_{w}x{h}", step.index() + 1), shot);
-                key(&mut app, KeyCode::Right);
-            }
-        }
-    }
-
-    #[test]
-    fn empty_and_overtime_screens() {
-        let mut app = empty_app();
-        keys(&mut app, "2");
-        insta::assert_snapshot!("charter_no_alliance_80x24", screen(&mut app, 80, 24));
-        keys(&mut app, "a");
-        keys(&mut app, "l");
-        app.clock.advance(Duration::from_secs(25 * 60));
-        insta::assert_snapshot!("charter_new_overtime_80x24", screen(&mut app, 80, 24));
-    }
-
-    fn cadence(app: &App) -> crate::model::Cadence {
-        current(app).charter.as_ref().unwrap().cadence.clone()
-    }
-
-    /// Clear the focused field and type `text` into it.
-    fn retype(app: &mut App, text: &str) {
-        ctrl(app, 'u');
-        keys(app, text);
-    }
-
-    #[test]
-    fn rejected_cadence_numbers_leave_the_model_as_it_was_and_say_so() {
-        let mut app = demo_app();
-        keys(&mut app, "2ll");
-        assert_eq!(app.charter.step.0, Section::Cadence);
-        let before = cadence(&app);
-        assert!(before.monthly_review_day.is_some());
-        keys(&mut app, "j");
-        assert_eq!(focused(&app), Some("mbr_day"));
-        key(&mut app, KeyCode::Enter);
-        retype(&mut app, "2");
-        let label = app.doc.undo_label().map(str::to_owned);
-        assert_eq!(cadence(&app).monthly_review_day, Some(2));
-        keys(&mut app, "9"); // 29
-        assert_eq!(
-            cadence(&app).monthly_review_day,
-            Some(2),
-            "out of range: nothing written"
-        );
-        let shot = screen(&mut app, 120, 40);
-        assert!(shot.contains("a day 1–28; keeps 2"), "{shot}");
-        retype(&mut app, "1x");
-        assert_eq!(
-            cadence(&app).monthly_review_day,
-            Some(1),
-            "1 was a day, 1x is a typo: nothing written"
-        );
-        assert!(screen(&mut app, 120, 40).contains("not a number"));
-        assert_eq!(
-            cadence(&app).monthly_review_day,
-            Some(1),
-            "a typo: nothing written"
-        );
-        assert_eq!(
-            app.doc.undo_label().map(str::to_owned),
-            label,
-            "typing into the field stays one undo step"
-        );
-        retype(&mut app, "12");
-        assert_eq!(cadence(&app).monthly_review_day, Some(12));
-        ctrl(&mut app, 'u');
-        assert_eq!(
-            cadence(&app).monthly_review_day,
-            None,
-            "an emptied day is empty in the model too (required)"
-        );
-        // Quarter months: the same rule.
-        retype(&mut app, "15");
-        key(&mut app, KeyCode::Tab);
-        retype(&mut app, "1,1");
-        assert_eq!(cadence(&app).quarterly_review_months, [1]);
-        keys(&mut app, "3");
-        assert_eq!(cadence(&app).quarterly_review_months, [1], "1,13: kept");
-        assert!(screen(&mut app, 120, 40).contains("is not a month"));
-    }
-
-    #[test]
-    fn emptying_resolve_within_keeps_the_days_and_says_so() {
-        let mut app = demo_app();
-        keys(&mut app, "2");
-        key(&mut app, KeyCode::End);
-        keys(&mut app, "hh");
-        assert_eq!(app.charter.step.0, Section::Escalation);
-        keys(&mut app, "k"); // wraps to the last field
-        assert_eq!(focused(&app), Some("resolution_days"));
-        let held = current(&app)
-            .charter
-            .as_ref()
-            .unwrap()
-            .escalation
-            .resolution_days;
-        key(&mut app, KeyCode::Enter);
-        ctrl(&mut app, 'u');
-        let now = |app: &App| {
-            current(app)
-                .charter
-                .as_ref()
-                .unwrap()
-                .escalation
-                .resolution_days
-        };
-        assert_eq!(now(&app), held, "not silently 14");
-        let shot = screen(&mut app, 120, 40);
-        assert!(
-            shot.contains(&format!("empty: keeps {held} days")),
-            "{shot}"
-        );
-        keys(&mut app, "400"); // 4 and 40 are days; 400 is not
-        assert_eq!(now(&app), 40);
-        assert!(screen(&mut app, 120, 40).contains("1–365 days; keeps 40"));
-        retype(&mut app, "21");
-        assert_eq!(now(&app), 21);
-        assert!(!screen(&mut app, 120, 40).contains("keeps"));
-    }
-
-    #[test]
-    fn a_win_condition_target_with_a_typo_keeps_its_number() {
-        let mut app = demo_app();
-        keys(&mut app, "2lj");
-        assert_eq!(focused(&app), Some("wc0.target"));
-        let target = current(&app).charter.as_ref().unwrap().win_conditions[0].target;
-        assert!(target.is_some());
-        key(&mut app, KeyCode::Enter);
-        keys(&mut app, "x");
-        assert_eq!(
-            current(&app).charter.as_ref().unwrap().win_conditions[0].target,
-            target
-        );
-        assert!(!app.doc.scores.alliances[0].has_flag(FlagCode::Wish));
-    }
-
-    #[test]
-    fn field_keys_follow_the_live_keymap_and_ctrl_z_is_not_a_second_undo() {
-        let mut app = demo_app();
-        let (keymap, warnings) = Keymap::with_user_file(
-            r#"{ "page_down": ["f3"], "add": ["f4"], "write_doc": ["f6"] }"#,
-            "keys.ron",
-        );
-        assert!(warnings.is_empty(), "{warnings:?}");
-        app.keymap = keymap;
-        keys(&mut app, "2l");
-        key(&mut app, KeyCode::Enter);
-        assert!(app.charter.is_editing());
-        let shot = screen(&mut app, 120, 40);
-        assert!(shot.contains("PgUp/F3 step"), "{shot}");
-        assert!(shot.contains("F4 add"), "{shot}");
-        assert!(shot.contains("Ctrl-d remove"), "{shot}");
-        assert!(shot.contains("F6 write .md"), "{shot}");
-        assert!(!shot.contains("PgDn"), "{shot}");
-        // F4 adds while a field is edited; PgDn means nothing any more, F3 steps.
-        let n = metrics(&app).len();
-        key(&mut app, KeyCode::F(4));
-        assert_eq!(metrics(&app).len(), n + 1);
-        key(&mut app, KeyCode::PageDown);
-        assert_eq!(app.charter.step.0, Section::WinConditions);
-        key(&mut app, KeyCode::F(3));
-        assert_eq!(app.charter.step.0, Section::Cadence);
-        // Ctrl-z is no hidden undo: the edit stays; the shell's Ctrl-r/u do undo and redo.
-        let label = app.doc.undo_label().map(str::to_owned);
-        ctrl(&mut app, 'z');
-        assert_eq!(app.doc.undo_label().map(str::to_owned), label);
-        assert_eq!(metrics(&app).len(), n + 1);
-        key(&mut app, KeyCode::Esc);
-        keys(&mut app, "u");
-        assert_eq!(metrics(&app).len(), n);
-        ctrl(&mut app, 'r');
-        assert_eq!(metrics(&app).len(), n + 1);
-    }
-
-    #[test]
-    fn a_chord_the_keymap_claims_is_not_taken_by_the_charter() {
-        let mut app = demo_app();
-        let (keymap, _) = Keymap::with_user_file(r#"{ "save": ["ctrl-n"] }"#, "keys.ron");
-        app.keymap = keymap;
-        keys(&mut app, "2l");
-        key(&mut app, KeyCode::Enter);
-        let n = metrics(&app).len();
-        let effects = ctrl(&mut app, 'n');
-        assert_eq!(metrics(&app).len(), n, "Ctrl-n saves now, it does not add");
-        assert_eq!(effects, vec![Effect::Save]);
-        assert!(!screen(&mut app, 120, 40).contains("Ctrl-n add"));
-    }
-}
+mod tests;

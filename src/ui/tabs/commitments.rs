@@ -619,6 +619,10 @@ fn cfr_flags(s: Option<&AllianceScores>) -> Vec<&crate::score::Flag> {
 }
 
 impl TabView for CommitmentsTab {
+    fn sync_view(&mut self, cx: &super::SyncCx) {
+        self.sync(cx.doc, cx.share);
+    }
+
     fn captures_input(&self) -> bool {
         self.filter.is_editing() || self.editor.is_some()
     }

@@ -398,6 +398,10 @@ fn render_detail(intake: Option<&Intake>, area: Rect, buf: &mut Buffer, theme: &
 }
 
 impl TabView for PipelineTab {
+    fn sync_view(&mut self, cx: &super::SyncCx) {
+        self.sync(cx.doc, cx.share);
+    }
+
     fn captures_input(&self) -> bool {
         self.editor.is_some()
     }
@@ -605,9 +609,9 @@ mod tests {
     use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
     use super::*;
-    use crate::app::tests::{demo_app, key, keys, screen};
-    use crate::app::{App, Modal};
     use crate::model::Status;
+    use crate::ui::shell::tests::{demo_app, key, keys, screen};
+    use crate::ui::shell::{App, Modal};
     use crate::ui::tabs::Tab;
 
     #[test]
@@ -631,7 +635,10 @@ mod tests {
             assert!(!shot.contains(&intake.partner), "{shot}");
         }
         keys(&mut app, "a");
-        assert!(!app.pipeline.is_editing(), "no intake form while sharing");
+        assert!(
+            !app.views.pipeline.is_editing(),
+            "no intake form while sharing"
+        );
     }
 
     #[test]
@@ -645,14 +652,14 @@ mod tests {
         };
         let before = footer(&mut app);
         assert!(before.contains("promote"), "{before}");
-        assert!(!app.pipeline.hints().is_empty());
+        assert!(!app.views.pipeline.hints().is_empty());
         // Share mode is the shell's key: the tab hears of it on the next frame.
         keys(&mut app, "s");
         let shared = footer(&mut app);
         for word in ["add", "edit", "delete", "promote"] {
             assert!(!shared.contains(word), "{word}: {shared}");
         }
-        assert!(app.pipeline.hints().is_empty());
+        assert!(app.views.pipeline.hints().is_empty());
         keys(&mut app, "s");
         let after = footer(&mut app);
         assert!(after.contains("promote"), "back after sharing: {after}");
@@ -678,7 +685,7 @@ mod tests {
         keys(&mut app, "3");
         assert!(screen(&mut app, 80, 24).contains("Total 12/20 → ✓ pursue"));
         key(&mut app, KeyCode::F(10));
-        assert!(!app.pipeline.is_editing());
+        assert!(!app.views.pipeline.is_editing());
         assert_eq!(app.doc.portfolio.pipeline.len(), n + 1);
         assert_eq!(app.doc.portfolio.pipeline[n].partner, "Quiet Peak Co");
         keys(&mut app, "u");
@@ -773,18 +780,18 @@ mod tests {
             .position(|l| l.contains(&last))
             .expect("the last intake is listed");
         click(&mut app, 10, y as u16);
-        assert_eq!(app.pipeline.selected(), n - 1);
+        assert_eq!(app.views.pipeline.selected(), n - 1);
         // The header row selects nothing.
         let header = shot.lines().position(|l| l.contains("Decision")).unwrap();
         click(&mut app, 10, header as u16);
-        assert_eq!(app.pipeline.selected(), n - 1);
+        assert_eq!(app.views.pipeline.selected(), n - 1);
         keys(&mut app, "g");
         key(&mut app, KeyCode::Enter);
-        assert!(app.pipeline.is_editing());
+        assert!(app.views.pipeline.is_editing());
         click(&mut app, 10, y as u16);
         key(&mut app, KeyCode::Esc);
         assert_eq!(
-            app.pipeline.selected(),
+            app.views.pipeline.selected(),
             0,
             "a click under the form changes nothing"
         );
@@ -808,14 +815,14 @@ mod tests {
         keys(&mut app, "u");
         assert_eq!(app.doc.portfolio.pipeline, before);
         keys(&mut app, "gj");
-        assert_eq!(app.pipeline.selected(), 1);
+        assert_eq!(app.views.pipeline.selected(), 1);
         key(&mut app, KeyCode::Enter);
         key(&mut app, KeyCode::End);
         keys(&mut app, " Ltd");
         ctrl(&mut app, 'r');
         assert_eq!(app.doc.portfolio.pipeline.len(), before.len() - 1, "redone");
         key(&mut app, KeyCode::F(10));
-        assert!(!app.pipeline.is_editing());
+        assert!(!app.views.pipeline.is_editing());
         let now = &app.doc.portfolio.pipeline;
         assert_eq!(now[0].partner, format!("{} Ltd", before[1].partner));
         assert_eq!(now[1..], before[2..], "no other intake touched");
@@ -836,7 +843,7 @@ mod tests {
         key(&mut app, KeyCode::F(10));
         assert_eq!(app.doc.portfolio.pipeline, pipeline, "nothing written");
         assert_eq!(pipeline.len(), n - 1);
-        assert!(app.pipeline.is_editing(), "nothing typed is lost");
+        assert!(app.views.pipeline.is_editing(), "nothing typed is lost");
         let status = app.status.clone().unwrap_or_default();
         assert!(status.contains("Not saved"), "{status}");
     }

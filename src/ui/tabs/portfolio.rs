@@ -17,8 +17,10 @@ use ratatui::widgets::{Block, Cell as TableCell, Clear, Paragraph, Row, Table, W
 use super::{Confirm, Cx, Outcome, TabView, ViewCtx};
 use crate::app::action::Action;
 use crate::app::document::Document;
-use crate::model::{Alliance, HEALTH_THRESHOLD, HealthScore, SAS_EXIT_THRESHOLD, Status};
+use crate::edit::health::{self, Change, Dimension};
+use crate::model::{Alliance, HEALTH_THRESHOLD, SAS_EXIT_THRESHOLD, Status};
 use crate::score::{AllianceScores, FlagCode};
+use crate::ui::keys::KeymapEvents;
 use crate::ui::threshold_style;
 use crate::ui::widgets::charts::{Threshold, threshold_chart};
 use crate::ui::widgets::filter::TextFilter;
@@ -352,26 +354,8 @@ fn sort_rows(rows: &mut [usize], doc: &Document, column: Column) {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Change {
-    Step(i8),
-    Set(u8),
-}
-
-impl Change {
-    /// The value after the change; a step on a dimension not given yet starts in the middle.
-    fn apply(self, current: Option<u8>) -> u8 {
-        match (current, self) {
-            (_, Self::Set(v)) => v.clamp(1, 5),
-            (Some(v), Self::Step(step)) => (i16::from(v) + i16::from(step)).clamp(1, 5) as u8,
-            (None, Self::Step(_)) => 3,
-        }
-    }
-}
-
-/// Apply one quick edit to the current alliance: status, or one health dimension. A health
-/// change edits today's (as-of) score, or starts one from the latest score. Without any score
-/// the dimensions are collected in the popup and stored once all four are given.
+/// Apply one quick edit to the current alliance: status, or one health dimension. The rules
+/// are the core's ([`crate::edit::health`]); this keeps the popup's draft and says what happened.
 fn apply_quick_edit(edit: &mut QuickEdit, change: Change, cx: &mut Cx) -> Outcome {
     let as_of = cx.doc.as_of;
     let field = edit.field;
@@ -388,11 +372,7 @@ fn apply_quick_edit(edit: &mut QuickEdit, change: Change, cx: &mut Cx) -> Outcom
         let Change::Step(step) = change else {
             return Outcome::Handled;
         };
-        let i = Status::ALL
-            .iter()
-            .position(|s| *s == alliance.status)
-            .unwrap_or(0);
-        let next = Status::ALL[(i as i32 + i32::from(step)).rem_euclid(4) as usize];
+        let next = health::step_status(alliance.status, step);
         cx.doc
             .edit_current(format!("status of {partner} → {}", next.label()), |a| {
                 a.status = next;
@@ -400,27 +380,15 @@ fn apply_quick_edit(edit: &mut QuickEdit, change: Change, cx: &mut Cx) -> Outcom
         return Outcome::Handled;
     }
     let name = QUICK_FIELDS[field].to_lowercase();
-    let Some(prior) = alliance.latest_health(as_of).copied() else {
-        let slot = &mut edit.draft[field - 1];
+    let dimension = Dimension::ALL[(field - 1).min(3)];
+    let Some((prior, next)) = health::changed_health(alliance, as_of, dimension, change) else {
+        let slot = &mut edit.draft[dimension.index()];
         *slot = Some(change.apply(*slot));
-        let [
-            Some(strategic_alignment),
-            Some(execution_reliability),
-            Some(revenue_contribution),
-            Some(relationship_health),
-        ] = edit.draft
-        else {
+        let Some(score) = health::complete_draft(edit.draft, as_of) else {
             return Outcome::Message(format!(
                 "{} of 4 given: set all four to record today's score",
                 edit.given()
             ));
-        };
-        let score = HealthScore {
-            date: as_of,
-            strategic_alignment,
-            execution_reliability,
-            revenue_contribution,
-            relationship_health,
         };
         edit.draft = [None; 4];
         cx.doc.edit_current(
@@ -432,28 +400,13 @@ fn apply_quick_edit(edit: &mut QuickEdit, change: Change, cx: &mut Cx) -> Outcom
             score.total()
         ));
     };
-    let mut next = HealthScore {
-        date: as_of,
-        ..prior
-    };
-    let slot = match field {
-        1 => &mut next.strategic_alignment,
-        2 => &mut next.execution_reliability,
-        3 => &mut next.revenue_contribution,
-        _ => &mut next.relationship_health,
-    };
-    *slot = change.apply(Some(*slot));
     let label = format!(
         "{name} of {partner}: {}/20 → {}/20",
         prior.total(),
         next.total()
     );
-    cx.doc.edit_current(label, |a| {
-        match a.health.iter_mut().rev().find(|h| h.date == as_of) {
-            Some(today) => *today = next,
-            None => a.health.push(next),
-        }
-    });
+    cx.doc
+        .edit_current(label, |a| health::record_health(a, next));
     Outcome::Handled
 }
 
@@ -478,6 +431,10 @@ impl PortfolioTab {
 }
 
 impl TabView for PortfolioTab {
+    fn sync_view(&mut self, cx: &super::SyncCx) {
+        self.sync(cx.doc, cx.share);
+    }
+
     fn captures_input(&self) -> bool {
         self.filter.is_editing()
             || self.quick_edit.is_some()

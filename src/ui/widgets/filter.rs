@@ -2,9 +2,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::line_edit::{LineEdit, LineEvent};
+
 #[derive(Clone, Debug, Default)]
 pub struct TextFilter {
-    text: String,
+    line: LineEdit,
     editing: bool,
 }
 
@@ -19,34 +21,30 @@ impl TextFilter {
     }
 
     pub fn text(&self) -> &str {
-        &self.text
+        self.line.text()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
+        self.line.is_empty()
     }
 
     pub fn clear(&mut self) {
-        self.text.clear();
+        self.line.set("");
         self.editing = false;
     }
 
     /// What rows are matched against (case-insensitive).
     pub fn needle(&self) -> String {
-        self.text.to_lowercase()
+        self.line.text().to_lowercase()
     }
 
-    /// A key while editing: Enter keeps the filter, Esc clears it, Backspace deletes, any
-    /// printable character is typed. Returns whether the key was the filter's.
+    /// A key while editing: Enter keeps the filter, Esc clears it; the rest is the line
+    /// editor's (cursor, Home/End, word keys). Returns whether the key was the filter's.
     pub fn on_key(&mut self, key: &KeyEvent) -> bool {
         match key.code {
             KeyCode::Enter => self.editing = false,
             KeyCode::Esc => self.clear(),
-            KeyCode::Backspace => {
-                self.text.pop();
-            }
-            KeyCode::Char(c) => self.text.push(c),
-            _ => return false,
+            _ => return self.line.on_key(key) != LineEvent::Ignored,
         }
         true
     }
@@ -54,9 +52,9 @@ impl TextFilter {
     /// The filter as a title shows it, with a cursor while editing; `None` when there is none.
     pub fn shown(&self) -> Option<String> {
         if self.editing {
-            Some(format!("{}▏", self.text))
+            Some(self.line.with_cursor())
         } else {
-            (!self.text.is_empty()).then(|| self.text.clone())
+            (!self.line.is_empty()).then(|| self.line.text().to_owned())
         }
     }
 }

@@ -5,4 +5,5 @@ pub mod filter;
 pub mod flags;
 pub mod format;
 pub mod gauge;
+pub mod line_edit;
 pub mod scroll;

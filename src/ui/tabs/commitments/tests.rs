@@ -3,14 +3,12 @@
 
 use chrono::NaiveDate;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::*;
-use crate::app::App;
 use crate::app::document::{Document, Source};
 use crate::app::keymap::Keymap;
 use crate::model::{AllianceKind, Portfolio, Status};
+use crate::ui::shell::App;
 use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
 
@@ -108,7 +106,7 @@ pub(super) fn app_with(p: Portfolio) -> App {
     let doc = Document::new(p, as_of, Source::Demo);
     let mut app = App::new(doc, Theme::default(), Keymap::default());
     app.tab = Tab::Commitments;
-    app.commitments.sync(&app.doc, app.share);
+    app.views.commitments.sync(&app.doc, app.share);
     app
 }
 
@@ -131,23 +129,12 @@ pub(super) fn typing(app: &mut App, text: &str) {
 
 /// The screen as text, one line per row, trailing spaces trimmed.
 pub(super) fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| crate::ui::render(app, f)).unwrap();
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut line = String::new();
-        for x in 0..w {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::ui::snapshot::text(&crate::ui::snapshot::draw(app, w, h))
 }
 
 fn ids(app: &App) -> Vec<(usize, u32)> {
-    app.commitments
+    app.views
+        .commitments
         .rows()
         .iter()
         .map(|r| {
@@ -184,7 +171,7 @@ fn quick_filters_cycle_and_filter() {
     let mut seen = Vec::new();
     for _ in 0..6 {
         press(&mut app, KeyCode::Char('f'));
-        seen.push((app.commitments.quick, ids(&app)));
+        seen.push((app.views.commitments.quick, ids(&app)));
     }
     assert_eq!(seen[0].0, QuickFilter::Us);
     assert_eq!(seen[0].1, [(0, 2), (0, 4), (0, 5)]);
@@ -204,7 +191,7 @@ fn text_filter_captures_keys_and_esc_clears() {
     press(&mut app, KeyCode::Char('/'));
     typing(&mut app, "bundle q");
     assert_eq!(
-        app.commitments.filter.text(),
+        app.views.commitments.filter.text(),
         "bundle q",
         "q is typed, not quit"
     );
@@ -213,7 +200,7 @@ fn text_filter_captures_keys_and_esc_clears() {
     assert_eq!(ids(&app), [(0, 4), (0, 5)]);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Esc);
-    assert!(app.commitments.filter.is_empty());
+    assert!(app.views.commitments.filter.is_empty());
     assert_eq!(ids(&app).len(), 5);
 }
 
@@ -221,7 +208,7 @@ fn text_filter_captures_keys_and_esc_clears() {
 fn toggle_all_adds_other_alliances_and_share_mode_refuses() {
     let mut app = app_with(portfolio());
     press(&mut app, KeyCode::Char('A'));
-    assert!(app.commitments.all);
+    assert!(app.views.commitments.all);
     assert_eq!(ids(&app).len(), 7);
     // Sorted by due across alliances.
     assert_eq!(ids(&app)[3], (1, 1));
@@ -242,25 +229,28 @@ fn toggle_all_adds_other_alliances_and_share_mode_refuses() {
     );
     press(&mut app, KeyCode::Char('A'));
     assert!(app.status.as_deref().unwrap().contains("Share mode"));
-    assert!(app.commitments.all, "the toggle is refused, not flipped");
+    assert!(
+        app.views.commitments.all,
+        "the toggle is refused, not flipped"
+    );
 }
 
 #[test]
 fn sorting_cycles_and_reverses() {
     let mut app = app_with(portfolio());
     press(&mut app, KeyCode::Char('o'));
-    assert_eq!(app.commitments.sort, SortKey::Id);
+    assert_eq!(app.views.commitments.sort, SortKey::Id);
     press(&mut app, KeyCode::Char('O'));
     assert_eq!(ids(&app), [(0, 5), (0, 4), (0, 3), (0, 2), (0, 1)]);
     for _ in 0..4 {
         press(&mut app, KeyCode::Char('o'));
     }
-    assert_eq!(app.commitments.sort, SortKey::State);
+    assert_eq!(app.views.commitments.sort, SortKey::State);
     press(&mut app, KeyCode::Char('O'));
     assert_eq!(ids(&app)[0], (0, 3), "overdue first");
     press(&mut app, KeyCode::Char('o'));
     assert_eq!(
-        app.commitments.sort,
+        app.views.commitments.sort,
         SortKey::Due,
         "no partner column for one alliance"
     );
@@ -302,12 +292,12 @@ fn the_selection_follows_its_commitment_when_the_list_changes() {
     press(&mut app, KeyCode::Char('f'));
     press(&mut app, KeyCode::Char('f'));
     press(&mut app, KeyCode::Char('f'));
-    assert_eq!(app.commitments.quick, QuickFilter::Open);
+    assert_eq!(app.views.commitments.quick, QuickFilter::Open);
     // Marking #3 done under "open" drops it; the selection moves to the next open one.
     press(&mut app, KeyCode::Char('x'));
     assert_eq!(ids(&app), [(0, 4), (0, 5)]);
     assert_eq!(
-        app.commitments.selected_row().map(|r| r.commitment),
+        app.views.commitments.selected_row().map(|r| r.commitment),
         Some(3)
     );
 }
@@ -316,7 +306,10 @@ fn the_selection_follows_its_commitment_when_the_list_changes() {
 fn delete_asks_first_and_undo_restores() {
     let mut app = app_with(portfolio());
     press(&mut app, KeyCode::Char('d'));
-    assert!(matches!(app.modal, Some(crate::app::Modal::Confirm { .. })));
+    assert!(matches!(
+        app.modal,
+        Some(crate::ui::shell::Modal::Confirm { .. })
+    ));
     assert!(screen(&app, 80, 24).contains("Delete commitment #1"));
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(app.doc.portfolio.alliances[0].commitments.len(), 5);
@@ -395,7 +388,7 @@ fn clicking_a_row_selects_it() {
         modifiers: KeyModifiers::NONE,
     }));
     assert_eq!(
-        app.commitments.selected_row().map(|r| r.commitment),
+        app.views.commitments.selected_row().map(|r| r.commitment),
         Some(4)
     );
 }
@@ -423,16 +416,16 @@ fn ten_thousand_alliances_are_not_rebuilt_on_every_move_in_all_mode() {
         ..p
     });
     press(&mut app, KeyCode::Char('A'));
-    assert_eq!(app.commitments.rows().len(), n);
+    assert_eq!(app.views.commitments.rows().len(), n);
     // Moving does not rebuild the list (the same allocation stays); its speed is measured by
     // `cargo bench --bench commitments`, not here.
-    let built = app.commitments.rows().as_ptr();
+    let built = app.views.commitments.rows().as_ptr();
     for _ in 0..5 {
         press(&mut app, KeyCode::Down);
         screen(&app, 120, 40);
     }
-    assert_eq!(app.commitments.rows().as_ptr(), built);
-    assert_eq!(app.commitments.rows().len(), n);
+    assert_eq!(app.views.commitments.rows().as_ptr(), built);
+    assert_eq!(app.views.commitments.rows().len(), n);
 }
 
 /// Add one commitment through the form: `a`, party, action, then a due date typed over the
@@ -459,7 +452,7 @@ fn scenario_add_three_complete_two_shows_67_and_saves() {
     add(&mut app, false, "Send the assets", "2026-11-01");
     add(&mut app, true, "Email blast", "2026-11-05");
     add(&mut app, false, "Landing page\nwith the code", "2026-11-10");
-    assert!(app.modal.is_none() && app.commitments.editor.is_none());
+    assert!(app.modal.is_none() && app.views.commitments.editor.is_none());
     let glow = &app.doc.portfolio.alliances[0];
     let got: Vec<_> = glow
         .commitments
@@ -498,7 +491,7 @@ fn scenario_add_three_complete_two_shows_67_and_saves() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("portfolio.ron");
-    crate::app::run::save(&mut app, Some(path.clone()));
+    crate::ui::shell::run::save(&mut app, Some(path.clone()));
     assert!(!app.doc.is_dirty(), "{:?}", app.status);
     let saved = crate::store::load(&path).unwrap().portfolio;
     let done: Vec<_> = saved.alliances[0]
@@ -522,7 +515,7 @@ fn new_ids_continue_after_the_max_and_edit_keeps_done() {
     add(&mut app, false, "Later", "2026-12-01");
     assert_eq!(app.doc.portfolio.alliances[0].commitments[5].id, 41);
     assert_eq!(
-        app.commitments.selected_row().map(|r| r.commitment),
+        app.views.commitments.selected_row().map(|r| r.commitment),
         Some(5)
     );
     // Edit #1 (done): change party and due; the done date stays.
@@ -552,12 +545,12 @@ fn the_form_refuses_an_empty_action_and_esc_cancels() {
     let mut app = app_with(portfolio());
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::F(10));
-    assert!(app.commitments.editor.is_some(), "still open");
+    assert!(app.views.commitments.editor.is_some(), "still open");
     assert_eq!(app.status.as_deref(), Some("The action is empty"));
     assert!(screen(&app, 80, 24).contains("say what was agreed"));
     typing(&mut app, "q and u are typed");
     press(&mut app, KeyCode::Esc);
-    assert!(app.commitments.editor.is_none());
+    assert!(app.views.commitments.editor.is_none());
     assert_eq!(app.doc.portfolio.alliances[0].commitments.len(), 5);
     assert!(!app.doc.is_dirty());
 }
@@ -629,8 +622,8 @@ fn in_all_mode_the_figures_describe_the_highlighted_row() {
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('f'));
     press(&mut app, KeyCode::Char('f'));
-    assert_eq!(app.commitments.quick, QuickFilter::Partner);
-    let r = app.commitments.selected_row().unwrap();
+    assert_eq!(app.views.commitments.quick, QuickFilter::Partner);
+    let r = app.views.commitments.selected_row().unwrap();
     assert_eq!(app.doc.current, r.alliance);
 }
 
@@ -661,8 +654,13 @@ fn redo_while_the_edit_form_is_open_cannot_redirect_the_save() {
     let mut app = app_with_a_redo_that_shifts_peak();
     let glow = app.doc.portfolio.alliances[0].clone();
     press(&mut app, KeyCode::Enter);
-    assert!(app.commitments.editor.is_some());
-    let id = app.commitments.editor.as_ref().map(|e| e.target.clone());
+    assert!(app.views.commitments.editor.is_some());
+    let id = app
+        .views
+        .commitments
+        .editor
+        .as_ref()
+        .map(|e| e.target.clone());
     assert!(matches!(id, Some(Target::Existing { ref alliance, .. }) if alliance == "peak"));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
@@ -673,9 +671,12 @@ fn redo_while_the_edit_form_is_open_cannot_redirect_the_save() {
         app.doc.portfolio.alliances[0].id, "zeta",
         "redo shifted peak"
     );
-    assert!(app.commitments.editor.is_some(), "the form stays open");
+    assert!(
+        app.views.commitments.editor.is_some(),
+        "the form stays open"
+    );
     press(&mut app, KeyCode::F(10));
-    assert!(app.commitments.editor.is_none());
+    assert!(app.views.commitments.editor.is_none());
     let edited: Vec<u32> = peak(&app)
         .commitments
         .iter()
@@ -718,11 +719,14 @@ fn a_save_into_an_alliance_that_is_gone_is_refused_and_the_form_stays() {
     let before = app.doc.portfolio.clone();
     press(&mut app, KeyCode::F(10));
     assert_eq!(app.doc.portfolio, before, "nothing written anywhere");
-    assert!(app.commitments.editor.is_some(), "nothing typed is lost");
+    assert!(
+        app.views.commitments.editor.is_some(),
+        "nothing typed is lost"
+    );
     let status = app.status.clone().unwrap_or_default();
     assert!(status.contains("Not saved: alliance peak"), "{status}");
     press(&mut app, KeyCode::Esc);
-    assert!(app.commitments.editor.is_none());
+    assert!(app.views.commitments.editor.is_none());
 }
 
 #[test]
@@ -735,7 +739,7 @@ fn a_click_under_the_form_leaves_the_selection() {
         .lines()
         .position(|l| l.contains("Restock the bundle"))
         .unwrap();
-    let before = app.commitments.selected_row();
+    let before = app.views.commitments.selected_row();
     press(&mut app, KeyCode::Enter);
     app.handle_event(&Event::Mouse(MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
@@ -743,8 +747,8 @@ fn a_click_under_the_form_leaves_the_selection() {
         row: y as u16,
         modifiers: KeyModifiers::NONE,
     }));
-    assert_eq!(app.commitments.selected_row(), before);
-    assert!(app.commitments.editor.is_some());
+    assert_eq!(app.views.commitments.selected_row(), before);
+    assert!(app.views.commitments.editor.is_some());
 }
 
 #[test]

@@ -7,7 +7,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{Flow, Screen, ViewCtx, completes_score, focus_alliance};
-use crate::app::Effect;
 use crate::model::{Alliance, DimensionScores, HEALTH_THRESHOLD, HealthScore, Status};
 use crate::score::metrics::is_signed;
 use crate::ui::form::{Form, FormEvent};
@@ -175,7 +174,7 @@ impl HealthWizard {
             )))
         } else {
             // Recommitting means a signed charter: open it.
-            Flow::Finished(Outcome::Effect(Effect::SwitchTab(Tab::Charter)))
+            Flow::Finished(Outcome::SwitchTab(Tab::Charter))
         }
     }
 

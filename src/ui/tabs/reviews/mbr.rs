@@ -27,6 +27,7 @@ use crate::export::markdown::{self, NEW_COMMITMENTS_PREFIX};
 use crate::model::{Commitment, Party, Review};
 use crate::score::AllianceScores;
 use crate::ui::form::{Form, FormEvent};
+use crate::ui::keys::{KeyFromEvent, KeymapEvents};
 use crate::ui::tabs::{Cx, Outcome};
 use crate::ui::threshold_style;
 use crate::ui::widgets::flags::badge;

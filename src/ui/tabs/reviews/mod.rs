@@ -748,6 +748,10 @@ impl ReviewsTab {
 }
 
 impl TabView for ReviewsTab {
+    fn sync_view(&mut self, cx: &super::SyncCx) {
+        self.sync(cx.doc);
+    }
+
     fn captures_input(&self) -> bool {
         matches!(self.mode, Mode::Wizard(_))
     }

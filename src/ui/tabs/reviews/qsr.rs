@@ -71,7 +71,7 @@ impl QsrWizard {
         }
     }
 
-    fn party(&self, keys: [&str; 3]) -> Option<Sas> {
+    fn party(&self, keys: [&'static str; 3]) -> Option<Sas> {
         Some(Sas {
             strategy: self.sas.get_score(keys[0])?,
             enter_again: self.sas.get_score(keys[1])?,

@@ -5,18 +5,17 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::mbr::countdown;
 use super::{Kind, Wizard};
+use crate::app::Effect;
 use crate::app::clock::Clock;
 use crate::app::document::{Document, Source};
 use crate::app::keymap::Keymap;
-use crate::app::{App, Effect, Modal};
 use crate::export::{self, ExportOptions, Format};
 use crate::model::{Review, Scope, Status};
 use crate::score::FlagCode;
+use crate::ui::shell::{App, Modal};
 use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
 
@@ -68,19 +67,7 @@ fn start(app: &mut App, n: usize) {
 
 /// The screen as text, one line per row.
 fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| crate::ui::render(app, f)).unwrap();
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut line = String::new();
-        for x in 0..w {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::ui::snapshot::text(&crate::ui::snapshot::draw(app, w, h))
 }
 
 fn alliance<'a>(app: &'a App, id: &str) -> &'a crate::model::Alliance {
@@ -128,10 +115,10 @@ fn no_review_wizard_shows_internal_notes_even_outside_share_mode() {
     );
     for n in 0..Kind::ALL.len() {
         start(&mut app, n);
-        assert!(app.reviews.wizard().is_some());
+        assert!(app.views.reviews.wizard().is_some());
         // Every step each wizard reaches by PgDn (some store themselves on the last).
         for _ in 0..6 {
-            if app.reviews.wizard().is_none() {
+            if app.views.reviews.wizard().is_none() {
                 break;
             }
             for (w, h) in [(120, 40), (80, 24)] {
@@ -141,11 +128,11 @@ fn no_review_wizard_shows_internal_notes_even_outside_share_mode() {
             }
             press(&mut app, KeyCode::PageDown);
         }
-        if app.reviews.wizard().is_some() {
+        if app.views.reviews.wizard().is_some() {
             press(&mut app, KeyCode::Esc);
             press(&mut app, KeyCode::Char('y'));
         }
-        assert!(app.reviews.wizard().is_none());
+        assert!(app.views.reviews.wizard().is_none());
     }
 }
 
@@ -184,7 +171,7 @@ fn share_mode_shows_the_escalation_path_where_the_notes_were() {
 fn audit_wizard_prefills_from_evidence_and_stores_the_audit() {
     let mut app = open_app("brightside");
     start(&mut app, 0);
-    assert!(matches!(app.reviews.wizard(), Some(Wizard::Audit(_))));
+    assert!(matches!(app.views.reviews.wizard(), Some(Wizard::Audit(_))));
     let text = screen(&app, 80, 24);
     assert!(text.contains("functionally dead"), "{text}");
     insta::assert_snapshot!("audit_80x24", text);
@@ -208,7 +195,7 @@ fn audit_wizard_prefills_from_evidence_and_stores_the_audit() {
     assert_eq!(audit.recent_result.unwrap().unit, "visits");
     let i = app.doc.portfolio.alliance_index("brightside").unwrap();
     assert!(!app.doc.scores.alliances[i].has_flag(FlagCode::AuditDead));
-    assert!(app.reviews.drafts().is_empty());
+    assert!(app.views.reviews.drafts().is_empty());
     assert!(app.status.as_deref().unwrap().contains("alive"));
 }
 
@@ -221,7 +208,7 @@ fn audit_rejects_a_bad_date_and_keeps_the_draft() {
     type_text(&mut app, "2026-13-01");
     press(&mut app, KeyCode::PageDown);
     assert!(app.status.as_deref().unwrap().contains("YYYY-MM-DD"));
-    assert_eq!(app.reviews.drafts().len(), 1);
+    assert_eq!(app.views.reviews.drafts().len(), 1);
 }
 
 #[test]
@@ -558,8 +545,8 @@ fn a_wizard_is_left_resumed_and_discarded() {
     assert!(matches!(app.modal, Some(Modal::Confirm { .. })));
     insta::assert_snapshot!("leave_confirm_80x24", screen(&app, 80, 24));
     press(&mut app, KeyCode::Char('y'));
-    assert!(app.reviews.wizard().is_none());
-    assert_eq!(app.reviews.drafts().len(), 1);
+    assert!(app.views.reviews.wizard().is_none());
+    assert_eq!(app.views.reviews.drafts().len(), 1);
     // Other tabs work meanwhile; the draft waits.
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('4'));
@@ -575,9 +562,10 @@ fn a_wizard_is_left_resumed_and_discarded() {
         &[KeyCode::Down, KeyCode::Down, KeyCode::Char('d')],
     );
     press(&mut app, KeyCode::Char('y'));
-    assert!(app.reviews.drafts().is_empty());
+    assert!(app.views.reviews.drafts().is_empty());
     assert_eq!(
-        app.reviews
+        app.views
+            .reviews
             .drafts()
             .iter()
             .filter(|w| w.kind() == Kind::Mbr)
@@ -597,7 +585,7 @@ fn the_picker_starts_a_wizard_by_its_number_instead_of_switching_tabs() {
         "3 picked the MBR, it did not open Commitments"
     );
     assert!(
-        crate::ui::tabs::TabView::captures_input(&app.reviews),
+        crate::ui::tabs::TabView::captures_input(&app.views.reviews),
         "the MBR wizard is running"
     );
 }
@@ -674,7 +662,7 @@ fn the_selection_follows_the_current_alliance() {
     // The last of Glow's five reviews is selected, then Brightside (two reviews) is current.
     let mut app = open_app("glow");
     press(&mut app, KeyCode::End);
-    assert_eq!(app.reviews.scroll.selected(), 4);
+    assert_eq!(app.views.reviews.scroll.selected(), 4);
     app.doc.current = app.doc.portfolio.alliance_index("brightside").unwrap();
     // As the main loop does after every event (here the current alliance changed elsewhere).
     app.sync_views();
@@ -714,36 +702,45 @@ fn the_selection_follows_the_current_alliance() {
     // Back on Glow the list starts at its latest review again.
     app.doc.current = app.doc.portfolio.alliance_index("glow").unwrap();
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.reviews.scroll.selected(), 1);
+    assert_eq!(app.views.reviews.scroll.selected(), 1);
 }
 
 #[test]
 fn review_rows_and_the_open_summary_are_built_once_per_revision() {
     let mut app = open_app("glow");
-    let rows = app.reviews.rows(&app.doc);
+    let rows = app.views.reviews.rows(&app.doc);
     screen(&app, 80, 24);
-    assert!(std::rc::Rc::ptr_eq(&rows, &app.reviews.rows(&app.doc)));
+    assert!(std::rc::Rc::ptr_eq(
+        &rows,
+        &app.views.reviews.rows(&app.doc)
+    ));
     press(&mut app, KeyCode::Enter);
     screen(&app, 80, 24);
-    let i = app.reviews.selected_review(&app.doc).unwrap();
-    let summary = app.reviews.summary(&app.doc, i);
+    let i = app.views.reviews.selected_review(&app.doc).unwrap();
+    let summary = app.views.reviews.summary(&app.doc, i);
     screen(&app, 80, 24);
     screen(&app, 120, 40);
     assert!(
-        std::rc::Rc::ptr_eq(&summary, &app.reviews.summary(&app.doc, i)),
+        std::rc::Rc::ptr_eq(&summary, &app.views.reviews.summary(&app.doc, i)),
         "frames reuse the Markdown"
     );
     // An edit rebuilds both, and the pane shows the change.
     press(&mut app, KeyCode::Char('x'));
-    let after = app.reviews.summary(&app.doc, i);
+    let after = app.views.reviews.summary(&app.doc, i);
     assert!(!std::rc::Rc::ptr_eq(&summary, &after));
     assert!(after.contains("Summary sent: not yet"), "{after}");
-    assert!(!std::rc::Rc::ptr_eq(&rows, &app.reviews.rows(&app.doc)));
+    assert!(!std::rc::Rc::ptr_eq(
+        &rows,
+        &app.views.reviews.rows(&app.doc)
+    ));
     // So does another current alliance.
-    let rows = app.reviews.rows(&app.doc);
+    let rows = app.views.reviews.rows(&app.doc);
     app.doc.current = app.doc.portfolio.alliance_index("brightside").unwrap();
-    assert_eq!(app.reviews.rows(&app.doc).len(), 2);
-    assert!(!std::rc::Rc::ptr_eq(&rows, &app.reviews.rows(&app.doc)));
+    assert_eq!(app.views.reviews.rows(&app.doc).len(), 2);
+    assert!(!std::rc::Rc::ptr_eq(
+        &rows,
+        &app.views.reviews.rows(&app.doc)
+    ));
 }
 
 #[test]
@@ -799,18 +796,21 @@ fn the_picker_stays_on_its_four_wizards() {
     let mut app = open_app("glow");
     press(&mut app, KeyCode::Char('r'));
     press(&mut app, KeyCode::Up);
-    assert_eq!(app.reviews.picked(), Kind::Audit);
+    assert_eq!(app.views.reviews.picked(), Kind::Audit);
     keys(&mut app, &[KeyCode::Down; 9]);
-    assert_eq!(app.reviews.picked(), Kind::Qsr);
+    assert_eq!(app.views.reviews.picked(), Kind::Qsr);
     press(&mut app, KeyCode::Home);
-    assert_eq!(app.reviews.picked(), Kind::Audit);
+    assert_eq!(app.views.reviews.picked(), Kind::Audit);
     press(&mut app, KeyCode::End);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.reviews.wizard().map(Wizard::kind), Some(Kind::Qsr));
+    assert_eq!(
+        app.views.reviews.wizard().map(Wizard::kind),
+        Some(Kind::Qsr)
+    );
 }
 
 fn mbr(app: &App) -> &super::mbr::MbrWizard {
-    match app.reviews.wizard() {
+    match app.views.reviews.wizard() {
         Some(Wizard::Mbr(w)) => w,
         other => panic!("the MBR wizard, not {other:?}"),
     }
@@ -905,5 +905,5 @@ fn the_mbr_follows_the_live_keymap() {
         matches!(effects.as_slice(), [Effect::WriteFile { .. }]),
         "{effects:?}"
     );
-    assert!(app.reviews.drafts().is_empty());
+    assert!(app.views.reviews.drafts().is_empty());
 }

@@ -1,0 +1,436 @@
+//! The main loop and the only place effects happen: terminal setup, input, drawing, saving.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::Local;
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::execute;
+
+use super::App;
+use super::startup::{config_dir, prepare};
+use crate::app::document::Source;
+use crate::app::options::WorkspaceOptions;
+use crate::app::safety::{self, Decision, LockOutcome, Question};
+use crate::app::{Effect, EffectResult, Target};
+use crate::store;
+
+/// Run the interactive workspace until the user quits.
+pub fn run(options: &WorkspaceOptions) -> ExitCode {
+    let config = config_dir();
+    let app = match prepare(options, config.as_deref()) {
+        Ok(app) => app,
+        Err(message) => {
+            // The report quotes the file: never raw (SPEC §8).
+            eprintln!("{}", crate::sanitize::terminal(&message));
+            return ExitCode::from(2);
+        }
+    };
+    if !io::IsTerminal::is_terminal(&io::stdout()) {
+        eprintln!(
+            "alliance-desk: the workspace needs a terminal; for scripts use check, score or export"
+        );
+        return ExitCode::FAILURE;
+    }
+    match run_terminal(app) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("alliance-desk: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn restore_terminal() {
+    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+    ratatui::restore();
+}
+
+fn run_terminal(mut app: App) -> anyhow::Result<()> {
+    // ratatui's own hook restores the screen; ours also releases the mouse first.
+    let mut terminal = ratatui::try_init().context("cannot start the terminal UI")?;
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        hook(info);
+    }));
+    execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste).context("terminal setup")?;
+    let result = event_loop(&mut terminal, &mut app);
+    restore_terminal();
+    result
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+    let size = terminal.size()?;
+    app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    let mut redraw = true;
+    loop {
+        if redraw {
+            terminal.draw(|frame| crate::ui::render(app, frame))?;
+        }
+        // Block on input. Wake once a second while a timer is on screen, when a recovery write
+        // is due, and every 2 s while idle with nothing unsaved (to notice changes on disk) —
+        // otherwise sleep until a key arrives, so an idle workspace costs no CPU.
+        let now = Instant::now();
+        let tick = app.ticking().then_some(Duration::from_secs(1));
+        let wake = match (tick, app.safety.wake_in(idle_check(app), now)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let event = match wake {
+            Some(timeout) if !event::poll(timeout)? => None,
+            _ => Some(event::read()?),
+        };
+        redraw = event.is_some() || tick.is_some();
+        if let Some(event) = event {
+            let mut effects = app.handle_event(&event);
+            // Drain what is already queued before drawing again, so key repeat never lags.
+            while effects.is_empty() && event::poll(Duration::ZERO)? {
+                effects = app.handle_event(&event::read()?);
+            }
+            for effect in effects {
+                if run_effect(app, effect) == Flow::Quit {
+                    clean_quit(app);
+                    return Ok(());
+                }
+            }
+            // Effects (reload, restore) may have replaced the model after the views synced.
+            app.sync_views();
+        }
+        redraw |= background(app, Instant::now());
+    }
+}
+
+/// The idle check runs only with a file, nothing unsaved and no question open.
+fn idle_check(app: &App) -> bool {
+    app.doc.path().is_some() && !app.doc.is_dirty() && app.modal.is_none()
+}
+
+/// Work between events: the recovery write, the on-disk check, the next queued question.
+/// Returns whether the screen changed.
+pub fn background(app: &mut App, now: Instant) -> bool {
+    let mut changed = false;
+    app.safety.note_revision(app.doc.revision, now);
+    if app.safety.take_recovery_due(now)
+        && let Some(result) = write_recovery(app)
+    {
+        app.apply(result);
+        changed = true;
+    }
+    if idle_check(app)
+        && app.safety.take_disk_check_due(now)
+        && let Some(result) = check_disk(app)
+    {
+        app.apply(result);
+        changed = true;
+    }
+    changed | app.show_queued()
+}
+
+/// Write (or, when the edits were undone back to the saved state, remove) the recovery file.
+/// Reports a failure, and the first success after one (the header stops warning).
+fn write_recovery(app: &mut App) -> Option<EffectResult> {
+    let path = app.doc.path().cloned()?;
+    if !app.safety.recovery {
+        return None;
+    }
+    let result = if app.doc.is_dirty() {
+        store::write_recovery(&path, &app.doc.portfolio).map_err(|e| e.to_string())
+    } else {
+        store::remove_recovery(&path).map_err(|e| e.to_string())
+    };
+    match result {
+        Ok(()) => app
+            .safety
+            .recovery_failing
+            .is_some()
+            .then_some(EffectResult::RecoveryWritten),
+        // Never stop trying (SPEC §8): the next edit schedules another write, and until one
+        // succeeds the header says the edits are not protected.
+        Err(error) => Some(EffectResult::RecoveryFailed { error }),
+    }
+}
+
+/// The file's size or mtime moved while nothing is unsaved: if its content really changed,
+/// report it (the update step offers to reload).
+fn check_disk(app: &mut App) -> Option<EffectResult> {
+    let path = app.doc.path().cloned()?;
+    let stamp = safety::Stamp::of(&path);
+    if stamp == app.safety.stamp {
+        return None;
+    }
+    app.safety.stamp = stamp;
+    let hash = store::disk_hash(&path)?;
+    if Some(hash) == app.safety.loaded_hash || Some(hash) == app.safety.ignored_hash {
+        return None;
+    }
+    app.safety.ignored_hash = Some(hash);
+    Some(EffectResult::ChangedOnDisk { path })
+}
+
+/// A clean quit: the recovery file is no longer needed (the user saved, or chose to discard).
+fn clean_quit(app: &mut App) {
+    if app.safety.recovery
+        && let Some(path) = app.doc.path()
+    {
+        let _ = store::remove_recovery(path);
+    }
+    app.safety.lock = None;
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Quit,
+}
+
+/// Carry out one effect and feed its result back through [`App::apply`].
+fn run_effect(app: &mut App, effect: Effect) -> Flow {
+    match perform(app, effect) {
+        Some(EffectResult::Quit) => Flow::Quit,
+        Some(result) => {
+            app.apply(result);
+            Flow::Continue
+        }
+        None => Flow::Continue,
+    }
+}
+
+/// The I/O of one effect; what came of it is returned, never shown here.
+fn perform(app: &mut App, effect: Effect) -> Option<EffectResult> {
+    match effect {
+        Effect::Quit => {
+            // "Save and quit" must not quit when the save failed or stopped to ask.
+            if app.doc.is_dirty() && app.modal.is_some() {
+                return None;
+            }
+            Some(EffectResult::Quit)
+        }
+        Effect::Decide(decision) => decide(app, decision),
+        Effect::Save => Some(save_checked(app, None, false)),
+        Effect::WriteTo { path, target } => Some(write_to(app, path, target, false)),
+        Effect::WriteFile {
+            path,
+            contents,
+            done,
+        } => {
+            let target = Target::Text {
+                contents,
+                done,
+                named: path.clone(),
+            };
+            if app.doc.source == Source::Demo && path.is_relative() {
+                // The sample has no folder of its own: a bare name would land wherever the
+                // program was started, unasked. Ask where, starting from that name.
+                Some(EffectResult::PathNeeded {
+                    input: path.display().to_string(),
+                    reason: Some("The sample has no folder: choose where to write it.".to_owned()),
+                    target,
+                })
+            } else {
+                Some(write_to(app, path, target, false))
+            }
+        }
+    }
+}
+
+/// Write `target` to `path`, a path the user chose. A file there that is not the open
+/// portfolio is replaced only once the user said so (`overwrite`): otherwise they are asked.
+fn write_to(app: &mut App, path: PathBuf, target: Target, overwrite: bool) -> EffectResult {
+    match target {
+        Target::Portfolio => save_checked(app, Some(path), overwrite),
+        Target::Text {
+            contents,
+            done,
+            named,
+        } => {
+            if is_open_portfolio(app, &path) {
+                return EffectResult::NotWritten { path };
+            }
+            if !overwrite && path.exists() {
+                let target = Target::Text {
+                    contents,
+                    done,
+                    named,
+                };
+                app.safety.pending_write = Some((path.clone(), target));
+                return EffectResult::Ask(Question::Overwrite { path });
+            }
+            match store::write_atomic(&path, contents.as_bytes()) {
+                // `done` names the suggested path; say where it really went.
+                Ok(()) => EffectResult::Written {
+                    status: done.replace(&named.display().to_string(), &path.display().to_string()),
+                },
+                Err(store::SaveError::Io { source, .. }) => EffectResult::WriteFailed {
+                    path,
+                    error: source.to_string(),
+                },
+                Err(e) => EffectResult::WriteFailed {
+                    path,
+                    error: e.to_string(),
+                },
+            }
+        }
+    }
+}
+
+/// Whether `path` is the open portfolio's file, however it is spelled (`./p.ron`, a link).
+fn is_open_portfolio(app: &App, path: &Path) -> bool {
+    let Some(own) = app.doc.path() else {
+        return false;
+    };
+    own == path
+        || matches!(
+            (std::fs::canonicalize(own), std::fs::canonicalize(path)),
+            (Ok(a), Ok(b)) if a == b
+        )
+}
+
+/// Save to the document's file, or to `target` (save as). A file changed on disk since it was
+/// loaded is not overwritten, nor is another existing file: the user is asked.
+pub fn save(app: &mut App, target: Option<PathBuf>) {
+    let result = save_checked(app, target, false);
+    app.apply(result);
+}
+
+/// `overwrite`: the user already agreed to replace what is on disk (the open file changed
+/// there, or save as onto an existing file).
+fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) -> EffectResult {
+    let path = match (target, app.doc.path()) {
+        (Some(p), _) => p,
+        (None, Some(p)) => p.clone(),
+        (None, None) => {
+            return EffectResult::SaveAsNeeded {
+                reason: Some("The sample is not saved in place: choose a file.".to_owned()),
+            };
+        }
+    };
+    let same_file = is_open_portfolio(app, &path);
+    if let (Some(why), true) = (&app.doc.read_only, same_file) {
+        return EffectResult::SaveAsNeeded {
+            reason: Some(format!("Cannot save here: {why}. Save a copy instead?")),
+        };
+    }
+    if same_file && !overwrite {
+        let on_disk = store::disk_hash(&path);
+        // A file deleted meanwhile is simply written again: nothing would be overwritten.
+        if on_disk.is_some() && on_disk != app.safety.loaded_hash {
+            return EffectResult::Ask(Question::SaveConflict { path });
+        }
+    }
+    if !same_file && !overwrite && path.exists() {
+        app.safety.pending_write = Some((path.clone(), Target::Portfolio));
+        return EffectResult::Ask(Question::Overwrite { path });
+    }
+    // Save as: become the new file's one writer first, or refuse.
+    let new_lock = if same_file {
+        None
+    } else {
+        match safety::take_lock(&path) {
+            LockOutcome::Held { lock, .. } => Some(lock),
+            LockOutcome::Busy { reason, .. } => {
+                return EffectResult::SaveAsNeeded {
+                    reason: Some(format!("Cannot save to {}: {reason}", path.display())),
+                };
+            }
+            LockOutcome::Unavailable { .. } => None,
+        }
+    };
+    let kept_backup = path.is_file();
+    match store::save(&path, &app.doc.portfolio) {
+        Ok(()) => {
+            if !same_file {
+                if app.safety.recovery
+                    && let Some(old) = app.doc.path()
+                {
+                    let _ = store::remove_recovery(old);
+                }
+                app.safety.lock = new_lock;
+                app.safety.recovery = true;
+            }
+            let _ = store::remove_recovery(&path);
+            app.safety.remember_disk(&path);
+            EffectResult::Saved { path, kept_backup }
+        }
+        // Save as would not help: the edits themselves need fixing. They stay unsaved (and in
+        // the recovery file) meanwhile.
+        Err(store::SaveError::Invalid { problems, .. }) => EffectResult::SaveRefused {
+            problems: problems.iter().map(ToString::to_string).collect(),
+        },
+        Err(e) => EffectResult::SaveFailed {
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// Carry out the answer to a file-safety question: the I/O it needs, if any. Answers that
+/// only change what is on screen go straight back to the update step.
+fn decide(app: &mut App, decision: Decision) -> Option<EffectResult> {
+    match decision {
+        Decision::DiscardRecovery => {
+            app.safety.pending_recovery = None;
+            if let Some(path) = app.doc.path() {
+                let _ = store::remove_recovery(path);
+            }
+            Some(EffectResult::Decided(decision))
+        }
+        Decision::ShowRecoveryDiff => {
+            let (Some(p), Some(path)) = (&app.safety.pending_recovery, app.doc.path()) else {
+                return None;
+            };
+            let when = std::fs::metadata(store::recovery_path(path))
+                .and_then(|m| m.modified())
+                .map_or_else(
+                    |_| "an earlier session".to_owned(),
+                    |t| {
+                        chrono::DateTime::<Local>::from(t)
+                            .format("%Y-%m-%d %H:%M:%S")
+                            .to_string()
+                    },
+                );
+            let differences = Some(safety::differences(&app.doc.portfolio, p));
+            Some(EffectResult::Ask(Question::Recovery { when, differences }))
+        }
+        Decision::Reload if app.doc.is_dirty() => Some(EffectResult::Ask(Question::ConfirmReload)),
+        Decision::Reload | Decision::ReloadConfirmed => reload(app),
+        Decision::Overwrite => Some(save_checked(app, None, true)),
+        Decision::OverwriteFile => {
+            let (path, target) = app.safety.pending_write.take()?;
+            Some(write_to(app, path, target, true))
+        }
+        Decision::Quit => Some(EffectResult::Quit),
+        Decision::RestoreRecovery
+        | Decision::IgnoreDiskChange
+        | Decision::SaveAs
+        | Decision::ChooseAnotherPath
+        | Decision::OpenReadOnly
+        | Decision::Cancel => Some(EffectResult::Decided(decision)),
+    }
+}
+
+/// Read the file on disk again, for the update step to put in place as one undoable edit.
+fn reload(app: &mut App) -> Option<EffectResult> {
+    let path = app.doc.path().cloned()?;
+    Some(match store::load(&path) {
+        Ok(loaded) => {
+            app.safety.loaded_hash = Some(loaded.content_hash);
+            app.safety.stamp = safety::Stamp::of(&path);
+            app.safety.ignored_hash = None;
+            EffectResult::Reloaded {
+                path,
+                portfolio: Box::new(loaded.portfolio),
+            }
+        }
+        Err(e) => EffectResult::ReloadFailed {
+            message: e.to_string(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests;

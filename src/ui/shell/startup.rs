@@ -1,0 +1,165 @@
+//! Everything loaded before the terminal is touched: the file (or the sample), its safety
+//! (lock, recovery), the keymap and theme from the config folder, and the start-up notices.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Local;
+
+use super::questions;
+use super::{App, Modal};
+use crate::app::document::{Document, Source};
+use crate::app::keymap::Keymap;
+use crate::app::options::WorkspaceOptions;
+use crate::app::safety::{self, LockOutcome, Question, Recovery};
+use crate::sample;
+use crate::score;
+use crate::store;
+use crate::ui::theme::Theme;
+
+/// The default portfolio path: `data_dir/alliance-desk/portfolio.ron`.
+pub fn default_portfolio_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("alliance-desk").join("portfolio.ron"))
+}
+
+/// The config dir holding `keys.ron` and `themes/`.
+pub fn config_dir() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("alliance-desk"))
+}
+
+/// Everything loaded before the terminal is touched. A file that fails to load stops here, so
+/// its message reaches a clean terminal.
+pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<App, String> {
+    let mut notices = Vec::new();
+    let (loaded, source) = if options.demo {
+        let loaded =
+            store::parse(sample::NORTHWIND, sample::NORTHWIND_NAME).map_err(|e| e.to_string())?;
+        (loaded, Source::Demo)
+    } else {
+        let path = if let Some(p) = &options.file {
+            p.clone()
+        } else {
+            let path =
+                default_portfolio_path().ok_or("no data directory on this system; pass a FILE")?;
+            if !path.exists() {
+                create_default(&path)?;
+                notices.push(format!(
+                    "Created your portfolio from the sample at {}",
+                    path.display()
+                ));
+            }
+            path
+        };
+        let loaded = store::load(&path).map_err(|e| {
+            // A path that does not exist yet is most likely a new portfolio to start.
+            if path.exists() {
+                e.to_string()
+            } else {
+                format!(
+                    "{e}\nTo start a new portfolio there: alliance-desk new {}",
+                    path.display()
+                )
+            }
+        })?;
+        (loaded, Source::File(path))
+    };
+    notices.extend(loaded.warnings.iter().map(ToString::to_string));
+    let today = Local::now().date_naive();
+    let as_of = score::evaluation_date(&loaded.portfolio, options.as_of, today);
+    let (safety, read_only, asked, safety_notices) =
+        guard_file(&source, &loaded.portfolio, loaded.content_hash);
+    notices.extend(safety_notices);
+    let mut doc = Document::new(loaded.portfolio, as_of, source);
+    doc.read_only = read_only;
+
+    let (keymap, key_warnings) = match config_dir.map(|d| d.join("keys.ron")) {
+        Some(path) if path.exists() => match std::fs::read_to_string(&path) {
+            Ok(text) => Keymap::with_user_file(&text, &path.display().to_string()),
+            Err(e) => (
+                Keymap::default(),
+                vec![format!("{}: {e}; using the default keys", path.display())],
+            ),
+        },
+        _ => (Keymap::default(), Vec::new()),
+    };
+    notices.extend(key_warnings);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (mut theme, theme_warning) =
+        Theme::load(options.theme.as_deref().unwrap_or("dark"), config_dir);
+    notices.extend(theme_warning);
+    if no_color {
+        theme = theme.without_colour();
+    }
+    let mut app = App::new(doc, theme, keymap);
+    app.themes = crate::ui::theme::read_available(config_dir);
+    app.config_dir = config_dir.map(Path::to_path_buf);
+    app.no_color = no_color;
+    app.safety = safety;
+    // Questions first (the lock, then recovery), then the notices, one modal at a time.
+    app.queued.extend(asked.into_iter().map(questions::ask));
+    if !notices.is_empty() {
+        app.queued.push_back(Modal::Notice {
+            title: "Before you start".to_owned(),
+            lines: notices,
+        });
+    }
+    app.show_queued();
+    Ok(app)
+}
+
+/// Make the file safe to edit: read-only detection, the lock, a recovery file from a crash.
+/// Returns the state for the loop, why the document is read-only, questions and notices.
+fn guard_file(
+    source: &Source,
+    portfolio: &crate::model::Portfolio,
+    content_hash: u64,
+) -> (safety::Safety, Option<String>, Vec<Question>, Vec<String>) {
+    let mut state = safety::Safety::default();
+    let mut questions = Vec::new();
+    let mut notices = Vec::new();
+    let Source::File(path) = source else {
+        // The demo has no file beside which to keep recovery; it is never written in place.
+        return (state, None, questions, notices);
+    };
+    state.loaded_hash = Some(content_hash);
+    state.stamp = safety::Stamp::of(path);
+    if let Some(why) = safety::read_only_reason(path) {
+        notices.push(format!(
+            "Opened read-only: {why}. You can look and try edits; saving offers another file."
+        ));
+        return (state, Some(why), questions, notices);
+    }
+    match safety::take_lock(path) {
+        LockOutcome::Held { lock, notice } => {
+            state.lock = Some(lock);
+            notices.extend(notice);
+        }
+        LockOutcome::Busy { reason, question } => {
+            // The recovery file, if any, belongs to the instance that holds the lock.
+            questions.push(question);
+            return (state, Some(reason), questions, notices);
+        }
+        LockOutcome::Unavailable { notice } => notices.push(notice),
+    }
+    state.recovery = true;
+    match safety::find_recovery(path, portfolio) {
+        Recovery::None => {}
+        Recovery::Offer {
+            portfolio,
+            question,
+        } => {
+            state.pending_recovery = Some(*portfolio);
+            questions.push(question);
+        }
+        Recovery::Notice(n) => notices.push(n),
+    }
+    (state, None, questions, notices)
+}
+
+fn create_default(path: &Path) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .ok_or("the default portfolio path has no folder")?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::write(path, sample::NORTHWIND)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
