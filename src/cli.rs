@@ -4,6 +4,9 @@
 //! `alliance-desk [FILE]` or `--demo` goes to the interactive workspace through the single seam
 //! [`Workspace`], which the binary supplies (so this module never depends on the terminal). Exit codes (SPEC §2.1): 0 ok, 2 load errors and bad usage, 1 other failures.
 
+mod import_revenue;
+mod publish;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -81,9 +84,9 @@ pub enum Command {
         dry_run: bool,
     },
     /// Set monthly revenue from a Shopify orders export or an attribution report (SPEC §9).
-    ImportRevenue(crate::import::revenue::cli::ImportRevenueArgs),
+    ImportRevenue(import_revenue::ImportRevenueArgs),
     /// Publish the internal page and a partner page per active alliance to a folder.
-    Publish(crate::publish::cli::PublishArgs),
+    Publish(publish::PublishArgs),
     /// Write a fresh, valid, empty portfolio (never overwrites an existing file).
     New {
         /// Where to write it.
@@ -313,8 +316,8 @@ pub fn run_command(
             });
             report_import(applied, dry_run, out)
         }
-        Command::ImportRevenue(args) => crate::import::revenue::cli::run(&args, out),
-        Command::Publish(args) => crate::publish::cli::run(&args, cli_as_of, today(), out),
+        Command::ImportRevenue(args) => import_revenue::run(&args, out),
+        Command::Publish(args) => publish::run(&args, cli_as_of, today(), out),
         Command::New { file } => new_portfolio(&file, out),
     }
 }

@@ -7,7 +7,6 @@
 //! [`apply`] sets those values, so applying the same plan twice changes nothing the second time.
 //! The thin command-line runner with its progress bar is [`cli`].
 
-pub mod cli;
 pub mod generate;
 mod read;
 mod report;

@@ -10,8 +10,6 @@
 //! A token folder is recognised as ours by a marker file inside it ([`MARKER`]); nothing else in
 //! the folder is ever touched, and a token folder holding files of its own loses only our page.
 
-pub mod cli;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Write as _};

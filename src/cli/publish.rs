@@ -49,7 +49,7 @@ pub fn run(
         eprintln!("{w}");
     }
     let mut portfolio = loaded.portfolio;
-    let changes = super::assign_tokens(&mut portfolio, args.rotate.as_deref())
+    let changes = crate::publish::assign_tokens(&mut portfolio, args.rotate.as_deref())
         .map_err(|e| CliError::Failed(e.to_string()))?;
     if changes.any() {
         store::save(file, &portfolio).map_err(|e| {
@@ -60,7 +60,7 @@ pub fn run(
     }
     let as_of = score::evaluation_date(&portfolio, cli_as_of, today);
     let scores = score::score(&portfolio, as_of);
-    let published = super::write_site(&portfolio, &scores, &args.out)
+    let published = crate::publish::write_site(&portfolio, &scores, &args.out)
         .map_err(|e| CliError::Failed(e.to_string()))?;
     let mut report = String::new();
     for page in &published.pages {

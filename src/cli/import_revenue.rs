@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{
+use crate::cli::CliError;
+use crate::import::revenue::{
     Plan, Problems, Progress, ReportColumns, money, plan_report, plan_shopify, preview, visible,
 };
-use crate::cli::CliError;
 use crate::store;
 
 /// Arguments of `import-revenue`.
@@ -172,7 +172,7 @@ pub fn run(args: &ImportRevenueArgs, out: &mut dyn Write) -> Result<(), CliError
         );
         return out.write_all(text.as_bytes()).map_err(fail);
     }
-    super::apply(&mut portfolio, &plan);
+    crate::import::revenue::apply(&mut portfolio, &plan);
     store::save(file, &portfolio).map_err(|e| CliError::Failed(e.to_string()))?;
     let _ = write!(
         text,
