@@ -1,8 +1,11 @@
 //! Domain edits as typed commands, shared by every front end (the workspace's popups, the
-//! command line): commitment done dates, storing a review with its figures, health scores.
+//! command line): commitment done dates, storing a review with its figures, health scores,
+//! portfolio settings ([`settings`]) and an alliance's details ([`alliance`]).
 //! Charter field edits live with the charter ([`crate::charter::edit`]).
 
+pub mod alliance;
 pub mod health;
+pub mod settings;
 
 use chrono::NaiveDate;
 
