@@ -100,6 +100,9 @@ pub struct Document {
     pub scores: Scores,
     /// The evaluation date: `--as-of`, else the file's `as_of`, else today.
     pub as_of: NaiveDate,
+    /// `Some(today)` when no `--as-of` was given, so the evaluation date follows the file's
+    /// pinned date: a settings change, its undo or a reload moves it. `None`: it stays fixed.
+    pub follows_pinned_as_of: Option<NaiveDate>,
     pub source: Source,
     /// Index of the current alliance (the one the other tabs act on).
     pub current: usize,
@@ -125,6 +128,7 @@ impl Document {
             portfolio,
             scores,
             as_of,
+            follows_pinned_as_of: None,
             source,
             current: 0,
             read_only: None,
@@ -449,14 +453,27 @@ impl Document {
             }
             (Edit::Pipeline { after, .. }, true) => self.portfolio.pipeline.clone_from(after),
             (Edit::Pipeline { before, .. }, false) => self.portfolio.pipeline.clone_from(before),
-            (Edit::Portfolio { after, .. }, true) => self.portfolio = (**after).clone(),
-            (Edit::Portfolio { before, .. }, false) => self.portfolio = (**before).clone(),
+            (Edit::Portfolio { after, .. }, true) => {
+                self.portfolio = (**after).clone();
+                self.follow_pinned_as_of();
+            }
+            (Edit::Portfolio { before, .. }, false) => {
+                self.portfolio = (**before).clone();
+                self.follow_pinned_as_of();
+            }
             (Edit::BrandRevenue { after, .. }, true) => self.portfolio.revenue.clone_from(after),
             (Edit::BrandRevenue { before, .. }, false) => {
                 self.portfolio.revenue.clone_from(before);
             }
             (Edit::Group(parts), true) => parts.iter().for_each(|p| self.write(p, true)),
             (Edit::Group(parts), false) => parts.iter().rev().for_each(|p| self.write(p, false)),
+        }
+    }
+
+    /// Move the evaluation date to the file's pinned date (or today) when it follows it.
+    fn follow_pinned_as_of(&mut self) {
+        if let Some(today) = self.follows_pinned_as_of {
+            self.as_of = self.portfolio.as_of.unwrap_or(today);
         }
     }
 

@@ -70,6 +70,9 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
     notices.extend(safety_notices);
     let mut doc = Document::new(loaded.portfolio, as_of, source);
     doc.read_only = read_only;
+    if options.as_of.is_none() {
+        doc.follows_pinned_as_of = Some(today);
+    }
 
     let (keymap, key_warnings) = match config_dir.map(|d| d.join("keys.ron")) {
         Some(path) if path.exists() => match std::fs::read_to_string(&path) {

@@ -1,10 +1,14 @@
 //! The Portfolio tab: every alliance on one sortable, filterable table, a detail pane with the
 //! reasons behind each flag, and three views (weekly pulse, monthly trend, quarterly strategic).
 //! Two popups act on the current alliance: its monthly numbers ([`numbers`]) and its escalation
-//! items ([`escalations`]).
+//! items ([`escalations`]); two record editors ([`edit_popup`]) change the portfolio settings and
+//! the current alliance's details.
 
+mod details;
+mod edit_popup;
 mod escalations;
 mod numbers;
+mod settings;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
@@ -27,6 +31,7 @@ use crate::ui::widgets::filter::TextFilter;
 use crate::ui::widgets::flags;
 use crate::ui::widgets::format::{date, decimal, percent, truncate};
 use crate::ui::widgets::scroll::Scroll;
+use edit_popup::EditPopup;
 use escalations::EscalationsPopup;
 use numbers::{NumbersEditor, NumbersKey};
 
@@ -165,6 +170,8 @@ pub struct PortfolioTab {
     numbers: Option<NumbersEditor>,
     /// The escalations list, while open.
     escalations: Option<EscalationsPopup>,
+    /// The settings or details editor, while open.
+    editor: Option<EditPopup>,
 }
 
 /// What the table's rows were built from; a change rebuilds them.
@@ -413,7 +420,10 @@ fn apply_quick_edit(edit: &mut QuickEdit, change: Change, cx: &mut Cx) -> Outcom
 impl PortfolioTab {
     /// Whether a popup over the table is open (the table then takes no keys or clicks).
     fn popup_open(&self) -> bool {
-        self.quick_edit.is_some() || self.numbers.is_some() || self.escalations.is_some()
+        self.quick_edit.is_some()
+            || self.numbers.is_some()
+            || self.escalations.is_some()
+            || self.editor.is_some()
     }
 
     fn numbers_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
@@ -439,6 +449,7 @@ impl TabView for PortfolioTab {
         self.filter.is_editing()
             || self.quick_edit.is_some()
             || self.numbers.is_some()
+            || self.editor.is_some()
             || self
                 .escalations
                 .as_ref()
@@ -446,6 +457,12 @@ impl TabView for PortfolioTab {
     }
 
     fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        if let Some(editor) = self.editor.as_mut() {
+            return editor.on_key(key, cx.doc).unwrap_or_else(|message| {
+                self.editor = None;
+                Outcome::Message(message)
+            });
+        }
         if self.numbers.is_some() {
             return self.numbers_key(key, cx);
         }
@@ -491,7 +508,11 @@ impl TabView for PortfolioTab {
         // on another tab to one this table filters out.
         if matches!(
             action,
-            Action::Open | Action::Numbers | Action::Escalations | Action::Delete
+            Action::Open
+                | Action::Numbers
+                | Action::Escalations
+                | Action::Details
+                | Action::Delete
         ) && let Some(&i) = self.rows.get(self.scroll.selected())
         {
             cx.doc.current = i;
@@ -525,6 +546,13 @@ impl TabView for PortfolioTab {
                 Ok(popup) => self.escalations = Some(popup),
                 Err(why) => return Outcome::Message(why),
             },
+            Action::Settings | Action::Details => {
+                match EditPopup::open(action, cx.doc, cx.share) {
+                    Some(Ok(editor)) => self.editor = Some(editor),
+                    Some(Err(why)) => return Outcome::Message(why),
+                    None => {}
+                }
+            }
             Action::Open if cx.doc.current_alliance().is_some() => {
                 if let Some(a) = cx.doc.current_alliance() {
                     self.quick_edit = Some(QuickEdit::new(&a.id));
@@ -621,11 +649,17 @@ impl TabView for PortfolioTab {
         if let Some(editor) = &self.numbers {
             editor.render(area, buf, cx);
         }
+        if let Some(editor) = &self.editor {
+            editor.render(area, buf, cx);
+        }
     }
 
     fn hints(&self) -> Vec<(Action, &'static str)> {
         if self.numbers.is_some() {
             return NumbersEditor::hints();
+        }
+        if let Some(editor) = &self.editor {
+            return editor.hints();
         }
         if let Some(popup) = &self.escalations {
             return popup.hints();
@@ -645,12 +679,17 @@ impl TabView for PortfolioTab {
             (Action::Open, "edit"),
             (Action::Numbers, "numbers"),
             (Action::Escalations, "escalations"),
+            (Action::Details, "details"),
             (Action::CycleView, "view"),
             (Action::SortNext, "sort"),
         ];
         // Share mode shows one alliance and refuses to filter or add: do not offer it.
         if !self.share {
-            hints.extend([(Action::Filter, "filter"), (Action::Add, "add")]);
+            hints.extend([
+                (Action::Filter, "filter"),
+                (Action::Add, "add"),
+                (Action::Settings, "settings"),
+            ]);
         }
         hints
     }
