@@ -439,7 +439,9 @@ fn new_portfolio(file: &Path, out: &mut dyn std::io::Write) -> Result<(), CliErr
     write_out(
         out,
         &format!(
-            "wrote a new, empty portfolio to {} (set its brand, then add alliances)\n",
+            "wrote a new, empty portfolio to {} (brand \"My Brand\", USD): open it with \
+             alliance-desk {}, press , to set the brand and currency, then a to add alliances\n",
+            file.display(),
             file.display()
         ),
     )

@@ -214,7 +214,12 @@ mod tests {
     }
 
     fn glow() -> Alliance {
-        Alliance::new("glow", "Glow & Co", AllianceKind::CoMarketing, d("2026-01-01"))
+        Alliance::new(
+            "glow",
+            "Glow & Co",
+            AllianceKind::CoMarketing,
+            d("2026-01-01"),
+        )
     }
 
     fn text<'a>(started: &'a str, codes: &'a str) -> DetailsText<'a> {
@@ -280,8 +285,8 @@ mod tests {
             partner: "  ",
             ..text("2026-01-01", "")
         };
-        let e = Details::parse(&a, &blank, AllianceKind::CoMarketing, Status::Proposed)
-            .unwrap_err();
+        let e =
+            Details::parse(&a, &blank, AllianceKind::CoMarketing, Status::Proposed).unwrap_err();
         assert_eq!(e.to_string(), "glow › Partner: enter the partner's name");
         let e = Details::parse(
             &a,

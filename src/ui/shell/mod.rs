@@ -6,6 +6,7 @@
 //! behaviour here is testable without a tty.
 
 mod apply;
+pub mod onboarding;
 pub mod questions;
 pub mod run;
 pub mod startup;

@@ -23,7 +23,13 @@ use crate::store;
 /// Run the interactive workspace until the user quits.
 pub fn run(options: &WorkspaceOptions) -> ExitCode {
     let config = config_dir();
-    let app = match prepare(options, config.as_deref()) {
+    // A first run asks its two questions before the workspace takes the terminal.
+    let welcome = super::onboarding::before_start(options);
+    let mut app = match welcome
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|_| prepare(options, config.as_deref()))
+    {
         Ok(app) => app,
         Err(message) => {
             // The report quotes the file: never raw (SPEC §8).
@@ -31,6 +37,9 @@ pub fn run(options: &WorkspaceOptions) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Ok(Some(lines)) = welcome {
+        super::onboarding::welcome(&mut app, lines);
+    }
     if !io::IsTerminal::is_terminal(&io::stdout()) {
         eprintln!(
             "alliance-desk: the workspace needs a terminal; for scripts use check, score or export"

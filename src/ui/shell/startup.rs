@@ -41,9 +41,10 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
             let path =
                 default_portfolio_path().ok_or("no data directory on this system; pass a FILE")?;
             if !path.exists() {
-                create_default(&path)?;
-                notices.push(format!(
-                    "Created your portfolio from the sample at {}",
+                // The first run asks on a terminal (`onboarding`); without one it cannot.
+                return Err(format!(
+                    "no portfolio yet at {}: run alliance-desk in a terminal to create it, or \
+                     alliance-desk new FILE; alliance-desk --demo opens a worked example",
                     path.display()
                 ));
             }
@@ -156,13 +157,4 @@ fn guard_file(
         Recovery::Notice(n) => notices.push(n),
     }
     (state, None, questions, notices)
-}
-
-fn create_default(path: &Path) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .ok_or("the default portfolio path has no folder")?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    std::fs::write(path, sample::NORTHWIND)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

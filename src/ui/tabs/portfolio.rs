@@ -508,11 +508,7 @@ impl TabView for PortfolioTab {
         // on another tab to one this table filters out.
         if matches!(
             action,
-            Action::Open
-                | Action::Numbers
-                | Action::Escalations
-                | Action::Details
-                | Action::Delete
+            Action::Open | Action::Numbers | Action::Escalations | Action::Details | Action::Delete
         ) && let Some(&i) = self.rows.get(self.scroll.selected())
         {
             cx.doc.current = i;
@@ -546,13 +542,11 @@ impl TabView for PortfolioTab {
                 Ok(popup) => self.escalations = Some(popup),
                 Err(why) => return Outcome::Message(why),
             },
-            Action::Settings | Action::Details => {
-                match EditPopup::open(action, cx.doc, cx.share) {
-                    Some(Ok(editor)) => self.editor = Some(editor),
-                    Some(Err(why)) => return Outcome::Message(why),
-                    None => {}
-                }
-            }
+            Action::Settings | Action::Details => match EditPopup::open(action, cx.doc, cx.share) {
+                Some(Ok(editor)) => self.editor = Some(editor),
+                Some(Err(why)) => return Outcome::Message(why),
+                None => {}
+            },
             Action::Open if cx.doc.current_alliance().is_some() => {
                 if let Some(a) = cx.doc.current_alliance() {
                     self.quick_edit = Some(QuickEdit::new(&a.id));

@@ -94,7 +94,11 @@ impl DetailsPopup {
                     "Internal: never shown in share mode or to the partner · Ctrl-Enter applies",
                 )
                 .heading("Attribution rules (revenue import) · comma-separated")
-                .text(CODES, Detail::Codes.label(), &rules_of(&a.attribution, CODES))
+                .text(
+                    CODES,
+                    Detail::Codes.label(),
+                    &rules_of(&a.attribution, CODES),
+                )
                 .help(CODES, "Shopify discount codes, e.g. GLOW15, GLOWVIP")
                 .text(TAGS, Detail::Tags.label(), &rules_of(&a.attribution, TAGS))
                 .help(TAGS, "Shopify order tags")
@@ -142,10 +146,11 @@ impl DetailsPopup {
         if self.share {
             return;
         }
-        self.overlaps = alliance::rule_overlaps(&doc.portfolio, &self.alliance_id, &self.typed_rules())
-            .iter()
-            .map(crate::import::revenue::Overlap::message)
-            .collect();
+        self.overlaps =
+            alliance::rule_overlaps(&doc.portfolio, &self.alliance_id, &self.typed_rules())
+                .iter()
+                .map(crate::import::revenue::Overlap::message)
+                .collect();
     }
 
     /// The details as typed, read by the core (the messages name the alliance and field).
@@ -267,9 +272,7 @@ impl DetailsPopup {
                     Detail::Sources => SOURCES,
                 };
                 self.form.focus(key);
-                return PopupKey::Stay(Outcome::Message(format!(
-                    "{e} · fix it or Esc to discard"
-                )));
+                return PopupKey::Stay(Outcome::Message(format!("{e} · fix it or Esc to discard")));
             }
         };
         let changed = details.changes(a);

@@ -142,14 +142,9 @@ impl SettingsPopup {
         let wanted = match parsed {
             Ok(s) => s,
             Err(e) => {
-                self.form.focus(FIELDS[FIELDS
-                    .iter()
-                    .position(|(_, s)| *s == e.field)
-                    .unwrap_or(0)]
-                .0);
-                return PopupKey::Stay(Outcome::Message(format!(
-                    "{e} · fix it or Esc to discard"
-                )));
+                self.form
+                    .focus(FIELDS[FIELDS.iter().position(|(_, s)| *s == e.field).unwrap_or(0)].0);
+                return PopupKey::Stay(Outcome::Message(format!("{e} · fix it or Esc to discard")));
             }
         };
         let changed = wanted.changes(&doc.portfolio);
