@@ -673,17 +673,17 @@ impl TabView for PortfolioTab {
             (Action::Open, "edit"),
             (Action::Numbers, "numbers"),
             (Action::Escalations, "escalations"),
-            (Action::Details, "details"),
             (Action::CycleView, "view"),
             (Action::SortNext, "sort"),
+            (Action::Details, "details"),
         ];
         // Share mode shows one alliance and refuses to filter or add: do not offer it.
         if !self.share {
-            hints.extend([
-                (Action::Filter, "filter"),
-                (Action::Add, "add"),
-                (Action::Settings, "settings"),
-            ]);
+            hints.extend([(Action::Filter, "filter"), (Action::Add, "add")]);
+            // An empty portfolio is where the brand and currency get set: offer them there.
+            if self.rows.is_empty() {
+                hints.push((Action::Settings, "settings"));
+            }
         }
         hints
     }
