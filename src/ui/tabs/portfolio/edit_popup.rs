@@ -58,3 +58,6 @@ impl EditPopup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
