@@ -76,6 +76,7 @@ impl DetailsPopup {
         let mut form = Form::new(format!("Alliance details · {}", a.id))
             .text(PARTNER, Detail::Partner.label(), &a.partner)
             .required(PARTNER)
+            .help(PARTNER, "The partner's name as every screen and page shows it")
             .choice(KIND, "Type", &kinds, kind)
             .help(KIND, "←/→ or Space change the type")
             .choice(STATUS, "Status", &statuses, status)
