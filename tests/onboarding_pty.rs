@@ -35,10 +35,15 @@ fn the_first_run_asks_writes_an_empty_portfolio_and_opens_it_then_opens_it_direc
     s.press(keys::ENTER);
     let screen = s.wait_for("Welcome to Alliance Desk", WAIT);
     assert!(screen.contains("Acme Goods (EUR)"), "{screen}");
-    let written = store::load(&path).expect("written at the default path").portfolio;
+    let written = store::load(&path)
+        .expect("written at the default path")
+        .portfolio;
     assert_eq!(written.brand, "Acme Goods");
     assert_eq!(written.currency, "EUR");
-    assert!(written.alliances.is_empty(), "an empty portfolio, never the sample");
+    assert!(
+        written.alliances.is_empty(),
+        "an empty portfolio, never the sample"
+    );
     s.press(keys::ENTER);
     s.wait_for("1 Portfolio", WAIT);
     s.press("q");

@@ -284,15 +284,15 @@ impl DetailsPopup {
         let label = format!("details of {}: {what}", details.partner);
         // Each apply is its own undo step: this edit path never merges with the one before.
         doc.edit_alliance_and_brand_revenue(index, label, |_, a| details.apply_to(a));
-        let mut message = format!("Saved {what} of {} (u undoes)", details.partner);
-        if !self.overlaps.is_empty() {
-            message.push_str(&format!(
-                " · ▲ {} rule{} shared with another alliance",
-                self.overlaps.len(),
-                if self.overlaps.len() == 1 { "" } else { "s" }
-            ));
-        }
-        PopupKey::Close(message)
+        let shared = match self.overlaps.len() {
+            0 => String::new(),
+            1 => " · ▲ 1 rule shared with another alliance".to_owned(),
+            n => format!(" · ▲ {n} rules shared with other alliances"),
+        };
+        PopupKey::Close(format!(
+            "Saved {what} of {} (u undoes){shared}",
+            details.partner
+        ))
     }
 
     /// What the footer offers while the popup is open.

@@ -156,18 +156,15 @@ impl SettingsPopup {
         let mut next = doc.portfolio.clone();
         wanted.apply_to(&mut next);
         doc.replace_portfolio(next, format!("settings: {names}"));
-        let mut message = format!("Saved {names} (u undoes)");
-        if changed.contains(&Setting::AsOf) {
-            if doc.follows_pinned_as_of.is_some() {
-                message.push_str(&format!(" · scores now as of {}", doc.as_of));
-            } else {
-                message.push_str(&format!(
-                    " · this session still evaluates on --as-of {}",
-                    doc.as_of
-                ));
-            }
-        }
-        PopupKey::Close(message)
+        let as_of = match (
+            changed.contains(&Setting::AsOf),
+            doc.follows_pinned_as_of.is_some(),
+        ) {
+            (false, _) => String::new(),
+            (true, true) => format!(" · scores now as of {}", doc.as_of),
+            (true, false) => format!(" · this session still evaluates on --as-of {}", doc.as_of),
+        };
+        PopupKey::Close(format!("Saved {names} (u undoes){as_of}"))
     }
 
     /// What the footer offers while the popup is open.

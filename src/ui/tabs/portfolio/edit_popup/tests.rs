@@ -43,7 +43,11 @@ fn settings_apply_brand_currency_and_as_of_as_one_undo_step() {
         ("Acme Goods", "EUR", Some(d("2026-12-01")))
     );
     assert_eq!(p.publish_to.as_deref(), Some("site/pages"));
-    assert_eq!(app.doc.as_of, d("2026-12-01"), "scores follow the pinned date");
+    assert_eq!(
+        app.doc.as_of,
+        d("2026-12-01"),
+        "scores follow the pinned date"
+    );
     assert_eq!(
         status(&app),
         "Saved brand, currency, as-of date, publish to (u undoes) · scores now as of 2026-12-01"
@@ -72,7 +76,10 @@ fn unreadable_settings_keep_their_text_and_ask_before_discarding() {
     retype(&mut app, "2027-02-30");
     let shown = screen(&mut app, 100, 30);
     assert!(shown.contains("2027-02-30"), "{shown}");
-    assert!(shown.contains("2027-02-30: no such"), "the message beside it:\n{shown}");
+    assert!(
+        shown.contains("2027-02-30: no such"),
+        "the message beside it:\n{shown}"
+    );
     key(&mut app, KeyCode::Enter);
     assert_eq!(
         status(&app),
@@ -81,8 +88,15 @@ fn unreadable_settings_keep_their_text_and_ask_before_discarding() {
     );
     assert_eq!(app.doc.portfolio, before, "nothing reaches the model");
     key(&mut app, KeyCode::Esc);
-    assert!(status(&app).contains("Esc again discards it"), "{}", status(&app));
-    assert!(screen(&mut app, 100, 30).contains("Portfolio settings"), "still open");
+    assert!(
+        status(&app).contains("Esc again discards it"),
+        "{}",
+        status(&app)
+    );
+    assert!(
+        screen(&mut app, 100, 30).contains("Portfolio settings"),
+        "still open"
+    );
     // Any other key keeps editing; the question comes again on the next Esc.
     key(&mut app, KeyCode::Left);
     key(&mut app, KeyCode::Esc);
@@ -183,15 +197,29 @@ fn share_mode_details_hide_notes_rules_and_other_alliances() {
     keys(&mut app, "sD");
     let shown = screen(&mut app, 120, 40);
     assert!(shown.contains("Alliance details"), "{shown}");
-    for hidden in ["Internal notes", "Priya", "GLOW15", "summit", "Summit", "Discount codes"] {
-        assert!(!shown.contains(hidden), "{hidden} shown in share mode:\n{shown}");
+    for hidden in [
+        "Internal notes",
+        "Priya",
+        "GLOW15",
+        "summit",
+        "Summit",
+        "Discount codes",
+    ] {
+        assert!(
+            !shown.contains(hidden),
+            "{hidden} shown in share mode:\n{shown}"
+        );
     }
     let notes = app.doc.portfolio.alliances[glow].notes.clone();
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Enter);
     let a = &app.doc.portfolio.alliances[glow];
-    assert_ne!(a.kind, crate::model::AllianceKind::CoMarketing, "type changed");
+    assert_ne!(
+        a.kind,
+        crate::model::AllianceKind::CoMarketing,
+        "type changed"
+    );
     assert_eq!(a.notes, notes, "notes kept");
     assert_eq!(a.attribution.codes, ["GLOW15"], "rules kept");
 }
