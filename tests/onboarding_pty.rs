@@ -77,3 +77,19 @@ fn the_end_of_input_at_the_first_run_writes_nothing() {
             .exists()
     );
 }
+
+#[test]
+fn new_points_to_the_settings_key_for_the_brand() {
+    let home = support::temp_home();
+    let file = home.path().join("p.ron");
+    let out = std::process::Command::new(support::BIN)
+        .args(["new", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("press , to set the brand and currency"),
+        "{text}"
+    );
+}

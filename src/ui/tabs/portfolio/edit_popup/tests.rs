@@ -223,3 +223,23 @@ fn share_mode_details_hide_notes_rules_and_other_alliances() {
     assert_eq!(a.notes, notes, "notes kept");
     assert_eq!(a.attribution.codes, ["GLOW15"], "rules kept");
 }
+
+#[test]
+fn an_empty_portfolio_offers_the_settings_key_in_the_footer() {
+    use crate::app::document::{Document, Source};
+    use crate::app::keymap::Keymap;
+    use crate::ui::theme::Theme;
+    let doc = Document::new(
+        crate::model::Portfolio::empty("My Brand"),
+        d("2026-11-15"),
+        Source::Demo,
+    );
+    let mut app = App::new(doc, Theme::default(), Keymap::default());
+    let shown = screen(&mut app, 120, 40);
+    let footer = shown.lines().last().unwrap_or_default();
+    assert!(footer.contains(", settings"), "{footer}");
+    keys(&mut app, ",");
+    retype(&mut app, "Acme Goods");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.doc.portfolio.brand, "Acme Goods");
+}
