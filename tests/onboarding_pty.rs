@@ -36,6 +36,7 @@ fn the_first_run_asks_writes_an_empty_portfolio_and_opens_it_then_opens_it_direc
     s.wait_for("Welcome to Alliance Desk", WAIT);
     // The welcome names the brand and currency as written.
     s.wait_for("Acme Goods (EUR)", WAIT);
+    s.wait_for(", changes the brand, currency and as-of date", WAIT);
     let written = store::load(&path)
         .expect("written at the default path")
         .portfolio;

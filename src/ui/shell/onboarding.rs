@@ -11,6 +11,7 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use super::{App, Modal};
+use crate::app::action::Action;
 use crate::app::options::WorkspaceOptions;
 use crate::edit::settings;
 use crate::model::Portfolio;
@@ -39,8 +40,19 @@ pub fn before_start(options: &WorkspaceOptions) -> Result<Option<Vec<String>>, S
     first_run(&path, &mut input, &mut output).map(Some)
 }
 
-/// Show the welcome after a first run, before any other notice.
-pub fn welcome(app: &mut App, lines: Vec<String>) {
+/// Show the welcome after a first run, before any other notice, naming the keys of the live
+/// keymap.
+pub fn welcome(app: &mut App, mut lines: Vec<String>) {
+    let key = |action| app.keymap.describe(action);
+    lines.insert(
+        1,
+        format!(
+            "{} adds an alliance · {} changes the brand, currency and as-of date · {} lists every key",
+            key(Action::Add),
+            key(Action::Settings),
+            key(Action::Help)
+        ),
+    );
     let modal = Modal::Notice {
         title: "Welcome to Alliance Desk".to_owned(),
         lines,
@@ -99,8 +111,6 @@ pub fn first_run(
     )?;
     Ok(vec![
         format!("Your portfolio for {brand_shown} ({currency}) is at {shown}"),
-        "a adds an alliance · , changes the brand, currency and as-of date · ? lists every key"
-            .to_owned(),
         "alliance-desk --demo opens a worked example (the Northwind sample) without touching it"
             .to_owned(),
     ])
