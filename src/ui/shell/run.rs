@@ -195,6 +195,13 @@ fn run_effect(app: &mut App, effect: Effect) -> Flow {
         Some(EffectResult::Quit) => Flow::Quit,
         Some(result) => {
             app.apply(result);
+            // What the update step asked for while taking the result in (removing the
+            // conflicts file after a save) runs before anything else.
+            for next in std::mem::take(&mut app.follow_ups) {
+                if run_effect(app, next) == Flow::Quit {
+                    return Flow::Quit;
+                }
+            }
             Flow::Continue
         }
         None => Flow::Continue,
@@ -212,6 +219,24 @@ fn perform(app: &mut App, effect: Effect) -> Option<EffectResult> {
             Some(EffectResult::Quit)
         }
         Effect::Decide(decision) => decide(app, decision),
+        Effect::RemoveConflicts { path } => Some(match crate::merge::remove_conflicts(&path) {
+            Ok(()) => EffectResult::ConflictsRemoved { path },
+            Err(e) => EffectResult::ConflictsRemoveFailed {
+                path,
+                error: e.to_string(),
+            },
+        }),
+        Effect::History {
+            path,
+            alliance,
+            since,
+        } => Some(EffectResult::History {
+            before: crate::history::committed_on_or_before(&path, since)
+                .map(|p| p.alliance(&alliance).cloned().map(Box::new))
+                .map_err(|e| e.to_string()),
+            alliance,
+            since,
+        }),
         Effect::Save => Some(save_checked(app, None, false)),
         Effect::WriteTo { path, target } => Some(write_to(app, path, target, false)),
         Effect::WriteFile {

@@ -11,6 +11,7 @@
 //! them, outside share mode.
 
 pub mod audit;
+pub mod changes;
 pub mod health;
 pub mod mbr;
 pub mod qsr;
@@ -172,6 +173,8 @@ pub struct ReviewsTab {
     derived: RefCell<Derived>,
     /// The open review's last frame: (furthest scroll that still fills the pane, page height).
     open_extent: std::cell::Cell<(u16, u16)>,
+    /// Changes since each alliance's previous MBR, from git (read through the runner).
+    pub changes: changes::Changes,
 }
 
 /// What the tab draws from the document, rebuilt when the document's revision or the current
@@ -618,6 +621,11 @@ impl ReviewsTab {
                 ]));
             }
         }
+        lines.extend(changes::lines(
+            &self.changes.listing(doc, &alliance.id),
+            theme,
+            changes::SHORT_LIST,
+        ));
         let drafts: Vec<&Wizard> = self
             .drafts
             .iter()
@@ -750,6 +758,12 @@ impl ReviewsTab {
 impl TabView for ReviewsTab {
     fn sync_view(&mut self, cx: &super::SyncCx) {
         self.sync(cx.doc);
+        // The MBR's first step lists the changes since the previous MBR.
+        for w in &mut self.drafts {
+            if let Wizard::Mbr(w) = w {
+                w.changes = Some(self.changes.listing(cx.doc, &w.alliance));
+            }
+        }
     }
 
     fn captures_input(&self) -> bool {
