@@ -324,3 +324,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         buf,
     );
 }
+
+#[cfg(test)]
+mod tests;

@@ -208,6 +208,14 @@ fn run_effect(app: &mut App, effect: Effect) -> Flow {
     }
 }
 
+/// Carry out `effects` as the loop does (results through [`App::apply`]); whether one quits.
+#[cfg(test)]
+pub(crate) fn run_effects(app: &mut App, effects: Vec<Effect>) -> bool {
+    effects
+        .into_iter()
+        .any(|effect| run_effect(app, effect) == Flow::Quit)
+}
+
 /// The I/O of one effect; what came of it is returned, never shown here.
 fn perform(app: &mut App, effect: Effect) -> Option<EffectResult> {
     match effect {
