@@ -47,7 +47,7 @@ fn rename_on(d: &Path, branch: &str, name: &str) {
     git_ok(d, &["checkout", "-q", "-B", branch, "main"]);
     let path = d.join(FILE);
     let mut p = alliance_desk::store::load(&path).unwrap().portfolio;
-    p.alliances[0].partner = name.to_owned();
+    name.clone_into(&mut p.alliances[0].partner);
     alliance_desk::store::save(&path, &p).unwrap();
     let _ = std::fs::remove_file(alliance_desk::store::backup_path(&path));
     git_ok(d, &["commit", "-q", "-am", branch]);
@@ -102,8 +102,14 @@ fn a_conflicting_rename_is_resolved_in_the_workspace_and_saved() {
     let check = alliance_desk(d, &["check", FILE]);
     assert!(check.status.success(), "{check:?}");
     let diff = git_ok(d, &["diff", "HEAD", "--", FILE]);
-    assert!(diff.contains("-            partner: \"Glow Ltd\","), "{diff}");
-    assert!(diff.contains("+            partner: \"Glow Group\","), "{diff}");
+    assert!(
+        diff.contains("-            partner: \"Glow Ltd\","),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+            partner: \"Glow Group\","),
+        "{diff}"
+    );
     assert_eq!(
         diff.lines()
             .filter(|l| l.starts_with(['+', '-']) && !l.starts_with("+++") && !l.starts_with("---"))

@@ -196,9 +196,7 @@ impl App {
             c.applied = false;
             let name = c.file_name();
             if let Some(status) = &mut self.status {
-                status.push_str(&format!(
-                    "; {name} kept: the saved file does not hold the picks"
-                ));
+                *status = format!("{status}; {name} kept: the saved file does not hold the picks");
             }
             self.queued.push_back(Modal::Conflicts);
         }

@@ -19,7 +19,9 @@ use crate::store;
 /// merge keeps ours (`Glow Ltd`) in the file and writes the conflict beside it, as the git
 /// driver does.
 fn merged_with_a_conflict(dir: &Path) -> PathBuf {
-    let base = store::parse(crate::sample::NORTHWIND, "s").unwrap().portfolio;
+    let base = store::parse(crate::sample::NORTHWIND, "s")
+        .unwrap()
+        .portfolio;
     let rename = |name: &str| {
         let mut p = base.clone();
         p.alliances[0].partner = name.to_owned();
@@ -112,11 +114,17 @@ fn theirs_is_one_undo_step_and_the_file_goes_once_the_save_holds_it() {
     let mut app = open(&path);
     key(&mut app, KeyCode::Char('t'));
     assert!(screen(&mut app).contains("glow › partner [theirs]"));
-    assert!(key(&mut app, KeyCode::Enter).is_empty(), "nothing on disk yet");
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "nothing on disk yet"
+    );
     assert_eq!(app.modal, None);
     assert_eq!(partner(&app.doc.portfolio), "Glow Co");
     assert!(app.doc.is_dirty());
-    assert!(conflicts.exists(), "the list stays until the picks are saved");
+    assert!(
+        conflicts.exists(),
+        "the list stays until the picks are saved"
+    );
     assert_eq!(app.doc.undo_label(), Some("resolve 1 merge conflict"));
     assert!(screen(&mut app).contains("Merge conflicts resolved (u undoes)"));
 
@@ -130,7 +138,10 @@ fn theirs_is_one_undo_step_and_the_file_goes_once_the_save_holds_it() {
     let effects = ctrl(&mut app, 's');
     assert!(!run_effects(&mut app, effects));
     assert_eq!(partner(&store::load(&path).unwrap().portfolio), "Glow Co");
-    assert!(!conflicts.exists(), "settled and saved: the list is removed");
+    assert!(
+        !conflicts.exists(),
+        "settled and saved: the list is removed"
+    );
     assert!(app.conflicts.is_none());
     let status = app.status.clone().unwrap_or_default();
     assert!(

@@ -49,11 +49,15 @@ pub fn previous_mbr(a: &Alliance, as_of: NaiveDate) -> Option<NaiveDate> {
         .max()
 }
 
+/// An alliance as committed on or before a date (`None`: it did not exist), or why that is not
+/// known.
+type Version = Result<Option<Alliance>, String>;
+
 /// The committed versions read so far, per (alliance id, MBR date), and the lists made of them.
 #[derive(Debug, Default)]
 pub struct Changes {
     /// `None` while the read is under way.
-    versions: HashMap<(String, NaiveDate), Option<Result<Option<Alliance>, String>>>,
+    versions: HashMap<(String, NaiveDate), Option<Version>>,
     /// Lists built for (document revision, alliance id), dropped when a version arrives.
     lists: RefCell<HashMap<(u64, String), Rc<Listing>>>,
 }
