@@ -133,7 +133,7 @@ impl Changes {
 pub fn lines(listing: &Listing, theme: &Theme, max: usize) -> Vec<Line<'static>> {
     match listing {
         Listing::NoFile => vec![Line::styled(
-            "The sample is not in a git repository: changes since the last MBR are not known.",
+            "Changes since the last MBR: not known (the sample is not in git).",
             theme.muted,
         )],
         Listing::NoPreviousMbr => vec![Line::styled(
@@ -162,17 +162,16 @@ pub fn lines(listing: &Listing, theme: &Theme, max: usize) -> Vec<Line<'static>>
             )];
             out.extend(changes.iter().take(max).map(|c| Line::raw(format!(" {c}"))));
             if changes.len() > max {
-                out.push(Line::styled(
-                    format!(
-                        " … and {} more (the MBR's first step lists them all)",
-                        changes.len() - max
-                    ),
-                    theme.muted,
-                ));
+                out.push(more_line(theme));
             }
             out
         }
     }
+}
+
+/// The line that stands for the changes left out.
+pub fn more_line(theme: &Theme) -> Line<'static> {
+    Line::styled(" … more: the MBR's first step lists them all", theme.muted)
 }
 
 #[cfg(test)]

@@ -621,11 +621,13 @@ impl ReviewsTab {
                 ]));
             }
         }
-        lines.extend(changes::lines(
+        // Changes since the previous MBR go here; they give way first when the pane is short.
+        let changes_at = lines.len();
+        let mut changed = changes::lines(
             &self.changes.listing(doc, &alliance.id),
             theme,
             changes::SHORT_LIST,
-        ));
+        );
         let drafts: Vec<&Wizard> = self
             .drafts
             .iter()
@@ -663,11 +665,22 @@ impl ReviewsTab {
         let mut path = escalation_path(alliance, theme);
         let text = loop {
             let mut all = lines.clone();
+            all.splice(changes_at..changes_at, changed.iter().cloned());
             all.extend(path.iter().cloned());
             all.push(keys.clone());
             let text = Paragraph::new(all).wrap(Wrap { trim: true });
-            if path.is_empty() || text.line_count(inner.width) <= usize::from(inner.height) {
+            if (path.is_empty() && changed.is_empty())
+                || text.line_count(inner.width) <= usize::from(inner.height)
+            {
                 break text;
+            }
+            if changed.len() > 2 {
+                changed.truncate(changed.len() - 2);
+                changed.push(changes::more_line(theme));
+                continue;
+            } else if !changed.is_empty() {
+                changed.clear();
+                continue;
             }
             path.pop();
             if path.len() == 1 {
