@@ -188,7 +188,7 @@ impl App {
         let mut effects = effects;
         // The Reviews tab lists the changes since the last MBR: their git read is an effect.
         if self.tab == Tab::Reviews {
-            effects.extend(self.views.reviews.changes.wanted(&self.doc));
+            effects.extend(self.views.reviews.changes_wanted(&self.doc));
         }
         effects
     }

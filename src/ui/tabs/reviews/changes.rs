@@ -63,11 +63,11 @@ pub struct Changes {
 }
 
 impl Changes {
-    /// The git read the current alliance still needs, once: nothing for the sample, an
-    /// alliance with no MBR yet, or a read already made or under way.
-    pub fn wanted(&mut self, doc: &Document) -> Option<Effect> {
+    /// The git read alliance `id` still needs, once: nothing for the sample, an alliance with
+    /// no MBR yet, or a read already made or under way.
+    pub fn wanted(&mut self, doc: &Document, id: &str) -> Option<Effect> {
         let path = doc.path()?;
-        let a = doc.current_alliance()?;
+        let a = doc.portfolio.alliance(id)?;
         let since = previous_mbr(a, doc.as_of)?;
         let key = (a.id.clone(), since);
         if self.versions.contains_key(&key) {
@@ -125,6 +125,26 @@ impl Changes {
                 changes: alliance_changes(before.as_ref(), Some(a)),
             },
         }
+    }
+}
+
+impl super::ReviewsTab {
+    /// The git reads the tab still needs: for the current alliance's list and for every MBR
+    /// draft's first step.
+    pub fn changes_wanted(&mut self, doc: &Document) -> Vec<Effect> {
+        let mut ids: Vec<String> = doc
+            .current_alliance()
+            .map(|a| a.id.clone())
+            .into_iter()
+            .collect();
+        for w in &self.drafts {
+            if let super::Wizard::Mbr(w) = w {
+                ids.push(w.alliance.clone());
+            }
+        }
+        ids.iter()
+            .filter_map(|id| self.changes.wanted(doc, id))
+            .collect()
     }
 }
 
