@@ -99,6 +99,8 @@ pub enum EffectResult {
     Reloaded {
         path: PathBuf,
         portfolio: Box<Portfolio>,
+        /// The merge conflicts beside it (a `git merge` while the workspace was open).
+        conflicts: Option<crate::merge::ConflictsFile>,
     },
     /// The file could not be read again.
     ReloadFailed { message: String },

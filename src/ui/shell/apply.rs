@@ -56,11 +56,18 @@ impl App {
                     path.display()
                 ));
             }
-            EffectResult::Reloaded { path, portfolio } => {
+            EffectResult::Reloaded {
+                path,
+                portfolio,
+                conflicts,
+            } => {
                 self.doc
                     .replace_portfolio(*portfolio, format!("reload {}", path.display()));
                 self.doc.mark_saved();
                 self.status = Some(format!("Reloaded {} (u undoes the reload)", path.display()));
+                if let Some(file) = conflicts {
+                    self.offer_conflicts(&path, file);
+                }
             }
             EffectResult::ReloadFailed { message } => {
                 self.modal = Some(Modal::Notice {

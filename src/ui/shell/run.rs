@@ -455,6 +455,9 @@ fn reload(app: &mut App) -> Option<EffectResult> {
             app.safety.stamp = safety::Stamp::of(&path);
             app.safety.ignored_hash = None;
             EffectResult::Reloaded {
+                // A conflicts file that does not read was reported at start or is not ours to
+                // judge here: the reload itself succeeded.
+                conflicts: crate::merge::load_conflicts(&path).ok().flatten(),
                 path,
                 portfolio: Box::new(loaded.portfolio),
             }

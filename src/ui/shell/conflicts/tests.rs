@@ -222,3 +222,32 @@ fn control_characters_in_a_conflict_are_shown_as_escapes() {
     let text = screen(&mut app);
     assert!(text.contains("\"Glow\\u{1b}[31m\""), "{text}");
 }
+
+#[test]
+fn a_merge_while_the_workspace_is_open_offers_its_conflicts_on_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let sample = store::parse(crate::sample::NORTHWIND, "s")
+        .unwrap()
+        .portfolio;
+    store::save(&path, &sample).unwrap();
+    let mut app = prepare(
+        &WorkspaceOptions {
+            file: Some(path.clone()),
+            ..WorkspaceOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    app.modal = None;
+    app.queued.clear();
+    assert!(app.conflicts.is_none());
+    // The merge writes ours and the conflicts file meanwhile; the user reloads.
+    merged_with_a_conflict(dir.path());
+    let reload = Effect::Decide(crate::app::safety::Decision::Reload);
+    run_effects(&mut app, vec![reload]);
+    assert_eq!(partner(&app.doc.portfolio), "Glow Ltd");
+    assert!(app.show_queued());
+    assert_eq!(app.modal, Some(Modal::Conflicts));
+    assert!(screen(&mut app).contains("glow › partner"));
+}
