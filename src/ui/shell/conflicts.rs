@@ -153,6 +153,8 @@ impl App {
                         format!("{} is kept.", c.file_name()),
                     ],
                 });
+                // The list comes back once the notice is read.
+                self.queued.push_front(Modal::Conflicts);
                 return Vec::new();
             }
         };
