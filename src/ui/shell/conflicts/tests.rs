@@ -251,3 +251,31 @@ fn a_merge_while_the_workspace_is_open_offers_its_conflicts_on_reload() {
     assert_eq!(app.modal, Some(Modal::Conflicts));
     assert!(screen(&mut app).contains("glow › partner"));
 }
+
+#[test]
+fn a_conflict_that_no_longer_fits_the_file_is_not_applied_and_the_list_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = merged_with_a_conflict(dir.path());
+    let mut file = merge::load_conflicts(&path).unwrap().unwrap();
+    file.conflicts[0].path = vec![
+        merge::Step::Field("alliances".to_owned()),
+        merge::Step::Item("Alliance gone".to_owned()),
+        merge::Step::Field("partner".to_owned()),
+    ];
+    std::fs::write(
+        merge::conflicts_path(&path),
+        merge::conflicts_text(&file).unwrap(),
+    )
+    .unwrap();
+    let mut app = open(&path);
+    key(&mut app, KeyCode::Char('t'));
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(
+        matches!(&app.modal, Some(Modal::Notice { title, .. }) if title == "Cannot apply the picks")
+    );
+    assert!(!app.doc.is_dirty(), "nothing applied");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.show_queued());
+    assert_eq!(app.modal, Some(Modal::Conflicts));
+    assert!(merge::conflicts_path(&path).exists());
+}
