@@ -13,8 +13,10 @@ pub mod safety;
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
+
 use self::safety::{Decision, Question};
-use crate::model::Portfolio;
+use crate::model::{Alliance, Portfolio};
 
 /// Work for the main loop: everything that touches the disk or ends the program.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +39,18 @@ pub enum Effect {
     },
     /// The answer to a question about the file (recovery, changes on disk, the lock).
     Decide(Decision),
+    /// Remove `NAME.conflicts.ron` beside the portfolio at `path`: every merge conflict is
+    /// settled and the file on disk holds the choices.
+    RemoveConflicts {
+        path: PathBuf,
+    },
+    /// Read alliance `alliance` as the file at `path` was committed on or before `since`
+    /// (git), for the changes since its last review.
+    History {
+        path: PathBuf,
+        alliance: String,
+        since: NaiveDate,
+    },
 }
 
 /// What the path prompt writes once the user names a file.
@@ -85,6 +99,8 @@ pub enum EffectResult {
     Reloaded {
         path: PathBuf,
         portfolio: Box<Portfolio>,
+        /// The merge conflicts beside it (a `git merge` while the workspace was open).
+        conflicts: Option<crate::merge::ConflictsFile>,
     },
     /// The file could not be read again.
     ReloadFailed { message: String },
@@ -94,6 +110,17 @@ pub enum EffectResult {
     RecoveryWritten,
     /// An answer to a file-safety question whose I/O (if any) is done.
     Decided(Decision),
+    /// The conflicts file beside the portfolio at `path` was removed.
+    ConflictsRemoved { path: PathBuf },
+    /// The conflicts file beside `path` could not be removed.
+    ConflictsRemoveFailed { path: PathBuf, error: String },
+    /// Alliance `alliance` as committed on or before `since` (`None`: it did not exist then),
+    /// or why that is not known (not in git, nothing committed that early).
+    History {
+        alliance: String,
+        since: NaiveDate,
+        before: Result<Option<Box<Alliance>>, String>,
+    },
     /// Leave the program.
     Quit,
 }

@@ -354,6 +354,7 @@ fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
             .render(rect, buf);
     };
     match modal {
+        Modal::Conflicts => shell::conflicts::render(app, area, buf),
         Modal::Help { scroll } => help::render(app, *scroll, area, buf),
         Modal::Confirm { confirm, .. } => dialog(
             "Confirm",

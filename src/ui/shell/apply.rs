@@ -24,6 +24,7 @@ impl App {
                         ""
                     }
                 ));
+                self.conflicts_after_save(&path);
             }
             EffectResult::SaveRefused { problems } => {
                 let mut lines =
@@ -55,11 +56,18 @@ impl App {
                     path.display()
                 ));
             }
-            EffectResult::Reloaded { path, portfolio } => {
+            EffectResult::Reloaded {
+                path,
+                portfolio,
+                conflicts,
+            } => {
                 self.doc
                     .replace_portfolio(*portfolio, format!("reload {}", path.display()));
                 self.doc.mark_saved();
                 self.status = Some(format!("Reloaded {} (u undoes the reload)", path.display()));
+                if let Some(file) = conflicts {
+                    self.offer_conflicts(&path, file);
+                }
             }
             EffectResult::ReloadFailed { message } => {
                 self.modal = Some(Modal::Notice {
@@ -80,6 +88,18 @@ impl App {
                     Some("Unsaved edits are protected again (recovery file written).".to_owned());
             }
             EffectResult::Decided(decision) => self.decided(decision),
+            EffectResult::ConflictsRemoved { path } => self.conflicts_removed(&path),
+            EffectResult::ConflictsRemoveFailed { path, error } => {
+                self.status = Some(format!(
+                    "Could not remove {}: {error}; every conflict is settled, so it can be deleted",
+                    crate::merge::conflicts_path(&path).display()
+                ));
+            }
+            EffectResult::History {
+                alliance,
+                since,
+                before,
+            } => self.views.reviews.changes.store(alliance, since, before),
             // The loop ends; nothing is left to show.
             EffectResult::Quit => {}
         }

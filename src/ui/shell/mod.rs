@@ -6,6 +6,7 @@
 //! behaviour here is testable without a tty.
 
 mod apply;
+pub mod conflicts;
 pub mod onboarding;
 pub mod questions;
 pub mod run;
@@ -64,6 +65,9 @@ pub enum Modal {
         options: Vec<ChoiceOption>,
         cancel: Option<Decision>,
     },
+    /// The merge conflicts left beside the file, each to settle as ours or theirs (the list
+    /// itself is [`App::conflicts`]).
+    Conflicts,
 }
 
 /// The whole workspace state.
@@ -89,6 +93,11 @@ pub struct App {
     pub safety: Safety,
     /// Questions and notices waiting for the current modal to close.
     pub queued: VecDeque<Modal>,
+    /// The merge conflicts of the open file, until they are settled and their file removed.
+    pub conflicts: Option<conflicts::Conflicts>,
+    /// Effects the update step asked for while taking in a result; the runner carries them
+    /// out next (removing the conflicts file after a save).
+    pub follow_ups: Vec<Effect>,
 }
 
 impl App {
@@ -109,6 +118,8 @@ impl App {
             views: Views::default(),
             safety: Safety::default(),
             queued: VecDeque::new(),
+            conflicts: None,
+            follow_ups: Vec::new(),
         };
         app.sync_views();
         app
@@ -175,6 +186,11 @@ impl App {
             _ => Vec::new(),
         };
         self.sync_views();
+        let mut effects = effects;
+        // The Reviews tab lists the changes since the last MBR: their git read is an effect.
+        if self.tab == Tab::Reviews {
+            effects.extend(self.views.reviews.changes_wanted(&self.doc));
+        }
         effects
     }
 
@@ -347,6 +363,7 @@ impl App {
         };
         let action = self.keymap.action(key);
         match modal {
+            Modal::Conflicts => return self.conflicts_key(key),
             Modal::Help { scroll } => {
                 // Bounded by the content, so ↓ past the end neither overflows nor needs as many
                 // ↑ to come back.

@@ -204,10 +204,25 @@ fn run_effect(app: &mut App, effect: Effect) -> Flow {
         Some(EffectResult::Quit) => Flow::Quit,
         Some(result) => {
             app.apply(result);
+            // What the update step asked for while taking the result in (removing the
+            // conflicts file after a save) runs before anything else.
+            for next in std::mem::take(&mut app.follow_ups) {
+                if run_effect(app, next) == Flow::Quit {
+                    return Flow::Quit;
+                }
+            }
             Flow::Continue
         }
         None => Flow::Continue,
     }
+}
+
+/// Carry out `effects` as the loop does (results through [`App::apply`]); whether one quits.
+#[cfg(test)]
+pub(crate) fn run_effects(app: &mut App, effects: Vec<Effect>) -> bool {
+    effects
+        .into_iter()
+        .any(|effect| run_effect(app, effect) == Flow::Quit)
 }
 
 /// The I/O of one effect; what came of it is returned, never shown here.
@@ -221,6 +236,24 @@ fn perform(app: &mut App, effect: Effect) -> Option<EffectResult> {
             Some(EffectResult::Quit)
         }
         Effect::Decide(decision) => decide(app, decision),
+        Effect::RemoveConflicts { path } => Some(match crate::merge::remove_conflicts(&path) {
+            Ok(()) => EffectResult::ConflictsRemoved { path },
+            Err(e) => EffectResult::ConflictsRemoveFailed {
+                path,
+                error: e.to_string(),
+            },
+        }),
+        Effect::History {
+            path,
+            alliance,
+            since,
+        } => Some(EffectResult::History {
+            before: crate::history::committed_on_or_before(&path, since)
+                .map(|p| p.alliance(&alliance).cloned().map(Box::new))
+                .map_err(|e| e.to_string()),
+            alliance,
+            since,
+        }),
         Effect::Save => Some(save_checked(app, None, false)),
         Effect::WriteTo { path, target } => Some(write_to(app, path, target, false)),
         Effect::WriteFile {
@@ -431,6 +464,9 @@ fn reload(app: &mut App) -> Option<EffectResult> {
             app.safety.stamp = safety::Stamp::of(&path);
             app.safety.ignored_hash = None;
             EffectResult::Reloaded {
+                // A conflicts file that does not read was reported at start or is not ours to
+                // judge here: the reload itself succeeded.
+                conflicts: crate::merge::load_conflicts(&path).ok().flatten(),
                 path,
                 portfolio: Box::new(loaded.portfolio),
             }

@@ -106,6 +106,17 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
             lines: notices,
         });
     }
+    // Merge conflicts the git driver left beside the file, last: settled on the loaded file.
+    if let Some(path) = app.doc.path().cloned() {
+        match crate::merge::load_conflicts(&path) {
+            Ok(Some(file)) => app.offer_conflicts(&path, file),
+            Ok(None) => {}
+            Err(message) => app.queued.push_back(Modal::Notice {
+                title: "Merge conflicts not read".to_owned(),
+                lines: vec![crate::sanitize::terminal(&message).into_owned()],
+            }),
+        }
+    }
     app.show_queued();
     Ok(app)
 }

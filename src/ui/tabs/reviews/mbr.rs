@@ -80,6 +80,8 @@ pub struct MbrWizard {
     /// The preview text and what it was built from: (document revision, as-of date, sent).
     /// The notes cannot change on the preview, and leaving it drops the text.
     preview: RefCell<Option<(PreviewKey, Rc<str>)>>,
+    /// Changes since the previous MBR, for the first step (set by the tab from git history).
+    pub changes: Option<Rc<super::changes::Listing>>,
 }
 
 /// What a preview text was built from: (document revision, as-of date, sent).
@@ -140,6 +142,7 @@ impl MbrWizard {
             scroll: 0,
             extent: Cell::default(),
             preview: RefCell::default(),
+            changes: None,
         }
     }
 
@@ -488,6 +491,10 @@ impl MbrWizard {
                         theme.muted,
                     ),
                 ]));
+                // Changes since the previous MBR (git history): see `changes.rs`.
+                if let Some(listing) = &self.changes {
+                    lines.extend(super::changes::lines(listing, theme, usize::MAX));
+                }
             }
             1 => {
                 let missed = markdown::missed_commitments(a, doc.as_of);

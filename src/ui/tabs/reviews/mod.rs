@@ -11,6 +11,7 @@
 //! them, outside share mode.
 
 pub mod audit;
+pub mod changes;
 pub mod health;
 pub mod mbr;
 pub mod qsr;
@@ -172,6 +173,8 @@ pub struct ReviewsTab {
     derived: RefCell<Derived>,
     /// The open review's last frame: (furthest scroll that still fills the pane, page height).
     open_extent: std::cell::Cell<(u16, u16)>,
+    /// Changes since each alliance's previous MBR, from git (read through the runner).
+    pub changes: changes::Changes,
 }
 
 /// What the tab draws from the document, rebuilt when the document's revision or the current
@@ -618,6 +621,13 @@ impl ReviewsTab {
                 ]));
             }
         }
+        // Changes since the previous MBR go here; they give way first when the pane is short.
+        let changes_at = lines.len();
+        let mut changed = changes::lines(
+            &self.changes.listing(doc, &alliance.id),
+            theme,
+            changes::SHORT_LIST,
+        );
         let drafts: Vec<&Wizard> = self
             .drafts
             .iter()
@@ -655,11 +665,22 @@ impl ReviewsTab {
         let mut path = escalation_path(alliance, theme);
         let text = loop {
             let mut all = lines.clone();
+            all.splice(changes_at..changes_at, changed.iter().cloned());
             all.extend(path.iter().cloned());
             all.push(keys.clone());
             let text = Paragraph::new(all).wrap(Wrap { trim: true });
-            if path.is_empty() || text.line_count(inner.width) <= usize::from(inner.height) {
+            if (path.is_empty() && changed.is_empty())
+                || text.line_count(inner.width) <= usize::from(inner.height)
+            {
                 break text;
+            }
+            if changed.len() > 2 {
+                changed.truncate(changed.len() - 2);
+                changed.push(changes::more_line(theme));
+                continue;
+            } else if !changed.is_empty() {
+                changed.clear();
+                continue;
             }
             path.pop();
             if path.len() == 1 {
@@ -750,6 +771,12 @@ impl ReviewsTab {
 impl TabView for ReviewsTab {
     fn sync_view(&mut self, cx: &super::SyncCx) {
         self.sync(cx.doc);
+        // The MBR's first step lists the changes since the previous MBR.
+        for w in &mut self.drafts {
+            if let Wizard::Mbr(w) = w {
+                w.changes = Some(self.changes.listing(cx.doc, &w.alliance));
+            }
+        }
     }
 
     fn captures_input(&self) -> bool {
