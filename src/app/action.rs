@@ -50,6 +50,10 @@ pub enum Action {
     Numbers,
     /// The current alliance's escalation items: raise, resolve, delete.
     Escalations,
+    /// Import revenue from a Shopify orders export (Portfolio).
+    ImportRevenue,
+    /// Publish the partner pages now.
+    Publish,
     NextTheme,
     Undo,
     Redo,
@@ -61,7 +65,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Self; 41] = [
+    pub const ALL: [Self; 43] = [
         Self::Tab1,
         Self::Tab2,
         Self::Tab3,
@@ -96,6 +100,8 @@ impl Action {
         Self::WriteDoc,
         Self::Numbers,
         Self::Escalations,
+        Self::ImportRevenue,
+        Self::Publish,
         Self::NextTheme,
         Self::Undo,
         Self::Redo,
@@ -142,6 +148,8 @@ impl Action {
             Self::WriteDoc => "write_doc",
             Self::Numbers => "numbers",
             Self::Escalations => "escalations",
+            Self::ImportRevenue => "import_revenue",
+            Self::Publish => "publish",
             Self::NextTheme => "next_theme",
             Self::Undo => "undo",
             Self::Redo => "redo",
@@ -189,6 +197,8 @@ impl Action {
             Self::WriteDoc => "write the document (.md)",
             Self::Numbers => "enter a month's revenue and actuals (Portfolio)",
             Self::Escalations => "escalations: raise, resolve, delete (Portfolio)",
+            Self::ImportRevenue => "import revenue from a Shopify orders export (Portfolio)",
+            Self::Publish => "publish the partner pages now",
             Self::NextTheme => "next theme",
             Self::Undo => "undo",
             Self::Redo => "redo",

@@ -254,6 +254,8 @@ fn default_bindings() -> Vec<(Action, Vec<Key>)> {
         (A::WriteDoc, vec![c('w')]),
         (A::Numbers, vec![c('n')]),
         (A::Escalations, vec![c('e')]),
+        (A::ImportRevenue, vec![c('i')]),
+        (A::Publish, vec![c('P')]),
         (A::NextTheme, vec![c('t')]),
         (A::Undo, vec![c('u')]),
         (A::Redo, vec![Key::ctrl('r')]),

@@ -14,6 +14,7 @@ pub mod safety;
 use std::path::PathBuf;
 
 use self::safety::{Decision, Question};
+use crate::import::revenue::{Plan, Problems};
 use crate::model::Portfolio;
 
 /// Work for the main loop: everything that touches the disk or ends the program.
@@ -37,6 +38,14 @@ pub enum Effect {
     },
     /// The answer to a question about the file (recovery, changes on disk, the lock).
     Decide(Decision),
+    /// Read a revenue export and plan its import (SPEC §9); nothing changes until the user
+    /// applies the plan.
+    ReadRevenue {
+        path: PathBuf,
+    },
+    /// Publish the partner pages (SPEC §11) to the portfolio's `publish_to` folder, asking
+    /// for one when it is unset.
+    Publish,
 }
 
 /// What the path prompt writes once the user names a file.
@@ -50,6 +59,8 @@ pub enum Target {
         done: String,
         named: PathBuf,
     },
+    /// The folder to publish the partner pages to; it becomes the portfolio's `publish_to`.
+    PublishFolder,
 }
 
 /// What carrying out an [`Effect`] came to. The runner does the I/O and returns one of these;
@@ -94,6 +105,30 @@ pub enum EffectResult {
     RecoveryWritten,
     /// An answer to a file-safety question whose I/O (if any) is done.
     Decided(Decision),
+    /// A revenue export was read: the plan to preview, or every problem with its line.
+    RevenueRead {
+        path: PathBuf,
+        plan: Box<Result<Plan, Problems>>,
+    },
+    /// Published alliances were given their partner links (to record as one edit before the
+    /// save that keeps them).
+    LinksAssigned {
+        portfolio: Box<Portfolio>,
+        created: Vec<String>,
+    },
+    /// The publish folder the user chose, to keep as the portfolio's `publish_to`.
+    PublishFolderChosen { folder: String },
+    /// The pages were written to `folder` at `at` (`HH:MM`); `after_save` when a save did it.
+    Published {
+        folder: PathBuf,
+        pages: usize,
+        removed: usize,
+        warnings: Vec<String>,
+        at: String,
+        after_save: bool,
+    },
+    /// Nothing (or not everything) was published: `message` names the page or folder.
+    PublishFailed { message: String },
     /// Leave the program.
     Quit,
 }

@@ -88,6 +88,8 @@ pub struct App {
     pub safety: Safety,
     /// Questions and notices waiting for the current modal to close.
     pub queued: VecDeque<Modal>,
+    /// When the partner pages were last published (`HH:MM`), for the header.
+    pub published_at: Option<String>,
 }
 
 impl App {
@@ -108,6 +110,7 @@ impl App {
             views: Views::default(),
             safety: Safety::default(),
             queued: VecDeque::new(),
+            published_at: None,
         };
         app.sync_views();
         app
@@ -282,6 +285,14 @@ impl App {
                 });
             }
             Action::Save => return vec![Effect::Save],
+            // The internal page names every alliance: not while a partner watches.
+            Action::Publish if self.share => {
+                self.status = Some(
+                    "Publishing is off while sharing: it writes the internal portfolio page"
+                        .to_owned(),
+                );
+            }
+            Action::Publish => return vec![Effect::Publish],
             Action::SaveAs => self.ask_save_as(None),
             Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
             Action::Quit => {
@@ -399,6 +410,7 @@ impl App {
                         Target::Text { named, .. } => {
                             format!("Cancelled: {} was not written", named.display())
                         }
+                        Target::PublishFolder => "Not published".to_owned(),
                     });
                 }
                 _ => {

@@ -1,10 +1,13 @@
 //! The Portfolio tab: every alliance on one sortable, filterable table, a detail pane with the
-//! reasons behind each flag, and three views (weekly pulse, monthly trend, quarterly strategic).
+//! reasons behind each flag, and four views (weekly pulse, monthly trend, quarterly strategic,
+//! and the portfolio's [`outcomes`]).
 //! Two popups act on the current alliance: its monthly numbers ([`numbers`]) and its escalation
-//! items ([`escalations`]).
+//! items ([`escalations`]); a third imports revenue for the whole portfolio ([`import`]).
 
 mod escalations;
+mod import;
 mod numbers;
+mod outcomes;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
@@ -28,6 +31,7 @@ use crate::ui::widgets::flags;
 use crate::ui::widgets::format::{date, decimal, percent, truncate};
 use crate::ui::widgets::scroll::Scroll;
 use escalations::EscalationsPopup;
+use import::{ImportKey, ImportPopup};
 use numbers::{NumbersEditor, NumbersKey};
 
 /// The three dashboard views of the protocol.
@@ -40,6 +44,8 @@ pub enum View {
     MonthlyTrend,
     /// Is this alliance still worth the investment?
     QuarterlyStrategic,
+    /// Is governing the alliances working? Portfolio-wide: never while sharing.
+    Outcomes,
 }
 
 impl View {
@@ -48,14 +54,26 @@ impl View {
             Self::WeeklyPulse => "Weekly pulse",
             Self::MonthlyTrend => "Monthly trend",
             Self::QuarterlyStrategic => "Quarterly strategic",
+            Self::Outcomes => "Outcomes",
         }
     }
 
-    fn next(self) -> Self {
+    /// The next view; share mode skips the portfolio-wide outcomes.
+    fn next(self, share: bool) -> Self {
         match self {
             Self::WeeklyPulse => Self::MonthlyTrend,
             Self::MonthlyTrend => Self::QuarterlyStrategic,
-            Self::QuarterlyStrategic => Self::WeeklyPulse,
+            Self::QuarterlyStrategic if !share => Self::Outcomes,
+            Self::QuarterlyStrategic | Self::Outcomes => Self::WeeklyPulse,
+        }
+    }
+
+    /// The view drawn: share mode shows the weekly pulse instead of the outcomes.
+    fn shown(self, share: bool) -> Self {
+        if share && self == Self::Outcomes {
+            Self::WeeklyPulse
+        } else {
+            self
         }
     }
 }
@@ -165,6 +183,10 @@ pub struct PortfolioTab {
     numbers: Option<NumbersEditor>,
     /// The escalations list, while open.
     escalations: Option<EscalationsPopup>,
+    /// The revenue import, while open.
+    import: Option<ImportPopup>,
+    /// The outcomes view's figures.
+    outcomes: outcomes::OutcomesView,
 }
 
 /// What the table's rows were built from; a change rebuilds them.
@@ -181,6 +203,9 @@ impl PortfolioTab {
     /// Rebuild the visible rows if the document, share mode, sort or filter changed.
     pub fn sync(&mut self, doc: &Document, share: bool) {
         self.share = share;
+        if self.view.shown(share) == View::Outcomes {
+            self.outcomes.sync(doc);
+        }
         let key = RowsKey {
             revision: doc.revision,
             // Share mode shows just the current alliance: its rows depend on which one.
@@ -413,7 +438,31 @@ fn apply_quick_edit(edit: &mut QuickEdit, change: Change, cx: &mut Cx) -> Outcom
 impl PortfolioTab {
     /// Whether a popup over the table is open (the table then takes no keys or clicks).
     fn popup_open(&self) -> bool {
-        self.quick_edit.is_some() || self.numbers.is_some() || self.escalations.is_some()
+        self.quick_edit.is_some()
+            || self.numbers.is_some()
+            || self.escalations.is_some()
+            || self.import.is_some()
+    }
+
+    /// The runner read the export the import popup named: show its plan or its problems.
+    pub fn revenue_read(
+        &mut self,
+        path: &std::path::Path,
+        plan: Result<crate::import::revenue::Plan, crate::import::revenue::Problems>,
+    ) {
+        if let Some(popup) = self.import.as_mut() {
+            popup.read(path, plan);
+        }
+    }
+
+    fn import_key(&mut self, key: ImportKey) -> Outcome {
+        match key {
+            ImportKey::Stay(outcome) => outcome,
+            ImportKey::Close(outcome) => {
+                self.import = None;
+                outcome
+            }
+        }
     }
 
     fn numbers_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
@@ -439,6 +488,7 @@ impl TabView for PortfolioTab {
         self.filter.is_editing()
             || self.quick_edit.is_some()
             || self.numbers.is_some()
+            || self.import.is_some()
             || self
                 .escalations
                 .as_ref()
@@ -446,6 +496,10 @@ impl TabView for PortfolioTab {
     }
 
     fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
+        if let Some(popup) = self.import.as_mut() {
+            let key = popup.on_key(key, cx.doc);
+            return self.import_key(key);
+        }
         if self.numbers.is_some() {
             return self.numbers_key(key, cx);
         }
@@ -476,6 +530,10 @@ impl TabView for PortfolioTab {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        if let Some(popup) = self.import.as_mut() {
+            let key = popup.on_action(action);
+            return self.import_key(key);
+        }
         if let Some(popup) = self.escalations.as_mut() {
             return popup.on_action(action, cx.doc).unwrap_or_else(|| {
                 self.escalations = None;
@@ -502,7 +560,15 @@ impl TabView for PortfolioTab {
                 self.sync(cx.doc, cx.share);
                 return Outcome::Message("Filter cleared".to_owned());
             }
-            Action::CycleView => self.view = self.view.next(),
+            Action::CycleView => self.view = self.view.shown(cx.share).next(cx.share),
+            // The preview names every alliance and the brand's total: not while sharing.
+            Action::ImportRevenue if cx.share => {
+                return Outcome::Message(
+                    "Import is off while sharing: it shows and changes every alliance's revenue"
+                        .to_owned(),
+                );
+            }
+            Action::ImportRevenue => self.import = Some(ImportPopup::open(cx.doc)),
             Action::SortNext | Action::SortReverse => {
                 if action == Action::SortNext {
                     let i = Column::SORTABLE
@@ -621,9 +687,15 @@ impl TabView for PortfolioTab {
         if let Some(editor) = &self.numbers {
             editor.render(area, buf, cx);
         }
+        if let Some(popup) = &self.import {
+            popup.render(area, buf, cx);
+        }
     }
 
     fn hints(&self) -> Vec<(Action, &'static str)> {
+        if let Some(popup) = &self.import {
+            return popup.hints();
+        }
         if self.numbers.is_some() {
             return NumbersEditor::hints();
         }
@@ -650,7 +722,11 @@ impl TabView for PortfolioTab {
         ];
         // Share mode shows one alliance and refuses to filter or add: do not offer it.
         if !self.share {
-            hints.extend([(Action::Filter, "filter"), (Action::Add, "add")]);
+            hints.extend([
+                (Action::Filter, "filter"),
+                (Action::Add, "add"),
+                (Action::ImportRevenue, "import"),
+            ]);
         }
         hints
     }
@@ -813,7 +889,10 @@ impl PortfolioTab {
             )
         };
         let title = Line::from(vec![
-            Span::styled(format!(" {} ", self.view.title()), theme.title),
+            Span::styled(
+                format!(" {} ", self.view.shown(cx.share).title()),
+                theme.title,
+            ),
             Span::styled(count, theme.muted),
         ]);
         let block = Block::bordered().border_style(theme.border).title(title);
@@ -841,6 +920,11 @@ impl PortfolioTab {
     fn render_detail(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
         let doc = cx.doc;
+        let view = self.view.shown(cx.share);
+        if view == View::Outcomes {
+            self.outcomes.render(area, buf, cx);
+            return;
+        }
         let Some(&i) = self.rows.get(self.scroll.selected()) else {
             Block::bordered()
                 .border_style(theme.border)
@@ -901,8 +985,8 @@ impl PortfolioTab {
             )
             .render(left, buf);
 
-        match self.view {
-            View::WeeklyPulse => render_pulse(a, s, doc.as_of, right, buf, cx),
+        match view {
+            View::WeeklyPulse | View::Outcomes => render_pulse(a, s, doc.as_of, right, buf, cx),
             View::MonthlyTrend => {
                 let [top, bottom] =
                     Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])

@@ -1,0 +1,289 @@
+//! The revenue import popup (`i` on the Portfolio, SPEC §9): a path prompt (the shared line
+//! editor), then the same per-month old → new table the command line prints, with its warnings,
+//! in a scrollable popup. Applying it is one undo step; cancelling writes nothing. Reading the
+//! file is the runner's work (`Effect::ReadRevenue`); its plan comes back through
+//! [`ImportPopup::read`].
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+use crate::app::Effect;
+use crate::app::action::Action;
+use crate::app::document::Document;
+use crate::import::revenue::{self, Plan, Problems};
+use crate::ui::tabs::{Outcome, ViewCtx};
+use crate::ui::widgets::line_edit::{LineEdit, LineEvent};
+
+/// Where the popup is.
+#[derive(Debug)]
+pub enum ImportPopup {
+    /// Asking for the export's path.
+    Prompt { input: LineEdit },
+    /// The runner is reading `path`.
+    Reading { path: PathBuf },
+    /// The plan, previewed; nothing changed yet.
+    Preview {
+        path: PathBuf,
+        plan: Box<Plan>,
+        lines: Vec<String>,
+        scroll: u16,
+    },
+    /// The export could not be used: every problem with its line.
+    Problems {
+        path: PathBuf,
+        lines: Vec<String>,
+        scroll: u16,
+    },
+}
+
+/// What a key did to the popup.
+pub enum ImportKey {
+    Stay(Outcome),
+    Close(Outcome),
+}
+
+impl ImportPopup {
+    /// The prompt, starting in the portfolio's folder.
+    pub fn open(doc: &Document) -> Self {
+        let start = doc
+            .path()
+            .and_then(|p| p.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(String::new, |p| {
+                format!("{}{}", p.display(), std::path::MAIN_SEPARATOR)
+            });
+        Self::Prompt {
+            input: LineEdit::new(&start),
+        }
+    }
+
+    /// Only the prompt takes typed text; the preview answers to its keys.
+    pub fn editing(&self) -> bool {
+        matches!(self, Self::Prompt { .. })
+    }
+
+    /// The runner read `path`: show the plan or the problems.
+    pub fn read(&mut self, path: &Path, plan: Result<Plan, Problems>) {
+        *self = match plan {
+            Ok(plan) => {
+                let mut lines = vec![summary(&plan), String::new()];
+                lines.extend(revenue::preview(&plan).lines().map(str::to_owned));
+                Self::Preview {
+                    path: path.to_owned(),
+                    plan: Box::new(plan),
+                    lines,
+                    scroll: 0,
+                }
+            }
+            Err(problems) => Self::Problems {
+                path: path.to_owned(),
+                // Problems name the file and line; their text is the export's, made visible.
+                lines: problems.to_string().lines().map(revenue::visible).collect(),
+                scroll: 0,
+            },
+        };
+    }
+
+    /// A raw key (the prompt), or a key the keymap did not claim.
+    pub fn on_key(&mut self, key: &KeyEvent, doc: &mut Document) -> ImportKey {
+        match self {
+            Self::Prompt { input } => match key.code {
+                KeyCode::Esc => ImportKey::Close(Outcome::Message(
+                    "Import cancelled: nothing changed".to_owned(),
+                )),
+                KeyCode::Enter if !input.text().trim().is_empty() => {
+                    let path = PathBuf::from(input.text().trim());
+                    *self = Self::Reading { path: path.clone() };
+                    ImportKey::Stay(Outcome::Effect(Effect::ReadRevenue { path }))
+                }
+                // Control keys the line editor does not use (Ctrl-s) are the shell's.
+                _ => ImportKey::Stay(match input.on_key(key) {
+                    LineEvent::Ignored => Outcome::Ignored,
+                    LineEvent::Edited | LineEvent::Handled => Outcome::Handled,
+                }),
+            },
+            Self::Reading { .. } => ImportKey::Stay(Outcome::Ignored),
+            Self::Preview { .. } | Self::Problems { .. } => match key.code {
+                KeyCode::Esc | KeyCode::Char('q') => ImportKey::Close(Outcome::Message(
+                    "Import cancelled: nothing changed".to_owned(),
+                )),
+                KeyCode::Enter | KeyCode::Char('y') => self.confirm(doc),
+                KeyCode::Down | KeyCode::Char('j') => self.scroll_by(1),
+                KeyCode::Up | KeyCode::Char('k') => self.scroll_by(-1),
+                KeyCode::PageDown => self.scroll_by(10),
+                KeyCode::PageUp => self.scroll_by(-10),
+                _ => ImportKey::Stay(Outcome::Ignored),
+            },
+        }
+    }
+
+    /// The mouse wheel (the shell turns it into ↑/↓).
+    pub fn on_action(&mut self, action: Action) -> ImportKey {
+        match action {
+            Action::Down => self.scroll_by(1),
+            Action::Up => self.scroll_by(-1),
+            // Save, quit and the rest stay the shell's while the popup is open.
+            _ => ImportKey::Stay(Outcome::Ignored),
+        }
+    }
+
+    fn scroll_by(&mut self, by: i32) -> ImportKey {
+        if let Self::Preview { lines, scroll, .. } | Self::Problems { lines, scroll, .. } = self {
+            let max = i32::try_from(lines.len()).unwrap_or(i32::MAX);
+            let next = (i32::from(*scroll) + by).clamp(0, max.saturating_sub(1));
+            *scroll = u16::try_from(next).unwrap_or(0);
+        }
+        ImportKey::Stay(Outcome::Handled)
+    }
+
+    /// Enter: apply the previewed plan as one undo step, or go back to the path after problems.
+    fn confirm(&mut self, doc: &mut Document) -> ImportKey {
+        match self {
+            Self::Preview { path, plan, .. } => {
+                let name = file_name(path);
+                let mut portfolio = doc.portfolio.clone();
+                let changed = revenue::apply(&mut portfolio, plan);
+                if changed == 0 {
+                    return ImportKey::Close(Outcome::Message(format!(
+                        "Nothing to import: the portfolio already has the figures of {name}"
+                    )));
+                }
+                doc.replace_portfolio(portfolio, format!("import revenue from {name}"));
+                ImportKey::Close(Outcome::Message(format!(
+                    "Imported {changed} {} from {name} (u undoes; Ctrl-s saves)",
+                    if changed == 1 { "value" } else { "values" }
+                )))
+            }
+            Self::Problems { path, .. } => {
+                *self = Self::Prompt {
+                    input: LineEdit::new(&path.display().to_string()),
+                };
+                ImportKey::Stay(Outcome::Handled)
+            }
+            _ => ImportKey::Stay(Outcome::Handled),
+        }
+    }
+
+    pub fn hints(&self) -> Vec<(Action, &'static str)> {
+        match self {
+            Self::Prompt { .. } | Self::Reading { .. } => {
+                vec![(Action::Open, "read"), (Action::Back, "cancel")]
+            }
+            Self::Preview { .. } => vec![
+                (Action::Open, "apply"),
+                (Action::Down, "scroll"),
+                (Action::Back, "cancel"),
+            ],
+            Self::Problems { .. } => vec![
+                (Action::Open, "edit path"),
+                (Action::Down, "scroll"),
+                (Action::Back, "close"),
+            ],
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
+        let theme = cx.theme;
+        let (title, body, keys, scroll): (String, Vec<Line>, &str, u16) = match self {
+            Self::Prompt { input } => (
+                " Import revenue ".to_owned(),
+                vec![
+                    Line::raw("A Shopify orders export (Orders → Export → CSV):"),
+                    Line::styled(input.with_cursor(), theme.input),
+                ],
+                "Enter: read and preview (nothing changes yet)   Esc: cancel",
+                0,
+            ),
+            Self::Reading { path } => (
+                " Import revenue ".to_owned(),
+                vec![Line::raw(format!("Reading {}…", visible_path(path)))],
+                "",
+                0,
+            ),
+            Self::Preview {
+                path,
+                lines,
+                scroll,
+                ..
+            } => (
+                format!(" Import revenue from {} ", file_name(path)),
+                lines
+                    .iter()
+                    .map(|l| {
+                        if l.trim_start().starts_with("warning") {
+                            Line::styled(l.clone(), theme.warn)
+                        } else {
+                            Line::raw(l.clone())
+                        }
+                    })
+                    .collect(),
+                "Enter/y: apply (one undo step)   ↑↓ PgUp PgDn: scroll   Esc: cancel",
+                *scroll,
+            ),
+            Self::Problems {
+                path,
+                lines,
+                scroll,
+            } => (
+                format!(" Cannot import {} ", file_name(path)),
+                lines
+                    .iter()
+                    .map(|l| Line::styled(l.clone(), theme.warn))
+                    .collect(),
+                "Enter: change the path   ↑↓: scroll   Esc: close",
+                *scroll,
+            ),
+        };
+        let editing = self.editing() || matches!(self, Self::Reading { .. });
+        let width = area.width.saturating_sub(4).min(100);
+        let height = if editing {
+            6
+        } else {
+            area.height.saturating_sub(2)
+        };
+        let rect = crate::ui::centered(area, width, height);
+        Clear.render(rect, buf);
+        let block = Block::bordered()
+            .border_style(theme.border_focus)
+            .title(Span::styled(title, theme.title))
+            .title_bottom(Span::styled(format!(" {keys} "), theme.key));
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        Paragraph::new(body)
+            .style(theme.base)
+            .scroll((scroll, 0))
+            .render(inner, buf);
+    }
+}
+
+/// The first line of the preview: what was read.
+fn summary(plan: &Plan) -> String {
+    let s = plan.stats;
+    if plan.kind == "Shopify orders" {
+        format!(
+            "{} rows, {} orders: {} counted, {} cancelled, {} voided; {} attributed, {} ambiguous",
+            s.rows, s.orders, s.counted, s.cancelled, s.voided, s.attributed, s.ambiguous
+        )
+    } else {
+        format!(
+            "{} rows: {} attributed, {} ambiguous",
+            s.counted, s.attributed, s.ambiguous
+        )
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    revenue::visible(&path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    ))
+}
+
+fn visible_path(path: &Path) -> String {
+    revenue::visible(&path.display().to_string())
+}
