@@ -16,3 +16,179 @@ pub(super) fn read(app: &App, path: PathBuf) -> EffectResult {
         plan: Box::new(plan),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use chrono::NaiveDate;
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+    use super::super::{Flow, run_effect};
+    use crate::app::options::WorkspaceOptions;
+    use crate::import::revenue::generate;
+    use crate::model::Portfolio;
+    use crate::store;
+    use crate::ui::shell::App;
+    use crate::ui::shell::startup::prepare;
+    use crate::ui::shell::tests::screen;
+
+    fn open(dir: &Path) -> (App, std::path::PathBuf) {
+        let file = dir.join("p.ron");
+        let mut p = generate::sample_portfolio();
+        p.as_of = NaiveDate::from_ymd_opt(2026, 10, 31);
+        store::save(&file, &p).unwrap();
+        let mut app = prepare(
+            &WorkspaceOptions {
+                file: Some(file.clone()),
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        app.modal = None;
+        (app, file)
+    }
+
+    fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
+        let effects = app.handle_event(&Event::Key(KeyEvent::new(code, modifiers)));
+        for e in effects {
+            assert_eq!(run_effect(app, e), Flow::Continue);
+        }
+    }
+
+    /// `i`, the path typed over the prefilled folder, Enter.
+    fn import(app: &mut App, path: &Path) {
+        press(app, KeyCode::Char('i'), KeyModifiers::NONE);
+        press(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        for c in path.display().to_string().chars() {
+            press(app, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        press(app, KeyCode::Enter, KeyModifiers::NONE);
+    }
+
+    fn orders(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("orders_export_1.csv");
+        let file = std::fs::File::create(&path).unwrap();
+        generate::shopify_orders(
+            &generate::ShopifyOptions {
+                orders: 200,
+                ..generate::ShopifyOptions::default()
+            },
+            file,
+        )
+        .unwrap();
+        path
+    }
+
+    #[test]
+    fn the_preview_applies_as_one_undo_step_and_cancel_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, file) = open(dir.path());
+        let on_disk = std::fs::read(&file).unwrap();
+        let before: Portfolio = app.doc.portfolio.clone();
+        let path = orders(dir.path());
+
+        import(&mut app, &path);
+        let text = screen(&mut app, 120, 40);
+        for expected in [
+            "Import revenue from orders_export_1.csv",
+            "brand total",
+            "— →",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in\n{text}");
+        }
+        press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(app.doc.portfolio, before, "cancel changes nothing");
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Import cancelled: nothing changed")
+        );
+
+        import(&mut app, &path);
+        press(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert_ne!(app.doc.portfolio, before);
+        assert!(app.doc.scores.alliances[0].arcr.latest.is_some());
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.starts_with("Imported "), "{status}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            on_disk,
+            "written only by a save"
+        );
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::NONE);
+        assert_eq!(app.doc.portfolio, before, "one undo step undoes it all");
+        assert!(app.doc.scores.alliances[0].arcr.latest.is_none());
+    }
+
+    #[test]
+    fn a_second_import_of_the_same_export_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = open(dir.path());
+        let path = orders(dir.path());
+        import(&mut app, &path);
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        let revision = app.doc.revision;
+        import(&mut app, &path);
+        assert!(screen(&mut app, 120, 40).contains("(unchanged)"));
+        press(&mut app, KeyCode::Char('y'), KeyModifiers::NONE);
+        assert_eq!(app.doc.revision, revision);
+        assert!(
+            app.status
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Nothing to import")),
+            "{:?}",
+            app.status
+        );
+    }
+
+    #[test]
+    fn bad_input_lists_every_problem_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = open(dir.path());
+        let before = app.doc.portfolio.clone();
+        let path = dir.path().join("ORDERS.csv");
+        std::fs::write(
+            &path,
+            "Name,Financial Status,Currency,Subtotal,Discount Code,Created at,Cancelled at,\
+             Refunded Amount,Tags,Source\n\
+             #1,paid,EUR,1.00,,2026-10-01,,,,\n#2,paid,USD,abc,,2026-10-01,,,,\n",
+        )
+        .unwrap();
+        import(&mut app, &path);
+        let text = screen(&mut app, 120, 40);
+        for expected in [
+            "Cannot import ORDERS.csv",
+            "ORDERS.csv:2: order #1 is in EUR",
+            "ORDERS.csv:3: `Subtotal` \"abc\" is not a number",
+            "2 problems; nothing imported",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in\n{text}");
+        }
+        // Enter goes back to the path, Esc closes; nothing changed.
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(screen(&mut app, 120, 40).contains("A Shopify orders export"));
+        press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(app.doc.portfolio, before);
+
+        let missing = dir.path().join("nope.csv");
+        import(&mut app, &missing);
+        assert!(screen(&mut app, 120, 40).contains("nope.csv: cannot read"));
+    }
+
+    #[test]
+    fn share_mode_refuses_the_import() {
+        let mut app = crate::ui::shell::tests::demo_app();
+        app.handle_event(&Event::Key(KeyEvent::from(KeyCode::Char('s'))));
+        let effects = app.handle_event(&Event::Key(KeyEvent::from(KeyCode::Char('i'))));
+        assert!(effects.is_empty());
+        assert!(
+            app.status
+                .as_deref()
+                .is_some_and(|s| s.contains("off while sharing")),
+            "{:?}",
+            app.status
+        );
+    }
+}

@@ -112,3 +112,171 @@ fn write_pages(app: &App, after_save: bool) -> EffectResult {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+    use super::super::{Flow, run_effect};
+    use crate::app::Effect;
+    use crate::app::options::WorkspaceOptions;
+    use crate::model::Status;
+    use crate::ui::shell::startup::prepare;
+    use crate::ui::shell::{App, Modal};
+    use crate::{sample, store};
+
+    fn sample_file(dir: &Path) -> PathBuf {
+        let path = dir.join("p.ron");
+        let loaded = store::parse(sample::NORTHWIND, "s").unwrap();
+        store::save(&path, &loaded.portfolio).unwrap();
+        path
+    }
+
+    fn open(path: &Path) -> App {
+        let mut app = prepare(
+            &WorkspaceOptions {
+                file: Some(path.to_owned()),
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        app.modal = None;
+        app
+    }
+
+    fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
+        let effects = app.handle_event(&Event::Key(KeyEvent::new(code, modifiers)));
+        for e in effects {
+            assert_eq!(run_effect(app, e), Flow::Continue);
+        }
+    }
+
+    fn typed(app: &mut App, text: &str) {
+        for c in text.chars() {
+            press(app, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+    }
+
+    fn published_ids(portfolio: &crate::model::Portfolio) -> Vec<&str> {
+        portfolio
+            .alliances
+            .iter()
+            .filter(|a| matches!(a.status, Status::Active | Status::WindingDown))
+            .map(|a| a.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn p_asks_for_a_folder_saves_the_new_links_publishes_and_shows_the_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = sample_file(dir.path());
+        let mut app = open(&file);
+        press(&mut app, KeyCode::Char('P'), KeyModifiers::NONE);
+        let Some(Modal::SaveAs { input, .. }) = &app.modal else {
+            panic!("asks for a folder: {:?}", app.modal);
+        };
+        assert_eq!(input.text(), "site");
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(app.modal.is_none(), "{:?}", app.modal);
+        let site = dir.path().join("site");
+        assert!(site.join("index.html").is_file());
+        let saved = store::load(&file).unwrap().portfolio;
+        let ids = published_ids(&saved);
+        assert!(!ids.is_empty());
+        for id in ids {
+            let token = saved.alliance(id).unwrap().share_token.clone();
+            let token = token.unwrap_or_else(|| panic!("{id}'s link is saved"));
+            assert!(site.join(&token).join("index.html").is_file(), "{id}");
+        }
+        assert_eq!(app.doc.portfolio.publish_to.as_deref(), Some("site"));
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.contains("Published"), "{status}");
+        assert!(app.published_at.is_some());
+        let screen = crate::ui::shell::tests::screen(&mut app, 120, 40);
+        assert!(
+            screen.lines().next().unwrap().contains("published "),
+            "{screen}"
+        );
+        // The folder setting is an edit to save; Ctrl-s saves it and publishes again.
+        std::fs::remove_file(site.join("index.html")).unwrap();
+        press(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert!(site.join("index.html").is_file(), "the save published");
+        assert_eq!(
+            store::load(&file).unwrap().portfolio.publish_to.as_deref(),
+            Some("site")
+        );
+        assert!(!app.doc.is_dirty());
+    }
+
+    #[test]
+    fn with_publish_to_set_every_save_publishes_after_writing_new_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = sample_file(dir.path());
+        let mut app = open(&file);
+        let mut p = app.doc.portfolio.clone();
+        p.publish_to = Some("out/pages".to_owned());
+        app.doc.replace_portfolio(p, "set publish folder");
+        press(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+        let site = dir.path().join("out/pages");
+        assert!(site.join("index.html").is_file());
+        let saved = store::load(&file).unwrap().portfolio;
+        for id in published_ids(&saved) {
+            let token = saved.alliance(id).unwrap().share_token.clone().unwrap();
+            assert!(site.join(token).join("index.html").is_file(), "{id}");
+        }
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.starts_with("Saved"), "{status}");
+        assert!(status.contains("Published"), "{status}");
+        assert!(!app.doc.is_dirty(), "the links were saved with the edit");
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_written_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = sample_file(dir.path());
+        std::fs::write(dir.path().join("blocker"), "a file, not a folder").unwrap();
+        let mut app = open(&file);
+        let mut p = app.doc.portfolio.clone();
+        p.publish_to = Some("blocker".to_owned());
+        app.doc.replace_portfolio(p, "set publish folder");
+        press(&mut app, KeyCode::Char('P'), KeyModifiers::NONE);
+        let Some(Modal::Notice { title, lines }) = &app.modal else {
+            panic!("a notice: {:?}", app.modal);
+        };
+        assert_eq!(title, "Not published");
+        assert!(lines.join(" ").contains("blocker"), "{lines:?}");
+    }
+
+    #[test]
+    fn share_mode_refuses_p_and_the_sample_must_be_saved_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = sample_file(dir.path());
+        let mut app = open(&file);
+        typed(&mut app, "s");
+        let effects = app.handle_event(&Event::Key(KeyEvent::from(KeyCode::Char('P'))));
+        assert!(effects.is_empty());
+        assert!(
+            app.status
+                .as_deref()
+                .is_some_and(|s| s.contains("off while sharing")),
+            "{:?}",
+            app.status
+        );
+        assert!(!dir.path().join("site").exists());
+
+        let mut demo = crate::ui::shell::tests::demo_app();
+        let effects = demo.handle_event(&Event::Key(KeyEvent::from(KeyCode::Char('P'))));
+        assert_eq!(effects, vec![Effect::Publish]);
+        assert_eq!(run_effect(&mut demo, Effect::Publish), Flow::Continue);
+        let Some(Modal::Notice { lines, .. }) = &demo.modal else {
+            panic!("a notice: {:?}", demo.modal);
+        };
+        assert!(
+            lines.join(" ").contains("Save it as a file first"),
+            "{lines:?}"
+        );
+    }
+}

@@ -59,18 +59,28 @@ impl OutcomesView {
             )
             .render(left, buf);
         let right_width = usize::from(right.width.saturating_sub(2));
-        Paragraph::new(result_lines(o, right_width, cx))
-            .block(
-                Block::bordered()
-                    .border_style(theme.border)
-                    .title(Span::styled(" Goals, share, contributors ", theme.title)),
-            )
-            .render(right, buf);
+        Paragraph::new(result_lines(
+            o,
+            right_width,
+            usize::from(right.height.saturating_sub(2)),
+            cx,
+        ))
+        .block(
+            Block::bordered()
+                .border_style(theme.border)
+                .title(Span::styled(" Goals, share, contributors ", theme.title)),
+        )
+        .render(right, buf);
     }
 }
 
 fn months(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |m| format!("{m:.0} mo"))
+}
+
+/// A share with one decimal, so 14.9% never reads as the band's 15%.
+fn share(value: f64) -> String {
+    format!("{:.1}%", value * 100.0)
 }
 
 fn lifespan_lines(o: &Outcomes, width: usize, cx: &ViewCtx) -> Vec<Line<'static>> {
@@ -83,41 +93,62 @@ fn lifespan_lines(o: &Outcomes, width: usize, cx: &ViewCtx) -> Vec<Line<'static>
     };
     let mut lines = vec![
         Line::from(vec![
-            Span::styled("Median lifespan  ", theme.muted),
+            Span::styled("Median, signed charter ", theme.muted),
             Span::styled(
-                format!("governed {} ({})", months(m.governed), m.governed_count),
+                format!("{:>6} (n={})", months(m.governed), m.governed_count),
                 governed_style,
             ),
-            Span::styled(
-                format!(" · not {} ({})", months(m.ungoverned), m.ungoverned_count),
-                theme.base,
-            ),
+        ]),
+        Line::from(vec![
+            Span::styled("Median, no charter     ", theme.muted),
+            Span::raw(format!(
+                "{:>6} (n={})",
+                months(m.ungoverned),
+                m.ungoverned_count
+            )),
         ]),
         Line::styled(
-            "Target: governed alliances last 36+ months (typical median 12)",
+            if width >= 50 {
+                "Target: 36+ months (typical: 12)"
+            } else {
+                "Target 36+ mo · ✓ signed ✗ none"
+            },
             theme.muted,
         ),
     ];
     if o.lifespans.is_empty() {
         lines.push(Line::styled("  no alliance has started yet", theme.muted));
     }
-    let name_width = width.saturating_sub(28).clamp(8, 24);
+    let wide = width >= 50;
+    // The name takes what the widest tail (` 123 mo ✗ no charter  ended 2026-01-31`) leaves.
+    let name_width = width
+        .saturating_sub(if wide { 39 } else { 20 })
+        .clamp(6, 24);
     for l in &o.lifespans {
-        let end = l
-            .ended
-            .map_or_else(|| "running".to_owned(), |d| format!("ended {d}"));
+        let (governed, end) = if wide {
+            (
+                if l.governed {
+                    "✓ charter"
+                } else {
+                    "✗ no charter"
+                },
+                l.ended
+                    .map_or_else(|| "running".to_owned(), |d| format!("ended {d}")),
+            )
+        } else {
+            (
+                if l.governed { "✓" } else { "✗" },
+                l.ended.map_or_else(String::new, |_| "ended".to_owned()),
+            )
+        };
         lines.push(Line::from(vec![
             Span::raw(format!(
-                "  {:<name_width$} ",
+                "  {:<name_width$}",
                 truncate(&l.partner, name_width)
             )),
-            Span::styled(format!("{:>3} mo ", l.months), theme.title),
+            Span::styled(format!(" {:>3} mo ", l.months), theme.title),
             Span::styled(
-                if l.governed {
-                    "✓ charter "
-                } else {
-                    "✗ no charter "
-                },
+                format!("{governed:<12} "),
                 if l.governed { theme.ok } else { theme.warn },
             ),
             Span::styled(end, theme.muted),
@@ -126,12 +157,14 @@ fn lifespan_lines(o: &Outcomes, width: usize, cx: &ViewCtx) -> Vec<Line<'static>
     lines
 }
 
-fn result_lines(o: &Outcomes, width: usize, cx: &ViewCtx) -> Vec<Line<'static>> {
+fn result_lines(o: &Outcomes, width: usize, height: usize, cx: &ViewCtx) -> Vec<Line<'static>> {
     let theme = cx.theme;
+    // A short pane keeps two quarters and two months, so the contributors still show.
+    let recent = if height < 14 { 2 } else { 4 };
     let bar_width = width.saturating_sub(34).clamp(4, 20);
     let mut lines = vec![Line::styled(
         format!(
-            "Goal attainment by quarter (target {})",
+            "Goal attainment (target {}+)",
             percent(Some(ATTAINMENT_TARGET))
         ),
         theme.title,
@@ -139,7 +172,7 @@ fn result_lines(o: &Outcomes, width: usize, cx: &ViewCtx) -> Vec<Line<'static>> 
     let quarters = &o.goal_attainment_by_quarter;
     let shown: Vec<_> = quarters
         .iter()
-        .skip(quarters.len().saturating_sub(4))
+        .skip(quarters.len().saturating_sub(recent))
         .collect();
     if shown.iter().all(|q| q.value.is_none()) {
         lines.push(Line::styled(
@@ -166,17 +199,17 @@ fn result_lines(o: &Outcomes, width: usize, cx: &ViewCtx) -> Vec<Line<'static>> 
     }
     lines.push(Line::styled(
         format!(
-            "Alliance share by month (band {}–{})",
+            "Alliance share (band {}–{})",
             percent(Some(SHARE_BAND_LOW)),
             percent(Some(SHARE_BAND_HIGH))
         ),
         theme.title,
     ));
-    let share = &o.alliance_share_by_month;
-    if share.is_empty() {
+    let months = &o.alliance_share_by_month;
+    if months.is_empty() {
         lines.push(Line::styled("  no brand revenue yet", theme.muted));
     }
-    for s in share.iter().skip(share.len().saturating_sub(4)) {
+    for s in months.iter().skip(months.len().saturating_sub(recent)) {
         let (symbol, style) = match s.band {
             Band::Within => ("✓", theme.ok),
             Band::Below => ("▼", theme.warn),
@@ -184,17 +217,13 @@ fn result_lines(o: &Outcomes, width: usize, cx: &ViewCtx) -> Vec<Line<'static>> 
         };
         lines.push(Line::from(vec![
             Span::raw(format!("  {} ", s.month)),
-            Span::styled(bar(s.value / 0.5, bar_width), theme.chart),
             Span::styled(
-                format!(" {:>5} {symbol} {}", percent(Some(s.value)), s.band.label()),
+                format!("{:>6} {symbol} {}", share(s.value), s.band.label()),
                 style,
             ),
         ]));
     }
-    lines.push(Line::styled(
-        "Top contributors (last 12 months)",
-        theme.title,
-    ));
+    lines.push(Line::styled("Top contributors (12 months)", theme.title));
     if o.top_contributors.is_empty() {
         lines.push(Line::styled("  no attributed revenue yet", theme.muted));
     }
@@ -224,4 +253,36 @@ fn bar(fraction: f64, width: usize) -> String {
         "█".repeat(filled),
         "░".repeat(width - filled.min(width))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ui::shell::tests::{demo_app, keys, screen};
+
+    #[test]
+    fn the_fourth_view_shows_the_outcomes_at_both_sizes() {
+        let mut app = demo_app();
+        keys(&mut app, "vvv");
+        for (w, h) in [(80, 24), (120, 40)] {
+            let text = screen(&mut app, w, h);
+            assert!(text.contains("Median, signed charter"), "{text}");
+            insta::assert_snapshot!(format!("outcomes_{w}x{h}"), text);
+        }
+        keys(&mut app, "v");
+        assert!(screen(&mut app, 120, 40).contains("Weekly pulse"));
+    }
+
+    #[test]
+    fn share_mode_never_shows_the_outcomes() {
+        let mut app = demo_app();
+        keys(&mut app, "vvv");
+        assert!(screen(&mut app, 120, 40).contains(" Outcomes "));
+        keys(&mut app, "s");
+        for _ in 0..4 {
+            let text = screen(&mut app, 120, 40);
+            assert!(!text.contains("Outcomes"), "{text}");
+            assert!(!text.contains("Median, signed"), "{text}");
+            keys(&mut app, "v");
+        }
+    }
 }
