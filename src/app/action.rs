@@ -197,7 +197,7 @@ impl Action {
             Self::WriteDoc => "write the document (.md)",
             Self::Numbers => "enter a month's revenue and actuals (Portfolio)",
             Self::Escalations => "escalations: raise, resolve, delete (Portfolio)",
-            Self::ImportRevenue => "import revenue from a Shopify orders export (Portfolio)",
+            Self::ImportRevenue => "import revenue from an export (Portfolio)",
             Self::Publish => "publish the partner pages now",
             Self::NextTheme => "next theme",
             Self::Undo => "undo",

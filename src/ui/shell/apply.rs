@@ -103,20 +103,24 @@ impl App {
                 at,
                 after_save,
             } => {
-                let mut line = format!(
-                    "Published {pages} {} to {}",
+                let line = format!(
+                    "Published {pages} {} to {}{}{}{}",
                     if pages == 1 { "page" } else { "pages" },
-                    folder.display()
+                    folder.display(),
+                    if removed > 0 {
+                        format!(" ({removed} old removed)")
+                    } else {
+                        String::new()
+                    },
+                    warnings
+                        .first()
+                        .map_or(String::new(), |w| format!("; warning: {w}")),
+                    if self.doc.is_dirty() && !after_save {
+                        " · edits not saved yet: Ctrl-s saves"
+                    } else {
+                        ""
+                    }
                 );
-                if removed > 0 {
-                    line.push_str(&format!(" ({removed} old removed)"));
-                }
-                if let Some(w) = warnings.first() {
-                    line.push_str(&format!("; warning: {w}"));
-                }
-                if self.doc.is_dirty() && !after_save {
-                    line.push_str(" · Ctrl-s saves the setting");
-                }
                 self.status = Some(match (&self.status, after_save) {
                     (Some(saved), true) => format!("{saved} · {line}"),
                     _ => line,

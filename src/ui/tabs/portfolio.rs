@@ -722,11 +722,8 @@ impl TabView for PortfolioTab {
         ];
         // Share mode shows one alliance and refuses to filter or add: do not offer it.
         if !self.share {
-            hints.extend([
-                (Action::Filter, "filter"),
-                (Action::Add, "add"),
-                (Action::ImportRevenue, "import"),
-            ]);
+            // `i` import is in help: the footer has no room left for it without dropping share.
+            hints.extend([(Action::Filter, "filter"), (Action::Add, "add")]);
         }
         hints
     }
