@@ -14,7 +14,7 @@ pub mod safety;
 use std::path::PathBuf;
 
 use self::safety::{Decision, Question};
-use crate::import::revenue::{Plan, Problems};
+use crate::import::revenue::{Plan, Problems, ReportColumns};
 use crate::model::Portfolio;
 
 /// Work for the main loop: everything that touches the disk or ends the program.
@@ -39,9 +39,11 @@ pub enum Effect {
     /// The answer to a question about the file (recovery, changes on disk, the lock).
     Decide(Decision),
     /// Read a revenue export and plan its import (SPEC §9); nothing changes until the user
-    /// applies the plan.
+    /// applies the plan. `columns`: an attribution report's date, revenue and key columns;
+    /// `None`: a Shopify orders export.
     ReadRevenue {
         path: PathBuf,
+        columns: Option<ReportColumns>,
     },
     /// Publish the partner pages (SPEC §11) to the portfolio's `publish_to` folder, asking
     /// for one when it is unset.

@@ -216,7 +216,7 @@ fn perform(app: &mut App, effect: Effect) -> Option<EffectResult> {
             save_checked(app, None, false)
         })),
         Effect::Publish => Some(publish::publish_now(app, None)),
-        Effect::ReadRevenue { path } => Some(import::read(app, path)),
+        Effect::ReadRevenue { path, columns } => Some(import::read(app, path, columns.as_ref())),
         Effect::WriteTo { path, target } => Some(write_to(app, path, target, false)),
         Effect::WriteFile {
             path,

@@ -5,12 +5,26 @@ use std::path::PathBuf;
 
 use super::super::App;
 use crate::app::EffectResult;
-use crate::import::revenue;
+use crate::import::revenue::{self, Problems, ReportColumns};
 
-/// Read `path` as a Shopify orders export and plan its import.
-pub(super) fn read(app: &App, path: PathBuf) -> EffectResult {
+/// Read `path` as a Shopify orders export, or as an attribution report with `columns`, and
+/// plan its import.
+pub(super) fn read(app: &App, path: PathBuf, columns: Option<&ReportColumns>) -> EffectResult {
     // The export streams from disk; the workspace shows the result, not a progress bar.
-    let plan = revenue::plan_shopify_file(&app.doc.portfolio, &path, &mut |_| {});
+    let portfolio = &app.doc.portfolio;
+    let plan = match columns {
+        None => revenue::plan_shopify_file(portfolio, &path, &mut |_| {}),
+        Some(columns) => {
+            let name = revenue::visible(&path.display().to_string());
+            match std::fs::File::open(&path) {
+                Ok(file) => revenue::plan_report(portfolio, file, &name, columns, &mut |_| {}),
+                Err(e) => Err(Problems {
+                    lines: vec![format!("{name}: cannot read: {e}")],
+                    more: 0,
+                }),
+            }
+        }
+    };
     EffectResult::RevenueRead {
         path,
         plan: Box::new(plan),
@@ -168,13 +182,55 @@ mod tests {
         }
         // Enter goes back to the path, Esc closes; nothing changed.
         press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-        assert!(screen(&mut app, 120, 40).contains("A Shopify orders export"));
+        assert!(screen(&mut app, 120, 40).contains("Shopify orders export (Orders"));
         press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
         assert_eq!(app.doc.portfolio, before);
 
         let missing = dir.path().join("nope.csv");
         import(&mut app, &missing);
         assert!(screen(&mut app, 120, 40).contains("nope.csv: cannot read"));
+    }
+
+    #[test]
+    fn an_attribution_report_with_its_columns_sets_alliance_revenue_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = open(dir.path());
+        let path = dir.path().join("report.csv");
+        std::fs::write(
+            &path,
+            "Date,Channel,Revenue\n2026-10-01,Glow-Newsletter,1200.50\n2026-10-15,google,9000\n\
+             2026-10-20,glow-newsletter,300\n",
+        )
+        .unwrap();
+        press(&mut app, KeyCode::Char('i'), KeyModifiers::NONE);
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        for c in path.display().to_string().chars() {
+            press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        press(&mut app, KeyCode::Tab, KeyModifiers::NONE);
+        press(&mut app, KeyCode::Right, KeyModifiers::NONE);
+        assert!(screen(&mut app, 120, 40).contains("Revenue column"));
+        for _ in 0..3 {
+            press(&mut app, KeyCode::Tab, KeyModifiers::NONE);
+        }
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(
+            screen(&mut app, 120, 40).contains("needs its date, revenue and key columns"),
+            "an empty column is refused before reading"
+        );
+        for c in "channel".chars() {
+            press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        let text = screen(&mut app, 120, 40);
+        assert!(text.contains("— → 1,500.50"), "{text}");
+        assert!(!text.contains("brand total"), "{text}");
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        let october = "2026-10".parse().unwrap();
+        let glow = app.doc.portfolio.alliance("glow").unwrap();
+        assert_eq!(glow.revenue.get(&october), Some(&1500.5));
+        assert!(!app.doc.portfolio.revenue.contains_key(&october));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The revenue import popup (`i` on the Portfolio, SPEC §9): a path prompt (the shared line
-//! editor), then the same per-month old → new table the command line prints, with its warnings,
+//! editor) for a Shopify orders export or an attribution report with its three column names,
+//! then the same per-month old → new table the command line prints, with its warnings,
 //! in a scrollable popup. Applying it is one undo step; cancelling writes nothing. Reading the
 //! file is the runner's work (`Effect::ReadRevenue`); its plan comes back through
 //! [`ImportPopup::read`].
@@ -15,15 +16,15 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use crate::app::Effect;
 use crate::app::action::Action;
 use crate::app::document::Document;
-use crate::import::revenue::{self, Plan, Problems};
+use crate::import::revenue::{self, Plan, Problems, ReportColumns};
 use crate::ui::tabs::{Outcome, ViewCtx};
 use crate::ui::widgets::line_edit::{LineEdit, LineEvent};
 
 /// Where the popup is.
 #[derive(Debug)]
 pub enum ImportPopup {
-    /// Asking for the export's path.
-    Prompt { input: LineEdit },
+    /// Asking for the export's path (and, for a report, its columns).
+    Prompt(Box<Prompt>),
     /// The runner is reading `path`.
     Reading { path: PathBuf },
     /// The plan, previewed; nothing changed yet.
@@ -39,6 +40,141 @@ pub enum ImportPopup {
         lines: Vec<String>,
         scroll: u16,
     },
+}
+
+/// The prompt's fields: the path, the format, and an attribution report's three columns.
+#[derive(Debug)]
+pub struct Prompt {
+    path: LineEdit,
+    /// An attribution report rather than a Shopify orders export.
+    report: bool,
+    /// Date, revenue and key columns of a report.
+    columns: [LineEdit; 3],
+    /// 0 the path, 1 the format, 2–4 the columns.
+    focus: usize,
+    error: Option<String>,
+}
+
+const COLUMN_LABELS: [&str; 3] = ["Date column", "Revenue column", "Key column"];
+
+impl Prompt {
+    fn new(path: &str) -> Self {
+        Self {
+            path: LineEdit::new(path),
+            report: false,
+            columns: [
+                LineEdit::new("Date"),
+                LineEdit::new("Revenue"),
+                LineEdit::new("Source"),
+            ],
+            focus: 0,
+            error: None,
+        }
+    }
+
+    fn fields(&self) -> usize {
+        if self.report { 5 } else { 2 }
+    }
+
+    /// The field with focus, when it is a text field.
+    fn line(&mut self) -> Option<&mut LineEdit> {
+        match self.focus {
+            0 => Some(&mut self.path),
+            1 => None,
+            i => self.columns.get_mut(i - 2),
+        }
+    }
+
+    /// Enter: what to read, or why not yet.
+    fn submit(&self) -> Result<(PathBuf, Option<ReportColumns>), String> {
+        let path = self.path.text().trim();
+        if path.is_empty() {
+            return Err("Name the file to import.".to_owned());
+        }
+        if !self.report {
+            return Ok((PathBuf::from(path), None));
+        }
+        let [date, revenue, key] = self.columns.each_ref().map(|c| c.text().trim().to_owned());
+        if date.is_empty() || revenue.is_empty() || key.is_empty() {
+            return Err(
+                "An attribution report needs its date, revenue and key columns.".to_owned(),
+            );
+        }
+        Ok((
+            PathBuf::from(path),
+            Some(ReportColumns { date, revenue, key }),
+        ))
+    }
+
+    fn on_key(&mut self, key: &KeyEvent) -> Outcome {
+        self.error = None;
+        match key.code {
+            KeyCode::Tab => self.focus = (self.focus + 1) % self.fields(),
+            KeyCode::BackTab => self.focus = (self.focus + self.fields() - 1) % self.fields(),
+            KeyCode::Up => self.focus = self.focus.saturating_sub(1),
+            KeyCode::Down => self.focus = (self.focus + 1).min(self.fields() - 1),
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if self.focus == 1 => {
+                self.report = !self.report;
+            }
+            _ => {
+                return match self.line().map(|l| l.on_key(key)) {
+                    // Control keys the line editor does not use (Ctrl-s) are the shell's.
+                    Some(LineEvent::Ignored) => Outcome::Ignored,
+                    Some(_) | None => Outcome::Handled,
+                };
+            }
+        }
+        Outcome::Handled
+    }
+
+    fn lines(&self, cx: &ViewCtx) -> Vec<Line<'static>> {
+        let theme = cx.theme;
+        let field = |label: &str, line: &LineEdit, focused: bool| {
+            Line::from(vec![
+                Span::styled(format!("{label:<16}"), theme.muted),
+                if focused {
+                    Span::styled(line.with_cursor(), theme.input)
+                } else {
+                    Span::raw(line.text().to_owned())
+                },
+            ])
+        };
+        let mut lines = vec![
+            field("File", &self.path, self.focus == 0),
+            Line::from(vec![
+                Span::styled(format!("{:<16}", "Format"), theme.muted),
+                Span::styled(
+                    format!(
+                        "‹ {} ›",
+                        if self.report {
+                            "attribution report (Triple Whale, Polar, GA4)"
+                        } else {
+                            "Shopify orders export (Orders → Export → CSV)"
+                        }
+                    ),
+                    if self.focus == 1 {
+                        theme.selected
+                    } else {
+                        theme.base
+                    },
+                ),
+            ]),
+        ];
+        if self.report {
+            for (i, (label, column)) in COLUMN_LABELS.iter().zip(&self.columns).enumerate() {
+                lines.push(field(label, column, self.focus == i + 2));
+            }
+            lines.push(Line::styled(
+                "  Each row's key is matched against the alliances' sources; the brand total is \
+                 untouched.",
+                theme.muted,
+            ));
+        }
+        if let Some(e) = &self.error {
+            lines.push(Line::styled(e.clone(), theme.warn));
+        }
+        lines
+    }
 }
 
 /// What a key did to the popup.
@@ -57,9 +193,7 @@ impl ImportPopup {
             .map_or_else(String::new, |p| {
                 format!("{}{}", p.display(), std::path::MAIN_SEPARATOR)
             });
-        Self::Prompt {
-            input: LineEdit::new(&start),
-        }
+        Self::Prompt(Box::new(Prompt::new(&start)))
     }
 
     /// Only the prompt takes typed text; the preview answers to its keys.
@@ -92,20 +226,21 @@ impl ImportPopup {
     /// A raw key (the prompt), or a key the keymap did not claim.
     pub fn on_key(&mut self, key: &KeyEvent, doc: &mut Document) -> ImportKey {
         match self {
-            Self::Prompt { input } => match key.code {
+            Self::Prompt(prompt) => match key.code {
                 KeyCode::Esc => ImportKey::Close(Outcome::Message(
                     "Import cancelled: nothing changed".to_owned(),
                 )),
-                KeyCode::Enter if !input.text().trim().is_empty() => {
-                    let path = PathBuf::from(input.text().trim());
-                    *self = Self::Reading { path: path.clone() };
-                    ImportKey::Stay(Outcome::Effect(Effect::ReadRevenue { path }))
-                }
-                // Control keys the line editor does not use (Ctrl-s) are the shell's.
-                _ => ImportKey::Stay(match input.on_key(key) {
-                    LineEvent::Ignored => Outcome::Ignored,
-                    LineEvent::Edited | LineEvent::Handled => Outcome::Handled,
-                }),
+                KeyCode::Enter => match prompt.submit() {
+                    Ok((path, columns)) => {
+                        *self = Self::Reading { path: path.clone() };
+                        ImportKey::Stay(Outcome::Effect(Effect::ReadRevenue { path, columns }))
+                    }
+                    Err(why) => {
+                        prompt.error = Some(why);
+                        ImportKey::Stay(Outcome::Handled)
+                    }
+                },
+                _ => ImportKey::Stay(prompt.on_key(key)),
             },
             Self::Reading { .. } => ImportKey::Stay(Outcome::Ignored),
             Self::Preview { .. } | Self::Problems { .. } => match key.code {
@@ -160,9 +295,7 @@ impl ImportPopup {
                 )))
             }
             Self::Problems { path, .. } => {
-                *self = Self::Prompt {
-                    input: LineEdit::new(&path.display().to_string()),
-                };
+                *self = Self::Prompt(Box::new(Prompt::new(&path.display().to_string())));
                 ImportKey::Stay(Outcome::Handled)
             }
             _ => ImportKey::Stay(Outcome::Handled),
@@ -190,13 +323,10 @@ impl ImportPopup {
     pub fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
         let (title, body, keys, scroll): (String, Vec<Line>, &str, u16) = match self {
-            Self::Prompt { input } => (
+            Self::Prompt(prompt) => (
                 " Import revenue ".to_owned(),
-                vec![
-                    Line::raw("A Shopify orders export (Orders → Export → CSV):"),
-                    Line::styled(input.with_cursor(), theme.input),
-                ],
-                "Enter: read and preview (nothing changes yet)   Esc: cancel",
+                prompt.lines(cx),
+                "Tab: next field  ←→: format  Enter: read and preview  Esc: cancel",
                 0,
             ),
             Self::Reading { path } => (
@@ -241,8 +371,10 @@ impl ImportPopup {
         };
         let editing = self.editing() || matches!(self, Self::Reading { .. });
         let width = area.width.saturating_sub(4).min(100);
-        let height = if editing {
-            6
+        let height = if let Self::Prompt(prompt) = self {
+            u16::try_from(prompt.lines(cx).len()).unwrap_or(8) + 2
+        } else if editing {
+            3
         } else {
             area.height.saturating_sub(2)
         };
