@@ -11,19 +11,24 @@ use crate::import::revenue::{self, Problems, ReportColumns};
 /// plan its import.
 pub(super) fn read(app: &App, path: PathBuf, columns: Option<&ReportColumns>) -> EffectResult {
     // The export streams from disk; the workspace shows the result, not a progress bar.
+    // Messages name the file as the popup's title does: `orders.csv:LINE: …`.
+    let name = revenue::visible(&path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    ));
     let portfolio = &app.doc.portfolio;
-    let plan = match columns {
-        None => revenue::plan_shopify_file(portfolio, &path, &mut |_| {}),
-        Some(columns) => {
-            let name = revenue::visible(&path.display().to_string());
-            match std::fs::File::open(&path) {
-                Ok(file) => revenue::plan_report(portfolio, file, &name, columns, &mut |_| {}),
-                Err(e) => Err(Problems {
-                    lines: vec![format!("{name}: cannot read: {e}")],
-                    more: 0,
-                }),
-            }
-        }
+    let plan = match std::fs::File::open(&path) {
+        Err(e) => Err(Problems {
+            lines: vec![format!(
+                "{}: cannot read: {e}",
+                revenue::visible(&path.display().to_string())
+            )],
+            more: 0,
+        }),
+        Ok(file) => match columns {
+            None => revenue::plan_shopify(portfolio, file, &name, &mut |_| {}),
+            Some(columns) => revenue::plan_report(portfolio, file, &name, columns, &mut |_| {}),
+        },
     };
     EffectResult::RevenueRead {
         path,
@@ -120,6 +125,7 @@ mod tests {
         );
 
         import(&mut app, &path);
+        insta::assert_snapshot!("import_preview_80x24", screen(&mut app, 80, 24));
         press(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
         press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
         assert_ne!(app.doc.portfolio, before);

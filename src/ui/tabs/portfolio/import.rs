@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::Effect;
 use crate::app::action::Action;
@@ -388,6 +388,7 @@ impl ImportPopup {
         block.render(rect, buf);
         Paragraph::new(body)
             .style(theme.base)
+            .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
             .render(inner, buf);
     }
