@@ -61,7 +61,11 @@ pub(super) fn with_publish(
     save: impl FnOnce(&mut App) -> EffectResult,
 ) -> EffectResult {
     let publishing = app.doc.portfolio.publish_to.is_some();
-    if publishing && let Err(result) = give_links(app) {
+    // A read-only file refuses the save: no links are made that could not be kept.
+    if publishing
+        && app.doc.read_only.is_none()
+        && let Err(result) = give_links(app)
+    {
         return result;
     }
     let result = save(app);
