@@ -354,14 +354,7 @@ fn report_import(
     dry_run: bool,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
-    let applied = match applied {
-        Ok(applied) => applied,
-        Err(ImportError::Load(e)) => return Err(CliError::Load(e)),
-        Err(ImportError::Failed { message, warnings }) => {
-            print_warnings(&warnings);
-            return Err(CliError::Failed(message));
-        }
-    };
+    let applied = applied.map_err(import_failed)?;
     print_warnings(&applied.warnings);
     let mut text = String::new();
     if dry_run {
@@ -374,6 +367,22 @@ fn report_import(
         text.push('\n');
     }
     write_out(out, &text)
+}
+
+/// Why an import did not happen, as the command line says it: the loaded file's warnings go to
+/// stderr now; bad input exits 2, anything else 1.
+pub(crate) fn import_failed(e: ImportError) -> CliError {
+    match e {
+        ImportError::Load(e) => CliError::Load(e),
+        ImportError::Rejected { message, warnings } => {
+            print_warnings(&warnings);
+            CliError::Usage(message)
+        }
+        ImportError::Failed { message, warnings } => {
+            print_warnings(&warnings);
+            CliError::Failed(message)
+        }
+    }
 }
 
 fn export_cmd(

@@ -54,6 +54,10 @@ pub enum Action {
     Settings,
     /// The current alliance's details: partner, type, status, start, notes, attribution rules.
     Details,
+    /// Import revenue from a Shopify orders export (Portfolio).
+    ImportRevenue,
+    /// Publish the partner pages now.
+    Publish,
     NextTheme,
     Undo,
     Redo,
@@ -65,7 +69,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Self; 43] = [
+    pub const ALL: [Self; 45] = [
         Self::Tab1,
         Self::Tab2,
         Self::Tab3,
@@ -102,6 +106,8 @@ impl Action {
         Self::Escalations,
         Self::Settings,
         Self::Details,
+        Self::ImportRevenue,
+        Self::Publish,
         Self::NextTheme,
         Self::Undo,
         Self::Redo,
@@ -150,6 +156,8 @@ impl Action {
             Self::Escalations => "escalations",
             Self::Settings => "settings",
             Self::Details => "details",
+            Self::ImportRevenue => "import_revenue",
+            Self::Publish => "publish",
             Self::NextTheme => "next_theme",
             Self::Undo => "undo",
             Self::Redo => "redo",
@@ -199,6 +207,8 @@ impl Action {
             Self::Escalations => "escalations: raise, resolve, delete (Portfolio)",
             Self::Settings => "portfolio settings: brand, currency, as-of date",
             Self::Details => "alliance details: start date, notes, rules",
+            Self::ImportRevenue => "import revenue from an export (Portfolio)",
+            Self::Publish => "publish the partner pages now",
             Self::NextTheme => "next theme",
             Self::Undo => "undo",
             Self::Redo => "redo",

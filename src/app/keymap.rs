@@ -256,6 +256,8 @@ fn default_bindings() -> Vec<(Action, Vec<Key>)> {
         (A::Escalations, vec![c('e')]),
         (A::Settings, vec![c(',')]),
         (A::Details, vec![c('D')]),
+        (A::ImportRevenue, vec![c('i')]),
+        (A::Publish, vec![c('P')]),
         (A::NextTheme, vec![c('t')]),
         (A::Undo, vec![c('u')]),
         (A::Redo, vec![Key::ctrl('r')]),

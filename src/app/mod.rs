@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use self::safety::{Decision, Question};
+use crate::import::revenue::{Plan, Problems, ReportColumns};
 use crate::model::{Alliance, Portfolio};
 
 /// Work for the main loop: everything that touches the disk or ends the program.
@@ -51,6 +52,16 @@ pub enum Effect {
         alliance: String,
         since: NaiveDate,
     },
+    /// Read a revenue export and plan its import (SPEC §9); nothing changes until the user
+    /// applies the plan. `columns`: an attribution report's date, revenue and key columns;
+    /// `None`: a Shopify orders export.
+    ReadRevenue {
+        path: PathBuf,
+        columns: Option<ReportColumns>,
+    },
+    /// Publish the partner pages (SPEC §11) to the portfolio's `publish_to` folder, asking
+    /// for one when it is unset.
+    Publish,
 }
 
 /// What the path prompt writes once the user names a file.
@@ -64,6 +75,8 @@ pub enum Target {
         done: String,
         named: PathBuf,
     },
+    /// The folder to publish the partner pages to; it becomes the portfolio's `publish_to`.
+    PublishFolder,
 }
 
 /// What carrying out an [`Effect`] came to. The runner does the I/O and returns one of these;
@@ -121,6 +134,30 @@ pub enum EffectResult {
         since: NaiveDate,
         before: Result<Option<Box<Alliance>>, String>,
     },
+    /// A revenue export was read: the plan to preview, or every problem with its line.
+    RevenueRead {
+        path: PathBuf,
+        plan: Box<Result<Plan, Problems>>,
+    },
+    /// Published alliances were given their partner links (to record as one edit before the
+    /// save that keeps them).
+    LinksAssigned {
+        portfolio: Box<Portfolio>,
+        created: Vec<String>,
+    },
+    /// The publish folder the user chose, to keep as the portfolio's `publish_to`.
+    PublishFolderChosen { folder: String },
+    /// The pages were written to `folder` at `at` (`HH:MM`); `after_save` when a save did it.
+    Published {
+        folder: PathBuf,
+        pages: usize,
+        removed: usize,
+        warnings: Vec<String>,
+        at: String,
+        after_save: bool,
+    },
+    /// Nothing (or not everything) was published: `message` names the page or folder.
+    PublishFailed { message: String },
     /// Leave the program.
     Quit,
 }

@@ -1,6 +1,6 @@
-//! `alliance-desk import-revenue` (SPEC §9): the thin command-line runner. Locks the portfolio,
-//! loads it, plans the import while a progress bar runs on stderr, prints the plan and saves
-//! (or, with `--dry-run`, writes nothing).
+//! `alliance-desk import-revenue` (SPEC §9): the thin command-line runner. Goes through the one
+//! apply path, [`crate::import::apply`] (lock, load, change, save), planning the import while a
+//! progress bar runs on stderr; prints the plan (with `--dry-run`, writes nothing).
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::CliError;
+use crate::cli::{CliError, import_failed};
 use crate::import::revenue::{
     Plan, Problems, Progress, ReportColumns, money, plan_report, plan_shopify, preview, visible,
 };
-use crate::store;
+use crate::import::{self, ImportError, Report, plural};
 
 /// Arguments of `import-revenue`.
 #[derive(Debug, Args)]
@@ -94,11 +94,12 @@ impl Bar {
     }
 }
 
-/// Read `path` as the export `args` names and plan its import into `portfolio`.
+/// Read the export `args` names and plan its import into `portfolio`. Unusable input — a file
+/// that cannot be read, every problem in it — is a rejection (exit 2).
 fn plan_file(
     portfolio: &crate::model::Portfolio,
     args: &ImportRevenueArgs,
-) -> Result<Plan, CliError> {
+) -> Result<Plan, ImportError> {
     let (path, columns) = match (&args.shopify, &args.attribution) {
         (Some(p), None) => (p, None),
         (None, Some(p)) => (
@@ -110,14 +111,15 @@ fn plan_file(
             }),
         ),
         _ => {
-            return Err(CliError::Usage(
-                "give one export: --shopify ORDERS.csv or --attribution REPORT.csv".to_owned(),
+            return Err(ImportError::rejected(
+                "give one export: --shopify ORDERS.csv or --attribution REPORT.csv",
             ));
         }
     };
     let name = visible(&path.display().to_string());
-    let file = File::open(path)
-        .map_err(|e| CliError::Usage(format!("{name}: cannot read: {e}; nothing imported")))?;
+    let file = File::open(path).map_err(|e| {
+        ImportError::rejected(format!("{name}: cannot read: {e}; nothing imported"))
+    })?;
     let total = file.metadata().map_or(0, |m| m.len());
     let mut bar = Bar::new(total);
     let result = match &columns {
@@ -125,62 +127,56 @@ fn plan_file(
         Some(c) => plan_report(portfolio, file, &name, c, &mut |p| bar.update(p)),
     };
     bar.finish();
-    result.map_err(|p: Problems| CliError::Usage(p.to_string()))
+    result.map_err(|p: Problems| ImportError::rejected(p.to_string()))
 }
 
-/// Run `import-revenue`, writing the plan to `out`.
+/// Run `import-revenue` through the one apply path (lock → load → plan and set → save),
+/// writing the plan to `out`.
 pub fn run(args: &ImportRevenueArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let file = &args.file;
-    // A workspace open on the same file would later overwrite the import: refuse while one
-    // holds it. A dry run writes nothing, so it needs no lock.
-    let _lock = if args.dry_run {
-        None
-    } else {
-        match store::PortfolioLock::acquire(file) {
-            Ok(lock) => Some(lock),
-            Err(e @ store::LockError::Held { .. }) => {
-                return Err(CliError::Failed(format!(
-                    "{e}: close it first; nothing imported"
-                )));
-            }
-            Err(store::LockError::Io { .. }) => None,
+    let dry_run = args.dry_run;
+    let mut changes = 0;
+    let applied = import::apply(file, dry_run, |portfolio| {
+        let plan = plan_file(portfolio, args)?;
+        changes = plan.change_count();
+        let mut text = summary(&plan);
+        text.push_str(&preview(&plan));
+        if dry_run {
+            let _ = write!(
+                text,
+                "\ndry run: {changes} {} would change; nothing written\n",
+                plural(changes, "value", "values")
+            );
+        } else if changes == 0 {
+            let _ = write!(
+                text,
+                "\nnothing changed: {} already has these figures; not written\n",
+                visible(&file.display().to_string())
+            );
+        } else {
+            crate::import::revenue::apply(portfolio, &plan);
         }
-    };
-    let loaded = store::load(file).map_err(CliError::Load)?;
-    for w in &loaded.warnings {
-        eprintln!("{w}");
+        Ok(Report {
+            summary: text,
+            lines: Vec::new(),
+            changed: changes > 0,
+        })
+    })
+    .map_err(import_failed)?;
+    for w in &applied.warnings {
+        eprintln!("{}", crate::sanitize::terminal(&w.to_string()));
     }
-    let mut portfolio = loaded.portfolio;
-    let plan = plan_file(&portfolio, args)?;
-    let mut text = summary(&plan);
-    text.push_str(&preview(&plan));
-    let changes = plan.change_count();
-    let fail = |e: std::io::Error| CliError::Failed(format!("cannot write output: {e}"));
-    if args.dry_run {
+    let mut text = applied.report.summary;
+    if applied.written {
         let _ = write!(
             text,
-            "\ndry run: {changes} {} would change; nothing written\n",
-            if changes == 1 { "value" } else { "values" }
-        );
-        return out.write_all(text.as_bytes()).map_err(fail);
-    }
-    if changes == 0 {
-        let _ = write!(
-            text,
-            "\nnothing changed: {} already has these figures; not written\n",
+            "\nwrote {changes} {} to {}\n",
+            plural(changes, "value", "values"),
             visible(&file.display().to_string())
         );
-        return out.write_all(text.as_bytes()).map_err(fail);
     }
-    crate::import::revenue::apply(&mut portfolio, &plan);
-    store::save(file, &portfolio).map_err(|e| CliError::Failed(e.to_string()))?;
-    let _ = write!(
-        text,
-        "\nwrote {changes} {} to {}\n",
-        if changes == 1 { "value" } else { "values" },
-        visible(&file.display().to_string())
-    );
-    out.write_all(text.as_bytes()).map_err(fail)
+    out.write_all(text.as_bytes())
+        .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))
 }
 
 /// The first line: what was read.

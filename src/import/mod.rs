@@ -33,6 +33,12 @@ pub struct Report {
 pub enum ImportError {
     /// The portfolio file did not load (exit 2).
     Load(LoadError),
+    /// The import's own input is unusable — a bad export, every problem listed (exit 2);
+    /// `warnings` are the loaded file's, to print before `message`.
+    Rejected {
+        message: String,
+        warnings: Vec<Diagnostic>,
+    },
     /// Anything else (exit 1); `warnings` are the loaded file's, to print before `message`.
     Failed {
         message: String,
@@ -48,13 +54,21 @@ impl ImportError {
             warnings: Vec::new(),
         }
     }
+
+    /// Unusable input with `message` (the apply path adds the file's warnings).
+    pub fn rejected(message: impl Into<String>) -> Self {
+        Self::Rejected {
+            message: message.into(),
+            warnings: Vec::new(),
+        }
+    }
 }
 
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Load(e) => write!(f, "{e}"),
-            Self::Failed { message, .. } => f.write_str(message),
+            Self::Rejected { message, .. } | Self::Failed { message, .. } => f.write_str(message),
         }
     }
 }
@@ -101,7 +115,10 @@ where
         Err(ImportError::Failed { message, .. }) => {
             return Err(ImportError::Failed { message, warnings });
         }
-        Err(e) => return Err(e),
+        Err(ImportError::Rejected { message, .. }) => {
+            return Err(ImportError::Rejected { message, warnings });
+        }
+        Err(e @ ImportError::Load(_)) => return Err(e),
     };
     let written = report.changed && !dry_run;
     if written {

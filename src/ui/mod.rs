@@ -162,7 +162,11 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     };
     // Read-only goes first with the unsaved mark: it must not be cut off by a long path.
     let left = format!(" {}{dirty}{ro} · {source}", doc.portfolio.brand);
-    let mut right = format!("as of {} · {share} ", doc.as_of);
+    let published = app
+        .published_at
+        .as_ref()
+        .map_or(String::new(), |at| format!("published {at} · "));
+    let mut right = format!("{published}as of {} · {share} ", doc.as_of);
     let width = area.width as usize;
     if doc.read_only.is_some() && left.chars().count() + right.chars().count() > width {
         // The banner matters more than the share figure, which the Portfolio tab also shows.
@@ -422,6 +426,11 @@ fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) {
                         )
                     ),
                     "Enter: write   Esc: cancel",
+                ),
+                Target::PublishFolder => (
+                    "Publish",
+                    "Publish the partner pages to the folder:".to_owned(),
+                    "Enter: publish   Esc: cancel",
                 ),
             };
             let mut text = Vec::new();

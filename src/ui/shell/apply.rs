@@ -100,6 +100,59 @@ impl App {
                 since,
                 before,
             } => self.views.reviews.changes.store(alliance, since, before),
+            EffectResult::RevenueRead { path, plan } => {
+                self.views.portfolio.revenue_read(&path, *plan);
+            }
+            EffectResult::LinksAssigned { portfolio, created } => {
+                self.doc.replace_portfolio(
+                    *portfolio,
+                    format!("new partner links for {}", created.join(", ")),
+                );
+            }
+            EffectResult::PublishFolderChosen { folder } => {
+                let mut portfolio = self.doc.portfolio.clone();
+                portfolio.publish_to = Some(folder.clone());
+                self.doc
+                    .replace_portfolio(portfolio, format!("publish to {folder} on every save"));
+            }
+            EffectResult::Published {
+                folder,
+                pages,
+                removed,
+                warnings,
+                at,
+                after_save,
+            } => {
+                let line = format!(
+                    "Published {pages} {} to {}{}{}{}",
+                    if pages == 1 { "page" } else { "pages" },
+                    folder.display(),
+                    if removed > 0 {
+                        format!(" ({removed} old removed)")
+                    } else {
+                        String::new()
+                    },
+                    warnings
+                        .first()
+                        .map_or(String::new(), |w| format!("; warning: {w}")),
+                    if self.doc.is_dirty() && !after_save {
+                        " · edits not saved yet: Ctrl-s saves"
+                    } else {
+                        ""
+                    }
+                );
+                self.status = Some(match (&self.status, after_save) {
+                    (Some(saved), true) => format!("{saved} · {line}"),
+                    _ => line,
+                });
+                self.published_at = Some(at);
+            }
+            EffectResult::PublishFailed { message } => {
+                self.modal = Some(Modal::Notice {
+                    title: "Not published".to_owned(),
+                    lines: message.lines().map(str::to_owned).collect(),
+                });
+            }
             // The loop ends; nothing is left to show.
             EffectResult::Quit => {}
         }

@@ -98,6 +98,8 @@ pub struct App {
     /// Effects the update step asked for while taking in a result; the runner carries them
     /// out next (removing the conflicts file after a save).
     pub follow_ups: Vec<Effect>,
+    /// When the partner pages were last published (`HH:MM`), for the header.
+    pub published_at: Option<String>,
 }
 
 impl App {
@@ -120,6 +122,7 @@ impl App {
             queued: VecDeque::new(),
             conflicts: None,
             follow_ups: Vec::new(),
+            published_at: None,
         };
         app.sync_views();
         app
@@ -299,6 +302,14 @@ impl App {
                 });
             }
             Action::Save => return vec![Effect::Save],
+            // The internal page names every alliance: not while a partner watches.
+            Action::Publish if self.share => {
+                self.status = Some(
+                    "Publishing is off while sharing: it writes the internal portfolio page"
+                        .to_owned(),
+                );
+            }
+            Action::Publish => return vec![Effect::Publish],
             Action::SaveAs => self.ask_save_as(None),
             Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
             Action::Quit => {
@@ -417,6 +428,7 @@ impl App {
                         Target::Text { named, .. } => {
                             format!("Cancelled: {} was not written", named.display())
                         }
+                        Target::PublishFolder => "Not published".to_owned(),
                     });
                 }
                 _ => {

@@ -254,7 +254,11 @@ fn perform(app: &mut App, effect: Effect) -> Option<EffectResult> {
             alliance,
             since,
         }),
-        Effect::Save => Some(save_checked(app, None, false)),
+        Effect::Save => Some(publish::with_publish(app, |app| {
+            save_checked(app, None, false)
+        })),
+        Effect::Publish => Some(publish::publish_now(app, None)),
+        Effect::ReadRevenue { path, columns } => Some(import::read(app, path, columns.as_ref())),
         Effect::WriteTo { path, target } => Some(write_to(app, path, target, false)),
         Effect::WriteFile {
             path,
@@ -285,7 +289,10 @@ fn perform(app: &mut App, effect: Effect) -> Option<EffectResult> {
 /// portfolio is replaced only once the user said so (`overwrite`): otherwise they are asked.
 fn write_to(app: &mut App, path: PathBuf, target: Target, overwrite: bool) -> EffectResult {
     match target {
-        Target::Portfolio => save_checked(app, Some(path), overwrite),
+        Target::Portfolio => {
+            publish::with_publish(app, |app| save_checked(app, Some(path), overwrite))
+        }
+        Target::PublishFolder => publish::publish_now(app, Some(path.display().to_string())),
         Target::Text {
             contents,
             done,
@@ -440,7 +447,9 @@ fn decide(app: &mut App, decision: Decision) -> Option<EffectResult> {
         }
         Decision::Reload if app.doc.is_dirty() => Some(EffectResult::Ask(Question::ConfirmReload)),
         Decision::Reload | Decision::ReloadConfirmed => reload(app),
-        Decision::Overwrite => Some(save_checked(app, None, true)),
+        Decision::Overwrite => Some(publish::with_publish(app, |app| {
+            save_checked(app, None, true)
+        })),
         Decision::OverwriteFile => {
             let (path, target) = app.safety.pending_write.take()?;
             Some(write_to(app, path, target, true))
@@ -477,5 +486,7 @@ fn reload(app: &mut App) -> Option<EffectResult> {
     })
 }
 
+mod import;
+mod publish;
 #[cfg(test)]
 mod tests;

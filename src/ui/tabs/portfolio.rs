@@ -1,13 +1,16 @@
 //! The Portfolio tab: every alliance on one sortable, filterable table, a detail pane with the
-//! reasons behind each flag, and three views (weekly pulse, monthly trend, quarterly strategic).
+//! reasons behind each flag, and four views (weekly pulse, monthly trend, quarterly strategic,
+//! and the portfolio's [`outcomes`]).
 //! Two popups act on the current alliance: its monthly numbers ([`numbers`]) and its escalation
 //! items ([`escalations`]); two record editors ([`edit_popup`]) change the portfolio settings and
-//! the current alliance's details.
+//! the current alliance's details; another imports revenue for the whole portfolio ([`import`]).
 
 mod details;
 mod edit_popup;
 mod escalations;
+mod import;
 mod numbers;
+mod outcomes;
 mod settings;
 
 use chrono::NaiveDate;
@@ -33,6 +36,7 @@ use crate::ui::widgets::format::{date, decimal, percent, truncate};
 use crate::ui::widgets::scroll::Scroll;
 use edit_popup::EditPopup;
 use escalations::EscalationsPopup;
+use import::{ImportKey, ImportPopup};
 use numbers::{NumbersEditor, NumbersKey};
 
 /// The three dashboard views of the protocol.
@@ -45,6 +49,8 @@ pub enum View {
     MonthlyTrend,
     /// Is this alliance still worth the investment?
     QuarterlyStrategic,
+    /// Is governing the alliances working? Portfolio-wide: never while sharing.
+    Outcomes,
 }
 
 impl View {
@@ -53,14 +59,26 @@ impl View {
             Self::WeeklyPulse => "Weekly pulse",
             Self::MonthlyTrend => "Monthly trend",
             Self::QuarterlyStrategic => "Quarterly strategic",
+            Self::Outcomes => "Outcomes",
         }
     }
 
-    fn next(self) -> Self {
+    /// The next view; share mode skips the portfolio-wide outcomes.
+    fn next(self, share: bool) -> Self {
         match self {
             Self::WeeklyPulse => Self::MonthlyTrend,
             Self::MonthlyTrend => Self::QuarterlyStrategic,
-            Self::QuarterlyStrategic => Self::WeeklyPulse,
+            Self::QuarterlyStrategic if !share => Self::Outcomes,
+            Self::QuarterlyStrategic | Self::Outcomes => Self::WeeklyPulse,
+        }
+    }
+
+    /// The view drawn: share mode shows the weekly pulse instead of the outcomes.
+    fn shown(self, share: bool) -> Self {
+        if share && self == Self::Outcomes {
+            Self::WeeklyPulse
+        } else {
+            self
         }
     }
 }
@@ -172,6 +190,10 @@ pub struct PortfolioTab {
     escalations: Option<EscalationsPopup>,
     /// The settings or details editor, while open.
     editor: Option<EditPopup>,
+    /// The revenue import, while open.
+    import: Option<ImportPopup>,
+    /// The outcomes view's figures.
+    outcomes: outcomes::OutcomesView,
 }
 
 /// What the table's rows were built from; a change rebuilds them.
@@ -188,6 +210,9 @@ impl PortfolioTab {
     /// Rebuild the visible rows if the document, share mode, sort or filter changed.
     pub fn sync(&mut self, doc: &Document, share: bool) {
         self.share = share;
+        if self.view.shown(share) == View::Outcomes {
+            self.outcomes.sync(doc);
+        }
         let key = RowsKey {
             revision: doc.revision,
             // Share mode shows just the current alliance: its rows depend on which one.
@@ -424,6 +449,28 @@ impl PortfolioTab {
             || self.numbers.is_some()
             || self.escalations.is_some()
             || self.editor.is_some()
+            || self.import.is_some()
+    }
+
+    /// The runner read the export the import popup named: show its plan or its problems.
+    pub fn revenue_read(
+        &mut self,
+        path: &std::path::Path,
+        plan: Result<crate::import::revenue::Plan, crate::import::revenue::Problems>,
+    ) {
+        if let Some(popup) = self.import.as_mut() {
+            popup.read(path, plan);
+        }
+    }
+
+    fn import_key(&mut self, key: ImportKey) -> Outcome {
+        match key {
+            ImportKey::Stay(outcome) => outcome,
+            ImportKey::Close(outcome) => {
+                self.import = None;
+                outcome
+            }
+        }
     }
 
     fn numbers_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Outcome {
@@ -450,6 +497,7 @@ impl TabView for PortfolioTab {
             || self.quick_edit.is_some()
             || self.numbers.is_some()
             || self.editor.is_some()
+            || self.import.is_some()
             || self
                 .escalations
                 .as_ref()
@@ -462,6 +510,10 @@ impl TabView for PortfolioTab {
                 self.editor = None;
                 Outcome::Message(message)
             });
+        }
+        if let Some(popup) = self.import.as_mut() {
+            let key = popup.on_key(key, cx.doc);
+            return self.import_key(key);
         }
         if self.numbers.is_some() {
             return self.numbers_key(key, cx);
@@ -493,6 +545,10 @@ impl TabView for PortfolioTab {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        if let Some(popup) = self.import.as_mut() {
+            let key = popup.on_action(action);
+            return self.import_key(key);
+        }
         if let Some(popup) = self.escalations.as_mut() {
             return popup.on_action(action, cx.doc).unwrap_or_else(|| {
                 self.escalations = None;
@@ -519,7 +575,15 @@ impl TabView for PortfolioTab {
                 self.sync(cx.doc, cx.share);
                 return Outcome::Message("Filter cleared".to_owned());
             }
-            Action::CycleView => self.view = self.view.next(),
+            Action::CycleView => self.view = self.view.shown(cx.share).next(cx.share),
+            // The preview names every alliance and the brand's total: not while sharing.
+            Action::ImportRevenue if cx.share => {
+                return Outcome::Message(
+                    "Import is off while sharing: it shows and changes every alliance's revenue"
+                        .to_owned(),
+                );
+            }
+            Action::ImportRevenue => self.import = Some(ImportPopup::open(cx.doc)),
             Action::SortNext | Action::SortReverse => {
                 if action == Action::SortNext {
                     let i = Column::SORTABLE
@@ -646,9 +710,15 @@ impl TabView for PortfolioTab {
         if let Some(editor) = &self.editor {
             editor.render(area, buf, cx);
         }
+        if let Some(popup) = &self.import {
+            popup.render(area, buf, cx);
+        }
     }
 
     fn hints(&self) -> Vec<(Action, &'static str)> {
+        if let Some(popup) = &self.import {
+            return popup.hints();
+        }
         if self.numbers.is_some() {
             return NumbersEditor::hints();
         }
@@ -679,6 +749,7 @@ impl TabView for PortfolioTab {
         ];
         // Share mode shows one alliance and refuses to filter or add: do not offer it.
         if !self.share {
+            // `i` import is in help: the footer has no room left for it without dropping share.
             hints.extend([(Action::Filter, "filter"), (Action::Add, "add")]);
             // An empty portfolio is where the brand and currency get set: offer them there.
             if self.rows.is_empty() {
@@ -846,7 +917,10 @@ impl PortfolioTab {
             )
         };
         let title = Line::from(vec![
-            Span::styled(format!(" {} ", self.view.title()), theme.title),
+            Span::styled(
+                format!(" {} ", self.view.shown(cx.share).title()),
+                theme.title,
+            ),
             Span::styled(count, theme.muted),
         ]);
         let block = Block::bordered().border_style(theme.border).title(title);
@@ -874,6 +948,11 @@ impl PortfolioTab {
     fn render_detail(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx) {
         let theme = cx.theme;
         let doc = cx.doc;
+        let view = self.view.shown(cx.share);
+        if view == View::Outcomes {
+            self.outcomes.render(area, buf, cx);
+            return;
+        }
         let Some(&i) = self.rows.get(self.scroll.selected()) else {
             Block::bordered()
                 .border_style(theme.border)
@@ -934,8 +1013,8 @@ impl PortfolioTab {
             )
             .render(left, buf);
 
-        match self.view {
-            View::WeeklyPulse => render_pulse(a, s, doc.as_of, right, buf, cx),
+        match view {
+            View::WeeklyPulse | View::Outcomes => render_pulse(a, s, doc.as_of, right, buf, cx),
             View::MonthlyTrend => {
                 let [top, bottom] =
                     Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])

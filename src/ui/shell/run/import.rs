@@ -1,0 +1,256 @@
+//! The I/O half of the workspace's revenue import (SPEC §9): read the export the user named and
+//! plan it against the open portfolio. Nothing changes until the user applies the plan.
+
+use std::path::PathBuf;
+
+use super::super::App;
+use crate::app::EffectResult;
+use crate::import::revenue::{self, Problems, ReportColumns};
+
+/// Read `path` as a Shopify orders export, or as an attribution report with `columns`, and
+/// plan its import.
+pub(super) fn read(app: &App, path: PathBuf, columns: Option<&ReportColumns>) -> EffectResult {
+    // The export streams from disk; the workspace shows the result, not a progress bar.
+    // Messages name the file as the popup's title does: `orders.csv:LINE: …`.
+    let name = revenue::visible(&path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    ));
+    let portfolio = &app.doc.portfolio;
+    let plan = match std::fs::File::open(&path) {
+        Err(e) => Err(Problems {
+            lines: vec![format!(
+                "{}: cannot read: {e}",
+                revenue::visible(&path.display().to_string())
+            )],
+            more: 0,
+        }),
+        Ok(file) => match columns {
+            None => revenue::plan_shopify(portfolio, file, &name, &mut |_| {}),
+            Some(columns) => revenue::plan_report(portfolio, file, &name, columns, &mut |_| {}),
+        },
+    };
+    EffectResult::RevenueRead {
+        path,
+        plan: Box::new(plan),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use chrono::NaiveDate;
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+    use super::super::{Flow, run_effect};
+    use crate::app::options::WorkspaceOptions;
+    use crate::import::revenue::generate;
+    use crate::model::Portfolio;
+    use crate::store;
+    use crate::ui::shell::App;
+    use crate::ui::shell::startup::prepare;
+    use crate::ui::shell::tests::screen;
+
+    fn open(dir: &Path) -> (App, std::path::PathBuf) {
+        let file = dir.join("p.ron");
+        let mut p = generate::sample_portfolio();
+        p.as_of = NaiveDate::from_ymd_opt(2026, 10, 31);
+        store::save(&file, &p).unwrap();
+        let mut app = prepare(
+            &WorkspaceOptions {
+                file: Some(file.clone()),
+                ..WorkspaceOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        app.modal = None;
+        (app, file)
+    }
+
+    fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
+        let effects = app.handle_event(&Event::Key(KeyEvent::new(code, modifiers)));
+        for e in effects {
+            assert_eq!(run_effect(app, e), Flow::Continue);
+        }
+    }
+
+    /// `i`, the path typed over the prefilled folder, Enter.
+    fn import(app: &mut App, path: &Path) {
+        press(app, KeyCode::Char('i'), KeyModifiers::NONE);
+        press(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        for c in path.display().to_string().chars() {
+            press(app, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        press(app, KeyCode::Enter, KeyModifiers::NONE);
+    }
+
+    fn orders(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("orders_export_1.csv");
+        let file = std::fs::File::create(&path).unwrap();
+        generate::shopify_orders(
+            &generate::ShopifyOptions {
+                orders: 200,
+                ..generate::ShopifyOptions::default()
+            },
+            file,
+        )
+        .unwrap();
+        path
+    }
+
+    #[test]
+    fn the_preview_applies_as_one_undo_step_and_cancel_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, file) = open(dir.path());
+        let on_disk = std::fs::read(&file).unwrap();
+        let before: Portfolio = app.doc.portfolio.clone();
+        let path = orders(dir.path());
+
+        import(&mut app, &path);
+        let text = screen(&mut app, 120, 40);
+        for expected in [
+            "Import revenue from orders_export_1.csv",
+            "brand total",
+            "— →",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in\n{text}");
+        }
+        press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(app.doc.portfolio, before, "cancel changes nothing");
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Import cancelled: nothing changed")
+        );
+
+        import(&mut app, &path);
+        insta::assert_snapshot!("import_preview_80x24", screen(&mut app, 80, 24));
+        press(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert_ne!(app.doc.portfolio, before);
+        assert!(app.doc.scores.alliances[0].arcr.latest.is_some());
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.starts_with("Imported "), "{status}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            on_disk,
+            "written only by a save"
+        );
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::NONE);
+        assert_eq!(app.doc.portfolio, before, "one undo step undoes it all");
+        assert!(app.doc.scores.alliances[0].arcr.latest.is_none());
+    }
+
+    #[test]
+    fn a_second_import_of_the_same_export_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = open(dir.path());
+        let path = orders(dir.path());
+        import(&mut app, &path);
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        let revision = app.doc.revision;
+        import(&mut app, &path);
+        assert!(screen(&mut app, 120, 40).contains("(unchanged)"));
+        press(&mut app, KeyCode::Char('y'), KeyModifiers::NONE);
+        assert_eq!(app.doc.revision, revision);
+        assert!(
+            app.status
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Nothing to import")),
+            "{:?}",
+            app.status
+        );
+    }
+
+    #[test]
+    fn bad_input_lists_every_problem_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = open(dir.path());
+        let before = app.doc.portfolio.clone();
+        let path = dir.path().join("ORDERS.csv");
+        std::fs::write(
+            &path,
+            "Name,Financial Status,Currency,Subtotal,Discount Code,Created at,Cancelled at,\
+             Refunded Amount,Tags,Source\n\
+             #1,paid,EUR,1.00,,2026-10-01,,,,\n#2,paid,USD,abc,,2026-10-01,,,,\n",
+        )
+        .unwrap();
+        import(&mut app, &path);
+        let text = screen(&mut app, 120, 40);
+        for expected in [
+            "Cannot import ORDERS.csv",
+            "ORDERS.csv:2: order #1 is in EUR",
+            "ORDERS.csv:3: `Subtotal` \"abc\" is not a number",
+            "2 problems; nothing imported",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in\n{text}");
+        }
+        // Enter goes back to the path, Esc closes; nothing changed.
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(screen(&mut app, 120, 40).contains("Shopify orders export (Orders"));
+        press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(app.doc.portfolio, before);
+
+        let missing = dir.path().join("nope.csv");
+        import(&mut app, &missing);
+        assert!(screen(&mut app, 120, 40).contains("nope.csv: cannot read"));
+    }
+
+    #[test]
+    fn an_attribution_report_with_its_columns_sets_alliance_revenue_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = open(dir.path());
+        let path = dir.path().join("report.csv");
+        std::fs::write(
+            &path,
+            "Date,Channel,Revenue\n2026-10-01,Glow-Newsletter,1200.50\n2026-10-15,google,9000\n\
+             2026-10-20,glow-newsletter,300\n",
+        )
+        .unwrap();
+        press(&mut app, KeyCode::Char('i'), KeyModifiers::NONE);
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        for c in path.display().to_string().chars() {
+            press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        press(&mut app, KeyCode::Tab, KeyModifiers::NONE);
+        press(&mut app, KeyCode::Right, KeyModifiers::NONE);
+        assert!(screen(&mut app, 120, 40).contains("Revenue column"));
+        for _ in 0..3 {
+            press(&mut app, KeyCode::Tab, KeyModifiers::NONE);
+        }
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(
+            screen(&mut app, 120, 40).contains("needs its date, revenue and key columns"),
+            "an empty column is refused before reading"
+        );
+        for c in "channel".chars() {
+            press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        let text = screen(&mut app, 120, 40);
+        assert!(text.contains("— → 1,500.50"), "{text}");
+        assert!(!text.contains("brand total"), "{text}");
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        let october = "2026-10".parse().unwrap();
+        let glow = app.doc.portfolio.alliance("glow").unwrap();
+        assert_eq!(glow.revenue.get(&october), Some(&1500.5));
+        assert!(!app.doc.portfolio.revenue.contains_key(&october));
+    }
+
+    #[test]
+    fn share_mode_refuses_the_import() {
+        let mut app = crate::ui::shell::tests::demo_app();
+        app.handle_event(&Event::Key(KeyEvent::from(KeyCode::Char('s'))));
+        let effects = app.handle_event(&Event::Key(KeyEvent::from(KeyCode::Char('i'))));
+        assert!(effects.is_empty());
+        assert!(
+            app.status
+                .as_deref()
+                .is_some_and(|s| s.contains("off while sharing")),
+            "{:?}",
+            app.status
+        );
+    }
+}
