@@ -475,13 +475,13 @@ fn more_win_conditions_than_shown_are_announced_and_kept_through_edits() {
         );
     }
     // Edit #2's metric.
-    keys(&mut app, "jjjjj");
+    keys(&mut app, "jjjjjj");
     key(&mut app, KeyCode::Enter);
     ctrl(&mut app, 'u');
     keys(&mut app, "Edited");
     key(&mut app, KeyCode::Esc);
     // The last shown entry cannot be moved into the hidden ones.
-    for _ in 0..30 {
+    for _ in 0..36 {
         keys(&mut app, "j");
     }
     assert_eq!(focused(&app), Some(CharterField::Win(7, WinField::Metric)));
