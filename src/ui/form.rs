@@ -191,6 +191,9 @@ pub struct Form<K = &'static str> {
     pending: Option<Leave<K>>,
     /// The user discarded a change to let the caller's own move go on.
     resumed: bool,
+    /// A field whose text a discard restored while handing the caller another event (Esc's
+    /// `Cancel`): a caller that writes each edit at once writes this one back too.
+    restored: Option<K>,
     /// Whether a field takes the keys (drawn with a thick border, a title saying so and a
     /// cursor), or the form is only browsed.
     editing: bool,
@@ -216,6 +219,7 @@ impl<K: FieldKey> Form<K> {
             focus: 0,
             pending: None,
             resumed: false,
+            restored: None,
             editing: true,
             currency: String::new(),
         }
@@ -275,6 +279,12 @@ impl<K: FieldKey> Form<K> {
     /// go on; reading it clears it.
     pub fn take_resumed(&mut self) -> bool {
         std::mem::take(&mut self.resumed)
+    }
+
+    /// The field a discard restored while the form handed on another event; reading it
+    /// clears it.
+    pub fn take_restored(&mut self) -> Option<K> {
+        self.restored.take()
     }
 
     fn focused_parse_error(&self) -> bool {
@@ -484,13 +494,15 @@ impl<K: FieldKey> Form<K> {
                     let kept = f.kept.clone();
                     f.line.set(&kept);
                 }
+                let restored = self.fields.get(i).map(|f| f.key);
                 match self.go(to) {
                     // The restored text is an edit too: the caller writes it back.
-                    FormEvent::Moved => self
-                        .fields
-                        .get(i)
-                        .map_or(FormEvent::Moved, |f| FormEvent::Edited(f.key)),
-                    other => other,
+                    FormEvent::Moved => restored.map_or(FormEvent::Moved, FormEvent::Edited),
+                    FormEvent::Edited(k) => FormEvent::Edited(k),
+                    other => {
+                        self.restored = restored;
+                        other
+                    }
                 }
             }
             KeyCode::Char('k' | 'K') | KeyCode::Esc | KeyCode::Enter => {
@@ -1407,6 +1419,11 @@ mod tests {
             FormEvent::Cancel
         );
         assert_eq!(f.get_text("target"), "");
+        assert_eq!(
+            f.take_restored(),
+            Some("target"),
+            "the caller may write it back"
+        );
         // A caller's own move (next step) asks through may_leave and resumes after d.
         type_str(&mut f, "2O");
         assert!(!f.may_leave());

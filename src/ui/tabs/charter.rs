@@ -926,6 +926,10 @@ impl TabView for CharterTab {
         };
         let event = form.handle_key(key, today);
         let resumed = form.take_resumed();
+        // A discarded change put back the field's earlier text: write that back too.
+        if let Some(k) = form.take_restored() {
+            self.apply(k, cx);
+        }
         match event {
             FormEvent::Edited(k) => {
                 self.apply(k, cx);
