@@ -281,6 +281,20 @@ impl<K: FieldKey> Form<K> {
         std::mem::take(&mut self.resumed)
     }
 
+    /// Whether `key` was a digit that gave the focused score field its whole value (any digit on
+    /// a 1–5 scale; on a 1–10 scale any but `1`, which may begin `10`): a form then moves on
+    /// to the next field, as the health check does, so a few digits fill a row of scores.
+    pub fn completes_score(&self, key: &KeyEvent) -> bool {
+        let Some(FieldKind::Score { max, .. }) = self.fields.get(self.focus).map(|f| &f.kind)
+        else {
+            return false;
+        };
+        matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit() && (*max < 10 || c != '1'))
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
+
     /// The field a discard restored while the form handed on another event; reading it
     /// clears it.
     pub fn take_restored(&mut self) -> Option<K> {
@@ -1469,6 +1483,24 @@ mod tests {
             s.contains("February 2027 has 28 days"),
             "the message wraps:\n{s}"
         );
+    }
+
+    #[test]
+    fn a_digit_completes_a_score_but_not_a_text() {
+        let mut f = sample();
+        let digit = key(KeyCode::Char('4'));
+        assert!(
+            !f.completes_score(&digit),
+            "a digit in a text field is typed"
+        );
+        f.focus("score");
+        assert!(f.completes_score(&digit));
+        let ten = Form::new("Ten").score("s", "S", 1, 10, None);
+        assert!(
+            !ten.completes_score(&key(KeyCode::Char('1'))),
+            "may begin 10"
+        );
+        assert!(ten.completes_score(&key(KeyCode::Char('7'))));
     }
 
     #[test]
