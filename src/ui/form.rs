@@ -1106,16 +1106,13 @@ fn wrap_chars(text: &str, width: usize) -> Vec<String> {
         let cw = char_width(c);
         if w + cw > width {
             // Break after the last space on the row when there is one.
-            match row.rfind(' ').filter(|at| *at > 0) {
-                Some(at) => {
-                    let rest = row.split_off(at + 1);
-                    rows.push(std::mem::replace(&mut row, rest));
-                    w = text_width(&row);
-                }
-                None => {
-                    rows.push(std::mem::take(&mut row));
-                    w = 0;
-                }
+            if let Some(at) = row.rfind(' ').filter(|at| *at > 0) {
+                let rest = row.split_off(at + 1);
+                rows.push(std::mem::replace(&mut row, rest));
+                w = text_width(&row);
+            } else {
+                rows.push(std::mem::take(&mut row));
+                w = 0;
             }
         }
         row.push(c);
