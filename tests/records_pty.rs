@@ -77,16 +77,16 @@ fn typed_numbers_and_dates_are_stored_as_typed_or_not_at_all() {
     s.wait_for("no such day in the calendar", WAIT);
     for out in [TAB, PGDN, ESC] {
         s.press(out);
-        s.wait_for("Keep editing (k or Esc)", WAIT);
+        s.wait_for("Keep editing (k or Enter)", WAIT);
         s.press("k");
-        s.wait_until(WAIT, |t| !t.contains("Keep editing (k or Esc)"))
+        s.wait_until(WAIT, |t| !t.contains("Keep editing (k or Enter)"))
             .expect("keep editing closes the question");
         let shot = s.wait_for("2027-02-30", WAIT);
         assert!(shot.contains("Step 2/7"), "still on the step:\n{shot}");
     }
     // Esc, then discard: the deadline it had comes back and editing stops.
     s.press(ESC);
-    s.wait_for("Keep editing (k or Esc)", WAIT);
+    s.wait_for("Keep editing (k or Enter)", WAIT);
     s.press("d");
     s.wait_for("BROWSING", WAIT);
     save_and_quit(&mut s);

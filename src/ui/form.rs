@@ -174,7 +174,7 @@ enum Leave<K> {
 }
 
 /// The keys of the "keep editing / discard this change" question.
-pub const LEAVE_QUESTION: &str = "Keep editing (k or Esc) · discard this change (d)";
+pub const LEAVE_QUESTION: &str = "Keep editing (k or Enter) · discard this change (d or Esc)";
 
 /// A titled list of fields with a focus order.
 #[derive(Debug)]
@@ -497,11 +497,12 @@ impl<K: FieldKey> Form<K> {
         }
     }
 
-    /// A key while the question is up: keep editing, or discard the change (the field gets
-    /// back the text it had when it took focus) and go on.
+    /// A key while the question is up: keep editing (`k`, Enter), or discard the change (`d`,
+    /// Esc: the field gets back the text it had when it took focus) and go on.
     fn answer(&mut self, to: Leave<K>, key: &KeyEvent) -> FormEvent<K> {
         match key.code {
-            KeyCode::Char('d' | 'D') => {
+            // Esc is "get me out" wherever it is pressed: a second Esc leaves, discarding.
+            KeyCode::Char('d' | 'D') | KeyCode::Esc => {
                 self.pending = None;
                 let i = self.focus;
                 if let Some(f) = self.fields.get_mut(i) {
@@ -519,7 +520,7 @@ impl<K: FieldKey> Form<K> {
                     }
                 }
             }
-            KeyCode::Char('k' | 'K') | KeyCode::Esc | KeyCode::Enter => {
+            KeyCode::Char('k' | 'K') | KeyCode::Enter => {
                 self.pending = None;
                 FormEvent::Handled
             }
@@ -1404,7 +1405,7 @@ mod tests {
             assert_eq!(f.focused(), Some("by"));
             assert_eq!(f.get_text("by"), "2027-02-30");
             let s = screen(&f, 100, 16);
-            assert!(s.contains("Keep editing (k or Esc)"), "{s}");
+            assert!(s.contains("Keep editing (k or Enter)"), "{s}");
             assert!(s.contains("no such day in the calendar"), "{s}");
             // Keep editing: the question goes, the text stays.
             assert_eq!(

@@ -813,7 +813,7 @@ fn a_bad_date_asks_before_the_step_changes_and_never_reaches_the_model() {
         "asked first"
     );
     let shot = screen(&mut app, 120, 40);
-    assert!(shot.contains("Keep editing (k or Esc)"), "{shot}");
+    assert!(shot.contains("Keep editing (k or Enter)"), "{shot}");
     assert!(shot.contains("no such day in the calendar"), "{shot}");
     keys(&mut app, "k");
     assert_eq!(app.views.charter.step.0, Section::WinConditions);
