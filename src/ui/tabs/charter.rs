@@ -643,7 +643,7 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form<CharterField> {
             )
             .help(
                 CharterField::QuarterMonths,
-                "Months of the quarterly strategic review, e.g. 1,4,7,10",
+                "Months of the quarterly strategic review: Jan, Apr, Jul, Oct or 1,4,7,10",
             ),
         Section::Dashboard => form
             .text(CharterField::Dashboard, "Dashboard", &c.dashboard)
