@@ -507,11 +507,13 @@ fn qsr_with_a_low_partner_sas_is_an_exit_discussion() {
         sas_us,
         sas_partner,
         environment,
+        figures,
         ..
     }) = alliance(&app, "glow").reviews.last()
     else {
         panic!("a quarterly review")
     };
+    assert!(figures.is_some(), "the QSR stores the figures it showed");
     assert_eq!(*scope, Some(Scope::Exit));
     assert_eq!((sas_us.strategy, sas_us.trust), (7, 6));
     assert_eq!(sas_partner.unwrap().enter_again, 4);
