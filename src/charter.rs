@@ -177,16 +177,36 @@ pub fn default_review_date(signed: Option<NaiveDate>, today: NaiveDate) -> Naive
         .unwrap_or(from)
 }
 
-/// Parse quarter months such as `"1,4,7,10"` or `"3 6 9 12"`; sorted, deduplicated.
+/// Parse quarter months such as `"1,4,7,10"`, `"3 6 9 12"` or `"Jan, Apr, Jul, Oct"` (names
+/// or their first three letters, any case); sorted, deduplicated.
 pub fn parse_months(text: &str) -> Result<Vec<u8>, String> {
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
     let mut months = Vec::new();
     for part in text
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .filter(|p| !p.is_empty())
     {
-        match part.parse::<u8>() {
-            Ok(m) if (1..=12).contains(&m) => months.push(m),
-            _ => return Err(format!("{part:?} is not a month 1–12")),
+        let lower = part.trim_end_matches('.').to_lowercase();
+        let by_name = NAMES
+            .iter()
+            .position(|n| lower.len() >= 3 && n.starts_with(&lower))
+            .and_then(|i| u8::try_from(i + 1).ok());
+        match by_name.map_or_else(|| part.parse::<u8>().ok(), Some) {
+            Some(m) if (1..=12).contains(&m) => months.push(m),
+            _ => return Err(format!("{part:?} is not a month (1–12 or Jan–Dec)")),
         }
     }
     months.sort_unstable();
@@ -574,6 +594,9 @@ mod tests {
     fn months_parse_and_review_dates_default() {
         assert_eq!(parse_months("10, 1 4;7").unwrap(), [1, 4, 7, 10]);
         assert!(parse_months("1,13").is_err());
+        assert_eq!(parse_months("Jan, Apr, Jul, Oct").unwrap(), [1, 4, 7, 10]);
+        assert_eq!(parse_months("march june. 9 DEC").unwrap(), [3, 6, 9, 12]);
+        assert!(parse_months("Ja").is_err(), "too short to name a month");
         assert_eq!(parse_months("").unwrap(), Vec::<u8>::new());
         assert_eq!(format_months(&[1, 4]), "1,4");
         assert_eq!(

@@ -27,15 +27,20 @@ fn type_a_whole_charter_save_and_quit() {
     std::fs::write(&path, EMPTY).expect("write portfolio");
     let mut s = Session::start(&[path.to_str().expect("utf-8 path")], dir.path(), 100, 30);
     s.wait_for("Portfolio", WAIT);
-    s.press("a"); // a new alliance opens its charter
+    s.press("a"); // a new alliance opens its charter, at step 1, browsing
     s.wait_for("Partner & alliance type", WAIT);
+    s.wait_for("BROWSING", WAIT);
     s.press(ENTER);
     s.press(CTRL_U);
     s.press("Peak Outdoor — Café Zürich"); // unicode and a q-free name typed as keys
     s.press(ENTER);
     s.press(RIGHT); // Distribution
-    s.press(ENTER);
+    s.press(ENTER); // the step's last field: editing stops here
+    s.wait_for("BROWSING", WAIT);
+    s.press(RIGHT);
     s.wait_for("Win condition 1", WAIT);
+    s.press(ENTER);
+    s.press(TAB); // direction
     s.press(TAB);
     s.press("40000");
     s.press(TAB);
@@ -45,20 +50,25 @@ fn type_a_whole_charter_save_and_quit() {
     s.press(TAB);
     s.press(TAB);
     s.press(TAB);
+    s.press(TAB);
     s.press("25");
     s.press(PGDN);
     s.wait_for("Weekly update", WAIT);
+    s.press(ENTER);
     s.press("#peak-northwind");
     s.press(ENTER);
     s.press(CTRL_U);
     s.press("12");
     s.press(ENTER);
     s.press(ENTER);
+    s.press(RIGHT);
     s.wait_for("Dashboard", WAIT);
+    s.press(ENTER);
     s.press("https://sheets.example/peak");
     s.press(ENTER);
+    s.press(RIGHT);
     s.wait_for("Escalation path", WAIT);
-    s.press(CTRL_N);
+    s.press("a"); // adds a contact and edits its name
     s.press("Dana Lee");
     s.press(TAB);
     s.press("Head of Partnerships");
@@ -69,9 +79,12 @@ fn type_a_whole_charter_save_and_quit() {
     s.press(RIGHT); // the partner's side
     s.press(PGDN);
     s.wait_for("90-day review", WAIT);
+    s.press(ENTER); // edit
     s.press(ENTER); // accept today + 90
     s.press(ENTER);
+    s.press(RIGHT);
     s.wait_for("Signed on", WAIT);
+    s.press(ENTER);
     s.press("t");
     s.wait_for("100% complete", WAIT);
     s.press(CTRL_E);

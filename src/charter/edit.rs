@@ -4,13 +4,18 @@
 
 use chrono::NaiveDate;
 
-use super::{default_review_date, id_for_alliance, is_placeholder_id, parse_months, template};
-use crate::model::{Alliance, AllianceKind, Charter, Party, Portfolio};
+use super::{
+    default_direction, default_review_date, id_for_alliance, is_placeholder_id, parse_months,
+    template,
+};
+use crate::model::{Alliance, AllianceKind, Charter, Direction, Party, Portfolio};
 
 /// A field of a win condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WinField {
     Metric,
+    /// Whether the target is a floor (≥) or a ceiling (≤).
+    Direction,
     Target,
     Unit,
     By,
@@ -19,8 +24,9 @@ pub enum WinField {
 
 impl WinField {
     /// The fields in form order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Metric,
+        Self::Direction,
         Self::Target,
         Self::Unit,
         Self::By,
@@ -76,6 +82,7 @@ pub enum ValueKind {
     Date,
     Kind,
     Party,
+    Direction,
 }
 
 impl CharterField {
@@ -83,6 +90,7 @@ impl CharterField {
     pub fn value_kind(self) -> ValueKind {
         match self {
             Self::Kind => ValueKind::Kind,
+            Self::Win(_, WinField::Direction) => ValueKind::Direction,
             Self::Win(_, WinField::Owner) | Self::Contact(_, ContactField::Party) => {
                 ValueKind::Party
             }
@@ -113,6 +121,7 @@ pub enum FieldValue {
     Date(Option<NaiveDate>),
     Kind(AllianceKind),
     Party(Party),
+    Direction(Direction),
 }
 
 /// A monthly review day the cadence can hold.
@@ -193,7 +202,20 @@ pub fn write_field(
                 return;
             };
             match f {
-                WinField::Metric => win.metric = text(),
+                WinField::Metric => {
+                    let metric = text();
+                    // A direction nobody chose follows the metric ("Cost per order" is met at
+                    // or below its target); one chosen against the default stays.
+                    if win.direction == default_direction(&win.metric) {
+                        win.direction = default_direction(&metric);
+                    }
+                    win.metric = metric;
+                }
+                WinField::Direction => {
+                    if let FieldValue::Direction(d) = value {
+                        win.direction = *d;
+                    }
+                }
                 WinField::Target => win.target = number,
                 WinField::Unit => win.unit = text(),
                 WinField::By => win.by = date,
@@ -288,6 +310,45 @@ mod tests {
         assert!(accepted(days, &FieldValue::Number(Some(365.0))));
         let months = CharterField::QuarterMonths;
         assert!(!accepted(months, &FieldValue::Text("13".into())));
+    }
+
+    #[test]
+    fn an_untouched_direction_follows_the_metric_a_chosen_one_stays() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 15).unwrap_or_default();
+        let mut a = alliance();
+        a.charter
+            .get_or_insert_with(Charter::default)
+            .win_conditions = vec![crate::model::WinCondition::default()];
+        let metric = CharterField::Win(0, WinField::Metric);
+        let direction = CharterField::Win(0, WinField::Direction);
+        assert_eq!(direction.value_kind(), ValueKind::Direction);
+        let win = |a: &Alliance| a.charter.as_ref().unwrap().win_conditions[0].direction;
+        write_field(
+            &mut a,
+            metric,
+            &FieldValue::Text("Cost per order".into()),
+            today,
+        );
+        assert_eq!(win(&a), Direction::AtMost, "a cost is met at or below");
+        write_field(&mut a, metric, &FieldValue::Text("Orders".into()), today);
+        assert_eq!(win(&a), Direction::AtLeast, "untouched: follows the metric");
+        write_field(
+            &mut a,
+            direction,
+            &FieldValue::Direction(Direction::AtMost),
+            today,
+        );
+        write_field(
+            &mut a,
+            metric,
+            &FieldValue::Text("Orders late".into()),
+            today,
+        );
+        assert_eq!(
+            win(&a),
+            Direction::AtMost,
+            "chosen against the default: stays"
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::app::document::Document;
 use crate::app::keymap::{Key, Keymap};
 use crate::charter::edit::{self, CharterField, ContactField, FieldValue, ValueKind, WinField};
 use crate::charter::{self, CHARTER_MINUTES, Section};
-use crate::model::{Alliance, AllianceKind, Charter, Contact, Party, WinCondition};
+use crate::model::{Alliance, AllianceKind, Charter, Contact, Direction, Party, WinCondition};
 use crate::ui::form::{Form, FormEvent};
 use crate::ui::keys::{KeyFromEvent, KeymapEvents};
 
@@ -34,6 +34,13 @@ pub const MAX_WINS: usize = 8;
 pub const MAX_CONTACTS: usize = 6;
 
 const PARTIES: [&str; 2] = ["Us", "Partner"];
+
+/// The direction choice, in [`Direction::ALL`] order.
+const DIRECTIONS: [&str; 2] = ["≥ at least the target", "≤ at most the target"];
+
+fn direction_index(d: Direction) -> usize {
+    Direction::ALL.iter().position(|x| *x == d).unwrap_or(0)
+}
 
 const CONFIRM_REMOVE: u32 = 1;
 
@@ -86,6 +93,11 @@ pub struct CharterTab {
     /// Ids this tab derived from a partner name in place of a `new-N` placeholder: they keep
     /// following the name while it is typed. Any other id is never changed.
     derived: HashSet<String>,
+    /// The step each alliance was left at: an alliance never shown (a new one, a promoted
+    /// intake) opens at step 1, browsing.
+    steps: HashMap<String, Section>,
+    /// A step move waiting on the "keep editing / discard this change" question.
+    pending_step: Option<isize>,
 }
 
 /// The current step, defaulting to the first.
@@ -115,6 +127,21 @@ impl CharterTab {
             self.ticking = false;
             return;
         };
+        // Another alliance: remember where this one was left, and open that one where it was
+        // left, or at its first step — never editing (typing goes into the field one sees).
+        if let Some(old) = self.shown.as_ref().map(|s| s.id.clone())
+            && old != alliance.id
+        {
+            self.steps.insert(old, self.step.0);
+            self.step = StepState(
+                self.steps
+                    .get(&alliance.id)
+                    .copied()
+                    .unwrap_or(Section::Partner),
+            );
+            self.editing = false;
+            self.pending_step = None;
+        }
         let signed = alliance.charter.as_ref().and_then(|c| c.signed).is_some();
         let now = clock.now();
         if active {
@@ -154,10 +181,17 @@ impl CharterTab {
                 _ => 0,
             };
             let mut form = build(self.step.0, alliance, doc.as_of);
+            form = form.currency(&doc.portfolio.currency);
             form.set_focus(focus);
             messages(&mut form, alliance);
             self.form = Some(form);
             self.shown = Some(shown);
+        }
+        let editing = self.editing;
+        if let Some(f) = self.form.as_mut()
+            && f.is_editing() != editing
+        {
+            f.set_editing(editing);
         }
     }
 
@@ -176,12 +210,29 @@ impl CharterTab {
         self.editing
     }
 
+    /// Start or stop editing; the form shows which.
+    fn set_editing(&mut self, on: bool) {
+        self.editing = on;
+        if let Some(f) = self.form.as_mut() {
+            f.set_editing(on);
+        }
+    }
+
     fn go(&mut self, step: Section, cx: &mut Cx) {
         self.step = StepState(step);
         self.sync(cx.doc, cx.clock, true);
     }
 
     fn step_by(&mut self, delta: isize, cx: &mut Cx) -> Outcome {
+        // A field with unreadable text is never left silently: ask first.
+        if let Some(f) = self.form.as_mut()
+            && !f.may_leave()
+        {
+            self.pending_step = Some(delta);
+            return Outcome::Handled;
+        }
+        // Editing never carries over into another step.
+        self.set_editing(false);
         let i = self.step.0.index() as isize + delta;
         let Ok(i) = usize::try_from(i) else {
             return Outcome::Handled;
@@ -238,6 +289,15 @@ impl CharterTab {
             }
         }
         if let (Some(form), Some(a)) = (self.form.as_mut(), cx.doc.current_alliance()) {
+            // Naming the metric may have set the direction (a cost is met at or below).
+            if let CharterField::Win(i, WinField::Metric) = key
+                && let Some(w) = a.charter.as_ref().and_then(|c| c.win_conditions.get(i))
+            {
+                form.set_choice(
+                    CharterField::Win(i, WinField::Direction),
+                    direction_index(w.direction),
+                );
+            }
             messages(form, a);
         }
         // Our own edit: the form already shows it, so do not rebuild.
@@ -257,6 +317,9 @@ impl CharterTab {
         }
         if let Some(shown) = self.shown.as_mut().filter(|s| s.id == old) {
             new.clone_into(&mut shown.id);
+        }
+        if let Some(step) = self.steps.remove(old) {
+            self.steps.insert(new.to_owned(), step);
         }
     }
 
@@ -300,7 +363,7 @@ impl CharterTab {
                 if let Some(f) = self.form.as_mut() {
                     f.focus(key);
                 }
-                self.editing = true;
+                self.set_editing(true);
                 Outcome::Handled
             }
             None if matches!(step, Section::WinConditions | Section::Escalation) => {
@@ -429,8 +492,10 @@ impl CharterTab {
             return Outcome::Handled;
         }
         if form.at_last() {
+            // The last field of a step: editing stops here and never carries into the next
+            // step, so nothing typed lands in a field one has not seen.
+            self.set_editing(false);
             if self.step.0 == Section::SignOff {
-                self.editing = false;
                 let write = key_name(cx.keymap, Action::WriteDoc, false)
                     .map_or_else(String::new, |k| {
                         format!(", {k} writes the one-page document")
@@ -440,7 +505,12 @@ impl CharterTab {
                     cx.keymap.describe(Action::Save)
                 ));
             }
-            return self.step_by(1, cx);
+            let next = key_name(cx.keymap, Action::Right, false).unwrap_or_else(|| "→".into());
+            let edit = key_name(cx.keymap, Action::Open, false).unwrap_or_else(|| "Enter".into());
+            return Outcome::Message(format!(
+                "End of step {}: stopped editing — {next} next step, {edit} edits",
+                self.step.0.index() + 1
+            ));
         }
         form.focus_next();
         Outcome::Handled
@@ -471,6 +541,9 @@ fn form_value(form: &Form<CharterField>, key: CharterField) -> Option<FieldValue
             FieldValue::Kind(AllianceKind::ALL[i.min(AllianceKind::ALL.len() - 1)])
         }
         ValueKind::Party => FieldValue::Party(party_at(form.get_choice(key))),
+        ValueKind::Direction => FieldValue::Direction(
+            Direction::ALL[form.get_choice(key).min(Direction::ALL.len() - 1)],
+        ),
         ValueKind::Number => FieldValue::Number(form.get_number(key)),
         ValueKind::Date => FieldValue::Date(form.get_date(key)),
         ValueKind::Text => FieldValue::Text(form.get_text(key)),
@@ -504,11 +577,17 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form<CharterField> {
         Section::WinConditions => {
             let mut form = form;
             for (i, w) in c.win_conditions.iter().take(MAX_WINS).enumerate() {
-                let [metric, target, unit, by, owner] =
+                let [metric, direction, target, unit, by, owner] =
                     WinField::ALL.map(|f| CharterField::Win(i, f));
                 form = form
                     .heading(&format!("Win condition {}", i + 1))
                     .text(metric, "Metric", &w.metric)
+                    .choice(
+                        direction,
+                        "Met when",
+                        &DIRECTIONS,
+                        direction_index(w.direction),
+                    )
                     .number(target, "Target", "", w.target)
                     .text(unit, "Unit", &w.unit)
                     .date(by, "Deadline", w.by)
@@ -517,6 +596,10 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form<CharterField> {
                     .required(target)
                     .required(by)
                     .help(metric, "What is measured, e.g. Referral revenue")
+                    .help(
+                        direction,
+                        "←/→ ≥ the target (revenue) or ≤ it (cost, delay); follows the metric until chosen",
+                    )
                     .help(
                         target,
                         "The number that counts as a win; without it, a wish",
@@ -560,7 +643,7 @@ fn build(step: Section, a: &Alliance, today: NaiveDate) -> Form<CharterField> {
             )
             .help(
                 CharterField::QuarterMonths,
-                "Months of the quarterly strategic review, e.g. 1,4,7,10",
+                "Months of the quarterly strategic review: Jan, Apr, Jul, Oct or 1,4,7,10",
             ),
         Section::Dashboard => form
             .text(CharterField::Dashboard, "Dashboard", &c.dashboard)
@@ -690,6 +773,7 @@ fn key_line(keymap: &Keymap, editing: bool, list: bool) -> Vec<String> {
         .map(|k| format!("{k} move"));
     let mut parts = Vec::new();
     if editing {
+        parts.push("✎ EDITING".to_owned());
         parts.extend(
             key_pair(keymap, Action::PageUp, Action::PageDown, true).map(|k| format!("{k} step")),
         );
@@ -700,6 +784,7 @@ fn key_line(keymap: &Keymap, editing: bool, list: bool) -> Vec<String> {
         parts.push("Esc done".to_owned());
         parts.extend(named(Action::WriteDoc, "write .md"));
     } else {
+        parts.push("BROWSING".to_owned());
         parts.extend(
             key_pair(keymap, Action::Left, Action::Right, false).map(|k| format!("{k} step")),
         );
@@ -839,14 +924,23 @@ impl TabView for CharterTab {
         let Some(form) = self.form.as_mut() else {
             return Outcome::Ignored;
         };
-        match form.handle_key(key, today) {
+        let event = form.handle_key(key, today);
+        let resumed = form.take_resumed();
+        // A discarded change put back the field's earlier text: write that back too.
+        if let Some(k) = form.take_restored() {
+            self.apply(k, cx);
+        }
+        match event {
             FormEvent::Edited(k) => {
                 self.apply(k, cx);
-                Outcome::Handled
+                match self.pending_step.take() {
+                    Some(delta) if resumed => self.step_by(delta, cx),
+                    _ => Outcome::Handled,
+                }
             }
             FormEvent::Submit => self.submit(cx),
             FormEvent::Cancel => {
-                self.editing = false;
+                self.set_editing(false);
                 Outcome::Message("Stopped editing: ←/→ steps, Enter edits, 1–5 switch tabs".into())
             }
             FormEvent::Moved | FormEvent::Handled => Outcome::Handled,
@@ -897,7 +991,7 @@ impl TabView for CharterTab {
             }
             Action::Open => {
                 if self.form.as_ref().is_some_and(|f| !f.is_empty()) {
-                    self.editing = true;
+                    self.set_editing(true);
                     Outcome::Handled
                 } else {
                     Outcome::Message("Nothing to edit here yet: a adds one".into())

@@ -6,7 +6,7 @@
 //! definition the Portfolio's weekly pulse uses.
 
 use chrono::{Days, NaiveDate};
-use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -154,7 +154,7 @@ impl Target {
 }
 
 /// The form's own keys (it reads Tab, Enter and Esc itself, whatever the keymap says).
-const EDITOR_KEYS: &str = "Tab next field · F10 saves · Esc cancels";
+const EDITOR_KEYS: &str = "Enter/Tab next field · F10 saves · Esc cancels";
 
 /// The add / edit popup: the shared form engine plus what it edits.
 #[derive(Debug)]
@@ -166,7 +166,14 @@ struct Editor {
 const PARTIES: [&str; 2] = ["Us", "Partner"];
 
 impl Editor {
-    fn new(title: String, target: Target, party: Party, action: &str, due: NaiveDate) -> Self {
+    fn new(
+        title: String,
+        target: Target,
+        party: Party,
+        action: &str,
+        due: NaiveDate,
+        done: Option<NaiveDate>,
+    ) -> Self {
         let form = Form::new(title)
             .keys(EDITOR_KEYS)
             .choice(
@@ -175,21 +182,26 @@ impl Editor {
                 &PARTIES,
                 usize::from(party == Party::Partner),
             )
-            .multiline("action", "Action", action)
+            .text("action", "Action", action)
             .date("due", "Due", Some(due))
+            .date("done", "Done", done)
             .required("action")
             .required("due")
             .help(
                 "party",
-                "←/→ or Space: us or partner · Enter saves · Esc cancels",
+                "←/→ or Space: us or partner · Enter next field · F10 saves · Esc cancels",
             )
             .help(
                 "action",
-                "Enter: new line · Tab or ↓ at the end: next field · F10 saves · Esc cancels",
+                "What was agreed, one line · Enter next field · F10 saves · Esc cancels",
             )
             .help(
                 "due",
-                "YYYY-MM-DD · t: today (as-of) · Enter saves · Esc cancels",
+                "YYYY-MM-DD · t: today (as-of) · Enter next field · F10 saves",
+            )
+            .help(
+                "done",
+                "The day it was done (back-dating is fine), empty while open · Enter saves",
             );
         let mut editor = Self { form, target };
         if action.is_empty() {
@@ -199,7 +211,7 @@ impl Editor {
     }
 
     /// The commitment the form describes, or the reason it cannot be saved yet.
-    fn read(&mut self) -> Result<(Party, String, NaiveDate), &'static str> {
+    fn read(&mut self) -> Result<Entry, &'static str> {
         let party = if self.form.get_choice("party") == 1 {
             Party::Partner
         } else {
@@ -217,8 +229,26 @@ impl Editor {
             self.form.focus("due");
             return Err("The due date must be a real date, YYYY-MM-DD");
         };
-        Ok((party, action, due))
+        if self.form.has_parse_error("done") {
+            self.form.focus("done");
+            return Err("The done date must be a real date, YYYY-MM-DD, or empty");
+        }
+        Ok(Entry {
+            party,
+            action,
+            due,
+            done: self.form.get_date("done"),
+        })
     }
+}
+
+/// What the add / edit form holds once it reads whole.
+#[derive(Clone, Debug)]
+struct Entry {
+    party: Party,
+    action: String,
+    due: NaiveDate,
+    done: Option<NaiveDate>,
 }
 
 /// One table row: a commitment by its alliance index and its index in that alliance.
@@ -428,6 +458,7 @@ impl CommitmentsTab {
             Party::Us,
             "",
             due,
+            None,
         ));
         Outcome::Handled
     }
@@ -449,6 +480,7 @@ impl CommitmentsTab {
             c.party,
             &c.action,
             c.due,
+            c.done,
         ));
         Outcome::Handled
     }
@@ -457,7 +489,13 @@ impl CommitmentsTab {
         let Some(editor) = self.editor.as_mut() else {
             return Outcome::Ignored;
         };
+        let plain_enter = key.code == KeyCode::Enter && key.modifiers.is_empty();
         match editor.form.handle_key(key, cx.doc.as_of) {
+            // Enter stores the field and moves on; on the last field (or F10) it saves.
+            FormEvent::Submit if plain_enter && !editor.form.at_last() => {
+                editor.form.focus_next();
+                Outcome::Handled
+            }
             FormEvent::Cancel => {
                 self.editor = None;
                 Outcome::Message("Cancelled".to_owned())
@@ -467,12 +505,22 @@ impl CommitmentsTab {
                 Outcome::Handled
             }
             FormEvent::Submit => {
-                let (party, action, due) = match editor.read() {
+                let entry = match editor.read() {
                     Ok(values) => values,
                     Err(why) => return Outcome::Message(why.to_owned()),
                 };
+                // Done after the as-of date has not happened yet: refused, said beside it.
+                if let Some(done) = entry.done.filter(|d| *d > cx.doc.as_of) {
+                    let why = format!("after the as-of date {}", cx.doc.as_of);
+                    editor.form.set_error("done", Some(why));
+                    editor.form.focus("done");
+                    return Outcome::Message(format!(
+                        "Not saved: done on {done} is after the as-of date {}",
+                        cx.doc.as_of
+                    ));
+                }
                 let target = editor.target.clone();
-                match self.save_editor(&target, party, action, due, cx) {
+                match self.save_editor(&target, entry, cx) {
                     // The form stays open, so nothing typed is lost: Esc discards it.
                     Err(why) => Outcome::Message(why),
                     Ok(out) => {
@@ -492,11 +540,16 @@ impl CommitmentsTab {
     fn save_editor(
         &mut self,
         target: &Target,
-        party: Party,
-        action: String,
-        due: NaiveDate,
+        entry: Entry,
         cx: &mut Cx,
     ) -> Result<Outcome, String> {
+        let Entry {
+            party,
+            action,
+            due,
+            done,
+        } = entry;
+        let as_of = cx.doc.as_of;
         let Some(alliance) = cx.doc.portfolio.alliance_index(target.alliance()) else {
             return Err(format!(
                 "Not saved: alliance {} is no longer in the portfolio (undone?) · Ctrl-r redoes, Esc discards",
@@ -513,7 +566,7 @@ impl CommitmentsTab {
                             party,
                             action,
                             due,
-                            done: None,
+                            done,
                         });
                     });
                 self.selected_key = Some((alliance, id));
@@ -536,6 +589,8 @@ impl CommitmentsTab {
                             c.action = action;
                             c.due = due;
                         }
+                        // Checked against the as-of date above; the core rule decides.
+                        let _refused = crate::edit::set_commitment_done(a, id, done, as_of);
                     });
                 self.selected_key = Some((alliance, id));
                 format!("Saved commitment #{id}")

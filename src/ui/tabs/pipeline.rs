@@ -432,6 +432,11 @@ impl TabView for PipelineTab {
                 self.editor = None;
                 Outcome::Message("Intake discarded".into())
             }
+            // A digit scores a dimension and moves on, as in the health check.
+            FormEvent::Edited(_) if editor.form.completes_score(key) && !editor.form.at_last() => {
+                editor.form.focus_next();
+                Outcome::Handled
+            }
             FormEvent::Edited(_) | FormEvent::Moved | FormEvent::Handled => Outcome::Handled,
             FormEvent::Ignored => {
                 if matches!(key.code, KeyCode::Char(_)) && !ctrl {
@@ -674,15 +679,18 @@ mod tests {
         for _ in 0..6 {
             key(&mut app, KeyCode::Tab);
         }
-        keys(&mut app, "3");
-        key(&mut app, KeyCode::Tab);
-        keys(&mut app, "3");
-        key(&mut app, KeyCode::Tab);
-        keys(&mut app, "3");
-        key(&mut app, KeyCode::Tab);
+        // A digit scores a dimension and moves on, as in the health check.
+        keys(&mut app, "332");
+        assert_eq!(
+            app.views.pipeline.editor.as_ref().unwrap().form.focused(),
+            Some(DIMENSIONS[3].0)
+        );
         keys(&mut app, "2");
-        assert!(screen(&mut app, 80, 24).contains("Total 11/20 → ✗ decline"));
-        keys(&mut app, "3");
+        assert!(screen(&mut app, 80, 24).contains("Total 10/20 → ✗ decline"));
+        // The last dimension keeps focus: a digit there replaces its score.
+        keys(&mut app, "2");
+        assert!(screen(&mut app, 80, 24).contains("Total 10/20 → ✗ decline"));
+        keys(&mut app, "4");
         assert!(screen(&mut app, 80, 24).contains("Total 12/20 → ✓ pursue"));
         key(&mut app, KeyCode::F(10));
         assert!(!app.views.pipeline.is_editing());

@@ -117,11 +117,20 @@ fn type_a_charter(app: &mut App) {
     key(app, KeyCode::Enter);
     key(app, KeyCode::Right); // Co-marketing → Distribution: the template follows
     assert_eq!(current(app).kind, AllianceKind::Distribution);
-    key(app, KeyCode::Enter); // last field: next step
+    key(app, KeyCode::Enter); // last field of the step: editing stops, the step stays
+    assert_eq!(app.views.charter.step.0, Section::Partner);
+    assert!(
+        !app.views.charter.is_editing(),
+        "never carried into the next step"
+    );
+    key(app, KeyCode::Right);
     assert_eq!(app.views.charter.step.0, Section::WinConditions);
-    // Win condition 1: metric from the template, give it a number.
+    assert!(!app.views.charter.is_editing());
+    key(app, KeyCode::Enter);
+    // Win condition 1: metric from the template, its direction, give it a number.
     key(app, KeyCode::Tab);
-    keys(app, "40,000");
+    key(app, KeyCode::Tab);
+    keys(app, "40k");
     key(app, KeyCode::Tab);
     ctrl(app, 'u');
     keys(app, "USD/month");
@@ -129,20 +138,26 @@ fn type_a_charter(app: &mut App) {
         key(app, KeyCode::Tab); // deadline, owner, then win condition 2's metric
     }
     key(app, KeyCode::Tab);
+    key(app, KeyCode::Tab);
     keys(app, "25");
     key(app, KeyCode::PageDown);
     assert_eq!(app.views.charter.step.0, Section::Cadence);
+    assert!(!app.views.charter.is_editing(), "a new step opens browsing");
+    key(app, KeyCode::Enter);
     keys(app, "#peak-northwind");
     key(app, KeyCode::Enter);
     ctrl(app, 'u');
     keys(app, "12");
     key(app, KeyCode::Enter);
     ctrl(app, 'u');
-    keys(app, "3,6,9,12");
+    keys(app, "Mar, Jun, Sep, Dec");
     key(app, KeyCode::Enter);
+    key(app, KeyCode::Right);
     assert_eq!(app.views.charter.step.0, Section::Dashboard);
+    key(app, KeyCode::Enter);
     keys(app, "https://sheets.example/peak");
     key(app, KeyCode::Enter);
+    key(app, KeyCode::Right);
     assert_eq!(app.views.charter.step.0, Section::Escalation);
     ctrl(app, 'n');
     keys(app, "Dana Lee");
@@ -161,9 +176,12 @@ fn type_a_charter(app: &mut App) {
     key(app, KeyCode::Right); // side: Partner
     key(app, KeyCode::PageDown);
     assert_eq!(app.views.charter.step.0, Section::ReviewDate);
+    key(app, KeyCode::Enter); // edit
     key(app, KeyCode::Enter); // accepts today + 90
     key(app, KeyCode::Enter);
+    key(app, KeyCode::Right);
     assert_eq!(app.views.charter.step.0, Section::SignOff);
+    key(app, KeyCode::Enter);
     keys(app, "t");
     key(app, KeyCode::Enter);
     assert!(
@@ -218,6 +236,7 @@ fn every_edit_lands_at_once_and_undoes_one_at_a_time() {
     keys(&mut app, "2");
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Tab);
     let before = app.doc.scores.alliances[0].flags.clone();
     assert!(!app.doc.scores.alliances[0].has_flag(FlagCode::Wish));
@@ -340,8 +359,8 @@ fn win_conditions_reorder_one_undoable_move_at_a_time_and_focus_follows() {
     keys(&mut app, "2l");
     let before = metrics(&app);
     assert_eq!(before.len(), 2, "{before:?}");
-    // Win condition 2's target: five fields of entry 1, then metric and target of 2.
-    keys(&mut app, "jjjjjj");
+    // Win condition 2's target: six fields of entry 1, then metric, direction and target of 2.
+    keys(&mut app, "jjjjjjjj");
     assert_eq!(focused(&app), Some(CharterField::Win(1, WinField::Target)));
     keys(&mut app, "K");
     assert_eq!(metrics(&app), [before[1].clone(), before[0].clone()]);
@@ -373,7 +392,7 @@ fn win_conditions_reorder_one_undoable_move_at_a_time_and_focus_follows() {
     assert_eq!(metrics(&app), before, "one undo reverts one move");
 
     // While a field is edited, Alt-↓ (or Ctrl-↓) moves the entry; letters still type.
-    keys(&mut app, "k");
+    keys(&mut app, "kk");
     assert_eq!(focused(&app), Some(CharterField::Win(0, WinField::Metric)));
     key(&mut app, KeyCode::Enter);
     assert!(app.views.charter.is_editing());
@@ -456,13 +475,13 @@ fn more_win_conditions_than_shown_are_announced_and_kept_through_edits() {
         );
     }
     // Edit #2's metric.
-    keys(&mut app, "jjjjj");
+    keys(&mut app, "jjjjjj");
     key(&mut app, KeyCode::Enter);
     ctrl(&mut app, 'u');
     keys(&mut app, "Edited");
     key(&mut app, KeyCode::Esc);
     // The last shown entry cannot be moved into the hidden ones.
-    for _ in 0..30 {
+    for _ in 0..36 {
         keys(&mut app, "j");
     }
     assert_eq!(focused(&app), Some(CharterField::Win(7, WinField::Metric)));
@@ -640,7 +659,7 @@ fn emptying_resolve_within_keeps_the_days_and_says_so() {
 #[test]
 fn a_win_condition_target_with_a_typo_keeps_its_number() {
     let mut app = demo_app();
-    keys(&mut app, "2lj");
+    keys(&mut app, "2ljj");
     assert_eq!(focused(&app), Some(CharterField::Win(0, WinField::Target)));
     let target = current(&app).charter.as_ref().unwrap().win_conditions[0].target;
     assert!(target.is_some());
@@ -703,4 +722,117 @@ fn a_chord_the_keymap_claims_is_not_taken_by_the_charter() {
     assert_eq!(metrics(&app).len(), n, "Ctrl-n saves now, it does not add");
     assert_eq!(effects, vec![Effect::Save]);
     assert!(!screen(&mut app, 120, 40).contains("Ctrl-n add"));
+}
+
+#[test]
+fn a_new_or_promoted_alliance_opens_at_step_one_browsing() {
+    let mut app = demo_app();
+    // Leave the current alliance's charter on step 5, editing.
+    keys(&mut app, "2llll");
+    assert_eq!(app.views.charter.step.0, Section::Escalation);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.views.charter.is_editing());
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "1a");
+    assert_eq!(current(&app).id, "new-1");
+    assert_eq!(app.views.charter.step.0, Section::Partner);
+    assert!(!app.views.charter.is_editing(), "opens browsing");
+    let shot = screen(&mut app, 100, 30);
+    assert!(
+        shot.contains("BROWSING"),
+        "the footer says the mode:\n{shot}"
+    );
+    assert!(shot.contains("1·Partner"), "{shot}");
+    // A promoted intake too, whatever step the last charter was on.
+    keys(&mut app, "llllll");
+    assert_eq!(app.views.charter.step.0, Section::SignOff);
+    keys(&mut app, "5p");
+    assert_eq!(app.views.charter.step.0, Section::Partner);
+    assert!(!app.views.charter.is_editing());
+    // Going back to an alliance seen before finds it where it was left.
+    let promoted = current(&app).id.clone();
+    assert_ne!(promoted, "new-1");
+}
+
+#[test]
+fn enter_on_a_step_s_last_field_stops_editing_and_the_footer_says_so() {
+    let mut app = demo_app();
+    keys(&mut app, "2");
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, 100, 30).contains("✎ EDITING"));
+    key(&mut app, KeyCode::Enter); // partner → type
+    assert!(app.views.charter.is_editing());
+    key(&mut app, KeyCode::Enter); // type is the last field
+    assert!(!app.views.charter.is_editing());
+    assert_eq!(app.views.charter.step.0, Section::Partner);
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap_or("")
+            .contains("stopped editing"),
+        "{:?}",
+        app.status
+    );
+}
+
+#[test]
+fn a_cost_metric_defaults_to_at_most_until_the_direction_is_chosen() {
+    let mut app = demo_app();
+    keys(&mut app, "2l");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    keys(&mut app, "Cost per order");
+    let w = |app: &App| current(app).charter.as_ref().unwrap().win_conditions[0].direction;
+    assert_eq!(w(&app), Direction::AtMost);
+    key(&mut app, KeyCode::Tab);
+    assert!(screen(&mut app, 120, 40).contains("≤ at most the target"));
+    key(&mut app, KeyCode::Right);
+    assert_eq!(w(&app), Direction::AtLeast, "chosen by hand");
+    key(&mut app, KeyCode::BackTab);
+    keys(&mut app, "s");
+    assert_eq!(w(&app), Direction::AtLeast, "a chosen direction stays");
+}
+
+#[test]
+fn a_bad_date_asks_before_the_step_changes_and_never_reaches_the_model() {
+    let mut app = demo_app();
+    keys(&mut app, "2l");
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Tab); // direction, target, unit, deadline
+    }
+    let by = |app: &App| current(app).charter.as_ref().unwrap().win_conditions[0].by;
+    let before = by(&app);
+    ctrl(&mut app, 'u');
+    keys(&mut app, "2027-02-30");
+    assert_eq!(by(&app), None, "emptied, then nothing: never 2027-02-03");
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(
+        app.views.charter.step.0,
+        Section::WinConditions,
+        "asked first"
+    );
+    let shot = screen(&mut app, 120, 40);
+    assert!(shot.contains("Keep editing (k or Enter)"), "{shot}");
+    assert!(shot.contains("no such day in the calendar"), "{shot}");
+    keys(&mut app, "k");
+    assert_eq!(app.views.charter.step.0, Section::WinConditions);
+    assert_eq!(
+        app.views
+            .charter
+            .form
+            .as_ref()
+            .unwrap()
+            .get_text(CharterField::Win(0, WinField::By)),
+        "2027-02-30",
+        "kept as typed"
+    );
+    key(&mut app, KeyCode::PageDown);
+    keys(&mut app, "d");
+    assert_eq!(
+        app.views.charter.step.0,
+        Section::Cadence,
+        "discarded, then moved on"
+    );
+    assert_eq!(by(&app), before, "the deadline it had before is back");
 }

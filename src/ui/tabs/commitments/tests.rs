@@ -429,7 +429,7 @@ fn ten_thousand_alliances_are_not_rebuilt_on_every_move_in_all_mode() {
 }
 
 /// Add one commitment through the form: `a`, party, action, then a due date typed over the
-/// suggested one, Enter on the due field saves.
+/// suggested one; Enter moves on to the done date, and Enter on that last field saves.
 fn add(app: &mut App, partner: bool, action: &str, due: &str) {
     press(app, KeyCode::Char('a'));
     typing(app, action);
@@ -442,6 +442,7 @@ fn add(app: &mut App, partner: bool, action: &str, due: &str) {
     ctrl(app, 'u');
     typing(app, due);
     press(app, KeyCode::Enter);
+    press(app, KeyCode::Enter);
 }
 
 #[test]
@@ -451,7 +452,7 @@ fn scenario_add_three_complete_two_shows_67_and_saves() {
     let mut app = app_with(p);
     add(&mut app, false, "Send the assets", "2026-11-01");
     add(&mut app, true, "Email blast", "2026-11-05");
-    add(&mut app, false, "Landing page\nwith the code", "2026-11-10");
+    add(&mut app, false, "Landing page with the code", "2026-11-10");
     assert!(app.modal.is_none() && app.views.commitments.editor.is_none());
     let glow = &app.doc.portfolio.alliances[0];
     let got: Vec<_> = glow
@@ -467,7 +468,7 @@ fn scenario_add_three_complete_two_shows_67_and_saves() {
             (
                 3,
                 Party::Us,
-                "Landing page\nwith the code",
+                "Landing page with the code",
                 "2026-11-10".to_owned()
             ),
         ]
@@ -527,7 +528,7 @@ fn new_ids_continue_after_the_max_and_edit_keeps_done() {
     press(&mut app, KeyCode::Tab);
     ctrl(&mut app, 'u');
     typing(&mut app, "2026-11-03");
-    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(10));
     let c = &app.doc.portfolio.alliances[0].commitments[0];
     assert_eq!(
         (c.party, c.due, c.done),
@@ -767,4 +768,56 @@ fn the_form_names_its_own_keys_and_share_mode_does_not_offer_all() {
     );
     let last = shot.lines().last().unwrap_or("");
     assert!(!last.contains("next field"), "{last}");
+}
+
+#[test]
+fn a_done_date_is_set_back_dated_and_refused_after_the_as_of_date() {
+    let mut app = app_with(portfolio());
+    let as_of = app.doc.as_of;
+    // An open commitment: edit it and type the day it was really done.
+    let open = app.doc.portfolio.alliances[0]
+        .commitments
+        .iter()
+        .position(|c| c.done.is_none())
+        .unwrap();
+    let id = app.doc.portfolio.alliances[0].commitments[open].id;
+    let cfr_before = app.doc.scores.alliances[0].cfr.trailing_30d.all;
+    press(&mut app, KeyCode::Home);
+    for _ in 0..open {
+        press(&mut app, KeyCode::Down);
+    }
+    let row = app.views.commitments.selected_row().unwrap();
+    assert_eq!(row.commitment, open);
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Enter); // party, action, due: Enter moves on
+    }
+    let after = as_of.succ_opt().unwrap().to_string();
+    typing(&mut app, &after);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.views.commitments.editor.is_some(),
+        "refused: the form stays"
+    );
+    let shot = screen(&app, 120, 40);
+    assert!(shot.contains("after the as-of date"), "{shot}");
+    assert_eq!(app.doc.portfolio.alliances[0].commitments[open].done, None);
+    ctrl(&mut app, 'u');
+    let due = app.doc.portfolio.alliances[0].commitments[open].due;
+    let back = due.min(as_of);
+    typing(&mut app, &back.to_string());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.views.commitments.editor.is_none(), "{:?}", app.status);
+    let c = app.doc.portfolio.alliances[0]
+        .commitments
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap();
+    assert_eq!(
+        c.done,
+        Some(back),
+        "back-dated, not stamped with the as-of date"
+    );
+    let cfr_after = app.doc.scores.alliances[0].cfr.trailing_30d.all;
+    assert_ne!(cfr_before, cfr_after, "CFR follows the done date");
 }

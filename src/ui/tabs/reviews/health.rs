@@ -113,9 +113,17 @@ impl HealthWizard {
                 Some(_) => self.finish(cx),
             },
             // A digit moves on to the next dimension, so four digits score the alliance.
-            FormEvent::Edited(_) if completes_score(key, 5) && !self.form.at_last() => {
-                self.form.focus_next();
-                Flow::Continue
+            FormEvent::Edited(_) => {
+                if completes_score(key, 5) && !self.form.at_last() {
+                    self.form.focus_next();
+                }
+                // Once all four are scored, no "score all four first" may stay up.
+                match self.scores() {
+                    Some(s) => {
+                        Flow::Message(format!("All four scored: {}/20 · Enter goes on", s.total()))
+                    }
+                    None => Flow::Continue,
+                }
             }
             _ => Flow::Continue,
         }

@@ -56,6 +56,10 @@ pub const PREVIEW: usize = 4;
 const PARTIES: [&str; 2] = ["Us", "Partner"];
 /// The notes field of each timed step.
 const NOTES: [&str; 4] = ["kpis", "blockers", "next_month", "escalations"];
+/// The blockers step's fields for a missed commitment.
+const MISSED: &str = "missed";
+const DONE_ON: &str = "done_on";
+const REDATE: &str = "redate";
 
 /// The MBR's draft: notes per step, commitments added, and where the time went.
 #[derive(Debug)]
@@ -67,6 +71,11 @@ pub struct MbrWizard {
     pub forms: [Form; 4],
     /// Ids of the commitments added in this review.
     pub added: Vec<u32>,
+    /// Ids of the missed commitments the blockers step can mark done or re-date, in the
+    /// order of its "Commitment" choice.
+    missed: Vec<u32>,
+    /// A step move waiting on the "keep editing / discard this change" question.
+    pending_go: Option<usize>,
     /// Mark the summary sent on the as-of date when stored.
     pub sent: bool,
     /// Time charged to each step before the current visit.
@@ -103,9 +112,35 @@ pub fn countdown(elapsed: Duration, budget: Duration) -> String {
 }
 
 impl MbrWizard {
-    pub fn new(a: &crate::model::Alliance, now: Duration) -> Self {
+    pub fn new(a: &crate::model::Alliance, as_of: NaiveDate, now: Duration) -> Self {
         let notes = |key: &'static str, label: &str, help: &str| {
             Form::new("Notes").multiline(key, label, "").help(key, help)
+        };
+        let missed: Vec<&Commitment> = markdown::missed_commitments(a, as_of);
+        let blockers = if missed.is_empty() {
+            notes(
+                NOTES[1],
+                "Blockers",
+                "What stands in the way, and who unblocks it",
+            )
+        } else {
+            let names: Vec<String> = missed
+                .iter()
+                .map(|c| format!("#{} {}", c.id, truncate(&c.action, 40)))
+                .collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            Form::new("Missed commitments, then notes")
+                .choice(MISSED, "Commitment", &names, 0)
+                .help(MISSED, "←/→ which missed commitment")
+                .date(DONE_ON, "Done on", None)
+                .help(
+                    DONE_ON,
+                    "The day it was done (back-dating is fine, t today); Enter marks it done",
+                )
+                .date(REDATE, "New due date", None)
+                .help(REDATE, "YYYY-MM-DD (+ adds 90 days); Enter re-dates it")
+                .multiline(NOTES[1], "Blockers", "")
+                .help(NOTES[1], "What stands in the way, and who unblocks it")
         };
         Self {
             alliance: a.id.clone(),
@@ -116,11 +151,7 @@ impl MbrWizard {
                     "KPI notes",
                     "What the numbers say. Lines starting 'Decision:' are listed as decisions.",
                 ),
-                notes(
-                    NOTES[1],
-                    "Blockers",
-                    "What stands in the way, and who unblocks it",
-                ),
+                blockers,
                 Form::new("Add commitments, then notes")
                     .choice("owner", "Owner", &PARTIES, 1)
                     .text("action", "Action", "")
@@ -136,6 +167,8 @@ impl MbrWizard {
                 ),
             ],
             added: Vec::new(),
+            missed: missed.iter().map(|c| c.id).collect(),
+            pending_go: None,
             sent: false,
             spent: [Duration::ZERO; 4],
             entered: now,
@@ -220,7 +253,14 @@ impl MbrWizard {
             .alliance(&self.alliance)
             .map_or_else(String::new, |a| {
                 let mut a = a.clone();
-                a.reviews.push(self.review(doc.as_of));
+                // The figures the stored review will keep: the same ones, shown the same way.
+                let mut review = self.review(doc.as_of);
+                review.set_figures(Some(crate::score::figures_now(
+                    &doc.portfolio,
+                    &a,
+                    doc.as_of,
+                )));
+                a.reviews.push(review);
                 markdown::alliance_review_summary(&doc.portfolio, &a, doc.as_of)
                     .unwrap_or_else(|e| e.to_string())
             })
@@ -231,10 +271,7 @@ impl MbrWizard {
 
     /// Where the summary goes: beside the portfolio file (the working folder for the demo).
     pub fn summary_path(&self, doc: &Document) -> PathBuf {
-        let name = format!("{}-mbr-{}.md", self.alliance, doc.as_of);
-        doc.path()
-            .and_then(|p| p.parent())
-            .map_or_else(|| PathBuf::from(&name), |dir| dir.join(&name))
+        summary_path(doc, &self.alliance, doc.as_of)
     }
 
     pub fn on_key(&mut self, key: &KeyEvent, cx: &mut Cx) -> Flow {
@@ -264,21 +301,38 @@ impl MbrWizard {
         }
         // A notes field has focus: printable keys are typed, whatever they are bound to.
         let typed = Key::from_event(key).is_some_and(|k| k.is_typed());
-        match action.filter(|_| !typed) {
-            Some(Action::PageDown) => {
-                self.go_to(self.step + 1, now);
-                return Flow::Continue;
+        let target = match action.filter(|_| !typed) {
+            Some(Action::PageDown) => Some(self.step + 1),
+            Some(Action::PageUp) => Some(self.step.saturating_sub(1)),
+            _ => None,
+        };
+        if let Some(to) = target {
+            // A date that does not read is never left silently: ask first.
+            if self.forms[self.step].may_leave() {
+                self.go_to(to, now);
+            } else {
+                self.pending_go = Some(to);
             }
-            Some(Action::PageUp) => {
-                if self.step > 0 {
-                    self.go_to(self.step - 1, now);
-                }
-                return Flow::Continue;
-            }
-            _ => {}
+            return Flow::Continue;
         }
         let step = self.step;
         let event = self.forms[step].handle_key(key, cx.doc.as_of);
+        if self.forms[step].take_resumed()
+            && let Some(to) = self.pending_go.take()
+        {
+            self.go_to(to, now);
+            return Flow::Continue;
+        }
+        if event == FormEvent::Submit && step == 1 {
+            return match self.forms[1].focused() {
+                Some(DONE_ON) => self.fix_missed(true, cx),
+                Some(REDATE) => self.fix_missed(false, cx),
+                _ => {
+                    self.forms[1].focus_next();
+                    Flow::Continue
+                }
+            };
+        }
         if event == FormEvent::Submit && step == 2 {
             // Enter on the due date adds the commitment; before it, moves on.
             if self.forms[2].focused() == Some("due") {
@@ -287,6 +341,51 @@ impl MbrWizard {
             self.forms[2].focus_next();
         }
         Flow::Continue
+    }
+
+    /// Mark the chosen missed commitment done on the typed day (`done`), or give it the typed
+    /// new due date: at once, undoable like any edit. A done date after the as-of date is
+    /// refused by the core rule ([`crate::edit::set_commitment_done`]) and said beside it.
+    fn fix_missed(&mut self, done: bool, cx: &mut Cx) -> Flow {
+        let field = if done { DONE_ON } else { REDATE };
+        let form = &mut self.forms[1];
+        let Some(&id) = self.missed.get(form.get_choice(MISSED)) else {
+            return Flow::Continue;
+        };
+        let Some(date) = form.get_date(field) else {
+            return Flow::Message("Type a date first: YYYY-MM-DD, t today".into());
+        };
+        if focus_alliance(cx.doc, &self.alliance).is_none() {
+            return Flow::Finished(Outcome::Message("That alliance no longer exists".into()));
+        }
+        let as_of = cx.doc.as_of;
+        if done {
+            // Ask the core rule on a copy first, so a refusal records no edit.
+            let mut probe = cx.doc.current_alliance().cloned();
+            if let Some(Err(e)) = probe
+                .as_mut()
+                .map(|a| crate::edit::set_commitment_done(a, id, Some(date), as_of))
+            {
+                form.set_error(DONE_ON, Some(format!("after the as-of date {as_of}")));
+                return Flow::Message(e.to_string());
+            }
+            form.set_error(DONE_ON, None);
+            cx.doc
+                .edit_current(format!("commitment #{id} done {date}"), |a| {
+                    let _checked = crate::edit::set_commitment_done(a, id, Some(date), as_of);
+                });
+            form.set_text(DONE_ON, "");
+            Flow::Message(format!("Commitment #{id} marked done on {date}"))
+        } else {
+            cx.doc
+                .edit_current(format!("commitment #{id} due {date}"), |a| {
+                    if let Some(c) = a.commitments.iter_mut().find(|c| c.id == id) {
+                        c.due = date;
+                    }
+                });
+            form.set_text(REDATE, "");
+            Flow::Message(format!("Commitment #{id} re-dated: due {date}"))
+        }
     }
 
     /// Add the commitment typed in step 3 to the alliance at once (undoable like any edit).
@@ -344,12 +443,14 @@ impl MbrWizard {
             return Flow::Finished(Outcome::Message("That alliance no longer exists".into()));
         }
         let date = cx.doc.as_of;
-        let review = self.review(date);
+        let mut review = self.review(date);
         let partner = cx
             .doc
             .current_alliance()
             .map(|a| a.partner.clone())
             .unwrap_or_default();
+        // A stored review is a record: it keeps the figures it showed (SPEC §6).
+        review.set_figures(stored_figures(cx.doc, date));
         cx.doc
             .edit_current(format!("MBR with {partner} on {date}"), |a| {
                 a.reviews.push(review);
@@ -643,6 +744,22 @@ impl MbrWizard {
         }
         .render(area, buf, theme);
     }
+}
+
+/// Where the summary of alliance `id`'s MBR of `date` is written: beside the portfolio file
+/// (the working folder for the demo).
+pub(super) fn summary_path(doc: &Document, id: &str, date: NaiveDate) -> PathBuf {
+    let name = format!("{id}-mbr-{date}.md");
+    doc.path()
+        .and_then(|p| p.parent())
+        .map_or_else(|| PathBuf::from(&name), |dir| dir.join(&name))
+}
+
+/// The figures of the current alliance as of `date`, as [`crate::edit::store_review`] stores
+/// them with a review.
+pub(super) fn stored_figures(doc: &Document, date: NaiveDate) -> Option<crate::model::Figures> {
+    doc.current_alliance()
+        .map(|a| crate::score::figures_now(&doc.portfolio, a, date))
 }
 
 fn status_style(status: crate::score::WinStatus, cx: &ViewCtx) -> ratatui::style::Style {

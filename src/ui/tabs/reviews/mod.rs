@@ -26,6 +26,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{Confirm, Cx, Outcome, TabView, ViewCtx};
+use crate::app::Effect;
 use crate::app::action::Action;
 use crate::app::document::Document;
 use crate::app::keymap::Keymap;
@@ -113,7 +114,11 @@ impl Wizard {
         Some(match kind {
             Kind::Audit => Self::Audit(audit::AuditWizard::new(alliance, scores, doc.as_of)),
             Kind::Health => Self::Health(health::HealthWizard::new(alliance)),
-            Kind::Mbr => Self::Mbr(Box::new(mbr::MbrWizard::new(alliance, cx.clock.now()))),
+            Kind::Mbr => Self::Mbr(Box::new(mbr::MbrWizard::new(
+                alliance,
+                cx.doc.as_of,
+                cx.clock.now(),
+            ))),
             Kind::Qsr => Self::Qsr(qsr::QsrWizard::new(alliance)),
         })
     }
@@ -418,12 +423,26 @@ impl ReviewsTab {
                 Some(as_of),
             ),
         };
+        let date = *date;
+        let id = a.id.clone();
         cx.doc.edit_current(label.clone(), |a| {
             if let Some(Review::Monthly { summary_sent, .. }) = a.reviews.get_mut(index) {
                 *summary_sent = new;
             }
         });
-        Outcome::Message(label)
+        // The written summary says whether it was sent: rewrite it where the MBR wrote it,
+        // so the file never disagrees with the portfolio.
+        match markdown::review_summary(&cx.doc.portfolio, &id, date) {
+            Ok(contents) => {
+                let path = mbr::summary_path(cx.doc, &id, date);
+                Outcome::Effect(Effect::WriteFile {
+                    done: format!("{label}; summary rewritten at {}", path.display()),
+                    path,
+                    contents,
+                })
+            }
+            Err(_) => Outcome::Message(label),
+        }
     }
 
     fn list_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {

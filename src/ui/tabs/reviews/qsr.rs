@@ -157,6 +157,9 @@ impl QsrWizard {
             .map(|a| a.partner.clone())
             .unwrap_or_default();
         let combined = combined_sas(&ours, theirs.as_ref());
+        let mut review = review;
+        // A stored review is a record: it keeps the figures it showed (SPEC §6).
+        review.set_figures(super::mbr::stored_figures(cx.doc, date));
         cx.doc
             .edit_current(format!("QSR with {partner} on {date}"), |a| {
                 a.reviews.push(review);

@@ -277,6 +277,8 @@ fn run_mbr(app: &mut App, snapshots: bool) -> Vec<Effect> {
     app.clock.advance(Duration::from_secs(9 * 60));
     press(app, KeyCode::PageDown);
     snap(app, "2_blockers");
+    // Past the missed commitment's fields (which one, done on, new due date) to the notes.
+    keys(app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
     type_text(app, "Segmentation results still missing");
     app.clock.advance(Duration::from_secs(8 * 60));
     press(app, KeyCode::PageDown);
@@ -505,11 +507,13 @@ fn qsr_with_a_low_partner_sas_is_an_exit_discussion() {
         sas_us,
         sas_partner,
         environment,
+        figures,
         ..
     }) = alliance(&app, "glow").reviews.last()
     else {
         panic!("a quarterly review")
     };
+    assert!(figures.is_some(), "the QSR stores the figures it showed");
     assert_eq!(*scope, Some(Scope::Exit));
     assert_eq!((sas_us.strategy, sas_us.trust), (7, 6));
     assert_eq!(sas_partner.unwrap().enter_again, 4);
@@ -612,21 +616,36 @@ fn x_toggles_summary_sent_and_never_moves_a_recorded_date() {
     );
     let flags = |app: &App| app.doc.scores.alliances[app.doc.current].flags.clone();
     let before = flags(&app);
-    press(&mut app, KeyCode::Char('x'));
+    // The written summary is rewritten where the MBR wrote it, so it says the same.
+    let written = |effects: &[Effect]| match effects {
+        [
+            Effect::WriteFile {
+                path,
+                contents,
+                done,
+            },
+        ] => (path.clone(), contents.clone(), done.clone()),
+        other => panic!("expected the summary rewritten, got {other:?}"),
+    };
+    let (path, contents, done) = written(&press(&mut app, KeyCode::Char('x')));
     assert_eq!(
         summary_sent(&app, "glow", "2026-11-12"),
         None,
         "x on a sent summary clears the mark, it does not re-date it to the as-of date"
     );
-    let status = app.status.clone().unwrap();
-    assert!(status.contains("cleared"), "{status}");
-    press(&mut app, KeyCode::Char('x'));
+    assert!(path.ends_with("glow-mbr-2026-11-12.md"), "{path:?}");
+    assert!(
+        done.contains("cleared") && done.contains("summary rewritten at"),
+        "{done}"
+    );
+    assert!(contents.contains("Summary sent: not yet"), "{contents}");
+    let (_, contents, done) = written(&press(&mut app, KeyCode::Char('x')));
     assert_eq!(
         summary_sent(&app, "glow", "2026-11-12"),
         Some(d("2026-11-15"))
     );
-    let status = app.status.clone().unwrap();
-    assert!(status.contains("marked sent on 2026-11-15"), "{status}");
+    assert!(done.contains("marked sent on 2026-11-15"), "{done}");
+    assert!(contents.contains("2026-11-15"), "{contents}");
     // Undo twice: the original date and flags come back.
     press(&mut app, KeyCode::Char('u'));
     press(&mut app, KeyCode::Char('u'));
@@ -906,4 +925,76 @@ fn the_mbr_follows_the_live_keymap() {
         "{effects:?}"
     );
     assert!(app.views.reviews.drafts().is_empty());
+}
+
+#[test]
+fn a_stored_mbr_keeps_its_figures_when_the_month_s_numbers_change_later() {
+    let mut app = open_app("glow");
+    run_mbr(&mut app, false);
+    let stored = alliance(&app, "glow")
+        .reviews
+        .last()
+        .unwrap()
+        .figures()
+        .cloned();
+    let stored = stored.expect("the MBR stores the figures it showed");
+    let latest = stored.win_conditions[0].latest.expect("a latest value");
+    assert!((latest.value - 22_500.0).abs() < 1e-9, "{}", latest.value);
+    // Numbers entered after the meeting: the review must not follow them.
+    app.doc.edit_current("late numbers", |a| {
+        let w = &mut a.charter.as_mut().unwrap().win_conditions[0];
+        w.actuals.insert(latest.month, 11_000.0);
+        w.actuals.insert("2026-11".parse().unwrap(), 9_800.0);
+    });
+    // Reopen it on the Reviews tab: latest first.
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Enter);
+    let shot = screen(&app, 120, 60);
+    assert!(shot.contains("| 22500 |"), "the stored figure:\n{shot}");
+    assert!(!shot.contains("11000") && !shot.contains("9800"), "{shot}");
+    assert!(!shot.contains("figures recomputed"), "{shot}");
+}
+
+#[test]
+fn the_blockers_step_marks_a_missed_commitment_done_or_re_dates_it() {
+    let mut app = open_app("glow");
+    start(&mut app, 2);
+    press(&mut app, KeyCode::PageDown);
+    let find = |app: &App, id: u32| {
+        alliance(app, "glow")
+            .commitments
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .unwrap()
+    };
+    let cfr_before = app.doc.scores.alliances[app.doc.current]
+        .cfr
+        .trailing_30d
+        .all;
+    // #6 is overdue. A done date after the as-of date is refused and nothing changes.
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "2026-11-16\n");
+    assert_eq!(find(&app, 6).done, None);
+    assert!(screen(&app, 120, 40).contains("after the as-of date 2026-11-15"));
+    // Back-dated to the day it was really done.
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "2026-10-19\n");
+    assert_eq!(find(&app, 6).done, Some(d("2026-10-19")));
+    let cfr_after = app.doc.scores.alliances[app.doc.current]
+        .cfr
+        .trailing_30d
+        .all;
+    assert_ne!(cfr_before, cfr_after, "CFR follows the done date");
+    // Re-date: the next field takes a new due date.
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "2026-12-05\n");
+    assert_eq!(find(&app, 6).due, d("2026-12-05"));
+    assert_eq!(
+        app.doc.undo_label(),
+        Some("commitment #6 due 2026-12-05"),
+        "one undoable edit each"
+    );
 }
