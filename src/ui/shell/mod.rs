@@ -8,6 +8,7 @@
 mod apply;
 pub mod questions;
 pub mod run;
+mod signals;
 pub mod startup;
 
 use std::collections::VecDeque;
