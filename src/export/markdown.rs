@@ -963,7 +963,11 @@ mod tests {
             recent_result: None,
         });
         let scores = crate::score::score(&p, d("2026-11-01"));
-        let codes: Vec<&str> = scores.alliances[0].flags.iter().map(|f| f.code.code()).collect();
+        let codes: Vec<&str> = scores.alliances[0]
+            .flags
+            .iter()
+            .map(|f| f.code.code())
+            .collect();
         assert!(codes.contains(&"health_conversation"), "{codes:?}");
         let md = alliance_report(&p, &scores, "glow").unwrap();
         for leak in [
