@@ -161,3 +161,47 @@ fn ctrl_z_stops_like_sigtstp() {
     s.send("q");
     assert_eq!(s.wait_exit(WAIT).expect("q quits").exit_code(), 0);
 }
+
+#[test]
+fn share_mode_says_the_shared_alliance_is_gone_after_a_reload_and_names_no_one_else() {
+    let home = support::temp_home();
+    let portfolio = alliance_desk::generate::generate(4, 21);
+    let path = support::write_portfolio(home.path(), "p.ron", &portfolio);
+    let shared = &portfolio.alliances[0];
+    let mut s = start(&path, home.path());
+    s.wait_for(&portfolio.brand, WAIT);
+    s.send("s");
+    s.wait_for(&format!("SHARING: {}", shared.partner), WAIT);
+    // Another program removes the shared alliance from the file.
+    let mut edited = portfolio.clone();
+    edited.alliances.remove(0);
+    store::save(&path, &edited).expect("edit the file on disk");
+    s.wait_for("Changed on disk", WAIT);
+    s.send("r");
+    let screen = s.wait_for("the shared alliance is gone", WAIT);
+    for other in &edited.alliances {
+        let short: String = other.partner.chars().take(8).collect();
+        assert!(
+            !screen.contains(&short),
+            "shows {}:\n{screen}",
+            other.partner
+        );
+    }
+    // Keys cannot reach another partner either.
+    for k in ["j", keys::ENTER, "2", "3", "4"] {
+        s.press(k);
+    }
+    let screen = s.wait_for("the shared alliance is gone", WAIT);
+    for other in &edited.alliances {
+        let short: String = other.partner.chars().take(8).collect();
+        assert!(
+            !screen.contains(&short),
+            "shows {}:\n{screen}",
+            other.partner
+        );
+    }
+    s.send("s");
+    s.wait_for("Share mode off", WAIT);
+    s.send("q");
+    assert_eq!(s.wait_exit(WAIT).expect("q quits").exit_code(), 0);
+}
