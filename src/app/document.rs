@@ -140,6 +140,7 @@ impl Document {
     /// A read-only look at this document with another model and scores in the same places
     /// (same alliances at the same indices, same current, revision and as-of) and no history:
     /// what share mode draws from (see `app::share`).
+    #[must_use]
     pub fn view_with(&self, portfolio: Portfolio, scores: Scores) -> Self {
         Self {
             portfolio,

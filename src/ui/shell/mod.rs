@@ -246,20 +246,19 @@ impl App {
         }
         if self.shared_gone() {
             // No tab may act: the current alliance is another partner's.
-            return match self.keymap.action(key) {
-                Some(
-                    action @ (Action::ShareMode
-                    | Action::Quit
-                    | Action::Help
-                    | Action::Save
-                    | Action::SaveAs
-                    | Action::NextTheme),
-                ) => self.global_action(action),
-                _ => {
-                    self.status = Some(SHARED_GONE.to_owned());
-                    Vec::new()
-                }
-            };
+            if let Some(
+                action @ (Action::ShareMode
+                | Action::Quit
+                | Action::Help
+                | Action::Save
+                | Action::SaveAs
+                | Action::NextTheme),
+            ) = self.keymap.action(key)
+            {
+                return self.global_action(action);
+            }
+            self.status = Some(SHARED_GONE.to_owned());
+            return Vec::new();
         }
         let tab = self.tab;
         let (view, mut cx) = self.split(tab);
