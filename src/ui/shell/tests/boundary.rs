@@ -257,3 +257,46 @@ fn a_60_kib_notes_field_draws_on_every_tab() {
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("FIRST LINE"), "{text}");
 }
+
+#[test]
+fn a_failed_recovery_write_is_retried_at_the_next_edit_and_the_header_says_so_meanwhile() {
+    use std::time::{Duration, Instant};
+
+    use crate::ui::shell::run::background;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    std::fs::write(&path, crate::sample::NORTHWIND).unwrap();
+    let options = crate::app::options::WorkspaceOptions {
+        file: Some(path.clone()),
+        ..Default::default()
+    };
+    let mut app = super::super::startup::prepare(&options, None).unwrap();
+    app.modal = None;
+    app.queued.clear();
+    let recovery = crate::store::recovery_path(&path);
+    // Something in the way: the recovery write fails.
+    std::fs::create_dir(&recovery).unwrap();
+    let t = Instant::now();
+    let header = |app: &mut App| {
+        screen(app, 120, 40)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    app.doc.edit_current("notes", |a| a.notes.push_str(" one"));
+    background(&mut app, t);
+    background(&mut app, t + Duration::from_secs(5));
+    assert!(app.safety.recovery_failing.is_some());
+    assert!(header(&mut app).contains("unsaved edits not protected"));
+    // Space again: the next edit's write goes through and the warning goes.
+    std::fs::remove_dir(&recovery).unwrap();
+    app.doc
+        .edit_current("more notes", |a| a.notes.push_str(" two"));
+    background(&mut app, t + Duration::from_secs(6));
+    background(&mut app, t + Duration::from_secs(10));
+    assert!(app.safety.recovery_failing.is_none());
+    assert!(!header(&mut app).contains("not protected"));
+    let saved = crate::store::load(&recovery).unwrap().portfolio;
+    assert_eq!(saved, app.doc.portfolio, "the recovery file has both edits");
+}
