@@ -208,9 +208,8 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
         }
     }
     eprintln!("soak {cols}x{rows}: {presses} keys, {restarts} clean quits and restarts");
-    // Leave every field and modal, save (answer a save-as prompt with a path), quit. A popup
-    // can hold a form holding a field under a question: Esc enough times for the deepest.
-    for _ in 0..6 {
+    // Leave every field and modal, save (answer a save-as prompt with a path), quit.
+    for _ in 0..3 {
         s.send(keys::ESC);
         pause();
     }
