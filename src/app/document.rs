@@ -141,6 +141,28 @@ impl Document {
         }
     }
 
+    /// A read-only look at this document with another model and scores in the same places
+    /// (same alliances at the same indices, same current, revision and as-of) and no history:
+    /// what share mode draws from (see `app::share`).
+    #[must_use]
+    pub fn view_with(&self, portfolio: Portfolio, scores: Scores) -> Self {
+        Self {
+            portfolio,
+            scores,
+            as_of: self.as_of,
+            source: self.source.clone(),
+            current: self.current,
+            read_only: self.read_only.clone(),
+            follows_pinned_as_of: None,
+            revision: self.revision,
+            undo: VecDeque::new(),
+            redo: Vec::new(),
+            next_id: 1,
+            saved_id: 0,
+            base_id: 0,
+        }
+    }
+
     /// The file path, if the document has one.
     pub fn path(&self) -> Option<&PathBuf> {
         match &self.source {

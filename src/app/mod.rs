@@ -10,6 +10,7 @@ pub mod document;
 pub mod keymap;
 pub mod options;
 pub mod safety;
+pub mod share;
 
 use std::path::PathBuf;
 

@@ -75,6 +75,9 @@ pub enum Question {
     Overwrite { path: PathBuf },
     /// Reloading would replace unsaved edits.
     ConfirmReload,
+    /// The file has other names (hard links): a save would split it (SPEC §8). `notice` is
+    /// the store's explanation. It is opened read-only; the user may save a copy instead.
+    HardLinked { path: PathBuf, notice: String },
 }
 
 /// Size and modification time: a cheap stand-in for "did the file change", confirmed by hash.

@@ -372,15 +372,8 @@ pub fn alliance_report(
     charter_section(&mut s, portfolio, alliance, score);
 
     let _ = writeln!(s, "## KPIs\n");
+    // Our health score is ours alone (SPEC §7): the partner-safe report never shows it.
     if let Some(a) = score {
-        let _ = writeln!(
-            s,
-            "- Health: {}",
-            a.health.as_ref().map_or_else(
-                || MISSING.to_owned(),
-                |h| format!("{}/20 (scored {})", h.total, h.date)
-            )
-        );
         let t = &a.cfr.trailing_30d;
         let _ = writeln!(
             s,
@@ -477,12 +470,14 @@ pub fn alliance_report(
     }
 
     let _ = writeln!(s, "## Flags\n");
-    match score.filter(|a| !a.flags.is_empty()) {
+    // Only the flags a partner may see: not those built on our health scores or the audit.
+    let shown = score.map(|a| crate::score::partner_visible_flags(&a.flags));
+    match shown.filter(|f| !f.is_empty()) {
         None => {
             let _ = writeln!(s, "None.");
         }
-        Some(a) => {
-            for f in &a.flags {
+        Some(flags) => {
+            for f in flags {
                 let _ = writeln!(
                     s,
                     "- {} **{}** `{}`: {}",
@@ -946,6 +941,47 @@ mod tests {
             "1234",
         ] {
             assert!(!md.contains(leak), "leaks {leak}");
+        }
+    }
+
+    #[test]
+    fn alliance_report_shows_no_health_audit_or_their_flags() {
+        let (mut p, _) = testdata::portfolio_and_scores();
+        let glow = &mut p.alliances[0];
+        glow.health.push(crate::model::HealthScore {
+            date: d("2026-10-01"),
+            strategic_alignment: 2,
+            execution_reliability: 2,
+            revenue_contribution: 2,
+            relationship_health: 1,
+        });
+        glow.audit = Some(crate::model::Audit {
+            date: glow.started + chrono::Days::new(7),
+            original_goal: String::new(),
+            written_agreement: false,
+            last_structured_review: None,
+            recent_result: None,
+        });
+        let scores = crate::score::score(&p, d("2026-11-01"));
+        let codes: Vec<&str> = scores.alliances[0]
+            .flags
+            .iter()
+            .map(|f| f.code.code())
+            .collect();
+        assert!(codes.contains(&"health_conversation"), "{codes:?}");
+        let md = alliance_report(&p, &scores, "glow").unwrap();
+        for leak in [
+            "Health",
+            "7/20",
+            "health_conversation",
+            "audit_dead",
+            "audit_at_risk",
+            "audit",
+        ] {
+            assert!(!md.contains(leak), "leaks {leak}:\n{md}");
+        }
+        for shown in crate::score::partner_visible_flags(&scores.alliances[0].flags) {
+            assert!(md.contains(shown.code.code()), "other flags stay:\n{md}");
         }
     }
 

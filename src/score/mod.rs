@@ -11,11 +11,13 @@ use crate::model::{AllianceKind, Direction, Month, Status, WinState};
 pub mod figures;
 pub mod metrics;
 pub mod outcomes;
+pub mod partner;
 pub mod rules;
 #[cfg(test)]
 mod tests;
 
 pub use figures::{figures_as_known_on, figures_now, review_figures};
+pub use partner::{partner_may_see, partner_visible_flags};
 
 /// Severity of a flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -87,12 +87,33 @@ pub fn render(app: &App, frame: &mut Frame) {
     let areas = layout(area);
     render_header(app, areas.header, buf);
     render_tab_bar(app, areas.tabs, buf);
-    let cx = app.view_ctx();
-    app.tab_view(app.tab).render(areas.body, buf, &cx);
+    if app.shared_gone() {
+        render_shared_gone(app, areas.body, buf);
+    } else {
+        let cx = app.view_ctx();
+        app.tab_view(app.tab).render(areas.body, buf, &cx);
+    }
     render_footer(app, areas.footer, buf);
     if let Some(modal) = &app.modal {
         render_modal(app, modal, area, buf);
     }
+    widgets::untrusted::guard(buf);
+}
+
+/// Share mode after the shared alliance left the file: that, and nothing else.
+fn render_shared_gone(app: &App, area: Rect, buf: &mut Buffer) {
+    let text = vec![
+        Line::raw(""),
+        Line::styled("The shared alliance is gone.", app.theme.warn),
+        Line::raw(""),
+        Line::raw("It was deleted, or the file on disk no longer has it."),
+        Line::raw("Nothing else is shown while sharing: s stops sharing."),
+    ];
+    Paragraph::new(text)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .block(Block::bordered().border_style(app.theme.border))
+        .render(area, buf);
 }
 
 fn render_too_small(area: Rect, buf: &mut Buffer, app: &App) {
@@ -121,8 +142,15 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let doc = &app.doc;
     if app.share {
-        let partner = doc.current_alliance().map_or("—", |a| a.partner.as_str());
-        let text = format!(" SHARING: {partner} · internal notes hidden · s to stop sharing ");
+        let text = if app.shared_gone() {
+            " SHARING: the shared alliance is gone · s to stop sharing ".to_owned()
+        } else {
+            let partner = doc.current_alliance().map_or("—", |a| a.partner.as_str());
+            format!(
+                " SHARING: {} · internal notes hidden · s to stop sharing ",
+                crate::sanitize::terminal_line(partner)
+            )
+        };
         Paragraph::new(text)
             .style(theme.share_banner)
             .render(area, buf);
@@ -138,10 +166,14 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         Source::Demo => "embedded sample (not saved unless saved as)".to_owned(),
     };
     let dirty = if doc.is_dirty() { " ●unsaved" } else { "" };
-    let ro = doc
+    let mut ro = doc
         .read_only
         .as_ref()
         .map_or(String::new(), |why| format!(" [READ-ONLY: {why}]"));
+    if app.safety.recovery_failing.is_some() && doc.is_dirty() {
+        // SPEC §8: until a recovery write succeeds again, the header says so.
+        ro.push_str(" [unsaved edits not protected]");
+    }
     let p = &doc.scores.portfolio;
     let share = match p.alliance_share {
         Some(s) => {
@@ -161,14 +193,17 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         None => "alliance share —".to_owned(),
     };
     // Read-only goes first with the unsaved mark: it must not be cut off by a long path.
-    let left = format!(" {}{dirty}{ro} · {source}", doc.portfolio.brand);
+    let left = format!(
+        " {}{dirty}{ro} · {source}",
+        crate::sanitize::terminal_line(&doc.portfolio.brand)
+    );
     let published = app
         .published_at
         .as_ref()
         .map_or(String::new(), |at| format!("published {at} · "));
     let mut right = format!("{published}as of {} · {share} ", doc.as_of);
     let width = area.width as usize;
-    if doc.read_only.is_some() && left.chars().count() + right.chars().count() > width {
+    if !ro.is_empty() && left.chars().count() + right.chars().count() > width {
         // The banner matters more than the share figure, which the Portfolio tab also shows.
         right = format!("as of {} ", doc.as_of);
     }
@@ -195,17 +230,15 @@ fn render_tab_bar(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(title, style));
         spans.push(Span::styled("│", theme.border));
     }
-    if let Some(a) = app.doc.current_alliance() {
+    if let Some(a) = app.doc.current_alliance().filter(|_| !app.shared_gone()) {
+        let partner = crate::sanitize::terminal_line(&a.partner);
         let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
         let room = usize::from(area.width).saturating_sub(used + 2);
         // "current: " only when the name itself fits; a clipped "Gl" helps nobody.
-        let label = if room >= a.partner.chars().count() + 9 {
-            format!("  current: {}", a.partner)
+        let label = if room >= partner.chars().count() + 9 {
+            format!("  current: {partner}")
         } else {
-            format!(
-                "  {}",
-                crate::ui::widgets::format::truncate(&a.partner, room)
-            )
+            format!("  {}", crate::ui::widgets::format::truncate(&partner, room))
         };
         spans.push(Span::styled(label, theme.muted));
     }

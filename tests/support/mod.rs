@@ -195,6 +195,20 @@ impl Session {
         self.master.resize(size(cols, rows)).expect("resize pty");
     }
 
+    /// Read the terminal's state as the VT parser sees it (alternate screen, mouse mode…).
+    pub fn with_screen<R>(&self, f: impl FnOnce(&vt100::Screen) -> R) -> R {
+        let parser = self.parser.lock().expect("parser lock");
+        f(parser.screen())
+    }
+
+    /// The pty's local mode flags as words (`ICANON | ECHO | ISIG …`): cooked or raw.
+    pub fn local_flags(&self) -> String {
+        self.master
+            .get_termios()
+            .map(|t| format!("{:?}", t.local_flags))
+            .unwrap_or_default()
+    }
+
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("pid")

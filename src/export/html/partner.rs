@@ -11,18 +11,13 @@ use maud::{Markup, html};
 use super::chart::{Chart, Point, Threshold, chart};
 use super::{MISSING, Text, card, page, pct, speed, user_link, views_nav};
 use crate::model::{Alliance, Commitment, Party, Review, Sas};
-use crate::score::{AllianceScores, Flag, FlagCode};
+use crate::score::{AllianceScores, Flag};
 
 /// How many months the monthly charts show.
 const MONTHS_SHOWN: usize = 12;
 
-/// Whether a flag may be shown to the partner (SPEC §7: not the health or audit flags).
-pub fn partner_may_see(code: FlagCode) -> bool {
-    !matches!(
-        code,
-        FlagCode::HealthConversation | FlagCode::AuditDead | FlagCode::AuditAtRisk
-    )
-}
+/// The one rule of what a partner may see lives with the scores (SPEC §7).
+pub use crate::score::partner_may_see;
 
 /// The partner page of `alliance` (scored as `score`), by `brand`, as of `as_of`.
 pub fn partner_page(
@@ -31,11 +26,7 @@ pub fn partner_page(
     score: &AllianceScores,
     as_of: NaiveDate,
 ) -> String {
-    let flags: Vec<&Flag> = score
-        .flags
-        .iter()
-        .filter(|f| partner_may_see(f.code))
-        .collect();
+    let flags: Vec<&Flag> = crate::score::partner_visible_flags(&score.flags);
     let title = format!("{brand} × {} — alliance dashboard", alliance.partner);
     let body = html! {
         main {

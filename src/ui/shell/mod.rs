@@ -10,6 +10,7 @@ pub mod conflicts;
 pub mod onboarding;
 pub mod questions;
 pub mod run;
+mod signals;
 pub mod startup;
 
 use std::collections::VecDeque;
@@ -31,6 +32,10 @@ use crate::ui::keys::KeymapEvents;
 use crate::ui::tabs::{Confirm, Cx, Outcome, SyncCx, Tab, TabView, ViewCtx, Views};
 use crate::ui::theme::{Theme, ThemeEntry};
 use crate::ui::widgets::line_edit::LineEdit;
+
+/// What share mode says once the shared alliance is gone.
+pub const SHARED_GONE: &str =
+    "The shared alliance is gone (deleted, or not in the file any more): s stops sharing";
 
 /// An overlay that takes the keys while open.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,6 +105,12 @@ pub struct App {
     pub follow_ups: Vec<Effect>,
     /// When the partner pages were last published (`HH:MM`), for the header.
     pub published_at: Option<String>,
+    /// Share mode's alliance, by id: it is followed across reloads and edits, and when it is
+    /// gone the screen says so and shows nothing else (SPEC §7).
+    pub shared: Option<String>,
+    /// What share mode draws from ([`crate::app::share::partner_view`]), rebuilt as the
+    /// document changes; `None` when not sharing.
+    partner_view: Option<Document>,
 }
 
 impl App {
@@ -123,15 +134,18 @@ impl App {
             conflicts: None,
             follow_ups: Vec::new(),
             published_at: None,
+            shared: None,
+            partner_view: None,
         };
         app.sync_views();
         app
     }
 
     /// The drawing context for the current state.
+    /// While sharing, the document is the partner's view of it: nothing else can be drawn.
     pub fn view_ctx(&self) -> ViewCtx<'_> {
         ViewCtx {
-            doc: &self.doc,
+            doc: self.partner_view.as_ref().unwrap_or(&self.doc),
             theme: &self.theme,
             keymap: &self.keymap,
             share: self.share,
@@ -200,6 +214,7 @@ impl App {
     /// Bring the views' cached lists and forms up to date with the document (each is cheap
     /// when nothing changed). Run after every event, and after effects that replace the model.
     pub fn sync_views(&mut self) {
+        self.follow_shared();
         for tab in Tab::ALL {
             let cx = SyncCx {
                 doc: &self.doc,
@@ -211,9 +226,59 @@ impl App {
         }
     }
 
+    /// Share mode follows its alliance by id: wherever a reload or an edit moved it, it stays
+    /// the current one. The partner's view is rebuilt when the document or the place changed.
+    fn follow_shared(&mut self) {
+        if !self.share {
+            self.partner_view = None;
+            return;
+        }
+        let place = self
+            .shared
+            .as_deref()
+            .and_then(|id| crate::app::share::locate(&self.doc, id));
+        if let Some(i) = place {
+            self.doc.current = i;
+        }
+        let fresh = self
+            .partner_view
+            .as_ref()
+            .is_some_and(|v| v.revision == self.doc.revision && v.current == self.doc.current);
+        if !fresh {
+            let shared = place.unwrap_or(usize::MAX);
+            self.partner_view = Some(crate::app::share::partner_view(&self.doc, shared));
+        }
+    }
+
+    /// Sharing, and the shared alliance is no longer in the document (deleted, or a reload
+    /// removed it): nothing but that is shown until share mode ends.
+    pub fn shared_gone(&self) -> bool {
+        self.share
+            && self
+                .shared
+                .as_deref()
+                .is_none_or(|id| crate::app::share::locate(&self.doc, id).is_none())
+    }
+
     fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
         if self.modal.is_some() {
             return self.handle_modal_key(key);
+        }
+        if self.shared_gone() {
+            // No tab may act: the current alliance is another partner's.
+            if let Some(
+                action @ (Action::ShareMode
+                | Action::Quit
+                | Action::Help
+                | Action::Save
+                | Action::SaveAs
+                | Action::NextTheme),
+            ) = self.keymap.action(key)
+            {
+                return self.global_action(action);
+            }
+            self.status = Some(SHARED_GONE.to_owned());
+            return Vec::new();
         }
         let tab = self.tab;
         let (view, mut cx) = self.split(tab);
@@ -265,6 +330,10 @@ impl App {
             Action::PrevTab => self.switch_tab(self.tab.prev()),
             Action::ShareMode => {
                 self.share = !self.share;
+                self.shared = self
+                    .share
+                    .then(|| self.doc.current_alliance().map(|a| a.id.clone()))
+                    .flatten();
                 self.status = Some(if self.share {
                     "Share mode on: only this alliance is shown, internal notes hidden".to_owned()
                 } else {
@@ -471,6 +540,9 @@ impl App {
     }
 
     fn handle_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        if self.modal.is_none() && self.shared_gone() {
+            return Vec::new();
+        }
         if self.modal.is_some() {
             return match mouse.kind {
                 MouseEventKind::ScrollDown => self.handle_modal_key(&KeyEvent::from(KeyCode::Down)),

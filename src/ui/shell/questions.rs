@@ -117,6 +117,22 @@ pub fn ask(question: Question) -> Modal {
                 cancel: Some(Decision::Cancel),
             }
         }
+        Question::HardLinked { path, notice } => Modal::Choice {
+            title: "A file with several names".to_owned(),
+            lines: vec![
+                notice,
+                String::new(),
+                format!(
+                    "{} is open read-only: you may look and try edits; saving offers another file.",
+                    path.display()
+                ),
+            ],
+            options: vec![
+                ChoiceOption::new('a', "save as…", Decision::SaveAs),
+                ChoiceOption::new('r', "stay read-only", Decision::OpenReadOnly),
+            ],
+            cancel: Some(Decision::OpenReadOnly),
+        },
         Question::ConfirmReload => Modal::Choice {
             title: "Reload from disk?".to_owned(),
             lines: vec![

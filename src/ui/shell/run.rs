@@ -13,6 +13,7 @@ use crossterm::event::{
 use crossterm::execute;
 
 use super::App;
+use super::signals;
 use super::startup::{config_dir, prepare};
 use crate::app::document::Source;
 use crate::app::options::WorkspaceOptions;
@@ -47,7 +48,8 @@ pub fn run(options: &WorkspaceOptions) -> ExitCode {
         return ExitCode::FAILURE;
     }
     match run_terminal(app) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Ended::Quit) => ExitCode::SUCCESS,
+        Ok(Ended::Signal(signal)) => ExitCode::from(signals::exit_code(signal)),
         Err(e) => {
             eprintln!("alliance-desk: {e:#}");
             ExitCode::FAILURE
@@ -55,12 +57,32 @@ pub fn run(options: &WorkspaceOptions) -> ExitCode {
     }
 }
 
-fn restore_terminal() {
+pub(super) fn restore_terminal() {
     let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
 }
 
-fn run_terminal(mut app: App) -> anyhow::Result<()> {
+/// Take the terminal (back): raw mode, the alternate screen, mouse and paste reporting.
+fn take_terminal() -> io::Result<()> {
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
+/// How the loop ended: the user quit, or a terminating signal arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ended {
+    Quit,
+    Signal(i32),
+}
+
+fn run_terminal(mut app: App) -> anyhow::Result<Ended> {
+    // Caught before the terminal changes, so a signal never finds it half set up.
+    let mut watch = signals::Watch::install().ok();
     // ratatui's own hook restores the screen; ours also releases the mouse first.
     let mut terminal = ratatui::try_init().context("cannot start the terminal UI")?;
     let hook = std::panic::take_hook();
@@ -69,12 +91,25 @@ fn run_terminal(mut app: App) -> anyhow::Result<()> {
         hook(info);
     }));
     execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste).context("terminal setup")?;
-    let result = event_loop(&mut terminal, &mut app);
+    let result = event_loop(&mut terminal, &mut app, watch.as_mut());
+    // A terminating signal: the edits go to the recovery file first, then the terminal is
+    // given back, then the lock is released (dropping `app`) before the process exits.
+    let lost = matches!(result, Ok(Ended::Signal(_)))
+        .then(|| signals::flush_recovery(&app))
+        .flatten();
     restore_terminal();
+    if let Some(lost) = lost {
+        eprintln!("alliance-desk: {lost}");
+    }
+    drop(app);
     result
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    mut watch: Option<&mut signals::Watch>,
+) -> anyhow::Result<Ended> {
     let size = terminal.size()?;
     app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     let mut redraw = true;
@@ -87,15 +122,38 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         // otherwise sleep until a key arrives, so an idle workspace costs no CPU.
         let now = Instant::now();
         let tick = app.ticking().then_some(Duration::from_secs(1));
-        let wake = match (tick, app.safety.wake_in(idle_check(app), now)) {
+        let mut wake = match (tick, app.safety.wake_in(idle_check(app), now)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        if watch.is_some() {
+            wake = Some(wake.map_or(signals::CHECK_EVERY, |w| w.min(signals::CHECK_EVERY)));
+        }
         let event = match wake {
             Some(timeout) if !event::poll(timeout)? => None,
             _ => Some(event::read()?),
         };
         redraw = event.is_some() || tick.is_some();
+        let caught = watch.as_deref_mut().and_then(signals::Watch::take);
+        if let Some(signals::Caught::Terminate(signal)) = caught {
+            return Ok(Ended::Signal(signal));
+        }
+        if caught == Some(signals::Caught::Suspend)
+            || event.as_ref().is_some_and(signals::is_suspend_key)
+        {
+            restore_terminal();
+            signals::stop_here()?;
+            take_terminal()?;
+            redraw_all(terminal, app)?;
+            redraw = true;
+            continue;
+        }
+        if caught == Some(signals::Caught::Resumed) {
+            // Stopped from outside (SIGSTOP) and continued: what the terminal shows now may not
+            // be ours. Draw everything again.
+            redraw_all(terminal, app)?;
+            redraw = true;
+        }
         if let Some(event) = event {
             let mut effects = app.handle_event(&event);
             // Drain what is already queued before drawing again, so key repeat never lags.
@@ -105,7 +163,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             for effect in effects {
                 if run_effect(app, effect) == Flow::Quit {
                     clean_quit(app);
-                    return Ok(());
+                    return Ok(Ended::Quit);
                 }
             }
             // Effects (reload, restore) may have replaced the model after the views synced.
@@ -113,6 +171,15 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         }
         redraw |= background(app, Instant::now());
     }
+}
+
+/// Forget what the terminal showed, so the next frame draws every cell (after a stop, the
+/// screen was the shell's), at its size now (it may have changed meanwhile). `resize` rather
+/// than `clear`: it does not ask the terminal where the cursor is.
+fn redraw_all(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Result<()> {
+    let size = terminal.size()?;
+    app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    terminal.resize(app.size)
 }
 
 /// The idle check runs only with a file, nothing unsaved and no question open.

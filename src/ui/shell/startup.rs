@@ -143,6 +143,15 @@ fn guard_file(
         ));
         return (state, Some(why), questions, notices);
     }
+    if let Some(notice) = store::hard_link_notice(path) {
+        // A save would split the file in two (SPEC §8): read-only unless saved under a new name.
+        questions.push(Question::HardLinked {
+            path: path.clone(),
+            notice,
+        });
+        let why = "it has other names (hard links); a save would split it".to_owned();
+        return (state, Some(why), questions, notices);
+    }
     match safety::take_lock(path) {
         LockOutcome::Held { lock, notice } => {
             state.lock = Some(lock);

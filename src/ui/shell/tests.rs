@@ -14,6 +14,7 @@ use crate::ui::snapshot;
 use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
 
+mod boundary;
 mod numbers;
 mod portfolio;
 

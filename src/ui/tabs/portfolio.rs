@@ -598,7 +598,7 @@ impl TabView for PortfolioTab {
                 return super::sorted(self.sort.title(), self.descending);
             }
             Action::Filter if !cx.share => self.filter.start(),
-            Action::Numbers => match NumbersEditor::open(cx.doc) {
+            Action::Numbers => match NumbersEditor::open(cx.doc, cx.share) {
                 Ok(editor) => self.numbers = Some(editor),
                 Err(why) => return Outcome::Message(why),
             },
@@ -854,7 +854,10 @@ impl PortfolioTab {
                 let sas = s.sas.as_ref().map(|v| v.combined);
                 let next = s.next_reviews.as_ref().and_then(|n| n.soonest(doc.as_of));
                 let mut cells = vec![
-                    TableCell::from(truncate(&a.partner, usize::from(partner_w))),
+                    TableCell::from(truncate(
+                        &crate::sanitize::terminal_line(&a.partner),
+                        usize::from(partner_w),
+                    )),
                     TableCell::from(if wide {
                         a.status.label()
                     } else {
@@ -1249,15 +1252,18 @@ fn render_strategic(s: &AllianceScores, area: Rect, buf: &mut Buffer, cx: &ViewC
             sas.combined
         )));
     }
-    lines.push(Line::raw(format!(
-        "Health {} · audit: {} ({} of 4 yes)",
-        s.health.as_ref().map_or("—".to_owned(), |h| format!(
-            "{}/20 on {}",
-            h.total, h.date
-        )),
-        s.audit.state.label(),
-        s.audit.answers_yes
-    )));
+    // Our health score and the audit are ours: not shown while sharing (SPEC §7).
+    lines.extend((!cx.share).then(|| {
+        Line::raw(format!(
+            "Health {} · audit: {} ({} of 4 yes)",
+            s.health.as_ref().map_or("—".to_owned(), |h| format!(
+                "{}/20 on {}",
+                h.total, h.date
+            )),
+            s.audit.state.label(),
+            s.audit.answers_yes
+        ))
+    }));
     if let Some(next) = &s.next_reviews {
         lines.push(Line::raw(format!(
             "Next QSR {} · 90-day review {}",

@@ -7,3 +7,4 @@ pub mod format;
 pub mod gauge;
 pub mod line_edit;
 pub mod scroll;
+pub mod untrusted;

@@ -42,6 +42,8 @@ pub struct NumbersEditor {
     wins: usize,
     /// The charter has more win conditions than the form shows.
     more_wins: bool,
+    /// The brand's total is a field (not in share mode).
+    brand_shown: bool,
 }
 
 /// The popup's answer to a key.
@@ -55,7 +57,9 @@ pub enum NumbersKey {
 impl NumbersEditor {
     /// The popup for the current alliance, on the latest month with brand revenue (not after
     /// the as-of month), else the month before the as-of month.
-    pub fn open(doc: &Document) -> Result<Self, String> {
+    /// In share mode (`share`) the brand's total revenue is not shown (SPEC §7): the form has
+    /// no field for it and saving keeps what the file has.
+    pub fn open(doc: &Document, share: bool) -> Result<Self, String> {
         let Some(a) = doc.current_alliance() else {
             return Err("No alliance yet: a adds one".to_owned());
         };
@@ -72,17 +76,17 @@ impl NumbersEditor {
                 MONTH,
                 "YYYY-MM · the fields below show what the file has for that month",
             )
-            .heading("Revenue")
-            .number(BRAND, "Brand total", currency, None)
-            .help(
+            .heading("Revenue");
+        if !share {
+            form = form.number(BRAND, "Brand total", currency, None).help(
                 BRAND,
                 "The brand's total revenue that month, every channel · empty: no value",
-            )
-            .number(ALLIANCE, "This alliance", currency, None)
-            .help(
-                ALLIANCE,
-                "Revenue attributed to this alliance that month · empty: no value",
             );
+        }
+        form = form.number(ALLIANCE, "This alliance", currency, None).help(
+            ALLIANCE,
+            "Revenue attributed to this alliance that month · empty: no value",
+        );
         let conditions = a
             .charter
             .as_ref()
@@ -115,10 +119,13 @@ impl NumbersEditor {
             month,
             wins,
             more_wins: conditions.len() > wins,
+            brand_shown: !share,
         };
         editor.fill(doc);
         // The month is usually right: start on the first number.
-        editor.form.focus(BRAND);
+        editor
+            .form
+            .focus(if editor.brand_shown { BRAND } else { ALLIANCE });
         Ok(editor)
     }
 
@@ -133,7 +140,9 @@ impl NumbersEditor {
                 .get(&month)
                 .map_or(String::new(), |v| format_number(*v))
         };
-        self.form.set_text(BRAND, &text(&doc.portfolio.revenue));
+        if self.brand_shown {
+            self.form.set_text(BRAND, &text(&doc.portfolio.revenue));
+        }
         self.form.set_text(ALLIANCE, &text(&a.revenue));
         if let Some(c) = &a.charter {
             for (w, key) in c.win_conditions.iter().zip(WIN_KEYS).take(self.wins) {
@@ -148,6 +157,7 @@ impl NumbersEditor {
     fn number_keys(&self) -> Vec<&'static str> {
         [BRAND, ALLIANCE]
             .into_iter()
+            .filter(|k| self.brand_shown || *k != BRAND)
             .chain(WIN_KEYS.into_iter().take(self.wins))
             .collect()
     }
@@ -202,7 +212,12 @@ impl NumbersEditor {
             return NumbersKey::Close(format!("{} is gone: numbers not saved", self.partner));
         };
         let month = self.month;
-        let brand = self.form.get_number(BRAND);
+        // Not shown (share mode): the file's value stays as it is.
+        let brand = if self.brand_shown {
+            self.form.get_number(BRAND)
+        } else {
+            doc.portfolio.revenue.get(&month).copied()
+        };
         let attributed = self.form.get_number(ALLIANCE);
         let actuals: Vec<Option<f64>> = WIN_KEYS
             .iter()

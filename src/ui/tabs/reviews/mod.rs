@@ -386,6 +386,13 @@ impl ReviewsTab {
     }
 
     fn start_or_resume(&mut self, kind: Kind, cx: &mut Cx) -> Outcome {
+        // Our health scoring and the week-1 audit are never shown to a partner (SPEC §7).
+        if cx.share && matches!(kind, Kind::Audit | Kind::Health) {
+            return Outcome::Message(format!(
+                "The {} is ours: not while sharing (s stops sharing)",
+                kind.title()
+            ));
+        }
         if let Some(i) = self.draft_index(cx.doc, kind) {
             self.mode = Mode::Wizard(i);
             return Outcome::Message(format!("Resumed the {} draft", kind.title()));
@@ -612,25 +619,37 @@ impl ReviewsTab {
 
         let mut lines = Vec::new();
         if let Some(s) = scores {
-            lines.push(Line::from(vec![
-                Span::styled("Audit: ", theme.muted),
-                Span::raw(format!(
-                    "{} ({}/4 yes)",
-                    s.audit.state.label(),
-                    s.audit.answers_yes
-                )),
-                Span::styled("   Health: ", theme.muted),
-                Span::raw(s.health.as_ref().map_or_else(
-                    || "—".to_owned(),
-                    |h| format!("{}/20 ({})", h.total, h.date),
-                )),
-                Span::styled("   SAS: ", theme.muted),
-                Span::raw(
-                    s.sas
-                        .as_ref()
-                        .map_or_else(|| "—".to_owned(), |x| format!("{:.1}", x.combined)),
-                ),
-            ]));
+            // The audit and our health score are ours: not shown while sharing (SPEC §7).
+            let mut spans = Vec::new();
+            if !cx.share {
+                spans.extend([
+                    Span::styled("Audit: ", theme.muted),
+                    Span::raw(format!(
+                        "{} ({}/4 yes)",
+                        s.audit.state.label(),
+                        s.audit.answers_yes
+                    )),
+                    Span::styled("   Health: ", theme.muted),
+                    Span::raw(s.health.as_ref().map_or_else(
+                        || "—".to_owned(),
+                        |h| format!("{}/20 ({})", h.total, h.date),
+                    )),
+                    Span::raw("   "),
+                ]);
+            }
+            lines.push(Line::from(
+                spans
+                    .into_iter()
+                    .chain([
+                        Span::styled("SAS: ", theme.muted),
+                        Span::raw(
+                            s.sas
+                                .as_ref()
+                                .map_or_else(|| "—".to_owned(), |x| format!("{:.1}", x.combined)),
+                        ),
+                    ])
+                    .collect::<Vec<_>>(),
+            ));
             if let Some(next) = &s.next_reviews {
                 lines.push(Line::from(vec![
                     Span::styled("Next MBR: ", theme.muted),
