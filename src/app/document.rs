@@ -84,6 +84,44 @@ impl Edit {
     }
 }
 
+/// One change to the model as it now stands, for a copy kept elsewhere (the recovery writer's
+/// snapshot) to follow without copying the whole portfolio. Replaying a document's changes, in
+/// order, onto the portfolio it had when tracking began gives its portfolio now.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// The alliance at `index` is now this.
+    Alliance { index: usize, alliance: Box<Alliance> },
+    Insert { index: usize, alliance: Box<Alliance> },
+    Remove { index: usize },
+    Pipeline(Vec<Intake>),
+    BrandRevenue(MonthlyValues),
+    /// The whole portfolio was replaced (reload, restore).
+    Portfolio(Box<Portfolio>),
+}
+
+impl Change {
+    /// Bring `portfolio` forward by this change.
+    pub fn apply_to(self, portfolio: &mut Portfolio) {
+        let alliances = &mut portfolio.alliances;
+        match self {
+            Self::Alliance { index, alliance } => {
+                if let Some(slot) = alliances.get_mut(index) {
+                    *slot = *alliance;
+                }
+            }
+            Self::Insert { index, alliance } => alliances.insert(index.min(alliances.len()), *alliance),
+            Self::Remove { index } => {
+                if index < alliances.len() {
+                    alliances.remove(index);
+                }
+            }
+            Self::Pipeline(pipeline) => portfolio.pipeline = pipeline,
+            Self::BrandRevenue(revenue) => portfolio.revenue = revenue,
+            Self::Portfolio(whole) => *portfolio = *whole,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Entry {
     id: u64,
@@ -116,11 +154,15 @@ pub struct Document {
     /// the history dropped. A save of a state that was dropped can never be reached again, so
     /// the document stays unsaved however far undo goes.
     base_id: u64,
+    /// The changes since [`Document::take_changes`], while someone follows them.
+    changes: Option<Vec<Change>>,
+    /// Portfolio totals kept up to date edit by edit.
+    totals: score::Totals,
 }
 
 impl Document {
     pub fn new(portfolio: Portfolio, as_of: NaiveDate, source: Source) -> Self {
-        let scores = score::score(&portfolio, as_of);
+        let (scores, totals) = score::score_and_totals(&portfolio, as_of);
         Self {
             portfolio,
             scores,
@@ -134,6 +176,61 @@ impl Document {
             next_id: 1,
             saved_id: 0,
             base_id: 0,
+            changes: None,
+            totals,
+        }
+    }
+
+    /// Start keeping a log of changes (see [`Change`]) from the portfolio as it is now.
+    pub fn track_changes(&mut self) {
+        self.changes = Some(Vec::new());
+    }
+
+    /// Whether changes are being logged.
+    pub fn tracks_changes(&self) -> bool {
+        self.changes.is_some()
+    }
+
+    /// The changes since tracking began or since the last call, oldest first.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        self.changes.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Log what `edit` did (applied `forward`, or reverted), as the model now stands.
+    fn log(&mut self, edit: &Edit, forward: bool) {
+        let Some(changes) = self.changes.as_mut() else {
+            return;
+        };
+        let p = &self.portfolio;
+        match (edit, forward) {
+            (Edit::Alliance { index, .. }, _) => {
+                let alliance = Box::new(p.alliances[*index].clone());
+                // Typing in a field sends one change per key: keep only the latest.
+                if let Some(Change::Alliance { index: last, alliance: old }) = changes.last_mut()
+                    && *last == *index
+                {
+                    *old = alliance;
+                } else {
+                    changes.push(Change::Alliance {
+                        index: *index,
+                        alliance,
+                    });
+                }
+            }
+            (Edit::Insert { index, .. }, true) | (Edit::Remove { index, .. }, false) => {
+                changes.push(Change::Insert {
+                    index: *index,
+                    alliance: Box::new(p.alliances[*index].clone()),
+                });
+            }
+            (Edit::Insert { index, .. } | Edit::Remove { index, .. }, _) => {
+                changes.push(Change::Remove { index: *index });
+            }
+            (Edit::Pipeline { .. }, _) => changes.push(Change::Pipeline(p.pipeline.clone())),
+            (Edit::BrandRevenue { .. }, _) => changes.push(Change::BrandRevenue(p.revenue.clone())),
+            (Edit::Portfolio { .. }, _) => changes.push(Change::Portfolio(Box::new(p.clone()))),
+            (Edit::Group(parts), true) => parts.iter().for_each(|e| self.log(e, true)),
+            (Edit::Group(parts), false) => parts.iter().rev().for_each(|e| self.log(e, false)),
         }
     }
 
@@ -338,6 +435,7 @@ impl Document {
     pub fn undo(&mut self) -> Option<String> {
         let entry = self.undo.pop_back()?;
         self.revert(&entry.edit);
+        self.log(&entry.edit, false);
         let label = entry.label.clone();
         self.redo.push(entry);
         self.revision += 1;
@@ -348,6 +446,7 @@ impl Document {
     pub fn redo(&mut self) -> Option<String> {
         let entry = self.redo.pop()?;
         self.apply(&entry.edit);
+        self.log(&entry.edit, true);
         let label = entry.label.clone();
         self.undo.push_back(entry);
         self.revision += 1;
@@ -365,6 +464,7 @@ impl Document {
         } else {
             self.rescore_for(&edit);
         }
+        self.log(&edit, true);
         if self.coalesce(&label, &edit) {
             self.revision += 1;
             return;
@@ -466,28 +566,29 @@ impl Document {
         let as_of = self.as_of;
         if edit.touches_brand_revenue() {
             // Every ARCR divides by the brand's revenue: `score` is the cheap full path.
-            self.scores = score::score(&self.portfolio, as_of);
+            (self.scores, self.totals) = score::score_and_totals(&self.portfolio, as_of);
             self.clamp_current();
             return;
         }
+        if !self.totals.fits(as_of, self.scores.alliances.len()) {
+            // The evaluation date was changed from outside: count again from the scores.
+            self.totals = score::Totals::new(&self.portfolio, &self.scores.alliances, as_of);
+        }
         match edit {
             Edit::Alliance { index, .. } => {
-                let fresh = score::score_alliance(
-                    &self.portfolio,
-                    &self.portfolio.alliances[*index],
-                    as_of,
-                );
+                let alliance = &self.portfolio.alliances[*index];
+                let fresh = score::score_alliance(&self.portfolio, alliance, as_of);
+                self.totals.set(*index, alliance, &fresh);
                 self.scores.alliances[*index] = fresh;
             }
             Edit::Insert { index, .. } | Edit::Remove { index, .. } => {
                 if self.portfolio.alliances.len() > self.scores.alliances.len() {
-                    let fresh = score::score_alliance(
-                        &self.portfolio,
-                        &self.portfolio.alliances[*index],
-                        as_of,
-                    );
+                    let alliance = &self.portfolio.alliances[*index];
+                    let fresh = score::score_alliance(&self.portfolio, alliance, as_of);
+                    self.totals.insert(*index, alliance, &fresh);
                     self.scores.alliances.insert(*index, fresh);
                 } else {
+                    self.totals.remove(*index);
                     self.scores.alliances.remove(*index);
                 }
             }
@@ -498,8 +599,7 @@ impl Document {
                 }
             }
         }
-        self.scores.portfolio =
-            score::portfolio_scores(&self.portfolio, &self.scores.alliances, as_of);
+        self.scores.portfolio = self.totals.scores();
         self.clamp_current();
     }
 

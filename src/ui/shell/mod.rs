@@ -88,6 +88,8 @@ pub struct App {
     pub safety: Safety,
     /// Questions and notices waiting for the current modal to close.
     pub queued: VecDeque<Modal>,
+    /// The crash-recovery writer's worker, once recovery writes began (see `run::recovery`).
+    pub recovery_writer: Option<run::recovery::RecoveryWriter>,
 }
 
 impl App {
@@ -108,6 +110,7 @@ impl App {
             views: Views::default(),
             safety: Safety::default(),
             queued: VecDeque::new(),
+            recovery_writer: None,
         };
         app.sync_views();
         app
