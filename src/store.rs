@@ -413,22 +413,30 @@ pub fn try_to_canonical_ron(portfolio: &Portfolio) -> Result<String, ron::Error>
 /// `Glow's`, as a person would. Backslashes always come escaped in pairs, so a `\` followed by
 /// `'` can only be that escape.
 pub(crate) fn plain_apostrophes(text: &str) -> String {
+    // Copy the runs between backslashes whole: a character at a time this was 15% of a
+    // recovery write at 10,000 alliances (issue 14).
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('\'') => out.push('\''),
-                Some(next) => {
-                    out.push(c);
-                    out.push(next);
-                }
-                None => out.push(c),
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        match after.chars().next() {
+            Some('\'') => {
+                out.push('\'');
+                rest = &after[1..];
             }
-        } else {
-            out.push(c);
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+                rest = &after[next.len_utf8()..];
+            }
+            None => {
+                out.push('\\');
+                rest = after;
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 

@@ -899,4 +899,100 @@ mod tests {
         d.replace_portfolio(Portfolio::empty("X"), "reload");
         assert!(!d.undo_is_current_alliance());
     }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// One random step: which kind of edit, on which alliance, with which number.
+        fn step() -> impl Strategy<Value = (u8, usize, u32)> {
+            (0u8..8, 0usize..64, 0u32..5_000)
+        }
+
+        fn run(d: &mut Document, (kind, at, n): (u8, usize, u32)) {
+            let len = d.portfolio.alliances.len();
+            let index = if len == 0 { 0 } else { at % len };
+            // The latest month of the generated portfolio as of its as-of date, and one before.
+            let month = d.scores.portfolio.latest_month.unwrap_or_else(|| "2026-10".parse().unwrap());
+            let value = f64::from(n) * 1.37;
+            match kind {
+                0 => d.edit_alliance(index, format!("revenue {n}"), |a| {
+                    a.revenue.insert(month, value);
+                }),
+                1 => d.edit_alliance(index, "revenue gone", |a| {
+                    a.revenue.remove(&month);
+                }),
+                2 => d.edit_alliance(index, "status", |a| {
+                    a.status = if n % 2 == 0 { Status::Active } else { Status::WindingDown };
+                }),
+                3 => {
+                    if let Some(a) = d.portfolio.alliances.get(index).cloned() {
+                        let mut copy = a;
+                        copy.id = format!("copy-{n}-{len}");
+                        d.insert_alliance(at, copy, "add");
+                    }
+                }
+                4 => d.remove_alliance(index, "delete"),
+                5 => {
+                    d.undo();
+                }
+                6 => {
+                    d.redo();
+                }
+                _ => d.edit_alliance_and_brand_revenue(index, "numbers", |b, a| {
+                    b.insert(month, value * 10.0 + 1.0);
+                    a.revenue.insert(month, value);
+                }),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+
+            /// Incremental totals equal a full recompute, bit for bit, after any edits.
+            #[test]
+            fn incremental_totals_equal_a_full_recompute(
+                seed in 0u64..1_000,
+                steps in prop::collection::vec(step(), 1..40),
+            ) {
+                let p = crate::generate::generate(12, seed);
+                let as_of = p.as_of.unwrap_or_else(|| NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+                let mut d = Document::new(p, as_of, Source::Demo);
+                for s in steps {
+                    run(&mut d, s);
+                    let full = score::score(&d.portfolio, d.as_of);
+                    prop_assert_eq!(&d.scores.portfolio, &full.portfolio);
+                    prop_assert_eq!(&d.scores.alliances, &full.alliances);
+                }
+            }
+
+            /// Replaying the change log onto the portfolio tracking began from gives the
+            /// document's portfolio: the recovery writer's copy stays exact.
+            #[test]
+            fn the_change_log_replays_to_the_document(
+                seed in 0u64..1_000,
+                steps in prop::collection::vec(step(), 1..40),
+                cut in 0usize..40,
+            ) {
+                let p = crate::generate::generate(6, seed);
+                let as_of = p.as_of.unwrap_or_else(|| NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+                let mut d = Document::new(p, as_of, Source::Demo);
+                d.track_changes();
+                let mut copy = d.portfolio.clone();
+                for (i, s) in steps.into_iter().enumerate() {
+                    run(&mut d, s);
+                    if i == cut {
+                        // A write in between takes what there is so far.
+                        d.take_changes().into_iter().for_each(|c| c.apply_to(&mut copy));
+                    }
+                    if i % 7 == 3 {
+                        d.replace_portfolio(crate::generate::generate(3, seed + 1), "reload");
+                    }
+                }
+                d.take_changes().into_iter().for_each(|c| c.apply_to(&mut copy));
+                prop_assert_eq!(copy, d.portfolio.clone());
+            }
+        }
+    }
 }
