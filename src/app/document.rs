@@ -90,9 +90,17 @@ impl Edit {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
     /// The alliance at `index` is now this.
-    Alliance { index: usize, alliance: Box<Alliance> },
-    Insert { index: usize, alliance: Box<Alliance> },
-    Remove { index: usize },
+    Alliance {
+        index: usize,
+        alliance: Box<Alliance>,
+    },
+    Insert {
+        index: usize,
+        alliance: Box<Alliance>,
+    },
+    Remove {
+        index: usize,
+    },
     Pipeline(Vec<Intake>),
     BrandRevenue(MonthlyValues),
     /// The whole portfolio was replaced (reload, restore).
@@ -109,7 +117,9 @@ impl Change {
                     *slot = *alliance;
                 }
             }
-            Self::Insert { index, alliance } => alliances.insert(index.min(alliances.len()), *alliance),
+            Self::Insert { index, alliance } => {
+                alliances.insert(index.min(alliances.len()), *alliance)
+            }
             Self::Remove { index } => {
                 if index < alliances.len() {
                     alliances.remove(index);
@@ -193,7 +203,10 @@ impl Document {
 
     /// The changes since tracking began or since the last call, oldest first.
     pub fn take_changes(&mut self) -> Vec<Change> {
-        self.changes.as_mut().map(std::mem::take).unwrap_or_default()
+        self.changes
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Log what `edit` did (applied `forward`, or reverted), as the model now stands.
@@ -206,7 +219,10 @@ impl Document {
             (Edit::Alliance { index, .. }, _) => {
                 let alliance = Box::new(p.alliances[*index].clone());
                 // Typing in a field sends one change per key: keep only the latest.
-                if let Some(Change::Alliance { index: last, alliance: old }) = changes.last_mut()
+                if let Some(Change::Alliance {
+                    index: last,
+                    alliance: old,
+                }) = changes.last_mut()
                     && *last == *index
                 {
                     *old = alliance;
@@ -914,7 +930,11 @@ mod tests {
             let len = d.portfolio.alliances.len();
             let index = if len == 0 { 0 } else { at % len };
             // The latest month of the generated portfolio as of its as-of date, and one before.
-            let month = d.scores.portfolio.latest_month.unwrap_or_else(|| "2026-10".parse().unwrap());
+            let month = d
+                .scores
+                .portfolio
+                .latest_month
+                .unwrap_or_else(|| "2026-10".parse().unwrap());
             let value = f64::from(n) * 1.37;
             match kind {
                 0 => d.edit_alliance(index, format!("revenue {n}"), |a| {
@@ -924,7 +944,11 @@ mod tests {
                     a.revenue.remove(&month);
                 }),
                 2 => d.edit_alliance(index, "status", |a| {
-                    a.status = if n % 2 == 0 { Status::Active } else { Status::WindingDown };
+                    a.status = if n % 2 == 0 {
+                        Status::Active
+                    } else {
+                        Status::WindingDown
+                    };
                 }),
                 3 => {
                     if let Some(a) = d.portfolio.alliances.get(index).cloned() {

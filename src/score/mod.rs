@@ -12,9 +12,9 @@ pub mod figures;
 pub mod metrics;
 pub mod outcomes;
 pub mod rules;
-pub mod totals;
 #[cfg(test)]
 mod tests;
+pub mod totals;
 
 pub use figures::{figures_as_known_on, figures_now, review_figures};
 pub use totals::Totals;

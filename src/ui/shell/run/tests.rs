@@ -856,7 +856,8 @@ fn a_failed_recovery_write_warns_and_is_retried_at_the_next_edit() {
     collect_recovery(&mut app, true);
     assert!(app.safety.recovery_failing.is_some(), "the header warns");
     std::fs::remove_dir(&recovery).unwrap();
-    app.doc.edit_current("notes", |a| a.notes = "typed again".into());
+    app.doc
+        .edit_current("notes", |a| a.notes = "typed again".into());
     let t = t + Duration::from_secs(5);
     background(&mut app, t);
     background(&mut app, t + safety::RECOVERY_DELAY);
