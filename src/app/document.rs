@@ -118,7 +118,7 @@ impl Change {
                 }
             }
             Self::Insert { index, alliance } => {
-                alliances.insert(index.min(alliances.len()), *alliance)
+                alliances.insert(index.min(alliances.len()), *alliance);
             }
             Self::Remove { index } => {
                 if index < alliances.len() {

@@ -88,7 +88,9 @@ impl Totals {
             .collect();
         let tallies: Vec<Tally> = scores.iter().map(Tally::of).collect();
         let mut sum = Tally::default();
-        tallies.iter().for_each(|t| sum.add(*t));
+        for t in &tallies {
+            sum.add(*t);
+        }
         let mut totals = Self {
             as_of,
             latest,

@@ -815,7 +815,11 @@ fn a_recovery_write_takes_a_snapshot_and_keys_go_on_while_it_is_in_flight() {
     background(&mut app, t);
     background(&mut app, t + safety::RECOVERY_DELAY);
     // Handed to the worker: whatever its progress, the loop goes on with the next key.
-    assert!(app.recovery_writer.as_ref().is_some_and(|w| w.busy()));
+    assert!(
+        app.recovery_writer
+            .as_ref()
+            .is_some_and(recovery::RecoveryWriter::busy)
+    );
     app.doc.edit_current("notes", |a| a.notes = "second".into());
     collect_recovery(&mut app, true);
     assert_eq!(
