@@ -628,7 +628,7 @@ pub fn write_recovery(path: &Path, portfolio: &Portfolio) -> Result<(), SaveErro
 /// [`write_recovery`] through `ops` (tests inject faults there).
 pub fn write_recovery_with(ops: &Ops, path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
     let target = recovery_path(path);
-    let text = try_to_canonical_ron(portfolio).map_err(|source| SaveError::Serialize {
+    let text = recovery_text(portfolio).map_err(|source| SaveError::Serialize {
         path: target.clone(),
         source,
     })?;
@@ -649,6 +649,14 @@ pub fn write_recovery_with(ops: &Ops, path: &Path, portfolio: &Portfolio) -> Res
     disk::write_atomic(ops, &target, text.as_bytes(), opts)
         .map(drop)
         .map_err(|e| save_io(&target, e))
+}
+
+/// The recovery file's text: ron's own pretty output, made in one pass. Not the canonical layout,
+/// which builds a node tree of the whole portfolio first — about 1 GiB at 10,000 alliances, the
+/// peak memory of the workspace (issue 14). The file is scratch, read back only leniently
+/// (`app::safety::read_recovery`), never saved as it is.
+fn recovery_text(portfolio: &Portfolio) -> Result<String, ron::Error> {
+    ron::ser::to_string_pretty(portfolio, ron::ser::PrettyConfig::new().struct_names(true))
 }
 
 /// Remove the recovery file after a save or when the user declines it. Missing is fine.
