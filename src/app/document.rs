@@ -84,6 +84,54 @@ impl Edit {
     }
 }
 
+/// One change to the model as it now stands, for a copy kept elsewhere (the recovery writer's
+/// snapshot) to follow without copying the whole portfolio. Replaying a document's changes, in
+/// order, onto the portfolio it had when tracking began gives its portfolio now.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// The alliance at `index` is now this.
+    Alliance {
+        index: usize,
+        alliance: Box<Alliance>,
+    },
+    Insert {
+        index: usize,
+        alliance: Box<Alliance>,
+    },
+    Remove {
+        index: usize,
+    },
+    Pipeline(Vec<Intake>),
+    BrandRevenue(MonthlyValues),
+    /// The whole portfolio was replaced (reload, restore).
+    Portfolio(Box<Portfolio>),
+}
+
+impl Change {
+    /// Bring `portfolio` forward by this change.
+    pub fn apply_to(self, portfolio: &mut Portfolio) {
+        let alliances = &mut portfolio.alliances;
+        match self {
+            Self::Alliance { index, alliance } => {
+                if let Some(slot) = alliances.get_mut(index) {
+                    *slot = *alliance;
+                }
+            }
+            Self::Insert { index, alliance } => {
+                alliances.insert(index.min(alliances.len()), *alliance);
+            }
+            Self::Remove { index } => {
+                if index < alliances.len() {
+                    alliances.remove(index);
+                }
+            }
+            Self::Pipeline(pipeline) => portfolio.pipeline = pipeline,
+            Self::BrandRevenue(revenue) => portfolio.revenue = revenue,
+            Self::Portfolio(whole) => *portfolio = *whole,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Entry {
     id: u64,
@@ -119,11 +167,15 @@ pub struct Document {
     /// the history dropped. A save of a state that was dropped can never be reached again, so
     /// the document stays unsaved however far undo goes.
     base_id: u64,
+    /// The changes since [`Document::take_changes`], while someone follows them.
+    changes: Option<Vec<Change>>,
+    /// Portfolio totals kept up to date edit by edit.
+    totals: score::Totals,
 }
 
 impl Document {
     pub fn new(portfolio: Portfolio, as_of: NaiveDate, source: Source) -> Self {
-        let scores = score::score(&portfolio, as_of);
+        let (scores, totals) = score::score_and_totals(&portfolio, as_of);
         Self {
             portfolio,
             scores,
@@ -138,6 +190,67 @@ impl Document {
             next_id: 1,
             saved_id: 0,
             base_id: 0,
+            changes: None,
+            totals,
+        }
+    }
+
+    /// Start keeping a log of changes (see [`Change`]) from the portfolio as it is now.
+    pub fn track_changes(&mut self) {
+        self.changes = Some(Vec::new());
+    }
+
+    /// Whether changes are being logged.
+    pub fn tracks_changes(&self) -> bool {
+        self.changes.is_some()
+    }
+
+    /// The changes since tracking began or since the last call, oldest first.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        self.changes
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Log what `edit` did (applied `forward`, or reverted), as the model now stands.
+    fn log(&mut self, edit: &Edit, forward: bool) {
+        let Some(changes) = self.changes.as_mut() else {
+            return;
+        };
+        let p = &self.portfolio;
+        match (edit, forward) {
+            (Edit::Alliance { index, .. }, _) => {
+                let alliance = Box::new(p.alliances[*index].clone());
+                // Typing in a field sends one change per key: keep only the latest.
+                if let Some(Change::Alliance {
+                    index: last,
+                    alliance: old,
+                }) = changes.last_mut()
+                    && *last == *index
+                {
+                    *old = alliance;
+                } else {
+                    changes.push(Change::Alliance {
+                        index: *index,
+                        alliance,
+                    });
+                }
+            }
+            (Edit::Insert { index, .. }, true) | (Edit::Remove { index, .. }, false) => {
+                changes.push(Change::Insert {
+                    index: *index,
+                    alliance: Box::new(p.alliances[*index].clone()),
+                });
+            }
+            (Edit::Insert { index, .. } | Edit::Remove { index, .. }, _) => {
+                changes.push(Change::Remove { index: *index });
+            }
+            (Edit::Pipeline { .. }, _) => changes.push(Change::Pipeline(p.pipeline.clone())),
+            (Edit::BrandRevenue { .. }, _) => changes.push(Change::BrandRevenue(p.revenue.clone())),
+            (Edit::Portfolio { .. }, _) => changes.push(Change::Portfolio(Box::new(p.clone()))),
+            (Edit::Group(parts), true) => parts.iter().for_each(|e| self.log(e, true)),
+            (Edit::Group(parts), false) => parts.iter().rev().for_each(|e| self.log(e, false)),
         }
     }
 
@@ -146,7 +259,10 @@ impl Document {
     /// what share mode draws from (see `app::share`).
     #[must_use]
     pub fn view_with(&self, portfolio: Portfolio, scores: Scores) -> Self {
+        let totals = score::Totals::new(&portfolio, &scores.alliances, self.as_of);
         Self {
+            changes: None,
+            totals,
             portfolio,
             scores,
             as_of: self.as_of,
@@ -364,6 +480,7 @@ impl Document {
     pub fn undo(&mut self) -> Option<String> {
         let entry = self.undo.pop_back()?;
         self.revert(&entry.edit);
+        self.log(&entry.edit, false);
         let label = entry.label.clone();
         self.redo.push(entry);
         self.revision += 1;
@@ -374,6 +491,7 @@ impl Document {
     pub fn redo(&mut self) -> Option<String> {
         let entry = self.redo.pop()?;
         self.apply(&entry.edit);
+        self.log(&entry.edit, true);
         let label = entry.label.clone();
         self.undo.push_back(entry);
         self.revision += 1;
@@ -391,6 +509,7 @@ impl Document {
         } else {
             self.rescore_for(&edit);
         }
+        self.log(&edit, true);
         if self.coalesce(&label, &edit) {
             self.revision += 1;
             return;
@@ -505,28 +624,29 @@ impl Document {
         let as_of = self.as_of;
         if edit.touches_brand_revenue() {
             // Every ARCR divides by the brand's revenue: `score` is the cheap full path.
-            self.scores = score::score(&self.portfolio, as_of);
+            (self.scores, self.totals) = score::score_and_totals(&self.portfolio, as_of);
             self.clamp_current();
             return;
         }
+        if !self.totals.fits(as_of, self.scores.alliances.len()) {
+            // The evaluation date was changed from outside: count again from the scores.
+            self.totals = score::Totals::new(&self.portfolio, &self.scores.alliances, as_of);
+        }
         match edit {
             Edit::Alliance { index, .. } => {
-                let fresh = score::score_alliance(
-                    &self.portfolio,
-                    &self.portfolio.alliances[*index],
-                    as_of,
-                );
+                let alliance = &self.portfolio.alliances[*index];
+                let fresh = score::score_alliance(&self.portfolio, alliance, as_of);
+                self.totals.set(*index, alliance, &fresh);
                 self.scores.alliances[*index] = fresh;
             }
             Edit::Insert { index, .. } | Edit::Remove { index, .. } => {
                 if self.portfolio.alliances.len() > self.scores.alliances.len() {
-                    let fresh = score::score_alliance(
-                        &self.portfolio,
-                        &self.portfolio.alliances[*index],
-                        as_of,
-                    );
+                    let alliance = &self.portfolio.alliances[*index];
+                    let fresh = score::score_alliance(&self.portfolio, alliance, as_of);
+                    self.totals.insert(*index, alliance, &fresh);
                     self.scores.alliances.insert(*index, fresh);
                 } else {
+                    self.totals.remove(*index);
                     self.scores.alliances.remove(*index);
                 }
             }
@@ -537,8 +657,7 @@ impl Document {
                 }
             }
         }
-        self.scores.portfolio =
-            score::portfolio_scores(&self.portfolio, &self.scores.alliances, as_of);
+        self.scores.portfolio = self.totals.scores();
         self.clamp_current();
     }
 
@@ -837,5 +956,109 @@ mod tests {
         assert!(d.redo_is_current_alliance());
         d.replace_portfolio(Portfolio::empty("X"), "reload");
         assert!(!d.undo_is_current_alliance());
+    }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// One random step: which kind of edit, on which alliance, with which number.
+        fn step() -> impl Strategy<Value = (u8, usize, u32)> {
+            (0u8..8, 0usize..64, 0u32..5_000)
+        }
+
+        fn run(d: &mut Document, (kind, at, n): (u8, usize, u32)) {
+            let len = d.portfolio.alliances.len();
+            let index = if len == 0 { 0 } else { at % len };
+            // The latest month of the generated portfolio as of its as-of date, and one before.
+            let month = d
+                .scores
+                .portfolio
+                .latest_month
+                .unwrap_or_else(|| "2026-10".parse().unwrap());
+            let value = f64::from(n) * 1.37;
+            match kind {
+                0 => d.edit_alliance(index, format!("revenue {n}"), |a| {
+                    a.revenue.insert(month, value);
+                }),
+                1 => d.edit_alliance(index, "revenue gone", |a| {
+                    a.revenue.remove(&month);
+                }),
+                2 => d.edit_alliance(index, "status", |a| {
+                    a.status = if n % 2 == 0 {
+                        Status::Active
+                    } else {
+                        Status::WindingDown
+                    };
+                }),
+                3 => {
+                    if let Some(a) = d.portfolio.alliances.get(index).cloned() {
+                        let mut copy = a;
+                        copy.id = format!("copy-{n}-{len}");
+                        d.insert_alliance(at, copy, "add");
+                    }
+                }
+                4 => d.remove_alliance(index, "delete"),
+                5 => {
+                    d.undo();
+                }
+                6 => {
+                    d.redo();
+                }
+                _ => d.edit_alliance_and_brand_revenue(index, "numbers", |b, a| {
+                    b.insert(month, value * 10.0 + 1.0);
+                    a.revenue.insert(month, value);
+                }),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+
+            /// Incremental totals equal a full recompute, bit for bit, after any edits.
+            #[test]
+            fn incremental_totals_equal_a_full_recompute(
+                seed in 0u64..1_000,
+                steps in prop::collection::vec(step(), 1..40),
+            ) {
+                let p = crate::generate::generate(12, seed);
+                let as_of = p.as_of.unwrap_or_else(|| NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+                let mut d = Document::new(p, as_of, Source::Demo);
+                for s in steps {
+                    run(&mut d, s);
+                    let full = score::score(&d.portfolio, d.as_of);
+                    prop_assert_eq!(&d.scores.portfolio, &full.portfolio);
+                    prop_assert_eq!(&d.scores.alliances, &full.alliances);
+                }
+            }
+
+            /// Replaying the change log onto the portfolio tracking began from gives the
+            /// document's portfolio: the recovery writer's copy stays exact.
+            #[test]
+            fn the_change_log_replays_to_the_document(
+                seed in 0u64..1_000,
+                steps in prop::collection::vec(step(), 1..40),
+                cut in 0usize..40,
+            ) {
+                let p = crate::generate::generate(6, seed);
+                let as_of = p.as_of.unwrap_or_else(|| NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+                let mut d = Document::new(p, as_of, Source::Demo);
+                d.track_changes();
+                let mut copy = d.portfolio.clone();
+                for (i, s) in steps.into_iter().enumerate() {
+                    run(&mut d, s);
+                    if i == cut {
+                        // A write in between takes what there is so far.
+                        d.take_changes().into_iter().for_each(|c| c.apply_to(&mut copy));
+                    }
+                    if i % 7 == 3 {
+                        d.replace_portfolio(crate::generate::generate(3, seed + 1), "reload");
+                    }
+                }
+                d.take_changes().into_iter().for_each(|c| c.apply_to(&mut copy));
+                prop_assert_eq!(copy, d.portfolio.clone());
+            }
+        }
     }
 }

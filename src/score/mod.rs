@@ -15,9 +15,11 @@ pub mod partner;
 pub mod rules;
 #[cfg(test)]
 mod tests;
+pub mod totals;
 
 pub use figures::{figures_as_known_on, figures_now, review_figures};
 pub use partner::{partner_may_see, partner_visible_flags};
+pub use totals::Totals;
 
 /// Severity of a flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -380,6 +382,11 @@ const PARALLEL_FROM: usize = 2_000;
 
 /// Score the whole portfolio as of `as_of`.
 pub fn score(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -> Scores {
+    score_and_totals(portfolio, as_of).0
+}
+
+/// [`score`], with the [`Totals`] behind its portfolio figures, to keep up to date edit by edit.
+pub fn score_and_totals(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -> (Scores, Totals) {
     let latest = latest_month(portfolio, as_of);
     // One set of scratch buffers per worker: only the output allocates.
     let score_all = |chunk: &[crate::model::Alliance]| -> Vec<AllianceScores> {
@@ -414,14 +421,15 @@ pub fn score(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -> Scores {
         } else {
             score_all(&portfolio.alliances)
         };
-    let totals = portfolio_scores(portfolio, &alliances, as_of);
-    Scores {
+    let totals = Totals::new(portfolio, &alliances, as_of);
+    let scores = Scores {
         as_of,
         brand: portfolio.brand.clone(),
         currency: portfolio.currency.clone(),
-        portfolio: totals,
+        portfolio: totals.scores(),
         alliances,
-    }
+    };
+    (scores, totals)
 }
 
 /// The latest month of the brand's revenue that is not after the as-of month.
@@ -479,59 +487,12 @@ fn score_with(
     scores
 }
 
-/// Portfolio totals from already-scored alliances (in the portfolio's order).
+/// Portfolio totals from already-scored alliances (in the portfolio's order). An edit keeps
+/// them up to date through [`Totals`] instead of calling this.
 pub fn portfolio_scores(
     portfolio: &crate::model::Portfolio,
     alliances: &[AllianceScores],
     as_of: NaiveDate,
 ) -> PortfolioScores {
-    let latest = metrics::latest_up_to(&portfolio.revenue, Month::of(as_of));
-    let alliance_share = latest.and_then(|(month, brand)| {
-        let values = || {
-            portfolio
-                .alliances
-                .iter()
-                .filter_map(move |a| a.revenue.get(&month))
-        };
-        (brand > 0.0).then(|| {
-            let sum: f64 = values().sum();
-            // Values near f64::MAX overflow when added: then each is divided by the brand's
-            // first, which gives their (finite) ratio. `+ 0.0` turns the empty sum's -0.0
-            // into 0.
-            let share = if sum.is_finite() {
-                sum / brand
-            } else {
-                values().map(|v| v / brand).sum()
-            };
-            share + 0.0
-        })
-    });
-    let (mut met, mut missed) = (0u32, 0u32);
-    let (mut warn, mut critical) = (0usize, 0usize);
-    let mut active = 0;
-    for a in alliances {
-        if a.status == Status::Active {
-            active += 1;
-        }
-        for w in &a.win_conditions {
-            match w.status {
-                WinStatus::Met => met += 1,
-                WinStatus::Missed => missed += 1,
-                _ => {}
-            }
-        }
-        for f in &a.flags {
-            match f.severity {
-                Severity::Warn => warn += 1,
-                Severity::Critical => critical += 1,
-            }
-        }
-    }
-    PortfolioScores {
-        latest_month: latest.map(|(m, _)| m),
-        alliance_share,
-        active,
-        goal_attainment: (met + missed > 0).then(|| f64::from(met) / f64::from(met + missed)),
-        flag_counts: FlagCounts { warn, critical },
-    }
+    Totals::new(portfolio, alliances, as_of).scores()
 }

@@ -652,3 +652,35 @@ fn bad_dates_and_semantic_errors_are_reported_together() {
     assert!(all[1].contains("\"2026-02-30\" is an impossible date"));
     assert!(all[2].contains("strategic_alignment") && all[2].contains("score 9"));
 }
+
+mod apostrophes {
+    use proptest::prelude::*;
+
+    /// The definition: a character at a time.
+    fn reference(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('\'') => out.push('\''),
+                    Some(next) => {
+                        out.push(c);
+                        out.push(next);
+                    }
+                    None => out.push(c),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn plain_apostrophes_copies_runs_as_the_definition_does(text in "[a-z'\\\\é\"\n]{0,40}") {
+            prop_assert_eq!(crate::store::plain_apostrophes(&text), reference(&text));
+        }
+    }
+}

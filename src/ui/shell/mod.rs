@@ -111,6 +111,8 @@ pub struct App {
     /// What share mode draws from ([`crate::app::share::partner_view`]), rebuilt as the
     /// document changes; `None` when not sharing.
     partner_view: Option<Document>,
+    /// The crash-recovery writer's worker, once recovery writes began (see `run::recovery`).
+    pub recovery_writer: Option<run::recovery::RecoveryWriter>,
 }
 
 impl App {
@@ -136,6 +138,7 @@ impl App {
             published_at: None,
             shared: None,
             partner_view: None,
+            recovery_writer: None,
         };
         app.sync_views();
         app

@@ -12,6 +12,7 @@ use crossterm::event::{
 };
 use crossterm::execute;
 
+use self::recovery::RecoveryWriter;
 use super::App;
 use super::signals;
 use super::startup::{config_dir, prepare};
@@ -94,9 +95,12 @@ fn run_terminal(mut app: App) -> anyhow::Result<Ended> {
     let result = event_loop(&mut terminal, &mut app, watch.as_mut());
     // A terminating signal: the edits go to the recovery file first, then the terminal is
     // given back, then the lock is released (dropping `app`) before the process exits.
-    let lost = matches!(result, Ok(Ended::Signal(_)))
-        .then(|| signals::flush_recovery(&app))
-        .flatten();
+    let signalled = matches!(result, Ok(Ended::Signal(_)));
+    if signalled {
+        // A write still in flight on the worker could land after ours with older edits.
+        settle_recovery(&mut app);
+    }
+    let lost = signalled.then(|| signals::flush_recovery(&app)).flatten();
     restore_terminal();
     if let Some(lost) = lost {
         eprintln!("alliance-desk: {lost}");
@@ -112,7 +116,8 @@ fn event_loop(
 ) -> anyhow::Result<Ended> {
     let size = terminal.size()?;
     app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
-    let mut redraw = true;
+    first_draw(terminal, app)?;
+    let mut redraw = false;
     loop {
         if redraw {
             terminal.draw(|frame| crate::ui::render(app, frame))?;
@@ -122,10 +127,14 @@ fn event_loop(
         // otherwise sleep until a key arrives, so an idle workspace costs no CPU.
         let now = Instant::now();
         let tick = app.ticking().then_some(Duration::from_secs(1));
-        let mut wake = match (tick, app.safety.wake_in(idle_check(app), now)) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let mut wake = [
+            tick,
+            app.safety.wake_in(idle_check(app), now),
+            recovery_wake(app),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         if watch.is_some() {
             wake = Some(wake.map_or(signals::CHECK_EVERY, |w| w.min(signals::CHECK_EVERY)));
         }
@@ -182,6 +191,44 @@ fn redraw_all(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Res
     terminal.resize(app.size)
 }
 
+/// The first frame. Meanwhile a second core copies the portfolio for the recovery writer
+/// (both only read it), so the copy neither delays the frame nor, later, a key.
+fn first_draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+    if !wants_recovery(app) {
+        terminal.draw(|frame| crate::ui::render(app, frame))?;
+        return Ok(());
+    }
+    let shown: &App = app;
+    let portfolio = &shown.doc.portfolio;
+    let (drawn, base) = std::thread::scope(|scope| {
+        let copy = scope.spawn(|| portfolio.clone());
+        let drawn = terminal
+            .draw(|frame| crate::ui::render(shown, frame))
+            .map(drop);
+        (drawn, copy.join())
+    });
+    drawn?;
+    if let Ok(base) = base {
+        app.doc.track_changes();
+        app.recovery_writer = Some(RecoveryWriter::start(base));
+    }
+    Ok(())
+}
+
+/// Recovery writes are on for a file.
+fn wants_recovery(app: &App) -> bool {
+    app.safety.recovery && app.doc.path().is_some()
+}
+
+/// While a recovery write is in flight the loop wakes often enough to report its outcome
+/// promptly; otherwise never for it.
+fn recovery_wake(app: &App) -> Option<Duration> {
+    app.recovery_writer
+        .as_ref()
+        .is_some_and(RecoveryWriter::busy)
+        .then_some(Duration::from_millis(20))
+}
+
 /// The idle check runs only with a file, nothing unsaved and no question open.
 fn idle_check(app: &App) -> bool {
     app.doc.path().is_some() && !app.doc.is_dirty() && app.modal.is_none()
@@ -192,6 +239,7 @@ fn idle_check(app: &App) -> bool {
 pub fn background(app: &mut App, now: Instant) -> bool {
     let mut changed = false;
     app.safety.note_revision(app.doc.revision, now);
+    changed |= collect_recovery(app, false);
     if app.safety.take_recovery_due(now)
         && let Some(result) = write_recovery(app)
     {
@@ -208,19 +256,82 @@ pub fn background(app: &mut App, now: Instant) -> bool {
     changed | app.show_queued()
 }
 
-/// Write (or, when the edits were undone back to the saved state, remove) the recovery file.
-/// Reports a failure, and the first success after one (the header stops warning).
+/// Report the recovery writes that finished (all of them, waiting, with `wait`), and ask for
+/// one that fell due meanwhile. Returns whether anything was reported.
+pub fn collect_recovery(app: &mut App, wait: bool) -> bool {
+    let mut changed = false;
+    loop {
+        let Some(writer) = app.recovery_writer.as_mut() else {
+            return changed;
+        };
+        let outcomes = if wait {
+            writer.wait()
+        } else {
+            writer.finished()
+        };
+        let deferred = writer.take_deferred();
+        for outcome in outcomes {
+            if let Some(result) = recovery_result(app, outcome) {
+                app.apply(result);
+                changed = true;
+            }
+        }
+        if !deferred {
+            return changed;
+        }
+        if let Some(result) = write_recovery(app) {
+            app.apply(result);
+            changed = true;
+        }
+        if !wait {
+            return changed;
+        }
+    }
+}
+
+/// Write (or, when the edits were undone back to the saved state, remove) the recovery file:
+/// on the worker, from the document's changes since the last write; on this thread only if no
+/// worker can run. Reports a failure, and the first success after one (the header stops
+/// warning).
 fn write_recovery(app: &mut App) -> Option<EffectResult> {
     let path = app.doc.path().cloned()?;
     if !app.safety.recovery {
         return None;
     }
-    let result = if app.doc.is_dirty() {
+    let dirty = app.doc.is_dirty();
+    let ready = app
+        .recovery_writer
+        .as_ref()
+        .is_some_and(RecoveryWriter::is_running)
+        && app.doc.tracks_changes();
+    if !ready {
+        // First write after a save as, a replaced document or a lost worker: copy once.
+        let base = app.doc.portfolio.clone();
+        app.doc.track_changes();
+        app.recovery_writer = Some(RecoveryWriter::start(base));
+    }
+    if let Some(writer) = app.recovery_writer.as_mut() {
+        if writer.busy() {
+            writer.defer();
+            return None;
+        }
+        if writer.request(path.clone(), app.doc.take_changes(), dirty) {
+            return None;
+        }
+        // The worker is gone and took the changes with it: start afresh next time.
+        app.recovery_writer = None;
+    }
+    let outcome = if dirty {
         store::write_recovery(&path, &app.doc.portfolio).map_err(|e| e.to_string())
     } else {
         store::remove_recovery(&path).map_err(|e| e.to_string())
     };
-    match result {
+    recovery_result(app, outcome)
+}
+
+/// What a recovery write's outcome means for the header.
+fn recovery_result(app: &App, outcome: Result<(), String>) -> Option<EffectResult> {
+    match outcome {
         Ok(()) => app
             .safety
             .recovery_failing
@@ -229,6 +340,18 @@ fn write_recovery(app: &mut App) -> Option<EffectResult> {
         // Never stop trying (SPEC §8): the next edit schedules another write, and until one
         // succeeds the header says the edits are not protected.
         Err(error) => Some(EffectResult::RecoveryFailed { error }),
+    }
+}
+
+/// Let the recovery writes in flight finish before the recovery file is removed or the
+/// portfolio saved, so that a late write cannot bring back a file just removed.
+fn settle_recovery(app: &mut App) {
+    if let Some(writer) = app.recovery_writer.as_mut() {
+        for outcome in writer.wait() {
+            if let Some(result) = recovery_result(app, outcome) {
+                app.apply(result);
+            }
+        }
     }
 }
 
@@ -251,6 +374,7 @@ fn check_disk(app: &mut App) -> Option<EffectResult> {
 
 /// A clean quit: the recovery file is no longer needed (the user saved, or chose to discard).
 fn clean_quit(app: &mut App) {
+    settle_recovery(app);
     if app.safety.recovery
         && let Some(path) = app.doc.path()
     {
@@ -458,6 +582,7 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) -> Effe
         }
     };
     let kept_backup = path.is_file();
+    settle_recovery(app);
     match store::save(&path, &app.doc.portfolio) {
         Ok(()) => {
             if !same_file {
@@ -489,6 +614,7 @@ fn save_checked(app: &mut App, target: Option<PathBuf>, overwrite: bool) -> Effe
 fn decide(app: &mut App, decision: Decision) -> Option<EffectResult> {
     match decision {
         Decision::DiscardRecovery => {
+            settle_recovery(app);
             app.safety.pending_recovery = None;
             if let Some(path) = app.doc.path() {
                 let _ = store::remove_recovery(path);
@@ -555,5 +681,6 @@ fn reload(app: &mut App) -> Option<EffectResult> {
 
 mod import;
 mod publish;
+pub mod recovery;
 #[cfg(test)]
 mod tests;

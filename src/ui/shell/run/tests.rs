@@ -592,6 +592,8 @@ fn an_edit_is_written_to_recovery_soon_and_a_save_or_clean_quit_removes_it() {
     background(&mut app, t);
     assert!(!recovery.exists(), "not before the delay");
     background(&mut app, t + safety::RECOVERY_DELAY);
+    // The write runs on the recovery worker: wait for it as the loop would.
+    collect_recovery(&mut app, true);
     let recovered = safety::read_recovery(&recovery).unwrap();
     assert_eq!(recovered, app.doc.portfolio);
     save(&mut app, None);
@@ -601,6 +603,7 @@ fn an_edit_is_written_to_recovery_soon_and_a_save_or_clean_quit_removes_it() {
     let t = t + Duration::from_secs(10);
     background(&mut app, t);
     background(&mut app, t + safety::RECOVERY_DELAY);
+    collect_recovery(&mut app, true);
     assert!(recovery.exists());
     clean_quit(&mut app);
     assert!(!recovery.exists(), "a clean quit removes it");
@@ -797,4 +800,72 @@ fn a_read_only_file_opens_read_only_and_saving_offers_save_as() {
         !store::lock_path(&path).exists(),
         "a read-only open takes no lock"
     );
+}
+
+#[test]
+fn a_recovery_write_takes_a_snapshot_and_keys_go_on_while_it_is_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_file(dir.path());
+    let mut app = open(&path);
+    let recovery = store::recovery_path(&path);
+    let t = Instant::now();
+    background(&mut app, t);
+    app.doc.edit_current("notes", |a| a.notes = "first".into());
+    let snapshot = app.doc.portfolio.clone();
+    background(&mut app, t);
+    background(&mut app, t + safety::RECOVERY_DELAY);
+    // Handed to the worker: whatever its progress, the loop goes on with the next key.
+    assert!(
+        app.recovery_writer
+            .as_ref()
+            .is_some_and(recovery::RecoveryWriter::busy)
+    );
+    app.doc.edit_current("notes", |a| a.notes = "second".into());
+    collect_recovery(&mut app, true);
+    assert_eq!(
+        safety::read_recovery(&recovery).unwrap(),
+        snapshot,
+        "the write holds the portfolio as it was when the write was asked for"
+    );
+    // The later edit goes out with the next write.
+    let t = t + Duration::from_secs(5);
+    background(&mut app, t);
+    background(&mut app, t + safety::RECOVERY_DELAY);
+    collect_recovery(&mut app, true);
+    assert_eq!(safety::read_recovery(&recovery).unwrap(), app.doc.portfolio);
+    // Undone back to the saved state: the worker removes the file.
+    while app.doc.undo_label().is_some() {
+        app.doc.undo();
+    }
+    let t = t + Duration::from_secs(5);
+    background(&mut app, t);
+    background(&mut app, t + safety::RECOVERY_DELAY);
+    collect_recovery(&mut app, true);
+    assert!(!recovery.exists());
+}
+
+#[test]
+fn a_failed_recovery_write_warns_and_is_retried_at_the_next_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_file(dir.path());
+    let mut app = open(&path);
+    let recovery = store::recovery_path(&path);
+    // A folder where the recovery file goes: the write fails.
+    std::fs::create_dir(&recovery).unwrap();
+    let t = Instant::now();
+    background(&mut app, t);
+    app.doc.edit_current("notes", |a| a.notes = "typed".into());
+    background(&mut app, t);
+    background(&mut app, t + safety::RECOVERY_DELAY);
+    collect_recovery(&mut app, true);
+    assert!(app.safety.recovery_failing.is_some(), "the header warns");
+    std::fs::remove_dir(&recovery).unwrap();
+    app.doc
+        .edit_current("notes", |a| a.notes = "typed again".into());
+    let t = t + Duration::from_secs(5);
+    background(&mut app, t);
+    background(&mut app, t + safety::RECOVERY_DELAY);
+    collect_recovery(&mut app, true);
+    assert!(app.safety.recovery_failing.is_none(), "protected again");
+    assert_eq!(safety::read_recovery(&recovery).unwrap(), app.doc.portfolio);
 }

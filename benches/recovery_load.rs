@@ -1,0 +1,106 @@
+//! Issue 14 benchmarks: loading a portfolio (pre-scan + parse + validate), what a recovery
+//! write costs the input thread (taking the edit's changes) against the worker (bringing its
+//! copy forward and serialising it), and an edit's incremental portfolio totals against a full
+//! recompute, on generated portfolios of 1,000 and 10,000 alliances.
+//! Run: `cargo bench --bench recovery_load`.
+
+use std::hint::black_box;
+
+use alliance_desk::app::document::{Document, Source};
+use alliance_desk::generate::generate;
+use alliance_desk::model::Status;
+use alliance_desk::score;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn document(n: usize) -> Document {
+    let portfolio = generate(n, 1);
+    let as_of = portfolio.as_of.unwrap_or_default();
+    Document::new(portfolio, as_of, Source::Demo)
+}
+
+fn flip(status: Status) -> Status {
+    if status == Status::Active {
+        Status::WindingDown
+    } else {
+        Status::Active
+    }
+}
+
+fn load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10);
+    for n in [1_000, 10_000] {
+        let text = alliance_desk::store::to_canonical_ron(&generate(n, 1));
+        group.bench_function(format!("parse + validate, {n} alliances"), |b| {
+            b.iter(|| alliance_desk::store::parse(black_box(&text), "bench.ron").map(drop));
+        });
+    }
+    group.finish();
+}
+
+fn recovery(c: &mut Criterion) {
+    let mut group = c.benchmark_group("recovery");
+    group.sample_size(10);
+    for n in [1_000, 10_000] {
+        let mut doc = document(n);
+        doc.track_changes();
+        let mut copy = doc.portfolio.clone();
+        // On the input thread: an edit, and handing its change to the worker.
+        group.bench_function(format!("edit + take changes, {n} alliances"), |b| {
+            b.iter(|| {
+                doc.edit_current("status", |a| a.status = flip(a.status));
+                black_box(doc.take_changes())
+            });
+        });
+        // The worker's copy brought forward, then the canonical text (the recovery file now takes
+        // ron's one-pass text, cheaper in time and memory).
+        group.bench_function(
+            format!("snapshot forward + canonical text (as saves lay it out), {n} alliances"),
+            |b| {
+                b.iter(|| {
+                    doc.edit_current("status", |a| a.status = flip(a.status));
+                    doc.take_changes()
+                        .into_iter()
+                        .for_each(|c| c.apply_to(&mut copy));
+                    black_box(alliance_desk::store::to_canonical_ron(&copy))
+                });
+            },
+        );
+        // What the input thread would pay to snapshot by copying the whole portfolio.
+        group.bench_function(
+            format!("whole-portfolio clone (not done), {n} alliances"),
+            |b| {
+                b.iter(|| black_box(doc.portfolio.clone()));
+            },
+        );
+    }
+    group.finish();
+}
+
+fn totals(c: &mut Criterion) {
+    let mut group = c.benchmark_group("totals");
+    for n in [1_000, 10_000] {
+        let mut doc = document(n);
+        let last = doc.portfolio.alliances.len() - 1;
+        doc.current = last / 2;
+        group.bench_function(
+            format!("edit with incremental totals, {n} alliances"),
+            |b| {
+                b.iter(|| doc.edit_current("status", |a| a.status = flip(a.status)));
+            },
+        );
+        group.bench_function(format!("full portfolio_scores, {n} alliances"), |b| {
+            b.iter(|| {
+                black_box(score::portfolio_scores(
+                    &doc.portfolio,
+                    &doc.scores.alliances,
+                    doc.as_of,
+                ))
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, load, recovery, totals);
+criterion_main!(benches);
