@@ -263,7 +263,7 @@ fn a_60_kib_notes_field_draws_on_every_tab() {
 fn a_failed_recovery_write_is_retried_at_the_next_edit_and_the_header_says_so_meanwhile() {
     use std::time::{Duration, Instant};
 
-    use crate::ui::shell::run::background;
+    use crate::ui::shell::run::{background, collect_recovery};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.ron");
     std::fs::write(&path, crate::sample::NORTHWIND).unwrap();
@@ -288,6 +288,7 @@ fn a_failed_recovery_write_is_retried_at_the_next_edit_and_the_header_says_so_me
     app.doc.edit_current("notes", |a| a.notes.push_str(" one"));
     background(&mut app, t);
     background(&mut app, t + Duration::from_secs(5));
+    collect_recovery(&mut app, true);
     assert!(app.safety.recovery_failing.is_some());
     assert!(header(&mut app).contains("unsaved edits not protected"));
     // Space again: the next edit's write goes through and the warning goes.
@@ -296,6 +297,7 @@ fn a_failed_recovery_write_is_retried_at_the_next_edit_and_the_header_says_so_me
         .edit_current("more notes", |a| a.notes.push_str(" two"));
     background(&mut app, t + Duration::from_secs(6));
     background(&mut app, t + Duration::from_secs(10));
+    collect_recovery(&mut app, true);
     assert!(app.safety.recovery_failing.is_none());
     assert!(!header(&mut app).contains("not protected"));
     let saved = crate::store::load(&recovery).unwrap().portfolio;
