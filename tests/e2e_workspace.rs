@@ -77,6 +77,44 @@ fn too_small_then_resized_and_quit_asks_when_unsaved() {
     );
 }
 
+/// Issue 12 item 8: the workspace read the size and drew its first frame before crossterm's
+/// resize handler existed, so a resize landing then was lost. Resize the moment the first
+/// frame appears, many times over, and each time the workspace must follow.
+#[test]
+fn a_resize_right_after_the_first_frame_is_not_lost() {
+    for round in 0..30 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Session::start(&["--demo"], dir.path(), 60, 20);
+        s.wait_until(WAIT, |screen| !screen.trim().is_empty())
+            .unwrap_or_else(|screen| panic!("round {round}: no first frame:\n{screen}"));
+        s.resize(100, 30);
+        s.wait_until(WAIT, |screen| screen.contains("Weekly pulse"))
+            .unwrap_or_else(|screen| panic!("round {round}: resize lost:\n{screen}"));
+        s.press("q");
+        assert_eq!(
+            s.wait_exit(WAIT).map(|e| e.exit_code()),
+            Ok(0),
+            "round {round}"
+        );
+    }
+}
+
+/// A terminal without the keyboard protocol sends Esc as one byte: with a pause after it, it
+/// is Esc; typed straight before another key it is read as Esc and then that key.
+#[test]
+fn a_lone_esc_byte_closes_help_even_when_a_key_follows_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = Session::start(&["--demo"], dir.path(), 100, 30);
+    s.wait_for("Weekly pulse", WAIT);
+    s.press("?");
+    s.wait_for("Keys", WAIT);
+    // ESC and `2` in one write: crossterm reads Alt-2, which nothing binds.
+    s.press(&format!("{}2", support::keys::LONE_ESC));
+    let screen = s.wait_for("Pipeline ·", WAIT);
+    s.press("q");
+    assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0), "{screen}");
+}
+
 #[test]
 fn a_broken_file_is_refused_before_the_alternate_screen() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -179,9 +179,7 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
         if std::env::var_os("SOAK_DEBUG").is_some() {
             std::thread::sleep(Duration::from_millis(40));
         }
-        if key == keys::ESC {
-            pause();
-        } else if i % 64 == 0 {
+        if i % 64 == 0 {
             // Let the app catch up now and then, so keys are read as keys, not pasted runs.
             std::thread::sleep(Duration::from_millis(2));
         }
@@ -208,23 +206,30 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
         }
     }
     eprintln!("soak {cols}x{rows}: {presses} keys, {restarts} clean quits and restarts");
-    // Leave every field and modal, save (answer a save-as prompt with a path), quit.
-    for _ in 0..3 {
-        s.send(keys::ESC);
-        pause();
-    }
-    s.send(keys::CTRL_S);
-    std::thread::sleep(Duration::from_millis(300));
-    let screen = s.screen();
-    if screen.contains("Save as") || screen.contains("Save stopped") {
-        s.send(keys::ESC);
-        pause();
-    }
-    s.send("q");
-    std::thread::sleep(Duration::from_millis(300));
-    if s.alive() {
-        // The quit prompt: save and quit.
-        s.send("y");
+    // Let the app read everything typed ahead, then leave every field and modal, save (answer
+    // a save-as prompt by leaving it), quit (answering the quit prompt: save and quit). Each
+    // step waits for the app to catch up, never a fixed time.
+    assert!(
+        s.settle(WAIT * 6),
+        "the app never caught up:\n{}",
+        s.screen()
+    );
+    for _ in 0..5 {
+        for _ in 0..3 {
+            s.press(keys::ESC);
+        }
+        s.press(keys::CTRL_S);
+        let screen = s.screen();
+        if screen.contains("Save as") || screen.contains("Save stopped") {
+            s.press(keys::ESC);
+        }
+        s.press("q");
+        if s.alive() {
+            s.press("y");
+        }
+        if !s.alive() {
+            break;
+        }
     }
     let status = s
         .wait_exit(WAIT)

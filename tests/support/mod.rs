@@ -23,8 +23,9 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_alliance-desk");
 /// How long the tests wait for a screen or an exit.
 pub const WAIT: Duration = Duration::from_secs(10);
 
-/// How long `press` leaves the app after each write.
-const SETTLE: Duration = Duration::from_millis(40);
+/// How long the app must stay asleep with no new output for [`Session::settle`] to call it
+/// idle.
+const QUIET: Duration = Duration::from_millis(60);
 
 /// How often the waits look at the screen or the process.
 const POLL: Duration = Duration::from_millis(2);
@@ -32,7 +33,13 @@ const POLL: Duration = Duration::from_millis(2);
 /// Key encodings as a terminal sends them.
 pub mod keys {
     pub const ENTER: &str = "\r";
-    pub const ESC: &str = "\x1b";
+    /// Esc as terminals with the keyboard protocol send it (`CSI 27 u`): unambiguous however
+    /// fast the next key follows. A lone ESC byte followed by another key before the app reads
+    /// it is, to any terminal program, Alt and that key; a person never types that fast, but a
+    /// test writing into a busy machine's pty does. [`LONE_ESC`] is the legacy byte.
+    pub const ESC: &str = "\x1b[27u";
+    /// The legacy Esc byte: send it only with a pause after it.
+    pub const LONE_ESC: &str = "\x1b";
     pub const TAB: &str = "\t";
     pub const BACKTAB: &str = "\x1b[Z";
     pub const UP: &str = "\x1b[A";
@@ -154,11 +161,56 @@ impl Session {
         self.writer.flush().expect("flush pty");
     }
 
-    /// Send `keys`, then give the app a moment, as a person typing would, so separate presses
-    /// are not read as one escape sequence or paste.
+    /// Send `keys`, then wait until the app has read and drawn them ([`Session::settle`]), as
+    /// a person typing would, so separate presses are never read as one escape sequence.
     pub fn press(&mut self, keys: &str) {
         self.send(keys);
-        std::thread::sleep(SETTLE);
+        self.settle(WAIT);
+    }
+
+    /// Wait until the app has caught up: every thread of it asleep (blocked on input, not
+    /// runnable) and no new output, both for [`QUIET`]. A busy or descheduled app is runnable,
+    /// so this does not depend on how loaded the machine is, as a fixed sleep would. Returns
+    /// whether it caught up within `timeout`.
+    pub fn settle(&self, timeout: Duration) -> bool {
+        let end = Instant::now() + timeout;
+        let mut last = self.bytes_read();
+        let mut quiet_since: Option<Instant> = None;
+        loop {
+            let bytes = self.bytes_read();
+            if bytes != last || !self.asleep() {
+                last = bytes;
+                quiet_since = None;
+            } else if quiet_since.is_some_and(|t| t.elapsed() >= QUIET) {
+                return true;
+            } else if quiet_since.is_none() {
+                quiet_since = Some(Instant::now());
+            }
+            if Instant::now() > end {
+                return false;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Whether every thread of the app is asleep (state `S` in `/proc`) or gone. Without `/proc`, or
+    /// once the process is gone, only the output is watched.
+    fn asleep(&self) -> bool {
+        let Some(pid) = self.child.process_id() else {
+            return true;
+        };
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+            return true;
+        };
+        tasks.flatten().all(|task| {
+            std::fs::read_to_string(task.path().join("stat")).map_or(true, |stat| {
+                // `pid (comm) S …`: the state follows the last `)` (comm may hold one).
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.trim_start().chars().next())
+                    // S: blocked; Z/X: exited, waiting to be reaped.
+                    .is_none_or(|state| matches!(state, 'S' | 'Z' | 'X'))
+            })
+        })
     }
 
     /// Wait until `cond(screen)` holds: the screen, or on timeout the screen as the error.

@@ -1,5 +1,6 @@
 //! The main loop and the only place effects happen: terminal setup, input, drawing, saving.
 
+use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use anyhow::Context;
 use chrono::Local;
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
 };
 use crossterm::execute;
 
@@ -19,6 +21,7 @@ use crate::app::options::WorkspaceOptions;
 use crate::app::safety::{self, Decision, LockOutcome, Question};
 use crate::app::{Effect, EffectResult, Target};
 use crate::store;
+use crate::ui::keys::KeymapEvents as _;
 
 /// Run the interactive workspace until the user quits.
 pub fn run(options: &WorkspaceOptions) -> ExitCode {
@@ -66,11 +69,18 @@ fn run_terminal(mut app: App) -> anyhow::Result<()> {
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
-    let size = terminal.size()?;
-    app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    // crossterm installs its SIGWINCH handler when its event source is first used: poll once
+    // before reading the size, so a resize that lands after the first frame is an event, not
+    // lost (issue 12 item 8). Whatever this first poll finds stays queued for the loop.
+    event::poll(Duration::ZERO)?;
+    let mut pending = VecDeque::new();
     let mut redraw = true;
     loop {
         if redraw {
+            // Read the size at every frame as well: the screen is never drawn for a size the
+            // terminal no longer has, whatever the order of the signal and the draw.
+            let size = terminal.size()?;
+            app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
             terminal.draw(|frame| crate::ui::render(app, frame))?;
         }
         // Block on input. Wake once a second while a timer is on screen, when a recovery write
@@ -83,15 +93,15 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             (a, b) => a.or(b),
         };
         let event = match wake {
-            Some(timeout) if !event::poll(timeout)? => None,
-            _ => Some(event::read()?),
+            Some(timeout) if !has_event(&pending, timeout)? => None,
+            _ => Some(next_event(app, &mut pending)?),
         };
         redraw = event.is_some() || tick.is_some();
         if let Some(event) = event {
             let mut effects = app.handle_event(&event);
             // Drain what is already queued before drawing again, so key repeat never lags.
-            while effects.is_empty() && event::poll(Duration::ZERO)? {
-                effects = app.handle_event(&event::read()?);
+            while effects.is_empty() && has_event(&pending, Duration::ZERO)? {
+                effects = app.handle_event(&next_event(app, &mut pending)?);
             }
             for effect in effects {
                 if run_effect(app, effect) == Flow::Quit {
@@ -104,6 +114,49 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         }
         redraw |= background(app, Instant::now());
     }
+}
+
+/// Whether an event is waiting: one split off the last read, or one from the terminal within
+/// `timeout`.
+fn has_event(pending: &VecDeque<Event>, timeout: Duration) -> io::Result<bool> {
+    Ok(!pending.is_empty() || event::poll(timeout)?)
+}
+
+/// The next event. An Esc followed at once by a character (a slow link, a busy machine, keys
+/// typed ahead) reaches us as one Alt-character: when nothing is bound to that Alt-key it is
+/// read as what was typed, Esc and then the character, so a dialog still closes.
+fn next_event(app: &App, pending: &mut VecDeque<Event>) -> io::Result<Event> {
+    if let Some(event) = pending.pop_front() {
+        return Ok(event);
+    }
+    let event = event::read()?;
+    match split_alt(&event, app) {
+        Some((esc, key)) => {
+            pending.push_back(key);
+            Ok(esc)
+        }
+        None => Ok(event),
+    }
+}
+
+/// An unbound Alt-character as the Esc and the character it was typed as.
+pub(super) fn split_alt(event: &Event, app: &App) -> Option<(Event, Event)> {
+    let Event::Key(key) = event else {
+        return None;
+    };
+    let KeyCode::Char(c) = key.code else {
+        return None;
+    };
+    if key.modifiers != KeyModifiers::ALT
+        || key.kind == KeyEventKind::Release
+        || app.keymap.action(key).is_some()
+    {
+        return None;
+    }
+    Some((
+        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    ))
 }
 
 /// The idle check runs only with a file, nothing unsaved and no question open.

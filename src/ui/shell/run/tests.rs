@@ -798,3 +798,30 @@ fn a_read_only_file_opens_read_only_and_saving_offers_save_as() {
         "a read-only open takes no lock"
     );
 }
+
+#[test]
+fn an_unbound_alt_character_is_read_as_esc_then_the_character() {
+    let app = prepare(
+        &WorkspaceOptions {
+            demo: true,
+            ..WorkspaceOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    let alt_q = Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT));
+    let (esc, q) = split_alt(&alt_q, &app).expect("split");
+    assert_eq!(
+        esc,
+        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))
+    );
+    assert_eq!(
+        q,
+        Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE))
+    );
+    // A bound Alt-key (Alt-↑ moves a list entry) and plain keys are left alone.
+    let alt_up = Event::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::ALT));
+    assert_eq!(split_alt(&alt_up, &app), None);
+    let plain = Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
+    assert_eq!(split_alt(&plain, &app), None);
+}
