@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use alliance_desk::store;
-use support::{BIN, Session, WAIT, keys};
+use support::{Session, WAIT, keys};
 
 fn start(file: &Path, home: &Path, cols: u16, rows: u16) -> Session {
     Session::start(&[file.to_str().unwrap()], home, cols, rows)
@@ -237,7 +237,7 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
     assert!(status.success(), "{status:?}");
     let loaded = store::load(&path).unwrap_or_else(|e| panic!("the saved file does not load: {e}"));
     assert!(!loaded.portfolio.alliances.is_empty() || portfolio.alliances.is_empty());
-    let check = std::process::Command::new(BIN)
+    let check = std::process::Command::new(support::bin())
         .args(["check", path.to_str().unwrap()])
         .output()
         .unwrap();

@@ -20,6 +20,13 @@ use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native
 #[cfg(test)]
 pub const BIN: &str = env!("CARGO_BIN_EXE_alliance-desk");
 
+/// The binary under test: [`BIN`], or `ALLIANCE_DESK_BIN` when set (to soak a copy of a build
+/// while the tree is rebuilt).
+#[cfg(test)]
+pub fn bin() -> PathBuf {
+    std::env::var_os("ALLIANCE_DESK_BIN").map_or_else(|| PathBuf::from(BIN), PathBuf::from)
+}
+
 /// How long the tests wait for a screen or an exit.
 pub const WAIT: Duration = Duration::from_secs(10);
 
@@ -88,7 +95,7 @@ impl Session {
     /// Start the crate's binary with `args`; see [`Session::spawn`].
     #[cfg(test)]
     pub fn start(args: &[&str], home: &Path, cols: u16, rows: u16) -> Self {
-        Self::spawn(Path::new(BIN), args, home, cols, rows)
+        Self::spawn(&bin(), args, home, cols, rows)
     }
 
     /// Start `binary args…` in a `cols`×`rows` terminal, in `home` with HOME and the XDG config
