@@ -3,7 +3,7 @@
 mod support;
 
 use alliance_desk::score::FlagCode;
-use support::keys::{CTRL_S, DOWN, ENTER, ESC, LEFT};
+use support::keys::{CTRL_S, DOWN, ENTER, ESC, HOME, LEFT};
 use support::{Session, WAIT};
 
 fn sample_copy(dir: &std::path::Path) -> std::path::PathBuf {
@@ -77,6 +77,37 @@ fn too_small_then_resized_and_quit_asks_when_unsaved() {
     );
 }
 
+/// Issue 12 item 1: notices at start (comments in the file, a stale lock taken over after a
+/// killed run) go to the status line and help; the first key acts on the workspace.
+#[test]
+fn the_first_key_acts_on_a_file_with_comments_and_after_a_killed_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = sample_copy(dir.path());
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, format!("// our alliances\n{text}")).expect("write");
+    let arg = path.to_str().expect("utf-8 path");
+    let mut s = Session::start(&[arg], dir.path(), 100, 30);
+    s.wait_for("Weekly pulse", WAIT);
+    s.press("?");
+    s.wait_for("Help —", WAIT);
+    s.press(ESC);
+    s.wait_until(WAIT, |screen| !screen.contains("Help —"))
+        .unwrap_or_else(|screen| panic!("Esc closes help:\n{screen}"));
+    s.sigkill();
+    drop(s);
+
+    let mut s = Session::start(&[arg], dir.path(), 100, 30);
+    s.wait_for("Note: Took over a stale lock", WAIT);
+    s.press("?");
+    s.wait_for("Help —", WAIT);
+    // Help opens at the tab's keys; the notices are at its top.
+    s.press(HOME);
+    s.wait_for("Notices at start", WAIT);
+    s.press(ESC);
+    s.press("q");
+    assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0));
+}
+
 /// Issue 12 item 8: the workspace read the size and drew its first frame before crossterm's
 /// resize handler existed, so a resize landing then was lost. Resize the moment the first
 /// frame appears, many times over, and each time the workspace must follow.
@@ -107,10 +138,10 @@ fn a_lone_esc_byte_closes_help_even_when_a_key_follows_at_once() {
     let mut s = Session::start(&["--demo"], dir.path(), 100, 30);
     s.wait_for("Weekly pulse", WAIT);
     s.press("?");
-    s.wait_for("Keys", WAIT);
+    s.wait_for("Help —", WAIT);
     // ESC and `2` in one write: crossterm reads Alt-2, which nothing binds.
     s.press(&format!("{}2", support::keys::LONE_ESC));
-    let screen = s.wait_for("Pipeline ·", WAIT);
+    let screen = s.wait_for("Step 1/7", WAIT); // the Charter tab
     s.press("q");
     assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0), "{screen}");
 }

@@ -52,15 +52,19 @@ fn an_edit_survives_sigkill_and_is_offered_at_the_next_start() {
 
     let mut s = start(&path, home.path(), 120, 40);
     s.wait_for("Recover unsaved edits?", WAIT);
-    // The killed instance's lock record is stale: taken over with a notice after the question.
-    s.send("v");
+    // The killed instance's lock record is stale: taken over with a notice on the status line
+    // and in help, never a second dialog that would eat the next key (issue 12 item 1).
+    s.press("v");
     s.wait_for(&format!("~ {} ({}): status", first.id, first.partner), WAIT);
-    s.send("r");
-    s.wait_for("Took over a stale lock", WAIT);
-    s.send(keys::ENTER);
+    s.press("r");
     s.wait_for("undo: restore unsaved edits", WAIT);
-    s.send(keys::CTRL_S);
+    // The first key after the restore acts on the screen behind: Ctrl-s saves.
+    s.press(keys::CTRL_S);
     s.wait_for("Saved", WAIT);
+    s.press("?");
+    s.press(keys::HOME);
+    s.wait_for("Took over a stale lock", WAIT);
+    s.press(keys::ESC);
     s.send("q");
     assert!(s.wait_exit(WAIT).is_ok(), "q quits a saved workspace");
     let saved = store::load(&path).unwrap().portfolio;

@@ -107,7 +107,7 @@ fn help_lists_every_key_from_the_live_keymap() {
     assert!(matches!(app.modal, Some(Modal::Help { .. })));
     let text = screen(&mut app, 120, 40);
     insta::assert_snapshot!("help_120x40", text);
-    let all = crate::ui::help::lines(&app)
+    let all = crate::ui::help::lines(&app, app.size)
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>();
