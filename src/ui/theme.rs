@@ -48,7 +48,8 @@ macro_rules! theme_styles {
                 })*
             }
 
-            /// Drop every colour but keep bold/underline (for `NO_COLOR`).
+            /// Drop every colour but keep bold/underline (for `NO_COLOR`). The selection
+            /// becomes reverse video, so it never depends on colour (issue 12 item 3).
             #[must_use]
             pub fn without_colour(mut self) -> Self {
                 $(self.$field = Style {
@@ -56,7 +57,19 @@ macro_rules! theme_styles {
                     bg: None,
                     ..self.$field
                 };)*
+                self.selected = self.selected.add_modifier(Modifier::REVERSED);
                 self
+            }
+
+            /// This theme with every style set to `style`: a selected row drawn through it
+            /// is one foreground on one background, never a flag colour on the selection's
+            /// background (a pair no theme can keep readable).
+            #[must_use]
+            pub fn uniform(&self, style: Style) -> Self {
+                Self {
+                    name: self.name.clone(),
+                    $($field: style,)*
+                }
             }
         }
     };

@@ -688,12 +688,32 @@ impl PortfolioTab {
         let doc = cx.doc;
         let visible = usize::from(area.height.saturating_sub(3));
         let offset = self.scroll.window(visible, self.rows.len());
+        let picked = theme.uniform(theme.selected);
 
         let wide = area.width >= 110;
         // The narrow layout leaves 15 columns for flags at 80; worded badges need about 22.
         let worded_flags = wide || area.width >= 87;
-        let partner_w: u16 = if wide { 20 } else { 15 };
+        // Fixed columns first (marker, status … next review, and their gaps); the partner
+        // column takes what is left, up to its longest name, leaving the flags enough room
+        // (issue 12 item 5): at 80×24 a name of 18 characters is whole.
+        let fixed: u16 = if wide {
+            1 + 14 + 12 + 6 + 6 + 5 + 7 + 4 + 11 + 10
+        } else {
+            1 + 8 + 6 + 5 + 7 + 4 + 11 + 8
+        };
+        let flags_min: u16 = if worded_flags { 22 } else { 8 };
+        let longest = self
+            .rows
+            .iter()
+            .map(|&i| doc.portfolio.alliances[i].partner.chars().count())
+            .max()
+            .unwrap_or(0);
+        let room = area.width.saturating_sub(2 + fixed + flags_min);
+        let partner_w = u16::try_from(longest)
+            .unwrap_or(u16::MAX)
+            .clamp(7, room.max(7));
         let mut header = vec![
+            "",
             "Partner",
             "Status",
             "Health",
@@ -704,6 +724,7 @@ impl PortfolioTab {
             "Flags",
         ];
         let mut widths = vec![
+            Constraint::Length(1),
             Constraint::Length(partner_w),
             Constraint::Length(if wide { 12 } else { 8 }),
             Constraint::Length(6),
@@ -714,10 +735,10 @@ impl PortfolioTab {
             Constraint::Fill(1),
         ];
         if wide {
-            header.insert(1, "Type");
-            widths.insert(1, Constraint::Length(14));
-            header.insert(5, "Trend");
-            widths.insert(5, Constraint::Length(6));
+            header.insert(2, "Type");
+            widths.insert(2, Constraint::Length(14));
+            header.insert(6, "Trend");
+            widths.insert(6, Constraint::Length(6));
         }
         let sorted_title = self.sort.title();
         let header_row = Row::new(header.iter().zip(&widths).map(|(h, w)| {
@@ -743,6 +764,10 @@ impl PortfolioTab {
             .skip(offset)
             .take(visible)
             .map(|(pos, &i)| {
+                // The selected row: a marker, and one foreground on one background whatever
+                // the cell (issue 12 items 3 and 4).
+                let selected = pos == self.scroll.selected();
+                let theme = if selected { &picked } else { theme };
                 let a = &doc.portfolio.alliances[i];
                 let s = &doc.scores.alliances[i];
                 let arcr_values: Vec<f64> = s.arcr.series.iter().map(|m| m.value).collect();
@@ -750,6 +775,7 @@ impl PortfolioTab {
                 let sas = s.sas.as_ref().map(|v| v.combined);
                 let next = s.next_reviews.as_ref().and_then(|n| n.soonest(doc.as_of));
                 let mut cells = vec![
+                    TableCell::from(if selected { "▶" } else { " " }),
                     TableCell::from(truncate(&a.partner, usize::from(partner_w))),
                     TableCell::from(if wide {
                         a.status.label()
@@ -785,14 +811,14 @@ impl PortfolioTab {
                     })),
                 ];
                 if wide {
-                    cells.insert(1, TableCell::from(truncate(a.kind.label(), 14)));
+                    cells.insert(2, TableCell::from(truncate(a.kind.label(), 14)));
                     cells.insert(
-                        5,
+                        6,
                         TableCell::from(Span::styled(trend(&arcr_values), theme.chart)),
                     );
                 }
                 let row = Row::new(cells);
-                if pos == self.scroll.selected() {
+                if selected {
                     row.style(theme.selected)
                 } else {
                     row

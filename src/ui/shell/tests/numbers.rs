@@ -27,7 +27,11 @@ fn header(app: &mut App) -> String {
 fn row(app: &mut App, partner: &str) -> String {
     screen(app, 120, 40)
         .lines()
-        .find(|l| l.starts_with(&format!("│{partner}")))
+        .find(|l| {
+            // After the border, the selection marker column.
+            l.strip_prefix('│')
+                .is_some_and(|r| r.trim_start_matches(['▶', ' ']).starts_with(partner))
+        })
         .unwrap_or("")
         .to_owned()
 }
