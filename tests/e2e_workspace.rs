@@ -108,6 +108,58 @@ fn the_first_key_acts_on_a_file_with_comments_and_after_a_killed_run() {
     assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0));
 }
 
+/// Issue 12 item 3: with `NO_COLOR=1` nothing is coloured, and the selected row still shows:
+/// a marker and reverse video, on the Portfolio and Commitments tables.
+#[test]
+fn no_color_still_shows_the_selected_row() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = Session::start_with_env(&["--demo"], &[("NO_COLOR", "1")], dir.path(), 80, 24);
+    s.wait_for("Weekly pulse", WAIT);
+    s.press(DOWN);
+    let screen = s.wait_for("▶ Summit Supply Co", WAIT);
+    assert!(!s.any_colour(), "NO_COLOR draws no colour:\n{screen}");
+    let row = screen
+        .lines()
+        .position(|l| l.contains("▶ Summit"))
+        .expect("selected row") as u16;
+    assert!(s.inverse_at(row, 3), "the selected row is reverse video");
+    assert!(!s.inverse_at(row + 1, 3), "the next row is not");
+    s.press("3");
+    let screen = s.wait_for("Commitments ·", WAIT);
+    let row = screen
+        .lines()
+        .position(|l| l.starts_with("│▶"))
+        .unwrap_or_else(|| panic!("a marked commitment:\n{screen}")) as u16;
+    assert!(
+        s.inverse_at(row, 5),
+        "the selected commitment is reverse video"
+    );
+    s.press("q");
+    assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0));
+}
+
+/// Issue 12 item 5: at 80×24 a partner name of 18 characters is whole on the Portfolio table.
+#[test]
+fn partner_names_of_18_characters_are_whole_at_80x24() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut portfolio = alliance_desk::store::parse(
+        alliance_desk::sample::NORTHWIND,
+        alliance_desk::sample::NORTHWIND_NAME,
+    )
+    .expect("sample")
+    .portfolio;
+    portfolio.alliances[1].partner = "Birch Home Goods C".to_owned();
+    assert_eq!(portfolio.alliances[1].partner.chars().count(), 18);
+    let path = alliance_desk::store::save(&dir.path().join("p.ron"), &portfolio)
+        .map(|()| dir.path().join("p.ron"))
+        .expect("save");
+    let mut s = Session::start(&[path.to_str().expect("utf-8")], dir.path(), 80, 24);
+    s.wait_for("Weekly pulse", WAIT);
+    s.wait_for("Birch Home Goods C ", WAIT);
+    s.press("q");
+    assert_eq!(s.wait_exit(WAIT).map(|e| e.exit_code()), Ok(0));
+}
+
 /// Issue 12 item 8: the workspace read the size and drew its first frame before crossterm's
 /// resize handler existed, so a resize landing then was lost. Resize the moment the first
 /// frame appears, many times over, and each time the workspace must follow.

@@ -98,9 +98,33 @@ impl Session {
         Self::spawn(&bin(), args, home, cols, rows)
     }
 
+    /// [`Session::start`] with extra environment variables (`NO_COLOR=1`…).
+    #[cfg(test)]
+    pub fn start_with_env(
+        args: &[&str],
+        env: &[(&str, &str)],
+        home: &Path,
+        cols: u16,
+        rows: u16,
+    ) -> Self {
+        Self::spawn_with_env(&bin(), args, env, home, cols, rows)
+    }
+
     /// Start `binary args…` in a `cols`×`rows` terminal, in `home` with HOME and the XDG config
     /// and data dirs pointed there, so the user's own files are never touched.
     pub fn spawn(binary: &Path, args: &[&str], home: &Path, cols: u16, rows: u16) -> Self {
+        Self::spawn_with_env(binary, args, &[], home, cols, rows)
+    }
+
+    /// [`Session::spawn`] with extra environment variables.
+    pub fn spawn_with_env(
+        binary: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        home: &Path,
+        cols: u16,
+        rows: u16,
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(size(cols, rows))
             .expect("open a pty");
@@ -112,6 +136,9 @@ impl Session {
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let started = Instant::now();
         let child = pair.slave.spawn_command(cmd).expect("spawn alliance-desk");
         drop(pair.slave);
@@ -158,6 +185,32 @@ impl Session {
             .lock()
             .map(|p| p.screen().contents())
             .unwrap_or_default()
+    }
+
+    /// Whether the cell at `row`, `col` (0-based) is drawn in reverse video.
+    pub fn inverse_at(&self, row: u16, col: u16) -> bool {
+        self.parser
+            .lock()
+            .ok()
+            .and_then(|p| p.screen().cell(row, col).map(vt100::Cell::inverse))
+            .unwrap_or(false)
+    }
+
+    /// Whether any cell on screen has a colour (foreground or background) other than the
+    /// terminal's default.
+    pub fn any_colour(&self) -> bool {
+        let Ok(p) = self.parser.lock() else {
+            return false;
+        };
+        let (rows, cols) = p.screen().size();
+        (0..rows.get()).any(|r| {
+            (0..cols.get()).any(|c| {
+                p.screen().cell(r, c).is_some_and(|cell| {
+                    cell.fgcolor() != vt100::Color::Default
+                        || cell.bgcolor() != vt100::Color::Default
+                })
+            })
+        })
     }
 
     /// Write `keys` (text, or key encodings from [`keys`]) and return at once.
