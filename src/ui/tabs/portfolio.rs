@@ -5,6 +5,7 @@
 
 mod escalations;
 mod numbers;
+mod quick;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
@@ -29,6 +30,7 @@ use crate::ui::widgets::format::{date, decimal, percent, truncate};
 use crate::ui::widgets::scroll::Scroll;
 use escalations::EscalationsPopup;
 use numbers::{NumbersEditor, NumbersKey};
+use quick::Quick;
 
 /// The three dashboard views of the protocol.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -165,6 +167,8 @@ pub struct PortfolioTab {
     numbers: Option<NumbersEditor>,
     /// The escalations list, while open.
     escalations: Option<EscalationsPopup>,
+    /// The quick filter `f` cycles.
+    quick: Quick,
 }
 
 /// What the table's rows were built from; a change rebuilds them.
@@ -175,6 +179,7 @@ struct RowsKey {
     sort: Column,
     descending: bool,
     filter: String,
+    quick: Quick,
 }
 
 impl PortfolioTab {
@@ -188,6 +193,7 @@ impl PortfolioTab {
             sort: self.sort,
             descending: self.descending,
             filter: self.filter.text().to_owned(),
+            quick: self.quick,
         };
         if self.built_from.as_ref() == Some(&key) {
             self.follow_current(doc);
@@ -205,11 +211,8 @@ impl PortfolioTab {
             let needle = self.filter.needle();
             (0..n)
                 .filter(|&i| {
-                    matches_filter(
-                        &doc.portfolio.alliances[i],
-                        &doc.scores.alliances[i],
-                        &needle,
-                    )
+                    let (a, s) = (&doc.portfolio.alliances[i], &doc.scores.alliances[i]);
+                    matches_filter(a, s, &needle) && self.quick.keeps(a, s, doc.as_of)
                 })
                 .collect()
         };
@@ -517,6 +520,11 @@ impl TabView for PortfolioTab {
                 return super::sorted(self.sort.title(), self.descending);
             }
             Action::Filter if !cx.share => self.filter.start(),
+            Action::CycleFilter if !cx.share => {
+                self.quick = self.quick.next();
+                self.sync(cx.doc, cx.share);
+                return Outcome::Message(format!("Showing {}", self.quick.label()));
+            }
             Action::Numbers => match NumbersEditor::open(cx.doc) {
                 Ok(editor) => self.numbers = Some(editor),
                 Err(why) => return Outcome::Message(why),
@@ -650,7 +658,11 @@ impl TabView for PortfolioTab {
         ];
         // Share mode shows one alliance and refuses to filter or add: do not offer it.
         if !self.share {
-            hints.extend([(Action::Filter, "filter"), (Action::Add, "add")]);
+            hints.extend([
+                (Action::Filter, "filter"),
+                (Action::CycleFilter, "show"),
+                (Action::Add, "add"),
+            ]);
         }
         hints
     }
@@ -824,10 +836,13 @@ impl PortfolioTab {
                     row
                 }
             });
-        let filter = self
+        let mut filter = self
             .filter
             .shown()
             .map_or_else(String::new, |f| format!(" · filter: {f}"));
+        if self.quick != Quick::All {
+            filter.push_str(&format!(" · {}", self.quick.label()));
+        }
         // Share mode shows one alliance: the size of the portfolio is not the partner's business.
         let count = if cx.share {
             String::new()
