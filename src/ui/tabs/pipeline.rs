@@ -308,7 +308,11 @@ impl PipelineTab {
                 }
             })
             .collect();
-        let title = format!(" Pipeline · {} intakes ", pipeline.len());
+        let n = pipeline.len();
+        let title = format!(
+            " Pipeline · {n} {} ",
+            if n == 1 { "intake" } else { "intakes" }
+        );
         let table = Table::new(
             rows,
             [

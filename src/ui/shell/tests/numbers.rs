@@ -387,3 +387,22 @@ fn escalations_popup_at_both_sizes() {
         insta::assert_snapshot!(format!("escalations_popup_{w}x{h}"), screen(&mut app, w, h));
     }
 }
+
+#[test]
+fn the_save_message_names_the_month_saved_and_the_shares_month() {
+    let mut app = demo_app();
+    select(&mut app, "glow");
+    keys(&mut app, "n");
+    key(&mut app, KeyCode::BackTab);
+    retype(&mut app, "2026-09");
+    key(&mut app, KeyCode::Tab);
+    retype(&mut app, "405001");
+    key(&mut app, KeyCode::F(10));
+    let status = app.status.clone().unwrap_or_default();
+    assert!(status.starts_with("Saved numbers for 2026-09"), "{status}");
+    // The share is the latest month's, and says so.
+    assert!(
+        status.contains("alliance share") && status.contains("in 2026-10"),
+        "{status}"
+    );
+}

@@ -338,9 +338,11 @@ fn f_cycles_flagged_active_due_this_week_and_all() {
     assert!(screen(&mut app, 120, 40).contains("flagged only"));
     keys(&mut app, "f");
     assert_eq!(status(&app), "Showing active only");
-    assert!(rows(&app).iter().all(|&i| {
-        app.doc.portfolio.alliances[i].status == crate::model::Status::Active
-    }));
+    assert!(
+        rows(&app)
+            .iter()
+            .all(|&i| { app.doc.portfolio.alliances[i].status == crate::model::Status::Active })
+    );
     assert!(rows(&app).len() < all);
     keys(&mut app, "f");
     assert_eq!(status(&app), "Showing due this week");
