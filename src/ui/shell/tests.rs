@@ -16,6 +16,7 @@ use crate::ui::theme::Theme;
 
 mod numbers;
 mod portfolio;
+mod themes;
 
 /// The app on the embedded sample, as `--demo` opens it.
 pub(crate) fn demo_app() -> App {

@@ -841,7 +841,8 @@ impl PortfolioTab {
             .shown()
             .map_or_else(String::new, |f| format!(" · filter: {f}"));
         if self.quick != Quick::All {
-            filter.push_str(&format!(" · {}", self.quick.label()));
+            filter.push_str(" · ");
+            filter.push_str(self.quick.label());
         }
         // Share mode shows one alliance: the size of the portfolio is not the partner's business.
         let count = if cx.share {
