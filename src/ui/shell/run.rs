@@ -139,8 +139,14 @@ fn next_event(app: &App, pending: &mut VecDeque<Event>) -> io::Result<Event> {
     }
 }
 
-/// An unbound Alt-character as the Esc and the character it was typed as.
+/// An unbound Alt-character as the Esc and the character it was typed as. Not while a text
+/// field or the path prompt has focus: there Alt-b and Alt-f move by words.
 pub(super) fn split_alt(event: &Event, app: &App) -> Option<(Event, Event)> {
+    if matches!(app.modal, Some(super::Modal::SaveAs { .. }))
+        || (app.modal.is_none() && app.tab_view(app.tab).captures_input())
+    {
+        return None;
+    }
     let Event::Key(key) = event else {
         return None;
     };

@@ -832,6 +832,12 @@ fn an_unbound_alt_character_is_read_as_esc_then_the_character() {
     assert_eq!(split_alt(&alt_up, &app), None);
     let plain = Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
     assert_eq!(split_alt(&plain, &app), None);
+    // In a text field Alt-b moves back a word: left alone.
+    let mut app = app;
+    app.handle_event(&Event::Key(KeyEvent::from(KeyCode::Char('/'))));
+    assert!(app.tab_view(app.tab).captures_input());
+    let alt_b = Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::ALT));
+    assert_eq!(split_alt(&alt_b, &app), None);
 }
 
 #[test]
