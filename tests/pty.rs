@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use alliance_desk::store;
-use support::{BIN, Session, WAIT, keys};
+use support::{Session, WAIT, keys};
 
 fn start(file: &Path, home: &Path, cols: u16, rows: u16) -> Session {
     Session::start(&[file.to_str().unwrap()], home, cols, rows)
@@ -52,15 +52,19 @@ fn an_edit_survives_sigkill_and_is_offered_at_the_next_start() {
 
     let mut s = start(&path, home.path(), 120, 40);
     s.wait_for("Recover unsaved edits?", WAIT);
-    // The killed instance's lock record is stale: taken over with a notice after the question.
-    s.send("v");
+    // The killed instance's lock record is stale: taken over with a notice on the status line
+    // and in help, never a second dialog that would eat the next key (issue 12 item 1).
+    s.press("v");
     s.wait_for(&format!("~ {} ({}): status", first.id, first.partner), WAIT);
-    s.send("r");
-    s.wait_for("Took over a stale lock", WAIT);
-    s.send(keys::ENTER);
+    s.press("r");
     s.wait_for("undo: restore unsaved edits", WAIT);
-    s.send(keys::CTRL_S);
+    // The first key after the restore acts on the screen behind: Ctrl-s saves.
+    s.press(keys::CTRL_S);
     s.wait_for("Saved", WAIT);
+    s.press("?");
+    s.press(keys::HOME);
+    s.wait_for("Took over a stale lock", WAIT);
+    s.press(keys::ESC);
     s.send("q");
     assert!(s.wait_exit(WAIT).is_ok(), "q quits a saved workspace");
     let saved = store::load(&path).unwrap().portfolio;
@@ -179,9 +183,7 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
         if std::env::var_os("SOAK_DEBUG").is_some() {
             std::thread::sleep(Duration::from_millis(40));
         }
-        if key == keys::ESC {
-            pause();
-        } else if i % 64 == 0 {
+        if i % 64 == 0 {
             // Let the app catch up now and then, so keys are read as keys, not pasted runs.
             std::thread::sleep(Duration::from_millis(2));
         }
@@ -208,23 +210,30 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
         }
     }
     eprintln!("soak {cols}x{rows}: {presses} keys, {restarts} clean quits and restarts");
-    // Leave every field and modal, save (answer a save-as prompt with a path), quit.
-    for _ in 0..3 {
-        s.send(keys::ESC);
-        pause();
-    }
-    s.send(keys::CTRL_S);
-    std::thread::sleep(Duration::from_millis(300));
-    let screen = s.screen();
-    if screen.contains("Save as") || screen.contains("Save stopped") {
-        s.send(keys::ESC);
-        pause();
-    }
-    s.send("q");
-    std::thread::sleep(Duration::from_millis(300));
-    if s.alive() {
-        // The quit prompt: save and quit.
-        s.send("y");
+    // Let the app read everything typed ahead, then leave every field and modal, save (answer
+    // a save-as prompt by leaving it), quit (answering the quit prompt: save and quit). Each
+    // step waits for the app to catch up, never a fixed time.
+    assert!(
+        s.settle(WAIT * 6),
+        "the app never caught up:\n{}",
+        s.screen()
+    );
+    for _ in 0..5 {
+        for _ in 0..3 {
+            s.press(keys::ESC);
+        }
+        s.press(keys::CTRL_S);
+        let screen = s.screen();
+        if screen.contains("Save as") || screen.contains("Save stopped") {
+            s.press(keys::ESC);
+        }
+        s.press("q");
+        if s.alive() {
+            s.press("y");
+        }
+        if !s.alive() {
+            break;
+        }
     }
     let status = s
         .wait_exit(WAIT)
@@ -232,7 +241,7 @@ fn soak(cols: u16, rows: u16, seed: u64, presses: usize) {
     assert!(status.success(), "{status:?}");
     let loaded = store::load(&path).unwrap_or_else(|e| panic!("the saved file does not load: {e}"));
     assert!(!loaded.portfolio.alliances.is_empty() || portfolio.alliances.is_empty());
-    let check = std::process::Command::new(BIN)
+    let check = std::process::Command::new(support::bin())
         .args(["check", path.to_str().unwrap()])
         .output()
         .unwrap();

@@ -48,7 +48,8 @@ macro_rules! theme_styles {
                 })*
             }
 
-            /// Drop every colour but keep bold/underline (for `NO_COLOR`).
+            /// Drop every colour but keep bold/underline (for `NO_COLOR`). The selection
+            /// becomes reverse video, so it never depends on colour (issue 12 item 3).
             #[must_use]
             pub fn without_colour(mut self) -> Self {
                 $(self.$field = Style {
@@ -56,7 +57,24 @@ macro_rules! theme_styles {
                     bg: None,
                     ..self.$field
                 };)*
+                self.selected = self.selected.add_modifier(Modifier::REVERSED);
                 self
+            }
+
+            /// Every style by name, in declaration order (the contrast test walks them).
+            pub fn styles(&self) -> Vec<(&'static str, Style)> {
+                vec![$((stringify!($field), self.$field),)*]
+            }
+
+            /// This theme with every style set to `style`: a selected row drawn through it
+            /// is one foreground on one background, never a flag colour on the selection's
+            /// background (a pair no theme can keep readable).
+            #[must_use]
+            pub fn uniform(&self, style: Style) -> Self {
+                Self {
+                    name: self.name.clone(),
+                    $($field: style,)*
+                }
             }
         }
     };
@@ -100,30 +118,37 @@ impl Default for Theme {
     fn default() -> Self {
         Self {
             name: "dark".to_owned(),
-            base: Style::new().fg(Color::Gray),
-            muted: Style::new().fg(Color::DarkGray),
-            title: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            header: Style::new().fg(Color::White).bg(Color::Blue),
+            // Colours from the 256-colour cube and grey ramp, which terminals do not re-theme
+            // (palette 0–15 they do), and a background of its own: the contrast test measures
+            // what is really drawn (issue 12 item 4).
+            base: Style::new().fg(Color::Indexed(252)).bg(Color::Indexed(234)),
+            muted: Style::new().fg(Color::Indexed(246)),
+            title: Style::new()
+                .fg(Color::Indexed(80))
+                .add_modifier(Modifier::BOLD),
+            header: Style::new().fg(Color::Indexed(255)).bg(Color::Indexed(24)),
             share_banner: Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
+                .fg(Color::Indexed(16))
+                .bg(Color::Indexed(220))
                 .add_modifier(Modifier::BOLD),
-            tab: Style::new().fg(Color::Gray),
+            tab: Style::new().fg(Color::Indexed(250)),
             tab_active: Style::new()
-                .fg(Color::Yellow)
+                .fg(Color::Indexed(220))
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            selected: Style::new().fg(Color::Black).bg(Color::Cyan),
-            border: Style::new().fg(Color::DarkGray),
-            border_focus: Style::new().fg(Color::Cyan),
-            ok: Style::new().fg(Color::Green),
-            warn: Style::new().fg(Color::Yellow),
+            selected: Style::new().fg(Color::Indexed(16)).bg(Color::Indexed(80)),
+            border: Style::new().fg(Color::Indexed(240)),
+            border_focus: Style::new().fg(Color::Indexed(80)),
+            ok: Style::new().fg(Color::Indexed(114)),
+            warn: Style::new().fg(Color::Indexed(220)),
             critical: Style::new()
-                .fg(Color::LightRed)
+                .fg(Color::Indexed(210))
                 .add_modifier(Modifier::BOLD),
-            key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            input: Style::new().fg(Color::White).bg(Color::Rgb(40, 40, 60)),
-            chart: Style::new().fg(Color::Cyan),
-            threshold: Style::new().fg(Color::Yellow),
+            key: Style::new()
+                .fg(Color::Indexed(80))
+                .add_modifier(Modifier::BOLD),
+            input: Style::new().fg(Color::Indexed(255)).bg(Color::Indexed(237)),
+            chart: Style::new().fg(Color::Indexed(80)),
+            threshold: Style::new().fg(Color::Indexed(220)),
         }
     }
 }
@@ -276,5 +301,159 @@ mod tests {
         let theme = Theme::default().without_colour();
         assert_eq!(theme.critical.fg, None);
         assert!(theme.critical.add_modifier.contains(Modifier::BOLD));
+    }
+
+    /// The sRGB value a colour is drawn in: the 256-colour cube and grey ramp are fixed;
+    /// palette 0–15 (named colours) are the terminal's, taken at xterm's defaults.
+    fn rgb(colour: Color) -> Option<(u8, u8, u8)> {
+        const PALETTE: [(u8, u8, u8); 16] = [
+            (0, 0, 0),
+            (205, 0, 0),
+            (0, 205, 0),
+            (205, 205, 0),
+            (0, 0, 238),
+            (205, 0, 205),
+            (0, 205, 205),
+            (229, 229, 229),
+            (127, 127, 127),
+            (255, 0, 0),
+            (0, 255, 0),
+            (255, 255, 0),
+            (92, 92, 255),
+            (255, 0, 255),
+            (0, 255, 255),
+            (255, 255, 255),
+        ];
+        let index = match colour {
+            Color::Reset => return None,
+            Color::Rgb(r, g, b) => return Some((r, g, b)),
+            Color::Indexed(n) => n,
+            Color::Black => 0,
+            Color::Red => 1,
+            Color::Green => 2,
+            Color::Yellow => 3,
+            Color::Blue => 4,
+            Color::Magenta => 5,
+            Color::Cyan => 6,
+            Color::Gray => 7,
+            Color::DarkGray => 8,
+            Color::LightRed => 9,
+            Color::LightGreen => 10,
+            Color::LightYellow => 11,
+            Color::LightBlue => 12,
+            Color::LightMagenta => 13,
+            Color::LightCyan => 14,
+            Color::White => 15,
+        };
+        Some(match index {
+            0..=15 => PALETTE[usize::from(index)],
+            16..=231 => {
+                let level = |v: u8| if v == 0 { 0 } else { 55 + 40 * v };
+                let i = index - 16;
+                (level(i / 36), level(i / 6 % 6), level(i % 6))
+            }
+            _ => {
+                let v = 8 + 10 * (index - 232);
+                (v, v, v)
+            }
+        })
+    }
+
+    /// WCAG relative luminance.
+    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let channel = |v: u8| {
+            let c = f64::from(v) / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    }
+
+    /// WCAG contrast ratio of two colours.
+    fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    const DARK_TERMINAL: (u8, u8, u8) = (0, 0, 0);
+    const LIGHT_TERMINAL: (u8, u8, u8) = (255, 255, 255);
+
+    /// Each text style's foreground on what it is drawn over: its own background, else the
+    /// theme's base background (every screen is filled with it first), else the terminal's,
+    /// tried dark and light. Borders are not text and are left out.
+    fn contrast_failures(theme: &Theme) -> Vec<String> {
+        let mut failures = Vec::new();
+        let base = theme.base;
+        for (name, style) in theme.styles() {
+            if name.starts_with("border") {
+                continue;
+            }
+            let mut fg = style.fg.or(base.fg).and_then(rgb);
+            let bg = style.bg.or(base.bg).and_then(rgb);
+            let backgrounds = match bg {
+                Some(bg) => vec![bg],
+                None => vec![DARK_TERMINAL, LIGHT_TERMINAL],
+            };
+            for mut bg in backgrounds {
+                if style.add_modifier.contains(Modifier::REVERSED) {
+                    let Some(f) = fg else { continue };
+                    (fg, bg) = (Some(bg), f);
+                }
+                let Some(f) = fg else {
+                    failures.push(format!(
+                        "{}.{name}: no foreground on a set background",
+                        theme.name
+                    ));
+                    continue;
+                };
+                let ratio = contrast(f, bg);
+                if ratio < 4.5 {
+                    failures.push(format!(
+                        "{}.{name}: {f:?} on {bg:?} is {ratio:.2}:1, below 4.5:1",
+                        theme.name
+                    ));
+                }
+                fg = style.fg.or(base.fg).and_then(rgb);
+            }
+        }
+        failures
+    }
+
+    #[test]
+    fn every_built_in_theme_reaches_wcag_aa_contrast() {
+        for (name, text) in BUILT_IN {
+            let theme = Theme::from_ron(text, name).unwrap();
+            let failures = contrast_failures(&theme);
+            assert!(failures.is_empty(), "{failures:#?}");
+        }
+    }
+
+    #[test]
+    fn the_contrast_test_fails_a_theme_below_four_and_a_half() {
+        // The old light theme: body text in palette colour 0 with the terminal's background.
+        let old = Theme::from_ron(
+            r#"(base: (fg: "Black", bg: "Reset"), muted: (fg: "DarkGray"))"#,
+            "old",
+        )
+        .unwrap();
+        let failures = contrast_failures(&old);
+        assert!(
+            failures.iter().any(|f| f.starts_with("old.base")),
+            "{failures:#?}"
+        );
+        assert!(contrast((0, 0, 0), (255, 255, 255)) > 20.9);
+        assert_eq!(rgb(Color::Indexed(16)), Some((0, 0, 0)));
+        assert_eq!(rgb(Color::Indexed(231)), Some((255, 255, 255)));
+        assert_eq!(rgb(Color::Indexed(234)), Some((28, 28, 28)));
+    }
+
+    #[test]
+    fn no_colour_selection_is_reverse_video() {
+        let theme = Theme::default().without_colour();
+        assert!(theme.selected.add_modifier.contains(Modifier::REVERSED));
+        assert_eq!(theme.selected.bg, None);
     }
 }

@@ -20,11 +20,19 @@ use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native
 #[cfg(test)]
 pub const BIN: &str = env!("CARGO_BIN_EXE_alliance-desk");
 
+/// The binary under test: [`BIN`], or `ALLIANCE_DESK_BIN` when set (to soak a copy of a build
+/// while the tree is rebuilt).
+#[cfg(test)]
+pub fn bin() -> PathBuf {
+    std::env::var_os("ALLIANCE_DESK_BIN").map_or_else(|| PathBuf::from(BIN), PathBuf::from)
+}
+
 /// How long the tests wait for a screen or an exit.
 pub const WAIT: Duration = Duration::from_secs(10);
 
-/// How long `press` leaves the app after each write.
-const SETTLE: Duration = Duration::from_millis(40);
+/// How long the app must stay asleep with no new output for [`Session::settle`] to call it
+/// idle.
+const QUIET: Duration = Duration::from_millis(60);
 
 /// How often the waits look at the screen or the process.
 const POLL: Duration = Duration::from_millis(2);
@@ -32,7 +40,13 @@ const POLL: Duration = Duration::from_millis(2);
 /// Key encodings as a terminal sends them.
 pub mod keys {
     pub const ENTER: &str = "\r";
-    pub const ESC: &str = "\x1b";
+    /// Esc as terminals with the keyboard protocol send it (`CSI 27 u`): unambiguous however
+    /// fast the next key follows. A lone ESC byte followed by another key before the app reads
+    /// it is, to any terminal program, Alt and that key; a person never types that fast, but a
+    /// test writing into a busy machine's pty does. [`LONE_ESC`] is the legacy byte.
+    pub const ESC: &str = "\x1b[27u";
+    /// The legacy Esc byte: send it only with a pause after it.
+    pub const LONE_ESC: &str = "\x1b";
     pub const TAB: &str = "\t";
     pub const BACKTAB: &str = "\x1b[Z";
     pub const UP: &str = "\x1b[A";
@@ -81,12 +95,36 @@ impl Session {
     /// Start the crate's binary with `args`; see [`Session::spawn`].
     #[cfg(test)]
     pub fn start(args: &[&str], home: &Path, cols: u16, rows: u16) -> Self {
-        Self::spawn(Path::new(BIN), args, home, cols, rows)
+        Self::spawn(&bin(), args, home, cols, rows)
+    }
+
+    /// [`Session::start`] with extra environment variables (`NO_COLOR=1`…).
+    #[cfg(test)]
+    pub fn start_with_env(
+        args: &[&str],
+        env: &[(&str, &str)],
+        home: &Path,
+        cols: u16,
+        rows: u16,
+    ) -> Self {
+        Self::spawn_with_env(&bin(), args, env, home, cols, rows)
     }
 
     /// Start `binary args…` in a `cols`×`rows` terminal, in `home` with HOME and the XDG config
     /// and data dirs pointed there, so the user's own files are never touched.
     pub fn spawn(binary: &Path, args: &[&str], home: &Path, cols: u16, rows: u16) -> Self {
+        Self::spawn_with_env(binary, args, &[], home, cols, rows)
+    }
+
+    /// [`Session::spawn`] with extra environment variables.
+    pub fn spawn_with_env(
+        binary: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        home: &Path,
+        cols: u16,
+        rows: u16,
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(size(cols, rows))
             .expect("open a pty");
@@ -98,6 +136,9 @@ impl Session {
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let started = Instant::now();
         let child = pair.slave.spawn_command(cmd).expect("spawn alliance-desk");
         drop(pair.slave);
@@ -146,6 +187,32 @@ impl Session {
             .unwrap_or_default()
     }
 
+    /// Whether the cell at `row`, `col` (0-based) is drawn in reverse video.
+    pub fn inverse_at(&self, row: u16, col: u16) -> bool {
+        self.parser
+            .lock()
+            .ok()
+            .and_then(|p| p.screen().cell(row, col).map(vt100::Cell::inverse))
+            .unwrap_or(false)
+    }
+
+    /// Whether any cell on screen has a colour (foreground or background) other than the
+    /// terminal's default.
+    pub fn any_colour(&self) -> bool {
+        let Ok(p) = self.parser.lock() else {
+            return false;
+        };
+        let (rows, cols) = p.screen().size();
+        (0..rows.get()).any(|r| {
+            (0..cols.get()).any(|c| {
+                p.screen().cell(r, c).is_some_and(|cell| {
+                    cell.fgcolor() != vt100::Color::Default
+                        || cell.bgcolor() != vt100::Color::Default
+                })
+            })
+        })
+    }
+
     /// Write `keys` (text, or key encodings from [`keys`]) and return at once.
     pub fn send(&mut self, keys: &str) {
         self.writer
@@ -154,11 +221,56 @@ impl Session {
         self.writer.flush().expect("flush pty");
     }
 
-    /// Send `keys`, then give the app a moment, as a person typing would, so separate presses
-    /// are not read as one escape sequence or paste.
+    /// Send `keys`, then wait until the app has read and drawn them ([`Session::settle`]), as
+    /// a person typing would, so separate presses are never read as one escape sequence.
     pub fn press(&mut self, keys: &str) {
         self.send(keys);
-        std::thread::sleep(SETTLE);
+        self.settle(WAIT);
+    }
+
+    /// Wait until the app has caught up: every thread of it asleep (blocked on input, not
+    /// runnable) and no new output, both for [`QUIET`]. A busy or descheduled app is runnable,
+    /// so this does not depend on how loaded the machine is, as a fixed sleep would. Returns
+    /// whether it caught up within `timeout`.
+    pub fn settle(&self, timeout: Duration) -> bool {
+        let end = Instant::now() + timeout;
+        let mut last = self.bytes_read();
+        let mut quiet_since: Option<Instant> = None;
+        loop {
+            let bytes = self.bytes_read();
+            if bytes != last || !self.asleep() {
+                last = bytes;
+                quiet_since = None;
+            } else if quiet_since.is_some_and(|t| t.elapsed() >= QUIET) {
+                return true;
+            } else if quiet_since.is_none() {
+                quiet_since = Some(Instant::now());
+            }
+            if Instant::now() > end {
+                return false;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Whether every thread of the app is asleep (state `S` in `/proc`) or gone. Without `/proc`, or
+    /// once the process is gone, only the output is watched.
+    fn asleep(&self) -> bool {
+        let Some(pid) = self.child.process_id() else {
+            return true;
+        };
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+            return true;
+        };
+        tasks.flatten().all(|task| {
+            std::fs::read_to_string(task.path().join("stat")).map_or(true, |stat| {
+                // `pid (comm) S …`: the state follows the last `)` (comm may hold one).
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.trim_start().chars().next())
+                    // S: blocked; Z/X: exited, waiting to be reaped.
+                    .is_none_or(|state| matches!(state, 'S' | 'Z' | 'X'))
+            })
+        })
     }
 
     /// Wait until `cond(screen)` holds: the screen, or on timeout the screen as the error.

@@ -113,6 +113,9 @@ pub struct App {
     partner_view: Option<Document>,
     /// The crash-recovery writer's worker, once recovery writes began (see `run::recovery`).
     pub recovery_writer: Option<run::recovery::RecoveryWriter>,
+    /// What start-up had to say (a stale lock taken over, a keymap or theme warning, file
+    /// warnings): shown on the status line and listed in help, never as a dialog.
+    pub notices: Vec<String>,
 }
 
 impl App {
@@ -139,6 +142,7 @@ impl App {
             shared: None,
             partner_view: None,
             recovery_writer: None,
+            notices: Vec::new(),
         };
         app.sync_views();
         app
@@ -264,6 +268,9 @@ impl App {
     }
 
     fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if let Some(effects) = self.ctrl_c(key) {
+            return effects;
+        }
         if self.modal.is_some() {
             return self.handle_modal_key(key);
         }
@@ -305,6 +312,34 @@ impl App {
         match self.keymap.action(key) {
             Some(action) => self.handle_action(action),
             None => Vec::new(),
+        }
+    }
+
+    /// Ctrl-c quits, asking first when there are unsaved edits, as a terminal user expects.
+    /// Over a dialog that closes without an answer (help, a notice, a yes/no) it closes it
+    /// first; a file question (recovery, the lock) or a path prompt must be answered first:
+    /// quitting there could drop a recovery file.
+    fn ctrl_c(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
+        let ctrl = key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL);
+        if !ctrl || key.code != KeyCode::Char('c') {
+            return None;
+        }
+        match self.modal {
+            None | Some(Modal::Help { .. } | Modal::Notice { .. } | Modal::Confirm { .. }) => {}
+            Some(Modal::QuitUnsaved) => return Some(Vec::new()),
+            Some(_) => {
+                self.status = Some("Answer the question first (Ctrl-c quits after)".to_owned());
+                return Some(Vec::new());
+            }
+        }
+        self.modal = None;
+        if self.doc.is_dirty() {
+            self.modal = Some(Modal::QuitUnsaved);
+            Some(Vec::new())
+        } else {
+            Some(vec![Effect::Quit])
         }
     }
 
@@ -383,7 +418,11 @@ impl App {
             }
             Action::Publish => return vec![Effect::Publish],
             Action::SaveAs => self.ask_save_as(None),
-            Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
+            Action::Help => {
+                // At this tab's section: its keys first, the glossary and the rest below.
+                let scroll = crate::ui::help::section_scroll(self, self.tab, self.size);
+                self.modal = Some(Modal::Help { scroll });
+            }
             Action::Quit => {
                 if self.doc.is_dirty() {
                     self.modal = Some(Modal::QuitUnsaved);
@@ -456,6 +495,8 @@ impl App {
                     Some(Action::Up) => scroll.saturating_sub(1),
                     Some(Action::PageDown) => scroll.saturating_add(10),
                     Some(Action::PageUp) => scroll.saturating_sub(10),
+                    Some(Action::Home) => 0,
+                    Some(Action::End) => max,
                     _ => return Vec::new(),
                 };
                 self.modal = Some(Modal::Help {

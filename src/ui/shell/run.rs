@@ -1,5 +1,6 @@
 //! The main loop and the only place effects happen: terminal setup, input, drawing, saving.
 
+use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use anyhow::Context;
 use chrono::Local;
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
 };
 use crossterm::execute;
 
@@ -21,6 +23,7 @@ use crate::app::options::WorkspaceOptions;
 use crate::app::safety::{self, Decision, LockOutcome, Question};
 use crate::app::{Effect, EffectResult, Target};
 use crate::store;
+use crate::ui::keys::KeymapEvents as _;
 
 /// Run the interactive workspace until the user quits.
 pub fn run(options: &WorkspaceOptions) -> ExitCode {
@@ -114,17 +117,26 @@ fn event_loop(
     app: &mut App,
     mut watch: Option<&mut signals::Watch>,
 ) -> anyhow::Result<Ended> {
+    // crossterm installs its SIGWINCH handler when its event source is first used: poll once
+    // before reading the size, so a resize that lands after the first frame is an event, not
+    // lost (issue 12 item 8). Whatever this first poll finds stays queued for the loop.
+    event::poll(Duration::ZERO)?;
+    let mut pending = VecDeque::new();
     let size = terminal.size()?;
     app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     first_draw(terminal, app)?;
     let mut redraw = false;
     loop {
         if redraw {
+            // Read the size at every frame as well: the screen is never drawn for a size the
+            // terminal no longer has, whatever the order of the signal and the draw.
+            let size = terminal.size()?;
+            app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
             terminal.draw(|frame| crate::ui::render(app, frame))?;
         }
         // Block on input. Wake once a second while a timer is on screen, when a recovery write
-        // is due, and every 2 s while idle with nothing unsaved (to notice changes on disk) —
-        // otherwise sleep until a key arrives, so an idle workspace costs no CPU.
+        // is due, every 2 s while idle with nothing unsaved (to notice changes on disk), and
+        // every `CHECK_EVERY` to look for a caught signal (a signal cannot wake the poll).
         let now = Instant::now();
         let tick = app.ticking().then_some(Duration::from_secs(1));
         let mut wake = [
@@ -139,8 +151,8 @@ fn event_loop(
             wake = Some(wake.map_or(signals::CHECK_EVERY, |w| w.min(signals::CHECK_EVERY)));
         }
         let event = match wake {
-            Some(timeout) if !event::poll(timeout)? => None,
-            _ => Some(event::read()?),
+            Some(timeout) if !has_event(&pending, timeout)? => None,
+            _ => Some(next_event(app, &mut pending)?),
         };
         redraw = event.is_some() || tick.is_some();
         let caught = watch.as_deref_mut().and_then(signals::Watch::take);
@@ -166,8 +178,8 @@ fn event_loop(
         if let Some(event) = event {
             let mut effects = app.handle_event(&event);
             // Drain what is already queued before drawing again, so key repeat never lags.
-            while effects.is_empty() && event::poll(Duration::ZERO)? {
-                effects = app.handle_event(&event::read()?);
+            while effects.is_empty() && has_event(&pending, Duration::ZERO)? {
+                effects = app.handle_event(&next_event(app, &mut pending)?);
             }
             for effect in effects {
                 if run_effect(app, effect) == Flow::Quit {
@@ -227,6 +239,55 @@ fn recovery_wake(app: &App) -> Option<Duration> {
         .as_ref()
         .is_some_and(RecoveryWriter::busy)
         .then_some(Duration::from_millis(20))
+}
+
+/// Whether an event is waiting: one split off the last read, or one from the terminal within
+/// `timeout`.
+fn has_event(pending: &VecDeque<Event>, timeout: Duration) -> io::Result<bool> {
+    Ok(!pending.is_empty() || event::poll(timeout)?)
+}
+
+/// The next event. An Esc followed at once by a character (a slow link, a busy machine, keys
+/// typed ahead) reaches us as one Alt-character: when nothing is bound to that Alt-key it is
+/// read as what was typed, Esc and then the character, so a dialog still closes.
+fn next_event(app: &App, pending: &mut VecDeque<Event>) -> io::Result<Event> {
+    if let Some(event) = pending.pop_front() {
+        return Ok(event);
+    }
+    let event = event::read()?;
+    match split_alt(&event, app) {
+        Some((esc, key)) => {
+            pending.push_back(key);
+            Ok(esc)
+        }
+        None => Ok(event),
+    }
+}
+
+/// An unbound Alt-character as the Esc and the character it was typed as. Not while a text
+/// field or the path prompt has focus: there Alt-b and Alt-f move by words.
+pub(super) fn split_alt(event: &Event, app: &App) -> Option<(Event, Event)> {
+    if matches!(app.modal, Some(super::Modal::SaveAs { .. }))
+        || (app.modal.is_none() && app.tab_view(app.tab).captures_input())
+    {
+        return None;
+    }
+    let Event::Key(key) = event else {
+        return None;
+    };
+    let KeyCode::Char(c) = key.code else {
+        return None;
+    };
+    if key.modifiers != KeyModifiers::ALT
+        || key.kind == KeyEventKind::Release
+        || app.keymap.action(key).is_some()
+    {
+        return None;
+    }
+    Some((
+        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    ))
 }
 
 /// The idle check runs only with a file, nothing unsaved and no question open.

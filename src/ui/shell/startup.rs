@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::Local;
 
+use super::App;
 use super::questions;
-use super::{App, Modal};
 use crate::app::document::{Document, Source};
 use crate::app::keymap::Keymap;
 use crate::app::options::WorkspaceOptions;
@@ -98,27 +98,37 @@ pub fn prepare(options: &WorkspaceOptions, config_dir: Option<&Path>) -> Result<
     app.config_dir = config_dir.map(Path::to_path_buf);
     app.no_color = no_color;
     app.safety = safety;
-    // Questions first (the lock, then recovery), then the notices, one modal at a time.
+    // Only questions open a dialog (the lock, then recovery), one at a time. Notices go to
+    // the status line and help, and never take a key (issue 12 item 1).
     app.queued.extend(asked.into_iter().map(questions::ask));
-    if !notices.is_empty() {
-        app.queued.push_back(Modal::Notice {
-            title: "Before you start".to_owned(),
-            lines: notices,
-        });
-    }
+    app.status = notice_summary(&notices);
+    app.notices = notices;
     // Merge conflicts the git driver left beside the file, last: settled on the loaded file.
     if let Some(path) = app.doc.path().cloned() {
         match crate::merge::load_conflicts(&path) {
             Ok(Some(file)) => app.offer_conflicts(&path, file),
             Ok(None) => {}
-            Err(message) => app.queued.push_back(Modal::Notice {
-                title: "Merge conflicts not read".to_owned(),
-                lines: vec![crate::sanitize::terminal(&message).into_owned()],
-            }),
+            Err(message) => {
+                let line = format!(
+                    "Merge conflicts not read: {}",
+                    crate::sanitize::terminal_line(&message)
+                );
+                app.status = Some(line.clone());
+                app.notices.push(line);
+            }
         }
     }
     app.show_queued();
     Ok(app)
+}
+
+/// The status line for the start-up notices: the first one, and how many more help lists.
+fn notice_summary(notices: &[String]) -> Option<String> {
+    let first = notices.first()?.lines().next().unwrap_or_default();
+    Some(match notices.len() {
+        1 => format!("Note: {first}"),
+        n => format!("Note: {first} (+{} more: ? then Home lists them)", n - 1),
+    })
 }
 
 /// Make the file safe to edit: read-only detection, the lock, a recovery file from a crash.

@@ -17,6 +17,7 @@ use crate::ui::theme::Theme;
 mod boundary;
 mod numbers;
 mod portfolio;
+mod themes;
 
 /// The app on the embedded sample, as `--demo` opens it.
 pub(crate) fn demo_app() -> App {
@@ -108,7 +109,7 @@ fn help_lists_every_key_from_the_live_keymap() {
     assert!(matches!(app.modal, Some(Modal::Help { .. })));
     let text = screen(&mut app, 120, 40);
     insta::assert_snapshot!("help_120x40", text);
-    let all = crate::ui::help::lines(&app)
+    let all = crate::ui::help::lines(&app, app.size)
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>();

@@ -1033,21 +1033,48 @@ impl CommitmentsTab {
         let all = self.shows_all(cx.share);
         let visible = usize::from(area.height.saturating_sub(3));
         let offset = self.scroll.window(visible, self.rows.len());
+        let picked = theme.uniform(theme.selected);
 
         let wide = area.width >= 110;
-        let partner_width: u16 = if wide { 20 } else { 12 };
-        let mut header = vec!["#", "Party", "Action", "Due", "Done", "State"];
+        // Below 100 columns the Done date goes: the State column says "done" or "done late
+        // Nd" already, and the action needs the room (issue 12 item 5).
+        let show_done = area.width >= 100;
+        let state_w: u16 = if wide { 16 } else { 14 };
+        // Fixed columns and gaps; the partner (in "all") and the action share the rest, the
+        // partner up to its longest name but never more than two fifths.
+        let fixed = 1 + 4 + 7 + 10 + state_w + 5 + if show_done { 11 } else { 0 };
+        let room = area.width.saturating_sub(2 + fixed + u16::from(all));
+        let longest = if all {
+            self.rows
+                .iter()
+                .filter_map(|r| doc.portfolio.alliances.get(r.alliance))
+                .map(|a| a.partner.chars().count())
+                .max()
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let partner_width = u16::try_from(longest)
+            .unwrap_or(u16::MAX)
+            .min(room * 2 / 5)
+            .max(6);
+        let mut header = vec!["", "#", "Party", "Action", "Due", "Done", "State"];
         let mut widths = vec![
+            Constraint::Length(1),
             Constraint::Length(4),
             Constraint::Length(7),
             Constraint::Fill(1),
             Constraint::Length(10),
             Constraint::Length(10),
-            Constraint::Length(if wide { 16 } else { 14 }),
+            Constraint::Length(state_w),
         ];
+        if !show_done {
+            header.remove(5);
+            widths.remove(5);
+        }
         if all {
-            header.insert(0, "Partner");
-            widths.insert(0, Constraint::Length(partner_width));
+            header.insert(1, "Partner");
+            widths.insert(1, Constraint::Length(partner_width));
         }
         let sorted = self.sort.title();
         let header_row = Row::new(header.iter().map(|h| {
@@ -1068,6 +1095,10 @@ impl CommitmentsTab {
             .skip(offset)
             .take(visible)
             .filter_map(|(pos, r)| {
+                // The selected row: a marker, and one foreground on one background whatever
+                // the cell (issue 12 items 3 and 4).
+                let selected = pos == self.scroll.selected();
+                let theme = if selected { &picked } else { theme };
                 let a = doc.portfolio.alliances.get(r.alliance)?;
                 let c = a.commitments.get(r.commitment)?;
                 let state = c.state(as_of);
@@ -1097,6 +1128,7 @@ impl CommitmentsTab {
                     action.push_str(" …");
                 }
                 let mut cells = vec![
+                    TableCell::from(if selected { "▶" } else { " " }),
                     TableCell::from(c.id.to_string()),
                     TableCell::from(c.party.label()),
                     TableCell::from(action),
@@ -1104,14 +1136,17 @@ impl CommitmentsTab {
                     TableCell::from(c.done_by(as_of).map_or("—".to_owned(), |d| d.to_string())),
                     TableCell::from(Span::styled(state_text, state_style)),
                 ];
+                if !show_done {
+                    cells.remove(5);
+                }
                 if all {
                     cells.insert(
-                        0,
+                        1,
                         TableCell::from(truncate(&a.partner, usize::from(partner_width))),
                     );
                 }
                 let row = Row::new(cells);
-                Some(if pos == self.scroll.selected() {
+                Some(if selected {
                     row.style(theme.selected)
                 } else {
                     row

@@ -280,7 +280,10 @@ impl PipelineTab {
             .take(visible)
             .map(|(i, intake)| {
                 let d = decision(intake.score.as_ref());
+                // The selected row is one colour pair: a flag colour on the selection's
+                // background may be unreadable (issue 12 item 4).
                 let style = match d {
+                    _ if i == self.selected() => theme.selected,
                     "pursue" => theme.ok,
                     "decline" => theme.warn,
                     _ => theme.muted,
@@ -308,7 +311,11 @@ impl PipelineTab {
                 }
             })
             .collect();
-        let title = format!(" Pipeline · {} intakes ", pipeline.len());
+        let n = pipeline.len();
+        let title = format!(
+            " Pipeline · {n} {} ",
+            if n == 1 { "intake" } else { "intakes" }
+        );
         let table = Table::new(
             rows,
             [

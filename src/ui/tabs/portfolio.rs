@@ -11,6 +11,7 @@ mod escalations;
 mod import;
 mod numbers;
 mod outcomes;
+mod quick;
 mod settings;
 
 use chrono::NaiveDate;
@@ -38,6 +39,7 @@ use edit_popup::EditPopup;
 use escalations::EscalationsPopup;
 use import::{ImportKey, ImportPopup};
 use numbers::{NumbersEditor, NumbersKey};
+use quick::Quick;
 
 /// The three dashboard views of the protocol.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -194,6 +196,8 @@ pub struct PortfolioTab {
     import: Option<ImportPopup>,
     /// The outcomes view's figures.
     outcomes: outcomes::OutcomesView,
+    /// The quick filter `f` cycles.
+    quick: Quick,
 }
 
 /// What the table's rows were built from; a change rebuilds them.
@@ -204,6 +208,7 @@ struct RowsKey {
     sort: Column,
     descending: bool,
     filter: String,
+    quick: Quick,
 }
 
 impl PortfolioTab {
@@ -220,6 +225,7 @@ impl PortfolioTab {
             sort: self.sort,
             descending: self.descending,
             filter: self.filter.text().to_owned(),
+            quick: self.quick,
         };
         if self.built_from.as_ref() == Some(&key) {
             self.follow_current(doc);
@@ -237,11 +243,8 @@ impl PortfolioTab {
             let needle = self.filter.needle();
             (0..n)
                 .filter(|&i| {
-                    matches_filter(
-                        &doc.portfolio.alliances[i],
-                        &doc.scores.alliances[i],
-                        &needle,
-                    )
+                    let (a, s) = (&doc.portfolio.alliances[i], &doc.scores.alliances[i]);
+                    matches_filter(a, s, &needle) && self.quick.keeps(a, s, doc.as_of)
                 })
                 .collect()
         };
@@ -598,6 +601,11 @@ impl TabView for PortfolioTab {
                 return super::sorted(self.sort.title(), self.descending);
             }
             Action::Filter if !cx.share => self.filter.start(),
+            Action::CycleFilter if !cx.share => {
+                self.quick = self.quick.next();
+                self.sync(cx.doc, cx.share);
+                return Outcome::Message(format!("Showing {}", self.quick.label()));
+            }
             Action::Numbers => match NumbersEditor::open(cx.doc, cx.share) {
                 Ok(editor) => self.numbers = Some(editor),
                 Err(why) => return Outcome::Message(why),
@@ -742,15 +750,19 @@ impl TabView for PortfolioTab {
         let mut hints = vec![
             (Action::Open, "edit"),
             (Action::Numbers, "numbers"),
-            (Action::Escalations, "escalations"),
             (Action::CycleView, "view"),
             (Action::SortNext, "sort"),
-            (Action::Details, "details"),
         ];
         // Share mode shows one alliance and refuses to filter or add: do not offer it.
         if !self.share {
-            // `i` import is in help: the footer has no room left for it without dropping share.
-            hints.extend([(Action::Filter, "filter"), (Action::Add, "add")]);
+            // `e` escalations, `D` details, `i` import and `P` publish are in help: the footer
+            // has no room for them at 120 columns without dropping share and undo, which a call
+            // needs.
+            hints.extend([
+                (Action::Filter, "filter"),
+                (Action::CycleFilter, "show"),
+                (Action::Add, "add"),
+            ]);
             // An empty portfolio is where the brand and currency get set: offer them there.
             if self.rows.is_empty() {
                 hints.push((Action::Settings, "settings"));
@@ -792,12 +804,32 @@ impl PortfolioTab {
         let doc = cx.doc;
         let visible = usize::from(area.height.saturating_sub(3));
         let offset = self.scroll.window(visible, self.rows.len());
+        let picked = theme.uniform(theme.selected);
 
         let wide = area.width >= 110;
         // The narrow layout leaves 15 columns for flags at 80; worded badges need about 22.
         let worded_flags = wide || area.width >= 87;
-        let partner_w: u16 = if wide { 20 } else { 15 };
+        // Fixed columns first (marker, status … next review, and their gaps); the partner
+        // column takes what is left, up to its longest name, leaving the flags enough room
+        // (issue 12 item 5): at 80×24 a name of 18 characters is whole.
+        let fixed: u16 = if wide {
+            1 + 14 + 12 + 6 + 6 + 5 + 7 + 4 + 11 + 10
+        } else {
+            1 + 8 + 6 + 5 + 7 + 4 + 11 + 8
+        };
+        let flags_min: u16 = if worded_flags { 22 } else { 8 };
+        let longest = self
+            .rows
+            .iter()
+            .map(|&i| doc.portfolio.alliances[i].partner.chars().count())
+            .max()
+            .unwrap_or(0);
+        let room = area.width.saturating_sub(2 + fixed + flags_min);
+        let partner_w = u16::try_from(longest)
+            .unwrap_or(u16::MAX)
+            .clamp(7, room.max(7));
         let mut header = vec![
+            "",
             "Partner",
             "Status",
             "Health",
@@ -808,6 +840,7 @@ impl PortfolioTab {
             "Flags",
         ];
         let mut widths = vec![
+            Constraint::Length(1),
             Constraint::Length(partner_w),
             Constraint::Length(if wide { 12 } else { 8 }),
             Constraint::Length(6),
@@ -818,10 +851,10 @@ impl PortfolioTab {
             Constraint::Fill(1),
         ];
         if wide {
-            header.insert(1, "Type");
-            widths.insert(1, Constraint::Length(14));
-            header.insert(5, "Trend");
-            widths.insert(5, Constraint::Length(6));
+            header.insert(2, "Type");
+            widths.insert(2, Constraint::Length(14));
+            header.insert(6, "Trend");
+            widths.insert(6, Constraint::Length(6));
         }
         let sorted_title = self.sort.title();
         let header_row = Row::new(header.iter().zip(&widths).map(|(h, w)| {
@@ -847,6 +880,10 @@ impl PortfolioTab {
             .skip(offset)
             .take(visible)
             .map(|(pos, &i)| {
+                // The selected row: a marker, and one foreground on one background whatever
+                // the cell (issue 12 items 3 and 4).
+                let selected = pos == self.scroll.selected();
+                let theme = if selected { &picked } else { theme };
                 let a = &doc.portfolio.alliances[i];
                 let s = &doc.scores.alliances[i];
                 let arcr_values: Vec<f64> = s.arcr.series.iter().map(|m| m.value).collect();
@@ -854,6 +891,7 @@ impl PortfolioTab {
                 let sas = s.sas.as_ref().map(|v| v.combined);
                 let next = s.next_reviews.as_ref().and_then(|n| n.soonest(doc.as_of));
                 let mut cells = vec![
+                    TableCell::from(if selected { "▶" } else { " " }),
                     TableCell::from(truncate(
                         &crate::sanitize::terminal_line(&a.partner),
                         usize::from(partner_w),
@@ -892,23 +930,27 @@ impl PortfolioTab {
                     })),
                 ];
                 if wide {
-                    cells.insert(1, TableCell::from(truncate(a.kind.label(), 14)));
+                    cells.insert(2, TableCell::from(truncate(a.kind.label(), 14)));
                     cells.insert(
-                        5,
+                        6,
                         TableCell::from(Span::styled(trend(&arcr_values), theme.chart)),
                     );
                 }
                 let row = Row::new(cells);
-                if pos == self.scroll.selected() {
+                if selected {
                     row.style(theme.selected)
                 } else {
                     row
                 }
             });
-        let filter = self
+        let mut filter = self
             .filter
             .shown()
             .map_or_else(String::new, |f| format!(" · filter: {f}"));
+        if self.quick != Quick::All {
+            filter.push_str(" · ");
+            filter.push_str(self.quick.label());
+        }
         // Share mode shows one alliance: the size of the portfolio is not the partner's business.
         let count = if cx.share {
             String::new()

@@ -31,9 +31,15 @@ pub fn threshold_chart(
     area: Rect,
     buf: &mut Buffer,
 ) {
+    // The thresholds are named in the title, in their line's style: a legend box inside the
+    // plot would be drawn over the data (issue 12 item 4).
+    let mut heading = vec![Span::styled(format!(" {title} "), theme.title)];
+    for t in thresholds {
+        heading.push(Span::styled(format!("┄ {} ", t.label), t.style));
+    }
     let block = Block::bordered()
         .border_style(theme.border)
-        .title(Span::styled(format!(" {title} "), theme.title));
+        .title(Line::from(heading));
     if points.is_empty() {
         Paragraph::new(Line::styled("no data yet", theme.muted))
             .block(block)
@@ -79,7 +85,6 @@ pub fn threshold_chart(
     for (t, line) in thresholds.iter().zip(&lines) {
         datasets.push(
             Dataset::default()
-                .name(t.label)
                 .marker(Marker::Dot)
                 .graph_type(GraphType::Line)
                 .style(t.style)
@@ -89,11 +94,7 @@ pub fn threshold_chart(
     let top = points.iter().copied().fold(y_max, f64::max);
     Chart::new(datasets)
         .block(block)
-        .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
-        .hidden_legend_constraints((
-            ratatui::layout::Constraint::Percentage(60),
-            ratatui::layout::Constraint::Percentage(60),
-        ))
+        .legend_position(None)
         .x_axis(
             Axis::default()
                 .style(theme.muted)
@@ -107,4 +108,39 @@ pub fn threshold_chart(
                 .labels(["0".to_owned(), format!("{top:.0}")]),
         )
         .render(area, buf);
+}
+
+#[cfg(test)]
+mod legend_tests {
+    use super::*;
+
+    #[test]
+    fn threshold_names_are_in_the_title_never_over_the_data() {
+        let theme = Theme::default();
+        let area = Rect::new(0, 0, 40, 12);
+        let mut buf = Buffer::empty(area);
+        let threshold = Threshold {
+            value: 2.0,
+            label: "2%",
+            style: theme.threshold,
+        };
+        let points = [3.0, 2.5, 1.0, 4.0, 5.0];
+        threshold_chart(
+            "ARCR",
+            ("Jun", "Oct"),
+            &points,
+            6.0,
+            &[threshold],
+            &theme,
+            area,
+            &mut buf,
+        );
+        let text = crate::ui::snapshot::text(&buf);
+        let rows: Vec<&str> = text.lines().collect();
+        assert!(rows[0].contains("ARCR") && rows[0].contains("2%"), "{text}");
+        assert!(
+            rows[1..].iter().all(|r| !r.contains("2%")),
+            "no legend box inside the plot:\n{text}"
+        );
+    }
 }

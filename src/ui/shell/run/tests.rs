@@ -95,9 +95,16 @@ fn a_user_keymap_and_theme_are_read_from_the_config_dir() {
     )
     .unwrap();
     assert_eq!(app.theme.name, "light");
-    let Some(Modal::Notice { lines, .. }) = &app.modal else {
-        panic!("expected the warnings notice")
-    };
+    // Warnings are notices: on the status line and in help, never a dialog eating a key.
+    assert_eq!(app.modal, None);
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("Note: ")),
+        "{:?}",
+        app.status
+    );
+    let lines = &app.notices;
     assert!(
         lines.iter().any(|l| l.contains("unknown action \"nope\"")),
         "{lines:?}"
@@ -122,7 +129,7 @@ fn demo_app() -> App {
 }
 
 fn open(path: &Path) -> App {
-    let mut app = prepare(
+    let app = prepare(
         &WorkspaceOptions {
             file: Some(path.to_owned()),
             ..WorkspaceOptions::default()
@@ -130,10 +137,10 @@ fn open(path: &Path) -> App {
         None,
     )
     .unwrap();
-    // The sample has comments: close the notice about them.
-    if matches!(app.modal, Some(Modal::Notice { .. })) {
-        app.modal = None;
-    }
+    assert!(
+        !matches!(app.modal, Some(Modal::Notice { .. })),
+        "notices at start are no dialog"
+    );
     app
 }
 
@@ -786,11 +793,12 @@ fn a_read_only_file_opens_read_only_and_saving_offers_save_as() {
     )
     .unwrap();
     assert_eq!(app.doc.read_only.as_deref(), Some("the file is read-only"));
-    let Some(Modal::Notice { lines, .. }) = &app.modal else {
-        panic!()
-    };
-    assert!(lines.iter().any(|l| l.starts_with("Opened read-only")));
-    app.modal = None;
+    assert_eq!(app.modal, None);
+    assert!(
+        app.notices
+            .iter()
+            .any(|l| l.starts_with("Opened read-only"))
+    );
     save(&mut app, None);
     let Some(Modal::SaveAs { error, .. }) = &app.modal else {
         panic!()
@@ -868,4 +876,106 @@ fn a_failed_recovery_write_warns_and_is_retried_at_the_next_edit() {
     collect_recovery(&mut app, true);
     assert!(app.safety.recovery_failing.is_none(), "protected again");
     assert_eq!(safety::read_recovery(&recovery).unwrap(), app.doc.portfolio);
+}
+
+#[test]
+fn an_unbound_alt_character_is_read_as_esc_then_the_character() {
+    let app = prepare(
+        &WorkspaceOptions {
+            demo: true,
+            ..WorkspaceOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    let alt_q = Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT));
+    let (esc, q) = split_alt(&alt_q, &app).expect("split");
+    assert_eq!(
+        esc,
+        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))
+    );
+    assert_eq!(
+        q,
+        Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE))
+    );
+    // A bound Alt-key (Alt-↑ moves a list entry) and plain keys are left alone.
+    let alt_up = Event::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::ALT));
+    assert_eq!(split_alt(&alt_up, &app), None);
+    let plain = Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
+    assert_eq!(split_alt(&plain, &app), None);
+    // In a text field Alt-b moves back a word: left alone.
+    let mut app = app;
+    app.handle_event(&Event::Key(KeyEvent::from(KeyCode::Char('/'))));
+    assert!(app.tab_view(app.tab).captures_input());
+    let alt_b = Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::ALT));
+    assert_eq!(split_alt(&alt_b, &app), None);
+}
+
+#[test]
+fn help_opens_at_the_tabs_section_and_end_reaches_its_last_line() {
+    let mut app = demo_app();
+    app.size = ratatui::layout::Rect::new(0, 0, 80, 24);
+    press(&mut app, '4');
+    press(&mut app, '?');
+    let Some(Modal::Help { scroll }) = app.modal.clone() else {
+        panic!("help is open: {:?}", app.modal)
+    };
+    let lines = crate::ui::help::lines(&app, app.size);
+    let top = lines[usize::from(scroll)].to_string();
+    assert_ne!(app.tab, crate::ui::tabs::Tab::Portfolio);
+    assert!(
+        top.starts_with(&format!("{} tab", app.tab.title())),
+        "{top}"
+    );
+    let key = |code| crossterm::event::Event::Key(crossterm::event::KeyEvent::from(code));
+    app.handle_event(&key(crossterm::event::KeyCode::End));
+    let max = crate::ui::help::max_scroll(&app, app.size);
+    assert_eq!(
+        app.modal,
+        Some(Modal::Help { scroll: max }),
+        "End scrolls, not closes"
+    );
+    app.handle_event(&key(crossterm::event::KeyCode::Home));
+    assert_eq!(app.modal, Some(Modal::Help { scroll: 0 }));
+}
+
+#[test]
+fn help_has_a_glossary_with_thresholds_and_each_flags_rule() {
+    let app = demo_app();
+    let text: Vec<String> = crate::ui::help::lines(&app, ratatui::layout::Rect::new(0, 0, 80, 24))
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for term in ["ARCR", "CFR", "SAS", "Health"] {
+        assert!(
+            text.iter().any(|l| l.trim_start().starts_with(term)),
+            "{term} in the glossary"
+        );
+    }
+    assert!(text.iter().any(|l| l.contains("2%")));
+    assert!(
+        text.iter()
+            .any(|l| l.contains("CFR red") && l.contains("70%"))
+    );
+    assert!(
+        text.iter().all(|l| l.chars().count() <= 74),
+        "no line is cut at 80 columns"
+    );
+    assert!(
+        !text.iter().any(|l| l.contains("(warn)")),
+        "flags in words, not by code"
+    );
+}
+
+#[test]
+fn ctrl_c_quits_and_asks_first_when_unsaved() {
+    let ctrl_c = crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('c'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let mut app = demo_app();
+    assert_eq!(app.handle_event(&ctrl_c), vec![Effect::Quit]);
+    app.doc.edit_current("rename", |a| a.partner.push('!'));
+    assert_eq!(app.handle_event(&ctrl_c), Vec::new());
+    assert_eq!(app.modal, Some(Modal::QuitUnsaved));
 }

@@ -27,7 +27,11 @@ fn header(app: &mut App) -> String {
 fn row(app: &mut App, partner: &str) -> String {
     screen(app, 120, 40)
         .lines()
-        .find(|l| l.starts_with(&format!("│{partner}")))
+        .find(|l| {
+            // After the border, the selection marker column.
+            l.strip_prefix('│')
+                .is_some_and(|r| r.trim_start_matches(['▶', ' ']).starts_with(partner))
+        })
         .unwrap_or("")
         .to_owned()
 }
@@ -382,4 +386,23 @@ fn escalations_popup_at_both_sizes() {
     for (w, h) in [(80, 24), (120, 40)] {
         insta::assert_snapshot!(format!("escalations_popup_{w}x{h}"), screen(&mut app, w, h));
     }
+}
+
+#[test]
+fn the_save_message_names_the_month_saved_and_the_shares_month() {
+    let mut app = demo_app();
+    select(&mut app, "glow");
+    keys(&mut app, "n");
+    key(&mut app, KeyCode::BackTab);
+    retype(&mut app, "2026-09");
+    key(&mut app, KeyCode::Tab);
+    retype(&mut app, "405001");
+    key(&mut app, KeyCode::F(10));
+    let status = app.status.clone().unwrap_or_default();
+    assert!(status.starts_with("Saved numbers for 2026-09"), "{status}");
+    // The share is the latest month's, and says so.
+    assert!(
+        status.contains("alliance share") && status.contains("in 2026-10"),
+        "{status}"
+    );
 }

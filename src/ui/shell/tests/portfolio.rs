@@ -321,3 +321,33 @@ fn share_mode_hides_portfolio_figures_and_keys_it_refuses() {
     key(&mut app, KeyCode::Enter);
     assert!(status(&app).contains("alliance share"), "{}", status(&app));
 }
+
+#[test]
+fn f_cycles_flagged_active_due_this_week_and_all() {
+    let mut app = demo_app();
+    let all = app.views.portfolio.rows().len();
+    let rows = |app: &App| app.views.portfolio.rows().to_vec();
+    keys(&mut app, "f");
+    assert_eq!(status(&app), "Showing flagged only");
+    assert!(!rows(&app).is_empty());
+    assert!(
+        rows(&app)
+            .iter()
+            .all(|&i| !app.doc.scores.alliances[i].flags.is_empty())
+    );
+    assert!(screen(&mut app, 120, 40).contains("flagged only"));
+    keys(&mut app, "f");
+    assert_eq!(status(&app), "Showing active only");
+    assert!(
+        rows(&app)
+            .iter()
+            .all(|&i| { app.doc.portfolio.alliances[i].status == crate::model::Status::Active })
+    );
+    assert!(rows(&app).len() < all);
+    keys(&mut app, "f");
+    assert_eq!(status(&app), "Showing due this week");
+    assert!(rows(&app).len() < all);
+    keys(&mut app, "f");
+    assert_eq!(rows(&app).len(), all);
+    assert!(offers(&app, Action::CycleFilter));
+}

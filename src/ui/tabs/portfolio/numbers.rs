@@ -245,12 +245,20 @@ impl NumbersEditor {
             .and_then(|s| s.arcr.series.iter().find(|m| m.month == month))
             .map(|m| m.value);
         // The alliance share is the whole portfolio's: not for a partner's eyes.
+        // The share is the latest month's: name that month when another one was saved.
+        let latest = doc.scores.portfolio.latest_month;
         let portfolio = if share {
             String::new()
-        } else {
+        } else if latest == Some(month) || latest.is_none() {
             format!(
                 " · alliance share {}",
                 percent(doc.scores.portfolio.alliance_share)
+            )
+        } else {
+            format!(
+                " · alliance share {} in {}",
+                percent(doc.scores.portfolio.alliance_share),
+                latest.map(|m| m.to_string()).unwrap_or_default()
             )
         };
         NumbersKey::Close(format!(

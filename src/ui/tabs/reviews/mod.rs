@@ -776,13 +776,14 @@ impl ReviewsTab {
                     .iter()
                     .any(|w| w.kind() == *kind && w.alliance() == a.id)
             });
-            let style = if *kind == picked {
-                theme.selected
+            // A marker as well as the style: the choice never depends on colour.
+            let (mark, style) = if *kind == picked {
+                ('▶', theme.selected)
             } else {
-                theme.base
+                (' ', theme.base)
             };
             let mut spans = vec![Span::styled(
-                format!(" {}. {} ", i + 1, kind.title()),
+                format!("{mark}{}. {} ", i + 1, kind.title()),
                 style,
             )];
             if has_draft {
