@@ -10,7 +10,7 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use super::{App, Modal};
+use super::App;
 use crate::app::action::Action;
 use crate::app::options::WorkspaceOptions;
 use crate::edit::settings;
@@ -40,30 +40,20 @@ pub fn before_start(options: &WorkspaceOptions) -> Result<Option<Vec<String>>, S
     first_run(&path, &mut input, &mut output).map(Some)
 }
 
-/// Show the welcome after a first run, before any other notice, naming the keys of the live
-/// keymap.
+/// Greet after a first run on the status line, naming the keys of the live keymap; the whole
+/// welcome is listed with the start-up notices in help. Never a dialog: the first key acts
+/// (issue 12: no modal at start unless it asks a real question).
 pub fn welcome(app: &mut App, mut lines: Vec<String>) {
     let key = |action| app.keymap.describe(action);
-    lines.insert(
-        1,
-        format!(
-            "{} adds an alliance · {} changes the brand, currency and as-of date · {} lists every key",
-            key(Action::Add),
-            key(Action::Settings),
-            key(Action::Help)
-        ),
+    let keys = format!(
+        "{} adds an alliance · {} changes the brand, currency and as-of date · {} lists every key",
+        key(Action::Add),
+        key(Action::Settings),
+        key(Action::Help)
     );
-    let modal = Modal::Notice {
-        title: "Welcome to Alliance Desk".to_owned(),
-        lines,
-    };
-    match app.modal.take() {
-        Some(other) => {
-            app.queued.push_front(other);
-            app.modal = Some(modal);
-        }
-        None => app.modal = Some(modal),
-    }
+    lines.insert(1, keys.clone());
+    app.status = Some(format!("Welcome! {keys}"));
+    app.notices.splice(0..0, lines);
 }
 
 /// Ask the brand's name and currency on `input`/`output`, write an empty portfolio at `path`
