@@ -249,7 +249,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let view = app.tab_view(app.tab);
     let mut hints: Vec<(Action, String)> = view
-        .hints()
+        .footer_hints()
         .into_iter()
         .map(|(a, l)| (a, l.to_owned()))
         .collect();

@@ -796,10 +796,6 @@ fn key_line(keymap: &Keymap, editing: bool, list: bool) -> Vec<String> {
         parts.extend(named(Action::Delete, "remove"));
         parts.extend(reorder);
         parts.extend(named(Action::WriteDoc, "write .md"));
-        parts.extend(
-            key_pair(keymap, Action::Tab1, Action::Tab5, false)
-                .map(|k| format!("{} tabs", k.replace('/', "–"))),
-        );
     }
     parts
 }
@@ -1238,6 +1234,15 @@ impl TabView for CharterTab {
                 (Action::PageDown, "next step"),
                 (Action::WriteDoc, "write .md"),
             ]
+        }
+    }
+
+    fn footer_hints(&self) -> Vec<(Action, &'static str)> {
+        // With an alliance, the charter's own key line names its mode and keys.
+        if self.has_alliance {
+            Vec::new()
+        } else {
+            self.hints()
         }
     }
 

@@ -184,8 +184,14 @@ pub trait TabView {
 
     fn render(&self, area: Rect, buf: &mut Buffer, cx: &ViewCtx);
 
-    /// The keys that matter here, for the footer.
+    /// The keys that matter here, for the footer and the tab's section of help.
     fn hints(&self) -> Vec<(Action, &'static str)>;
+
+    /// The tab's keys for the footer: its [`TabView::hints`] unless the tab draws its own key
+    /// line, so the same keys are never shown twice.
+    fn footer_hints(&self) -> Vec<(Action, &'static str)> {
+        self.hints()
+    }
 
     /// A timer is on screen, so the shell redraws every second.
     fn ticking(&self) -> bool {
