@@ -406,3 +406,31 @@ fn the_save_message_names_the_month_saved_and_the_shares_month() {
         "{status}"
     );
 }
+
+#[test]
+fn the_numbers_popup_reads_amounts_with_the_portfolio_currency_as_typed() {
+    let mut app = demo_app();
+    select(&mut app, "loom");
+    let i = app.doc.current;
+    keys(&mut app, "n");
+    key(&mut app, KeyCode::Tab);
+    retype(&mut app, "USD 41,800");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modal.is_none());
+    assert_eq!(
+        app.doc.portfolio.alliances[i]
+            .revenue
+            .get(&month("2026-10")),
+        Some(&41_800.0)
+    );
+    keys(&mut app, "n");
+    key(&mut app, KeyCode::Tab);
+    retype(&mut app, "41.8k");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.doc.portfolio.alliances[i]
+            .revenue
+            .get(&month("2026-10")),
+        Some(&41_800.0)
+    );
+}

@@ -70,6 +70,8 @@ impl NumbersEditor {
             .unwrap_or_else(|| Month::of(doc.as_of).prev());
         let currency = doc.portfolio.currency.as_str();
         let mut form = Form::new(format!("Monthly numbers · {}", a.partner))
+            // "USD 15,000" reads as in the charter.
+            .currency(currency)
             .text(MONTH, "Month", &month.to_string())
             .required(MONTH)
             .help(
