@@ -374,6 +374,37 @@ impl Tally {
         }
     }
 
+    /// The participant a record counts for: the one alliance its rules matched, or none when
+    /// none matched or several did (then `what` — "order #1001", "key \"x\"" — is reported as
+    /// ambiguous at `place`).
+    fn attribute(
+        &mut self,
+        portfolio: &Portfolio,
+        hits: &[usize],
+        place: &str,
+        what: &str,
+    ) -> Option<usize> {
+        match hits {
+            [] => None,
+            [one] => {
+                self.stats.attributed += 1;
+                Some(*one)
+            }
+            many => {
+                self.stats.ambiguous += 1;
+                let ids: Vec<&str> = many
+                    .iter()
+                    .map(|&p| portfolio.alliances[self.participants[p]].id.as_str())
+                    .collect();
+                self.warn(format!(
+                    "{place}: {what} matches {}: counted for none of them",
+                    ids.join(" and ")
+                ));
+                None
+            }
+        }
+    }
+
     fn saw_day(&mut self, day: NaiveDate) {
         self.first = Some(self.first.map_or(day, |f| f.min(day)));
         self.last = Some(self.last.map_or(day, |l| l.max(day)));

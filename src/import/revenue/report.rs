@@ -147,27 +147,12 @@ pub(super) fn read(
         tally.stats.counted += 1;
         hits.clear();
         matcher.collect(RuleKind::Source, key, &mut hits);
-        let to = match hits.as_slice() {
-            [] => None,
-            [one] => {
-                tally.stats.attributed += 1;
-                Some(*one)
-            }
-            many => {
-                tally.stats.ambiguous += 1;
-                let ids: Vec<&str> = many
-                    .iter()
-                    .map(|&p| portfolio.alliances[tally.participants[p]].id.as_str())
-                    .collect();
-                let w = format!(
-                    "{name}:{}: key \"{key}\" matches {}: counted for none of them",
-                    rec.line,
-                    ids.join(" and ")
-                );
-                tally.warn(w);
-                None
-            }
-        };
+        let to = tally.attribute(
+            portfolio,
+            &hits,
+            &format!("{name}:{}", rec.line),
+            &format!("key \"{key}\""),
+        );
         tally.add(month, amount, to);
     }
     progress(rec.progress());

@@ -253,28 +253,12 @@ pub(super) fn read(
                 matcher.collect(RuleKind::Source, source, &mut hits);
             }
         }
-        let to = match hits.as_slice() {
-            [] => None,
-            [one] => {
-                tally.stats.attributed += 1;
-                Some(*one)
-            }
-            many => {
-                tally.stats.ambiguous += 1;
-                let ids: Vec<&str> = many
-                    .iter()
-                    .map(|&p| portfolio.alliances[tally.participants[p]].id.as_str())
-                    .collect();
-                let w = format!(
-                    "{name}:{}: order {} matches {}: counted for none of them",
-                    rec.line,
-                    order,
-                    ids.join(" and ")
-                );
-                tally.warn(w);
-                None
-            }
-        };
+        let to = tally.attribute(
+            portfolio,
+            &hits,
+            &format!("{name}:{}", rec.line),
+            &format!("order {order}"),
+        );
         tally.add(month, revenue, to);
     }
     progress(rec.progress());
