@@ -8,6 +8,7 @@
 //! previous file with only the changed records rewritten canonically (see [`format`]).
 
 pub mod disk;
+mod fast;
 pub mod format;
 mod lock;
 mod scan;
@@ -114,6 +115,18 @@ pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
         ));
     }
 
+    // Most files are what a save writes: the fast path reads them in one pass. Anything
+    // else — and every file with a problem to explain — goes the full way.
+    if let Some((portfolio, has_comments)) = fast::portfolio(text) {
+        return checked(portfolio, has_comments, content_hash);
+    }
+    parse_full(text, source, content_hash)
+}
+
+/// The full path of [`parse`]: the pre-scan, which finds every bad literal with its place,
+/// then ron, whose errors carry a line and column. `text` is checked to be neither empty nor
+/// binary, without its byte-order mark.
+fn parse_full(text: &str, source: &str, content_hash: u64) -> Result<Loaded, LoadError> {
     // The pre-scan and ron's parse both only read the text: on a large file they run side by
     // side on two cores (issue 14; the scan was 18% of a load). The parse's result is used only
     // when the scan found nothing to refuse, so every message comes out as it did in sequence.
@@ -190,6 +203,15 @@ pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
         ))
     })?;
 
+    checked(portfolio, scan.has_comments, content_hash)
+}
+
+/// A parsed portfolio, validated: refused with every problem when any is an error.
+fn checked(
+    portfolio: Portfolio,
+    has_comments: bool,
+    content_hash: u64,
+) -> Result<Loaded, LoadError> {
     let diagnostics = crate::validate::validate(&portfolio);
     if diagnostics.iter().any(|d| d.level == Level::Error) {
         return Err(LoadError::Invalid(diagnostics));
@@ -197,7 +219,7 @@ pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
     Ok(Loaded {
         portfolio,
         warnings: diagnostics,
-        has_comments: scan.has_comments,
+        has_comments,
         content_hash,
     })
 }
