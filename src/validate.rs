@@ -6,7 +6,7 @@
 //! `alliance "glow" › charter › win_conditions[1] › target`. List positions count from 1, as a
 //! person counts; commitments are named by their `id`, dated records by their date.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::{
     Alliance, DimensionScores, FORMAT_VERSION, MonthlyValues, Portfolio, Review, Sas, WinCondition,
@@ -53,6 +53,10 @@ impl Diagnostic {
 /// The separator between the steps of a place.
 const SEP: &str = " › ";
 
+/// Where a problem is, spelled out only when there is one: validation runs on every load, and
+/// formatting every place of a large portfolio cost more than the checks themselves.
+type Place<'a> = &'a dyn Fn() -> String;
+
 /// Every semantic problem of `portfolio`, errors and warnings, in file order.
 pub fn validate(portfolio: &Portfolio) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -68,7 +72,7 @@ pub fn validate(portfolio: &Portfolio) -> Vec<Diagnostic> {
     if portfolio.brand.trim().is_empty() {
         out.push(Diagnostic::error("brand", "the brand name is empty"));
     }
-    check_revenue(&mut out, "revenue", &portfolio.revenue);
+    check_revenue(&mut out, &|| "revenue".to_owned(), &portfolio.revenue);
     if portfolio
         .publish_to
         .as_deref()
@@ -80,6 +84,13 @@ pub fn validate(portfolio: &Portfolio) -> Vec<Diagnostic> {
         ));
     }
 
+    // Share tokens by owner, so a token used twice is found without comparing every pair.
+    let mut token_owners: HashMap<&str, Vec<&Alliance>> = HashMap::new();
+    for a in &portfolio.alliances {
+        if let Some(token) = &a.share_token {
+            token_owners.entry(token.as_str()).or_default().push(a);
+        }
+    }
     let mut seen_ids = HashSet::new();
     for (i, alliance) in portfolio.alliances.iter().enumerate() {
         let here = alliance_place(alliance, i);
@@ -110,7 +121,7 @@ pub fn validate(portfolio: &Portfolio) -> Vec<Diagnostic> {
                 ),
             ));
         }
-        check_alliance(&mut out, portfolio, alliance, &here);
+        check_alliance(&mut out, portfolio, &token_owners, alliance, &here);
     }
 
     // SPEC §9: an order matching two alliances' rules counts for neither; say so before an import.
@@ -138,14 +149,12 @@ pub fn validate(portfolio: &Portfolio) -> Vec<Diagnostic> {
             ));
         }
         for (j, wc) in intake.win_conditions.iter().enumerate() {
-            check_win_condition(
-                &mut out,
-                wc,
-                &format!("{here}{SEP}win_conditions[{}]", j + 1),
-            );
+            check_win_condition(&mut out, wc, &|| {
+                format!("{here}{SEP}win_conditions[{}]", j + 1)
+            });
         }
         if let Some(score) = &intake.score {
-            check_dimensions(&mut out, *score, &format!("{here}{SEP}score"));
+            check_dimensions(&mut out, *score, &|| format!("{here}{SEP}score"));
         }
     }
     out
@@ -179,17 +188,22 @@ pub fn share_token_problem(token: &str) -> Option<String> {
     })
 }
 
-fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance, here: &str) {
+fn check_alliance(
+    out: &mut Vec<Diagnostic>,
+    portfolio: &Portfolio,
+    token_owners: &HashMap<&str, Vec<&Alliance>>,
+    a: &Alliance,
+    here: &str,
+) {
     if let Some(token) = &a.share_token {
         if let Some(problem) = share_token_problem(token) {
             out.push(Diagnostic::error(
                 format!("{here}{SEP}share_token"),
                 problem,
             ));
-        } else if let Some(other) = portfolio
-            .alliances
-            .iter()
-            .find(|o| o.id != a.id && o.share_token.as_ref() == Some(token))
+        } else if let Some(other) = token_owners
+            .get(token.as_str())
+            .and_then(|owners| owners.iter().find(|o| o.id != a.id))
         {
             out.push(Diagnostic::error(
                 format!("{here}{SEP}share_token"),
@@ -210,7 +224,7 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
     if let Some(charter) = &a.charter {
         let ch = format!("{here}{SEP}charter");
         for (j, wc) in charter.win_conditions.iter().enumerate() {
-            check_win_condition(out, wc, &format!("{ch}{SEP}win_conditions[{}]", j + 1));
+            check_win_condition(out, wc, &|| format!("{ch}{SEP}win_conditions[{}]", j + 1));
         }
         let cadence = format!("{ch}{SEP}cadence");
         if let Some(day) = charter.cadence.monthly_review_day
@@ -223,15 +237,15 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
         }
         let mut months = BTreeSet::new();
         for (j, &m) in charter.cadence.quarterly_review_months.iter().enumerate() {
-            let place = format!("{cadence}{SEP}quarterly_review_months[{}]", j + 1);
+            let place = || format!("{cadence}{SEP}quarterly_review_months[{}]", j + 1);
             if !(1..=12).contains(&m) {
                 out.push(Diagnostic::error(
-                    place,
+                    place(),
                     format!("month {m} is outside 1-12"),
                 ));
             } else if !months.insert(m) {
                 out.push(Diagnostic::warning(
-                    place,
+                    place(),
                     format!("month {m} is listed twice"),
                 ));
             }
@@ -242,16 +256,17 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
     {
         check_number(
             out,
-            &format!("{here}{SEP}audit{SEP}recent_result{SEP}value"),
+            &|| format!("{here}{SEP}audit{SEP}recent_result{SEP}value"),
             m.value,
         );
     }
     for h in &a.health {
-        let place = format!("{here}{SEP}health[{}]", h.date);
-        check_dimensions(out, h.dimensions(), &place);
+        check_dimensions(out, h.dimensions(), &|| {
+            format!("{here}{SEP}health[{}]", h.date)
+        });
     }
 
-    let rev = format!("{here}{SEP}revenue");
+    let rev = || format!("{here}{SEP}revenue");
     check_revenue(out, &rev, &a.revenue);
     for (month, &value) in &a.revenue {
         if let Some(&brand) = portfolio.revenue.get(month)
@@ -260,7 +275,7 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
             && value > brand
         {
             out.push(Diagnostic::warning(
-                format!("{rev}[\"{month}\"]"),
+                format!("{}[\"{month}\"]", rev()),
                 format!(
                     "alliance revenue {value} is above the brand's total revenue {brand} that month"
                 ),
@@ -288,11 +303,9 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
             } else {
                 "Quarterly"
             };
-            check_figures(
-                out,
-                f,
-                &format!("{here}{SEP}reviews[{kind} {}]{SEP}figures", r.date()),
-            );
+            check_figures(out, f, &|| {
+                format!("{here}{SEP}reviews[{kind} {}]{SEP}figures", r.date())
+            });
         }
         match r {
             Review::Quarterly {
@@ -301,10 +314,10 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
                 sas_partner,
                 ..
             } => {
-                let place = format!("{here}{SEP}reviews[Quarterly {date}]");
-                check_sas(out, *sas_us, &format!("{place}{SEP}sas_us"));
+                let place = |who: &str| format!("{here}{SEP}reviews[Quarterly {date}]{SEP}{who}");
+                check_sas(out, *sas_us, &|| place("sas_us"));
                 if let Some(p) = sas_partner {
-                    check_sas(out, *p, &format!("{place}{SEP}sas_partner"));
+                    check_sas(out, *p, &|| place("sas_partner"));
                 }
             }
             Review::Monthly {
@@ -333,12 +346,12 @@ fn check_alliance(out: &mut Vec<Diagnostic>, portfolio: &Portfolio, a: &Alliance
 
 /// A stored review's figures: a health total is 4–20 and a CFR a fraction 0–1, as the engine
 /// writes them; a hand-edited figure outside that range is an error, not a number to show.
-fn check_figures(out: &mut Vec<Diagnostic>, f: &crate::model::Figures, place: &str) {
+fn check_figures(out: &mut Vec<Diagnostic>, f: &crate::model::Figures, place: Place<'_>) {
     if let Some(h) = f.health
         && !(4..=20).contains(&h)
     {
         out.push(Diagnostic::error(
-            format!("{place}{SEP}health"),
+            format!("{}{SEP}health", place()),
             format!("health {h} is outside 4–20 (four dimensions, each 1–5)"),
         ));
     }
@@ -348,21 +361,24 @@ fn check_figures(out: &mut Vec<Diagnostic>, f: &crate::model::Figures, place: &s
             && !(0.0..=1.0).contains(&v)
         {
             out.push(Diagnostic::error(
-                format!("{place}{SEP}cfr_30d{SEP}{name}"),
+                format!("{}{SEP}cfr_30d{SEP}{name}", place()),
                 format!("CFR {v} is outside 0–1 (a fraction: 0.75 is 75%)"),
             ));
         }
     }
 }
 
-fn check_revenue(out: &mut Vec<Diagnostic>, place: &str, values: &MonthlyValues) {
+fn check_revenue(out: &mut Vec<Diagnostic>, place: Place<'_>, values: &MonthlyValues) {
     for (month, &value) in values {
-        let place = format!("{place}[\"{month}\"]");
+        let place = || format!("{}[\"{month}\"]", place());
         if !value.is_finite() {
-            out.push(Diagnostic::error(place, format!("{value} is not a number")));
+            out.push(Diagnostic::error(
+                place(),
+                format!("{value} is not a number"),
+            ));
         } else if value < 0.0 {
             out.push(Diagnostic::error(
-                place,
+                place(),
                 format!("revenue {value} is negative"),
             ));
         }
@@ -370,27 +386,30 @@ fn check_revenue(out: &mut Vec<Diagnostic>, place: &str, values: &MonthlyValues)
 }
 
 /// A measured value (target, actual, result): must be finite; negative is allowed but odd.
-fn check_number(out: &mut Vec<Diagnostic>, place: &str, value: f64) {
+fn check_number(out: &mut Vec<Diagnostic>, place: Place<'_>, value: f64) {
     if !value.is_finite() {
-        out.push(Diagnostic::error(place, format!("{value} is not a number")));
+        out.push(Diagnostic::error(
+            place(),
+            format!("{value} is not a number"),
+        ));
     } else if value < 0.0 {
         out.push(Diagnostic::warning(
-            place,
+            place(),
             format!("{value} is negative; is the sign right?"),
         ));
     }
 }
 
-fn check_win_condition(out: &mut Vec<Diagnostic>, wc: &WinCondition, place: &str) {
+fn check_win_condition(out: &mut Vec<Diagnostic>, wc: &WinCondition, place: Place<'_>) {
     if let Some(t) = wc.target {
-        check_number(out, &format!("{place}{SEP}target"), t);
+        check_number(out, &|| format!("{}{SEP}target", place()), t);
     }
     for (month, &v) in &wc.actuals {
-        check_number(out, &format!("{place}{SEP}actuals[\"{month}\"]"), v);
+        check_number(out, &|| format!("{}{SEP}actuals[\"{month}\"]", place()), v);
     }
 }
 
-fn check_dimensions(out: &mut Vec<Diagnostic>, d: DimensionScores, place: &str) {
+fn check_dimensions(out: &mut Vec<Diagnostic>, d: DimensionScores, place: Place<'_>) {
     for (name, value) in [
         ("strategic_alignment", d.strategic_alignment),
         ("execution_reliability", d.execution_reliability),
@@ -399,14 +418,14 @@ fn check_dimensions(out: &mut Vec<Diagnostic>, d: DimensionScores, place: &str) 
     ] {
         if !(1..=5).contains(&value) {
             out.push(Diagnostic::error(
-                format!("{place}{SEP}{name}"),
+                format!("{}{SEP}{name}", place()),
                 format!("score {value} is outside 1-5"),
             ));
         }
     }
 }
 
-fn check_sas(out: &mut Vec<Diagnostic>, s: Sas, place: &str) {
+fn check_sas(out: &mut Vec<Diagnostic>, s: Sas, place: Place<'_>) {
     for (name, value) in [
         ("strategy", s.strategy),
         ("enter_again", s.enter_again),
@@ -414,7 +433,7 @@ fn check_sas(out: &mut Vec<Diagnostic>, s: Sas, place: &str) {
     ] {
         if !(1..=10).contains(&value) {
             out.push(Diagnostic::error(
-                format!("{place}{SEP}{name}"),
+                format!("{}{SEP}{name}", place()),
                 format!("answer {value} is outside 1-10"),
             ));
         }

@@ -21,26 +21,89 @@ use super::scan::{MAX_TEXT_BYTES, date_or_month_problem};
 use crate::model::{FORMAT_VERSION, MAX_COMMITMENT_ID, Portfolio};
 
 /// A portfolio read by the fast path, and whether its text has comments; `None` when the full
-/// path must decide.
+/// path must decide. A large file is read on two cores: the second half of the alliances on
+/// one, everything else on the other.
 pub(crate) fn portfolio(text: &str) -> Option<(Portfolio, bool)> {
-    let (portfolio, has_comments) = from_str::<Portfolio>(text)?;
+    let (portfolio, has_comments) = match second_half(text) {
+        Some(at) => std::thread::scope(|scope| {
+            let (send, tail) = std::sync::mpsc::channel();
+            scope.spawn(move || {
+                // A send fails only when the first half gave up already.
+                let _ = send.send(alliances_from(text, at));
+            });
+            let mut reader = Reader::new(text);
+            reader.split = Some(Split {
+                at,
+                tail,
+                alliances: None,
+            });
+            let (mut portfolio, has_comments) = reader.read::<Portfolio>()?;
+            match reader.split.and_then(|s| s.alliances) {
+                Some((rest, rest_has_comments)) => {
+                    portfolio.alliances.extend(rest);
+                    Some((portfolio, has_comments || rest_has_comments))
+                }
+                // The first half never reached `at` as an alliance (it was inside a comment):
+                // it read every alliance itself.
+                None => Some((portfolio, has_comments)),
+            }
+        })?,
+        None => Reader::new(text).read::<Portfolio>()?,
+    };
     (portfolio.version == FORMAT_VERSION).then_some((portfolio, has_comments))
 }
 
-/// `T` read from the whole of `text` (whitespace and comments around it), and whether the
-/// text has comments; `None` when this path gives up.
-pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Option<(T, bool)> {
-    let mut reader = Reader {
-        text,
-        bytes: text.as_bytes(),
-        at: 0,
-        has_comments: false,
-        field: "",
-        in_revenue: false,
-    };
-    let value = T::deserialize(&mut reader).ok()?;
-    reader.skip_ws().ok()?;
-    (reader.at == reader.bytes.len()).then_some((value, reader.has_comments))
+/// From how many bytes a portfolio is read on two cores: below, a thread costs more than it
+/// saves.
+const SPLIT_FROM: usize = 256 * 1024;
+
+/// Where an alliance near the middle of `text` begins: `Alliance(` first on its line, as
+/// every save writes it. Only a guess: the first half checks that it is really an element of
+/// the alliances list when it gets there.
+fn second_half(text: &str) -> Option<usize> {
+    if text.len() < SPLIT_FROM {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut from = text.len() / 2;
+    while let Some(n) = memchr::memmem::find(&bytes[from..], b"Alliance(") {
+        let at = from + n;
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        if bytes[line_start..at]
+            .iter()
+            .all(|&b| b == b' ' || b == b'\t')
+        {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// The alliances from `at` to the end of the list, where the list's `]` is, and whether there
+/// were comments.
+fn alliances_from(text: &str, at: usize) -> Option<(Vec<crate::model::Alliance>, usize, bool)> {
+    let mut reader = Reader::new(text);
+    reader.at = at;
+    reader.field = "alliances";
+    let mut alliances = Vec::new();
+    loop {
+        alliances.push(serde::Deserialize::deserialize(&mut reader).ok()?);
+        reader.after_element(b']').ok()?;
+        if reader.closes(b']').ok()? {
+            return Some((alliances, reader.at, reader.has_comments));
+        }
+    }
+}
+
+/// The second half of the alliances, read on another thread (see [`portfolio`]).
+struct Split {
+    /// Where it begins.
+    at: usize,
+    /// The other thread's alliances, where the list ends, and whether it saw comments.
+    tail: std::sync::mpsc::Receiver<Option<(Vec<crate::model::Alliance>, usize, bool)>>,
+    /// Those alliances once taken, to append after the first half.
+    alliances: Option<(Vec<crate::model::Alliance>, bool)>,
 }
 
 /// Why the fast path gave up. Never shown: the full path then says what is wrong.
@@ -64,6 +127,7 @@ impl de::Error for GiveUp {
 type Result<T> = std::result::Result<T, GiveUp>;
 
 struct Reader<'a> {
+    split: Option<Split>,
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
@@ -75,6 +139,41 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn new(text: &'a str) -> Self {
+        Reader {
+            split: None,
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+            has_comments: false,
+            field: "",
+            in_revenue: false,
+        }
+    }
+
+    /// `T` from here to the end of the text (whitespace and comments after it), and whether
+    /// the text has comments.
+    fn read<T: DeserializeOwned>(&mut self) -> Option<(T, bool)> {
+        let value = T::deserialize(&mut *self).ok()?;
+        self.skip_ws().ok()?;
+        (self.at == self.bytes.len()).then_some((value, self.has_comments))
+    }
+
+    /// At the start of the second half of the alliances list: take the other thread's
+    /// alliances and go on after them. Whether that happened.
+    fn splice(&mut self) -> Result<bool> {
+        let Some(split) = self.split.as_mut() else {
+            return Ok(false);
+        };
+        if split.at != self.at || self.field != "alliances" || split.alliances.is_some() {
+            return Ok(false);
+        }
+        let (alliances, end, has_comments) = split.tail.recv().ok().flatten().ok_or(GiveUp)?;
+        split.alliances = Some((alliances, has_comments));
+        self.at = end;
+        Ok(true)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -83,6 +182,14 @@ impl<'a> Reader<'a> {
     /// them, and counting them here is not worth it.
     fn skip_ws(&mut self) -> Result<()> {
         while let Some(b) = self.peek() {
+            if b == b' ' {
+                // Indentation comes in runs.
+                self.at += 1 + self.bytes[self.at + 1..]
+                    .iter()
+                    .take_while(|&&c| c == b' ')
+                    .count();
+                continue;
+            }
             match b {
                 b' ' | b'\n' | b'\t' | b'\r' => self.at += 1,
                 b'/' => {
@@ -319,15 +426,48 @@ fn check_text(value: Cow<'_, str>) -> Result<Cow<'_, str>> {
     if value.len() > MAX_TEXT_BYTES {
         return Err(GiveUp);
     }
-    let shaped = value.len() <= 24
-        && value.contains('-')
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+');
+    let b = value.as_bytes();
+    // Most strings are names and prose: one look at the first byte settles them.
+    if b.len() > 24
+        || !b
+            .first()
+            .is_some_and(|&c| c.is_ascii_digit() || c == b'-' || c == b'+')
+    {
+        return Ok(value);
+    }
+    if plain_date_or_month(b) {
+        return Ok(value);
+    }
+    let shaped = b.contains(&b'-')
+        && b.iter()
+            .all(|&c| c.is_ascii_digit() || c == b'-' || c == b'+');
     if shaped && date_or_month_problem(&value).is_some() {
         return Err(GiveUp);
     }
     Ok(value)
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM` that is a real date or month from year 1 on: what nearly every
+/// date-shaped string in a file is, settled without the pre-scan's general check.
+fn plain_date_or_month(b: &[u8]) -> bool {
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let ymd = match b.len() {
+        10 if b[4] == b'-' && b[7] == b'-' => (digits(0..4), digits(5..7), digits(8..10)),
+        7 if b[4] == b'-' => (digits(0..4), digits(5..7), Some(1)),
+        _ => return false,
+    };
+    let (Some(year), Some(month), Some(day)) = ymd else {
+        return false;
+    };
+    year > 0
+        && i32::try_from(year)
+            .ok()
+            .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, month, day))
+            .is_some()
 }
 
 macro_rules! integers {
@@ -505,7 +645,7 @@ impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
     type Error = GiveUp;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        if self.reader.closes(b']')? {
+        if self.reader.closes(b']')? || self.reader.splice()? {
             return Ok(None);
         }
         let value = seed.deserialize(&mut *self.reader)?;
@@ -789,6 +929,77 @@ mod tests {
     fn generated() -> &'static str {
         static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         TEXT.get_or_init(|| to_canonical_ron(&generate(2, 5)))
+    }
+
+    fn large() -> &'static str {
+        static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        TEXT.get_or_init(|| to_canonical_ron(&generate(60, 9)))
+    }
+
+    #[test]
+    fn a_large_file_is_read_on_two_cores_as_the_same_portfolio() {
+        let text = large();
+        let at = second_half(text).expect("large enough to split");
+        assert!(text[at..].starts_with("Alliance("));
+        let (portfolio, _) = portfolio(text).expect("fast path");
+        let full = parse_full(text, "t.ron", 0).expect("loads");
+        assert_eq!(portfolio, full.portfolio);
+        assert_eq!(portfolio.alliances.len(), 60);
+    }
+
+    #[test]
+    fn a_split_inside_a_comment_is_read_by_the_first_half_alone() {
+        let text = large();
+        let at = second_half(text).expect("splits");
+        let line = text[..at].rfind('\n').expect("a line");
+        // The alliance the split would start at, and the one after it, commented out.
+        let end = at
+            + text[at..]
+                .find("\n        Alliance(")
+                .expect("a next alliance");
+        let commented = format!(
+            "{}\n/*{}*/{}",
+            &text[..line],
+            &text[line..end],
+            &text[end..]
+        );
+        assert_eq!(second_half(&commented).map(|a| a > line), Some(true));
+        let (portfolio, comments) = portfolio(&commented).expect("fast path");
+        assert!(comments);
+        assert_eq!(portfolio.alliances.len(), 59);
+        same_as_full_path(&commented);
+    }
+
+    /// Edits near the middle of a large file, where the second thread starts.
+    fn mutated_near_the_split() -> impl Strategy<Value = String> {
+        let text = large();
+        let at = second_half(text).expect("splits");
+        proptest::collection::vec((0..4000usize, 0..PIECES.len(), 0usize..4), 1..3).prop_map(
+            move |edits| {
+                let mut text = text.to_owned();
+                for (offset, piece, cut) in edits {
+                    let mut from = (at + offset).saturating_sub(2000).min(text.len());
+                    while !text.is_char_boundary(from) {
+                        from -= 1;
+                    }
+                    let mut end = (from + cut).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(from..end, PIECES[piece]);
+                }
+                text
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn fast_path_agrees_with_ron_around_the_split(text in mutated_near_the_split()) {
+            same_as_full_path(&text);
+        }
     }
 
     proptest! {
