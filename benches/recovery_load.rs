@@ -1,5 +1,5 @@
-//! Issue 14 benchmarks: loading a portfolio (pre-scan + parse + validate), what a recovery
-//! write costs the input thread (taking the edit's changes) against the worker (bringing its
+//! Issue 14 benchmarks: loading a portfolio (the fast path's parse + validate, against ron
+//! alone), what a recovery write costs the input thread (taking the edit's changes) against the worker (bringing its
 //! copy forward and serialising it), and an edit's incremental portfolio totals against a full
 //! recompute, on generated portfolios of 1,000 and 10,000 alliances.
 //! Run: `cargo bench --bench recovery_load`.
@@ -33,6 +33,16 @@ fn load(c: &mut Criterion) {
         let text = alliance_desk::store::to_canonical_ron(&generate(n, 1));
         group.bench_function(format!("parse + validate, {n} alliances"), |b| {
             b.iter(|| alliance_desk::store::parse(black_box(&text), "bench.ron").map(drop));
+        });
+        // The reference: ron alone, what the full path (taken by files with problems to
+        // explain) parses with after its pre-scan.
+        group.bench_function(format!("ron alone (reference), {n} alliances"), |b| {
+            b.iter(|| {
+                ron::Options::default()
+                    .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+                    .from_str::<alliance_desk::model::Portfolio>(black_box(&text))
+                    .map(drop)
+            });
         });
     }
     group.finish();

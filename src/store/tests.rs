@@ -440,8 +440,27 @@ fn comments_are_noticed_outside_strings_only() {
 #[test]
 fn content_hash_is_stable_and_sensitive() {
     // Pinned values: the hash must not change between runs, builds or machines.
-    assert_eq!(content_hash(b""), 0xcbf2_9ce4_8422_2325);
+    assert_eq!(content_hash(b""), 0x723c_cb5c_4b4c_70b5);
+    assert_eq!(
+        content_hash(b"Portfolio(version: 1, brand: \"B\")"),
+        0x4a06_f5f8_618d_dc18
+    );
     assert_eq!(content_hash(b""), content_hash(b""));
+    // A change in any lane of a 32-byte round, or rounds swapped, changes the hash.
+    let text: Vec<u8> = (0..96u8).collect();
+    let base = content_hash(&text);
+    for at in [0, 8, 16, 24, 40, 95] {
+        let mut changed = text.clone();
+        changed[at] ^= 1;
+        assert_ne!(base, content_hash(&changed), "byte {at}");
+    }
+    let swapped: Vec<u8> = text[32..64]
+        .iter()
+        .chain(&text[..32])
+        .chain(&text[64..])
+        .copied()
+        .collect();
+    assert_ne!(base, content_hash(&swapped));
     let base = content_hash(b"Portfolio(version: 1, brand: \"B\")");
     assert_ne!(base, content_hash(b"Portfolio(version: 1, brand: \"C\")"));
     assert_ne!(base, content_hash(b"Portfolio(version: 1, brand: \"B\") "));
