@@ -122,16 +122,17 @@ pub fn parse(text: &str, source: &str) -> Result<Loaded, LoadError> {
     if text.trim().is_empty() {
         return Err(not_a_portfolio("the file contains only whitespace"));
     }
+
+    // Most files are what a save writes: the fast path reads them in one pass (it refuses a
+    // NUL byte anywhere). Anything else — and every file with a problem to explain — goes the
+    // full way.
+    if let Some((portfolio, has_comments)) = fast::portfolio(text) {
+        return checked(portfolio, has_comments, content_hash);
+    }
     if text.contains('\0') {
         return Err(not_a_portfolio(
             "this looks like a binary file (it contains NUL bytes), not RON text",
         ));
-    }
-
-    // Most files are what a save writes: the fast path reads them in one pass. Anything
-    // else — and every file with a problem to explain — goes the full way.
-    if let Some((portfolio, has_comments)) = fast::portfolio(text) {
-        return checked(portfolio, has_comments, content_hash);
     }
     parse_full(text, source, content_hash)
 }
