@@ -135,6 +135,11 @@ pub enum EffectResult {
         since: NaiveDate,
         before: Result<Option<Box<Alliance>>, String>,
     },
+    /// How far the background read of a revenue export got.
+    RevenueProgress {
+        path: PathBuf,
+        progress: crate::import::revenue::Progress,
+    },
     /// A revenue export was read: the plan to preview, or every problem with its line.
     RevenueRead {
         path: PathBuf,

@@ -180,7 +180,7 @@ impl<'a> Reader<'a> {
 
     /// Skip whitespace and comments. Called before every token, so the common case — a
     /// token right here — is decided inline.
-    #[inline(always)]
+    #[inline]
     fn skip_ws(&mut self) -> Result<()> {
         match self.peek() {
             Some(b' ' | b'\n' | b'\t' | b'\r' | b'/') => self.skip_ws_slow(),

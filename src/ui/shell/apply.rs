@@ -100,6 +100,9 @@ impl App {
                 since,
                 before,
             } => self.views.reviews.changes.store(alliance, since, before),
+            EffectResult::RevenueProgress { path, progress } => {
+                self.views.portfolio.revenue_progress(&path, progress);
+            }
             EffectResult::RevenueRead { path, plan } => {
                 self.views.portfolio.revenue_read(&path, *plan);
             }

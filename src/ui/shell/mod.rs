@@ -113,6 +113,8 @@ pub struct App {
     partner_view: Option<Document>,
     /// The crash-recovery writer's worker, once recovery writes began (see `run::recovery`).
     pub recovery_writer: Option<run::recovery::RecoveryWriter>,
+    /// A revenue export being read in the background (`i` on the Portfolio).
+    pub revenue_job: Option<run::import::RevenueJob>,
     /// What start-up had to say (a stale lock taken over, a keymap or theme warning, file
     /// warnings): shown on the status line and listed in help, never as a dialog.
     pub notices: Vec<String>,
@@ -142,6 +144,7 @@ impl App {
             shared: None,
             partner_view: None,
             recovery_writer: None,
+            revenue_job: None,
             notices: Vec::new(),
         };
         app.sync_views();

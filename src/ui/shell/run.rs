@@ -143,6 +143,7 @@ fn event_loop(
             tick,
             app.safety.wake_in(idle_check(app), now),
             recovery_wake(app),
+            app.revenue_job.is_some().then_some(import::POLL_EVERY),
         ]
         .into_iter()
         .flatten()
@@ -301,6 +302,7 @@ pub fn background(app: &mut App, now: Instant) -> bool {
     let mut changed = false;
     app.safety.note_revision(app.doc.revision, now);
     changed |= collect_recovery(app, false);
+    changed |= collect_revenue(app);
     if app.safety.take_recovery_due(now)
         && let Some(result) = write_recovery(app)
     {
@@ -315,6 +317,25 @@ pub fn background(app: &mut App, now: Instant) -> bool {
         changed = true;
     }
     changed | app.show_queued()
+}
+
+/// Report a revenue read's progress, or its plan once it is done. Whether anything changed.
+fn collect_revenue(app: &mut App) -> bool {
+    let Some(job) = app.revenue_job.as_mut() else {
+        return false;
+    };
+    match job.poll() {
+        import::Polled::Running(None) => false,
+        import::Polled::Running(Some(news)) => {
+            app.apply(news);
+            true
+        }
+        import::Polled::Finished(result) => {
+            app.revenue_job = None;
+            app.apply(result);
+            true
+        }
+    }
 }
 
 /// Report the recovery writes that finished (all of them, waiting, with `wait`), and ask for
@@ -510,7 +531,7 @@ fn perform(app: &mut App, effect: Effect) -> Option<EffectResult> {
             save_checked(app, None, false)
         })),
         Effect::Publish => Some(publish::publish_now(app, None)),
-        Effect::ReadRevenue { path, columns } => Some(import::read(app, path, columns.as_ref())),
+        Effect::ReadRevenue { path, columns } => import::read(app, path, columns),
         Effect::WriteTo { path, target } => Some(write_to(app, path, target, false)),
         Effect::WriteFile {
             path,
@@ -740,7 +761,7 @@ fn reload(app: &mut App) -> Option<EffectResult> {
     })
 }
 
-mod import;
+pub mod import;
 mod publish;
 pub mod recovery;
 #[cfg(test)]

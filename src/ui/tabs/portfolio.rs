@@ -455,6 +455,17 @@ impl PortfolioTab {
             || self.import.is_some()
     }
 
+    /// How far the background read of the export the import popup named got.
+    pub fn revenue_progress(
+        &mut self,
+        path: &std::path::Path,
+        progress: crate::import::revenue::Progress,
+    ) {
+        if let Some(popup) = self.import.as_mut() {
+            popup.progress(path, progress);
+        }
+    }
+
     /// The runner read the export the import popup named: show its plan or its problems.
     pub fn revenue_read(
         &mut self,

@@ -1,23 +1,164 @@
 //! The I/O half of the workspace's revenue import (SPEC §9): read the export the user named and
-//! plan it against the open portfolio. Nothing changes until the user applies the plan.
+//! plan it against the open portfolio, on a worker thread so that a million-row export never
+//! keeps a key waiting (issue 14). Nothing changes until the user applies the plan.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
 
 use super::super::App;
 use crate::app::EffectResult;
-use crate::import::revenue::{self, Problems, ReportColumns};
+use crate::import::revenue::{self, Plan, Problems, Progress, ReportColumns};
+use crate::model::Portfolio;
 
-/// Read `path` as a Shopify orders export, or as an attribution report with `columns`, and
-/// plan its import.
-pub(super) fn read(app: &App, path: PathBuf, columns: Option<&ReportColumns>) -> EffectResult {
-    // The export streams from disk; the workspace shows the result, not a progress bar.
-    // Messages name the file as the popup's title does: `orders.csv:LINE: …`.
+/// How often the loop looks at a read in progress: often enough for a live row count.
+pub(super) const POLL_EVERY: Duration = Duration::from_millis(100);
+
+/// A revenue export being read on a worker thread.
+pub struct RevenueJob {
+    path: PathBuf,
+    rows: Arc<AtomicU64>,
+    bytes: Arc<AtomicU64>,
+    done: Receiver<Result<Plan, Problems>>,
+    /// The progress last reported, so only news is.
+    shown: Progress,
+}
+
+impl std::fmt::Debug for RevenueJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevenueJob")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a look at the job found.
+pub(super) enum Polled {
+    Running(Option<EffectResult>),
+    Finished(EffectResult),
+}
+
+impl RevenueJob {
+    /// Start reading `path` as a Shopify orders export, or as an attribution report with
+    /// `columns`, against a copy of `portfolio` as it is now (the plan is previewed against
+    /// the same state, and applying re-reads nothing).
+    pub(super) fn start(
+        portfolio: &Portfolio,
+        path: PathBuf,
+        columns: Option<ReportColumns>,
+    ) -> std::io::Result<Self> {
+        let rows = Arc::new(AtomicU64::new(0));
+        let bytes = Arc::new(AtomicU64::new(0));
+        let (send, done) = mpsc::channel();
+        let portfolio = portfolio.clone();
+        let job_path = path.clone();
+        let (job_rows, job_bytes) = (Arc::clone(&rows), Arc::clone(&bytes));
+        std::thread::Builder::new()
+            .name("revenue-import".to_owned())
+            .spawn(move || {
+                let mut progress = |p: Progress| {
+                    job_rows.store(p.rows, Ordering::Relaxed);
+                    job_bytes.store(p.bytes, Ordering::Relaxed);
+                };
+                // The receiver is gone only when the workspace quit meanwhile.
+                let _ = send.send(plan(&portfolio, &job_path, columns.as_ref(), &mut progress));
+            })?;
+        Ok(Self {
+            path,
+            rows,
+            bytes,
+            done,
+            shown: Progress::default(),
+        })
+    }
+
+    /// The plan if the read finished, else news of its progress.
+    pub(super) fn poll(&mut self) -> Polled {
+        match self.done.try_recv() {
+            Ok(plan) => Polled::Finished(EffectResult::RevenueRead {
+                path: self.path.clone(),
+                plan: Box::new(plan),
+            }),
+            Err(TryRecvError::Disconnected) => Polled::Finished(EffectResult::RevenueRead {
+                path: self.path.clone(),
+                plan: Box::new(Err(Problems {
+                    lines: vec![format!(
+                        "{}: the import stopped unexpectedly; nothing changed",
+                        revenue::visible(&self.path.display().to_string())
+                    )],
+                    more: 0,
+                })),
+            }),
+            Err(TryRecvError::Empty) => {
+                let now = Progress {
+                    rows: self.rows.load(Ordering::Relaxed),
+                    bytes: self.bytes.load(Ordering::Relaxed),
+                };
+                let news = (now != self.shown).then(|| {
+                    self.shown = now;
+                    EffectResult::RevenueProgress {
+                        path: self.path.clone(),
+                        progress: now,
+                    }
+                });
+                Polled::Running(news)
+            }
+        }
+    }
+
+    /// Wait for the read to finish (tests, which drive the loop by hand).
+    #[cfg(test)]
+    pub(super) fn wait(self) -> EffectResult {
+        let plan = self.done.recv().unwrap_or_else(|_| {
+            Err(Problems {
+                lines: vec!["the import stopped unexpectedly".to_owned()],
+                more: 0,
+            })
+        });
+        EffectResult::RevenueRead {
+            path: self.path,
+            plan: Box::new(plan),
+        }
+    }
+}
+
+/// Start reading the export at `path`; a thread that cannot start is reported as the read's
+/// outcome.
+pub(super) fn read(
+    app: &mut App,
+    path: PathBuf,
+    columns: Option<ReportColumns>,
+) -> Option<EffectResult> {
+    match RevenueJob::start(&app.doc.portfolio, path.clone(), columns) {
+        Ok(job) => {
+            app.revenue_job = Some(job);
+            None
+        }
+        Err(e) => Some(EffectResult::RevenueRead {
+            path,
+            plan: Box::new(Err(Problems {
+                lines: vec![format!("cannot start reading the export: {e}")],
+                more: 0,
+            })),
+        }),
+    }
+}
+
+/// Read and plan: the file streams from disk. Messages name the file as the popup's title
+/// does: `orders.csv:LINE: …`.
+fn plan(
+    portfolio: &Portfolio,
+    path: &std::path::Path,
+    columns: Option<&ReportColumns>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Plan, Problems> {
     let name = revenue::visible(&path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
     ));
-    let portfolio = &app.doc.portfolio;
-    let plan = match std::fs::File::open(&path) {
+    match std::fs::File::open(path) {
         Err(e) => Err(Problems {
             lines: vec![format!(
                 "{}: cannot read: {e}",
@@ -26,13 +167,9 @@ pub(super) fn read(app: &App, path: PathBuf, columns: Option<&ReportColumns>) ->
             more: 0,
         }),
         Ok(file) => match columns {
-            None => revenue::plan_shopify(portfolio, file, &name, &mut |_| {}),
-            Some(columns) => revenue::plan_report(portfolio, file, &name, columns, &mut |_| {}),
+            None => revenue::plan_shopify(portfolio, file, &name, progress),
+            Some(columns) => revenue::plan_report(portfolio, file, &name, columns, progress),
         },
-    };
-    EffectResult::RevenueRead {
-        path,
-        plan: Box::new(plan),
     }
 }
 
@@ -69,7 +206,16 @@ mod tests {
         (app, file)
     }
 
+    /// A key, and (as the loop would, later) the export read it started.
     fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
+        press_only(app, code, modifiers);
+        if let Some(job) = app.revenue_job.take() {
+            app.apply(job.wait());
+        }
+    }
+
+    /// A key, leaving a read it started in the background.
+    fn press_only(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
         let effects = app.handle_event(&Event::Key(KeyEvent::new(code, modifiers)));
         for e in effects {
             assert_eq!(run_effect(app, e), Flow::Continue);
@@ -84,6 +230,54 @@ mod tests {
             press(app, KeyCode::Char(c), KeyModifiers::NONE);
         }
         press(app, KeyCode::Enter, KeyModifiers::NONE);
+    }
+
+    #[test]
+    fn the_export_is_read_in_the_background_and_esc_stops_waiting_for_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = open(dir.path());
+        let before: Portfolio = app.doc.portfolio.clone();
+        let path = orders(dir.path());
+
+        press(&mut app, KeyCode::Char('i'), KeyModifiers::NONE);
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        for c in path.display().to_string().chars() {
+            press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        press_only(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(app.revenue_job.is_some(), "the read runs on a worker");
+        let text = screen(&mut app, 120, 40);
+        assert!(text.contains("Reading"), "{text}");
+        assert!(text.contains("Esc: cancel"), "{text}");
+
+        // The loop's look at the job: progress, then the plan.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while app.revenue_job.is_some() && std::time::Instant::now() < deadline {
+            super::super::background(&mut app, std::time::Instant::now());
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(app.revenue_job.is_none(), "the read finished");
+        let text = screen(&mut app, 120, 40);
+        assert!(
+            text.contains("Import revenue from orders_export_1.csv"),
+            "{text}"
+        );
+        press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+
+        // Esc while reading: the popup closes at once, and the late plan is dropped.
+        press(&mut app, KeyCode::Char('i'), KeyModifiers::NONE);
+        press_only(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(app.revenue_job.is_some());
+        press_only(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(
+            app.status.as_deref(),
+            Some("Import cancelled: nothing changed")
+        );
+        let job = app.revenue_job.take().expect("still reading");
+        app.apply(job.wait());
+        let text = screen(&mut app, 120, 40);
+        assert!(!text.contains("Import revenue"), "{text}");
+        assert_eq!(app.doc.portfolio, before, "nothing changed");
     }
 
     fn orders(dir: &Path) -> std::path::PathBuf {

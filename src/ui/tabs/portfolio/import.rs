@@ -20,13 +20,41 @@ use crate::import::revenue::{self, Plan, Problems, ReportColumns};
 use crate::ui::tabs::{Outcome, ViewCtx};
 use crate::ui::widgets::line_edit::{LineEdit, LineEvent};
 
+/// "412,000 rows (118 MB) read so far", or a wait line before the first rows.
+fn reading_progress(p: revenue::Progress) -> String {
+    if p.rows == 0 {
+        return "Opening the file…".to_owned();
+    }
+    format!(
+        "{} rows ({:.1} MB) read so far",
+        grouped(p.rows),
+        p.bytes as f64 / 1e6
+    )
+}
+
+/// `1234567` as `1,234,567`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Where the popup is.
 #[derive(Debug)]
 pub enum ImportPopup {
     /// Asking for the export's path (and, for a report, its columns).
     Prompt(Box<Prompt>),
-    /// The runner is reading `path`.
-    Reading { path: PathBuf },
+    /// The runner is reading `path` in the background; `progress` is how far it got.
+    Reading {
+        path: PathBuf,
+        progress: revenue::Progress,
+    },
     /// The plan, previewed; nothing changed yet.
     Preview {
         path: PathBuf,
@@ -202,7 +230,22 @@ impl ImportPopup {
     }
 
     /// The runner read `path`: show the plan or the problems.
+    /// How far the background read of `path` got.
+    pub fn progress(&mut self, path: &Path, now: revenue::Progress) {
+        if let Self::Reading {
+            path: reading,
+            progress,
+        } = self
+            && reading == path
+        {
+            *progress = now;
+        }
+    }
+
     pub fn read(&mut self, path: &Path, plan: Result<Plan, Problems>) {
+        if !matches!(self, Self::Reading { path: reading, .. } if reading == path) {
+            return;
+        }
         *self = match plan {
             Ok(plan) => {
                 let mut lines = vec![summary(&plan), String::new()];
@@ -232,7 +275,10 @@ impl ImportPopup {
                 )),
                 KeyCode::Enter => match prompt.submit() {
                     Ok((path, columns)) => {
-                        *self = Self::Reading { path: path.clone() };
+                        *self = Self::Reading {
+                            path: path.clone(),
+                            progress: revenue::Progress::default(),
+                        };
                         ImportKey::Stay(Outcome::Effect(Effect::ReadRevenue { path, columns }))
                     }
                     Err(why) => {
@@ -242,7 +288,14 @@ impl ImportPopup {
                 },
                 _ => ImportKey::Stay(prompt.on_key(key)),
             },
-            Self::Reading { .. } => ImportKey::Stay(Outcome::Ignored),
+            // Reading goes on in the background; Esc stops waiting for it, and what it finds
+            // is dropped (`read` takes a plan only while this popup waits for it).
+            Self::Reading { .. } => match key.code {
+                KeyCode::Esc => ImportKey::Close(Outcome::Message(
+                    "Import cancelled: nothing changed".to_owned(),
+                )),
+                _ => ImportKey::Stay(Outcome::Handled),
+            },
             Self::Preview { .. } | Self::Problems { .. } => match key.code {
                 KeyCode::Esc | KeyCode::Char('q') => ImportKey::Close(Outcome::Message(
                     "Import cancelled: nothing changed".to_owned(),
@@ -329,10 +382,13 @@ impl ImportPopup {
                 "Tab: next field  ←→: format  Enter: read and preview  Esc: cancel",
                 0,
             ),
-            Self::Reading { path } => (
+            Self::Reading { path, progress } => (
                 " Import revenue ".to_owned(),
-                vec![Line::raw(format!("Reading {}…", visible_path(path)))],
-                "",
+                vec![
+                    Line::raw(format!("Reading {}…", visible_path(path))),
+                    Line::raw(reading_progress(*progress)),
+                ],
+                "Esc: cancel (nothing changes)",
                 0,
             ),
             Self::Preview {
