@@ -10,6 +10,10 @@ use std::str::FromStr;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub mod alliances;
+
+pub use alliances::Alliances;
+
 /// The only file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -168,8 +172,9 @@ pub struct Portfolio {
     /// The brand's total revenue per month.
     #[serde(default)]
     pub revenue: MonthlyValues,
+    /// Shared, so a copy of the portfolio is cheap (see [`Alliances`]).
     #[serde(default)]
-    pub alliances: Vec<Alliance>,
+    pub alliances: Alliances,
     #[serde(default)]
     pub pipeline: Vec<Intake>,
     /// A folder to publish the partner pages to on every save (SPEC §11); left out of the file
@@ -191,7 +196,7 @@ impl Portfolio {
             currency: default_currency(),
             as_of: None,
             revenue: MonthlyValues::new(),
-            alliances: Vec::new(),
+            alliances: Alliances::new(),
             pipeline: Vec::new(),
             publish_to: None,
         }
