@@ -74,6 +74,26 @@ impl Alliances {
         self.0.last_mut().map(Arc::make_mut)
     }
 
+    /// The shared alliance at `index`: keeping it (the undo history does) costs no copy.
+    pub fn shared(&self, index: usize) -> Option<&Arc<Alliance>> {
+        self.0.get(index)
+    }
+
+    /// The shared alliance at `index`; panics when out of range, as indexing does.
+    pub fn shared_at(&self, index: usize) -> &Arc<Alliance> {
+        &self.0[index]
+    }
+
+    /// Put a shared alliance at `index` in place of the one there.
+    pub fn set_shared(&mut self, index: usize, alliance: Arc<Alliance>) {
+        self.0[index] = alliance;
+    }
+
+    /// Insert a shared alliance at `index`.
+    pub fn insert_shared(&mut self, index: usize, alliance: Arc<Alliance>) {
+        self.0.insert(index, alliance);
+    }
+
     /// Put `alliance` at `index` in place of the one there (never copying the one replaced).
     pub fn set(&mut self, index: usize, alliance: Alliance) {
         self.0[index] = Arc::new(alliance);
@@ -192,7 +212,8 @@ impl<'a> IntoIterator for &'a mut Alliances {
 
 impl IntoIterator for Alliances {
     type Item = Alliance;
-    type IntoIter = std::iter::Map<std::vec::IntoIter<Arc<Alliance>>, fn(Arc<Alliance>) -> Alliance>;
+    type IntoIter =
+        std::iter::Map<std::vec::IntoIter<Arc<Alliance>>, fn(Arc<Alliance>) -> Alliance>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0
@@ -307,7 +328,10 @@ mod tests {
     fn a_copy_shares_the_alliances_and_never_sees_a_later_edit() {
         let mut live: Alliances = vec![alliance("a"), alliance("b")].into();
         let snapshot = live.clone();
-        assert!(Arc::ptr_eq(&live.0[0], &snapshot.0[0]), "shared, not copied");
+        assert!(
+            Arc::ptr_eq(&live.0[0], &snapshot.0[0]),
+            "shared, not copied"
+        );
         live[0].notes = "edited".to_owned();
         live.get_mut(1).unwrap().partner = "Other".to_owned();
         assert_eq!(snapshot[0].notes, "", "the snapshot keeps what it had");
