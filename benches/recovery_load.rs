@@ -1,7 +1,7 @@
 //! Issue 14 benchmarks: loading a portfolio (the fast path's parse + validate, against ron
-//! alone), what a recovery write costs the input thread (taking the edit's changes) against the worker (bringing its
-//! copy forward and serialising it), and an edit's incremental portfolio totals against a full
-//! recompute, on generated portfolios of 1,000 and 10,000 alliances.
+//! alone), what a recovery write costs the input thread (an edit and its snapshot) against the
+//! worker (streaming the snapshot to the recovery file), and an edit's incremental portfolio
+//! totals against a full recompute, on generated portfolios of 1,000 and 10,000 alliances.
 //! Run: `cargo bench --bench recovery_load`.
 
 use std::hint::black_box;
@@ -53,36 +53,25 @@ fn recovery(c: &mut Criterion) {
     group.sample_size(10);
     for n in [1_000, 10_000] {
         let mut doc = document(n);
-        doc.track_changes();
-        let mut copy = doc.portfolio.clone();
-        // On the input thread: an edit, and handing its change to the worker.
-        group.bench_function(format!("edit + take changes, {n} alliances"), |b| {
+        // On the input thread: an edit, and the snapshot handed to the worker (a clone, which
+        // shares the alliances).
+        group.bench_function(format!("edit + snapshot, {n} alliances"), |b| {
             b.iter(|| {
                 doc.edit_current("status", |a| a.status = flip(a.status));
-                black_box(doc.take_changes())
+                black_box(doc.portfolio.clone())
             });
         });
-        // The worker's copy brought forward, then the canonical text (the recovery file now takes
-        // ron's one-pass text, cheaper in time and memory).
-        group.bench_function(
-            format!("snapshot forward + canonical text (as saves lay it out), {n} alliances"),
-            |b| {
-                b.iter(|| {
-                    doc.edit_current("status", |a| a.status = flip(a.status));
-                    doc.take_changes()
-                        .into_iter()
-                        .for_each(|c| c.apply_to(&mut copy));
-                    black_box(alliance_desk::store::to_canonical_ron(&copy))
-                });
-            },
-        );
-        // What the input thread would pay to snapshot by copying the whole portfolio.
-        group.bench_function(
-            format!("whole-portfolio clone (not done), {n} alliances"),
-            |b| {
-                b.iter(|| black_box(doc.portfolio.clone()));
-            },
-        );
+        // On the worker: the snapshot streamed as the recovery file.
+        let dir = std::env::temp_dir().join(format!("ad-bench-recovery-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let path = dir.join("bench.ron");
+        group.bench_function(format!("recovery write, {n} alliances"), |b| {
+            b.iter(|| {
+                alliance_desk::store::write_recovery(&path, black_box(&doc.portfolio))
+                    .expect("recovery write");
+            });
+        });
+        let _ = std::fs::remove_dir_all(&dir);
     }
     group.finish();
 }

@@ -10,6 +10,10 @@ use std::str::FromStr;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub mod alliances;
+
+pub use alliances::Alliances;
+
 /// The only file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -168,14 +172,24 @@ pub struct Portfolio {
     /// The brand's total revenue per month.
     #[serde(default)]
     pub revenue: MonthlyValues,
+    /// Shared, so a copy of the portfolio is cheap (see [`Alliances`]).
     #[serde(default)]
-    pub alliances: Vec<Alliance>,
-    #[serde(default)]
+    pub alliances: Alliances,
+    #[serde(default, deserialize_with = "tight")]
     pub pipeline: Vec<Intake>,
     /// A folder to publish the partner pages to on every save (SPEC §11); left out of the file
     /// when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_to: Option<String>,
+}
+
+/// A list read from the file, without the spare room its growth left behind: a list read
+/// item by item grows by doubling, and the spare room was 15 MB of the model at 10,000
+/// alliances, all held while the file's text is too (the peak of a load; issue 14).
+fn tight<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    let mut items = Vec::<T>::deserialize(d)?;
+    items.shrink_to_fit();
+    Ok(items)
 }
 
 fn default_currency() -> String {
@@ -191,7 +205,7 @@ impl Portfolio {
             currency: default_currency(),
             as_of: None,
             revenue: MonthlyValues::new(),
-            alliances: Vec::new(),
+            alliances: Alliances::new(),
             pipeline: Vec::new(),
             publish_to: None,
         }
@@ -341,16 +355,16 @@ pub struct Alliance {
     #[serde(default)]
     pub audit: Option<Audit>,
     /// Week-3 health scores, one per scoring.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub health: Vec<HealthScore>,
     /// Revenue attributed to this alliance per month.
     #[serde(default)]
     pub revenue: MonthlyValues,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub commitments: Vec<Commitment>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub reviews: Vec<Review>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub escalations: Vec<EscalationItem>,
     /// Internal notes: hidden in share mode and never exported partner-side.
     #[serde(default)]
@@ -369,11 +383,11 @@ pub struct Alliance {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attribution {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub codes: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub tags: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub sources: Vec<String>,
 }
 
@@ -451,7 +465,7 @@ impl Alliance {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Charter {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub win_conditions: Vec<WinCondition>,
     #[serde(default)]
     pub cadence: Cadence,
@@ -577,9 +591,9 @@ fn default_resolution_days() -> u32 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Escalation {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub contacts: Vec<Contact>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub triggers: Vec<String>,
     #[serde(default = "default_resolution_days")]
     pub resolution_days: u32,
@@ -972,7 +986,7 @@ pub struct Intake {
     pub kind: AllianceKind,
     pub submitted: NaiveDate,
     /// Estimated win conditions.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tight")]
     pub win_conditions: Vec<WinCondition>,
     /// Resource requirements.
     #[serde(default)]

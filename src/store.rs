@@ -663,36 +663,104 @@ pub fn write_recovery(path: &Path, portfolio: &Portfolio) -> Result<(), SaveErro
 
 /// [`write_recovery`] through `ops` (tests inject faults there).
 pub fn write_recovery_with(ops: &Ops, path: &Path, portfolio: &Portfolio) -> Result<(), SaveError> {
+    write_recovery_limited(ops, path, portfolio, MAX_FILE_BYTES)
+}
+
+/// [`write_recovery_with`], refusing text over `limit` bytes (tests use a small one).
+///
+/// The text goes straight into the temporary file as it is made: building it as one string
+/// first cost as much memory again as the file (66 MB at 10,000 alliances; issue 14). Bytes
+/// are counted on the way; past `limit` nothing more is written, the rest is only counted (so
+/// the refusal names the real size), and the temporary file is removed.
+fn write_recovery_limited(
+    ops: &Ops,
+    path: &Path,
+    portfolio: &Portfolio,
+    limit: u64,
+) -> Result<(), SaveError> {
     let target = recovery_path(path);
-    let text = recovery_text(portfolio).map_err(|source| SaveError::Serialize {
-        path: target.clone(),
-        source,
-    })?;
-    if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(SaveError::WouldNotLoad {
-            path: target,
-            message: format!(
-                "the recovery text would be {}",
-                too_large(text.len() as u64)
-            ),
-        });
-    }
     let opts = disk::WriteOptions {
         // A private portfolio's unsaved edits are as private as it is.
         mode: disk::mode_of(&real_path(path)).or(Some(0o600)),
         follow_link: false,
     };
-    disk::write_atomic(ops, &target, text.as_bytes(), opts)
-        .map(drop)
-        .map_err(|e| save_io(&target, e))
+    let written = disk::write_atomic_streamed(ops, &target, opts, |out| {
+        let mut sink = Counted {
+            out,
+            limit,
+            written: 0,
+            error: None,
+        };
+        let result = write_recovery_text(&mut sink, portfolio);
+        if let Some(e) = sink.error {
+            return Err(RecoveryFault::Io(e));
+        }
+        result.map_err(RecoveryFault::Ron)?;
+        if sink.written > limit {
+            return Err(RecoveryFault::TooLarge(sink.written));
+        }
+        Ok(())
+    });
+    written.map(drop).map_err(|fault| match fault {
+        RecoveryFault::Io(e) => save_io(&target, e),
+        RecoveryFault::Ron(source) => SaveError::Serialize {
+            path: target.clone(),
+            source,
+        },
+        RecoveryFault::TooLarge(bytes) => SaveError::WouldNotLoad {
+            path: target.clone(),
+            message: format!("the recovery text would be {}", too_large(bytes)),
+        },
+    })
+}
+
+/// Why a streamed recovery write stopped.
+enum RecoveryFault {
+    Io(stdio::Error),
+    Ron(ron::Error),
+    TooLarge(u64),
+}
+
+impl From<stdio::Error> for RecoveryFault {
+    fn from(e: stdio::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+/// The recovery text's way into its file: counts the bytes, writes them while they are within
+/// `limit`, and keeps the first I/O error (ron's own error would only carry its message).
+struct Counted<'a> {
+    out: &'a mut dyn stdio::Write,
+    limit: u64,
+    written: u64,
+    error: Option<stdio::Error>,
+}
+
+impl std::fmt::Write for Counted<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.written += s.len() as u64;
+        if self.written > self.limit {
+            // Too large: counted to the end for the message, never written.
+            return Ok(());
+        }
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
 }
 
 /// The recovery file's text: ron's own pretty output, made in one pass. Not the canonical layout,
 /// which builds a node tree of the whole portfolio first — about 1 GiB at 10,000 alliances, the
 /// peak memory of the workspace (issue 14). The file is scratch, read back only leniently
 /// (`app::safety::read_recovery`), never saved as it is.
-fn recovery_text(portfolio: &Portfolio) -> Result<String, ron::Error> {
-    ron::ser::to_string_pretty(portfolio, ron::ser::PrettyConfig::new().struct_names(true))
+fn write_recovery_text(out: impl std::fmt::Write, portfolio: &Portfolio) -> Result<(), ron::Error> {
+    ron::ser::to_writer_pretty(out, portfolio, recovery_config())
+}
+
+/// How the recovery text is laid out: ron's pretty defaults, with struct names.
+fn recovery_config() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new().struct_names(true)
 }
 
 /// Remove the recovery file after a save or when the user declines it. Missing is fine.

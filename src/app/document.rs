@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -26,18 +27,20 @@ pub enum Source {
 /// One reversible model change.
 #[derive(Clone, Debug)]
 enum Edit {
+    /// The alliance before and after, shared with the model (see [`crate::model::Alliances`]):
+    /// an edit costs one copy of the alliance it changed, and nothing for the ones it did not.
     Alliance {
         index: usize,
-        before: Box<Alliance>,
-        after: Box<Alliance>,
+        before: Arc<Alliance>,
+        after: Arc<Alliance>,
     },
     Insert {
         index: usize,
-        alliance: Box<Alliance>,
+        alliance: Arc<Alliance>,
     },
     Remove {
         index: usize,
-        alliance: Box<Alliance>,
+        alliance: Arc<Alliance>,
     },
     Pipeline {
         before: Vec<Intake>,
@@ -84,54 +87,6 @@ impl Edit {
     }
 }
 
-/// One change to the model as it now stands, for a copy kept elsewhere (the recovery writer's
-/// snapshot) to follow without copying the whole portfolio. Replaying a document's changes, in
-/// order, onto the portfolio it had when tracking began gives its portfolio now.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Change {
-    /// The alliance at `index` is now this.
-    Alliance {
-        index: usize,
-        alliance: Box<Alliance>,
-    },
-    Insert {
-        index: usize,
-        alliance: Box<Alliance>,
-    },
-    Remove {
-        index: usize,
-    },
-    Pipeline(Vec<Intake>),
-    BrandRevenue(MonthlyValues),
-    /// The whole portfolio was replaced (reload, restore).
-    Portfolio(Box<Portfolio>),
-}
-
-impl Change {
-    /// Bring `portfolio` forward by this change.
-    pub fn apply_to(self, portfolio: &mut Portfolio) {
-        let alliances = &mut portfolio.alliances;
-        match self {
-            Self::Alliance { index, alliance } => {
-                if let Some(slot) = alliances.get_mut(index) {
-                    *slot = *alliance;
-                }
-            }
-            Self::Insert { index, alliance } => {
-                alliances.insert(index.min(alliances.len()), *alliance);
-            }
-            Self::Remove { index } => {
-                if index < alliances.len() {
-                    alliances.remove(index);
-                }
-            }
-            Self::Pipeline(pipeline) => portfolio.pipeline = pipeline,
-            Self::BrandRevenue(revenue) => portfolio.revenue = revenue,
-            Self::Portfolio(whole) => *portfolio = *whole,
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 struct Entry {
     id: u64,
@@ -167,8 +122,6 @@ pub struct Document {
     /// the history dropped. A save of a state that was dropped can never be reached again, so
     /// the document stays unsaved however far undo goes.
     base_id: u64,
-    /// The changes since [`Document::take_changes`], while someone follows them.
-    changes: Option<Vec<Change>>,
     /// Portfolio totals kept up to date edit by edit.
     totals: score::Totals,
 }
@@ -190,67 +143,7 @@ impl Document {
             next_id: 1,
             saved_id: 0,
             base_id: 0,
-            changes: None,
             totals,
-        }
-    }
-
-    /// Start keeping a log of changes (see [`Change`]) from the portfolio as it is now.
-    pub fn track_changes(&mut self) {
-        self.changes = Some(Vec::new());
-    }
-
-    /// Whether changes are being logged.
-    pub fn tracks_changes(&self) -> bool {
-        self.changes.is_some()
-    }
-
-    /// The changes since tracking began or since the last call, oldest first.
-    pub fn take_changes(&mut self) -> Vec<Change> {
-        self.changes
-            .as_mut()
-            .map(std::mem::take)
-            .unwrap_or_default()
-    }
-
-    /// Log what `edit` did (applied `forward`, or reverted), as the model now stands.
-    fn log(&mut self, edit: &Edit, forward: bool) {
-        let Some(changes) = self.changes.as_mut() else {
-            return;
-        };
-        let p = &self.portfolio;
-        match (edit, forward) {
-            (Edit::Alliance { index, .. }, _) => {
-                let alliance = Box::new(p.alliances[*index].clone());
-                // Typing in a field sends one change per key: keep only the latest.
-                if let Some(Change::Alliance {
-                    index: last,
-                    alliance: old,
-                }) = changes.last_mut()
-                    && *last == *index
-                {
-                    *old = alliance;
-                } else {
-                    changes.push(Change::Alliance {
-                        index: *index,
-                        alliance,
-                    });
-                }
-            }
-            (Edit::Insert { index, .. }, true) | (Edit::Remove { index, .. }, false) => {
-                changes.push(Change::Insert {
-                    index: *index,
-                    alliance: Box::new(p.alliances[*index].clone()),
-                });
-            }
-            (Edit::Insert { index, .. } | Edit::Remove { index, .. }, _) => {
-                changes.push(Change::Remove { index: *index });
-            }
-            (Edit::Pipeline { .. }, _) => changes.push(Change::Pipeline(p.pipeline.clone())),
-            (Edit::BrandRevenue { .. }, _) => changes.push(Change::BrandRevenue(p.revenue.clone())),
-            (Edit::Portfolio { .. }, _) => changes.push(Change::Portfolio(Box::new(p.clone()))),
-            (Edit::Group(parts), true) => parts.iter().for_each(|e| self.log(e, true)),
-            (Edit::Group(parts), false) => parts.iter().rev().for_each(|e| self.log(e, false)),
         }
     }
 
@@ -261,7 +154,6 @@ impl Document {
     pub fn view_with(&self, portfolio: Portfolio, scores: Scores) -> Self {
         let totals = score::Totals::new(&portfolio, &scores.alliances, self.as_of);
         Self {
-            changes: None,
             totals,
             portfolio,
             scores,
@@ -351,20 +243,24 @@ impl Document {
         label: impl Into<String>,
         f: impl FnOnce(&mut Alliance),
     ) {
-        let Some(alliance) = self.portfolio.alliances.get_mut(index) else {
+        let alliances = &mut self.portfolio.alliances;
+        let Some(before) = alliances.shared(index).cloned() else {
             return;
         };
-        let before = alliance.clone();
+        // The one copy an edit makes: `before` shares the alliance, so changing it copies it.
+        let alliance = &mut alliances[index];
         f(alliance);
-        if *alliance == before {
+        if *alliance == *before {
+            // Unchanged: share the original again rather than keep an identical copy.
+            alliances.set_shared(index, before);
             return;
         }
-        let after = Box::new(alliance.clone());
+        let after = Arc::clone(alliances.shared_at(index));
         self.record(
             label.into(),
             Edit::Alliance {
                 index,
-                before: Box::new(before),
+                before,
                 after,
             },
         );
@@ -380,7 +276,7 @@ impl Document {
         let index = index.min(self.portfolio.alliances.len());
         let edit = Edit::Insert {
             index,
-            alliance: Box::new(alliance),
+            alliance: Arc::new(alliance),
         };
         self.record(label.into(), edit);
         self.current = index;
@@ -388,16 +284,10 @@ impl Document {
 
     /// Remove the alliance at `index`.
     pub fn remove_alliance(&mut self, index: usize, label: impl Into<String>) {
-        let Some(alliance) = self.portfolio.alliances.get(index).cloned() else {
+        let Some(alliance) = self.portfolio.alliances.shared(index).cloned() else {
             return;
         };
-        self.record(
-            label.into(),
-            Edit::Remove {
-                index,
-                alliance: Box::new(alliance),
-            },
-        );
+        self.record(label.into(), Edit::Remove { index, alliance });
     }
 
     /// Edit the pipeline of intakes.
@@ -436,12 +326,13 @@ impl Document {
         label: impl Into<String>,
         f: impl FnOnce(&mut MonthlyValues, &mut Alliance),
     ) {
-        let Some(alliance) = self.portfolio.alliances.get_mut(index) else {
+        let Some(before) = self.portfolio.alliances.shared(index).cloned() else {
             return;
         };
-        let before = alliance.clone();
         let revenue_before = self.portfolio.revenue.clone();
+        let alliance = &mut self.portfolio.alliances[index];
         f(&mut self.portfolio.revenue, alliance);
+        let changed = *alliance != *before;
         let mut parts = Vec::new();
         if self.portfolio.revenue != revenue_before {
             parts.push(Edit::BrandRevenue {
@@ -449,12 +340,16 @@ impl Document {
                 after: self.portfolio.revenue.clone(),
             });
         }
-        if *alliance != before {
+        let alliances = &mut self.portfolio.alliances;
+        if changed {
+            let after = Arc::clone(alliances.shared_at(index));
             parts.push(Edit::Alliance {
                 index,
-                before: Box::new(before),
-                after: Box::new(alliance.clone()),
+                before,
+                after,
             });
+        } else {
+            alliances.set_shared(index, before);
         }
         if !parts.is_empty() {
             self.record(label.into(), Edit::Group(parts));
@@ -480,7 +375,6 @@ impl Document {
     pub fn undo(&mut self) -> Option<String> {
         let entry = self.undo.pop_back()?;
         self.revert(&entry.edit);
-        self.log(&entry.edit, false);
         let label = entry.label.clone();
         self.redo.push(entry);
         self.revision += 1;
@@ -491,7 +385,6 @@ impl Document {
     pub fn redo(&mut self) -> Option<String> {
         let entry = self.redo.pop()?;
         self.apply(&entry.edit);
-        self.log(&entry.edit, true);
         let label = entry.label.clone();
         self.undo.push_back(entry);
         self.revision += 1;
@@ -509,7 +402,6 @@ impl Document {
         } else {
             self.rescore_for(&edit);
         }
-        self.log(&edit, true);
         if self.coalesce(&label, &edit) {
             self.revision += 1;
             return;
@@ -581,13 +473,15 @@ impl Document {
     fn write(&mut self, edit: &Edit, forward: bool) {
         let alliances = &mut self.portfolio.alliances;
         match (edit, forward) {
-            (Edit::Alliance { index, after, .. }, true) => alliances[*index] = (**after).clone(),
+            (Edit::Alliance { index, after, .. }, true) => {
+                alliances.set_shared(*index, Arc::clone(after));
+            }
             (Edit::Alliance { index, before, .. }, false) => {
-                alliances[*index] = (**before).clone();
+                alliances.set_shared(*index, Arc::clone(before));
             }
             (Edit::Insert { index, alliance }, true)
             | (Edit::Remove { index, alliance }, false) => {
-                alliances.insert(*index, (**alliance).clone());
+                alliances.insert_shared(*index, Arc::clone(alliance));
             }
             (Edit::Insert { index, .. } | Edit::Remove { index, .. }, _) => {
                 alliances.remove(*index);
@@ -1033,32 +927,41 @@ mod tests {
                 }
             }
 
-            /// Replaying the change log onto the portfolio tracking began from gives the
-            /// document's portfolio: the recovery writer's copy stays exact.
+            /// A snapshot (a clone: it shares the alliances) keeps the portfolio as it was when
+            /// taken, whatever edits, undos and redos follow: what the recovery writer serialises.
+            /// And undoing everything gives back the portfolio loaded.
             #[test]
-            fn the_change_log_replays_to_the_document(
+            fn a_snapshot_never_sees_a_later_edit(
                 seed in 0u64..1_000,
                 steps in prop::collection::vec(step(), 1..40),
                 cut in 0usize..40,
             ) {
                 let p = crate::generate::generate(6, seed);
+                let loaded = deep_copy(&p);
                 let as_of = p.as_of.unwrap_or_else(|| NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
                 let mut d = Document::new(p, as_of, Source::Demo);
-                d.track_changes();
-                let mut copy = d.portfolio.clone();
+                let first = d.portfolio.clone();
+                let mut taken = None;
                 for (i, s) in steps.into_iter().enumerate() {
                     run(&mut d, s);
                     if i == cut {
-                        // A write in between takes what there is so far.
-                        d.take_changes().into_iter().for_each(|c| c.apply_to(&mut copy));
-                    }
-                    if i % 7 == 3 {
-                        d.replace_portfolio(crate::generate::generate(3, seed + 1), "reload");
+                        taken = Some((d.portfolio.clone(), deep_copy(&d.portfolio)));
                     }
                 }
-                d.take_changes().into_iter().for_each(|c| c.apply_to(&mut copy));
-                prop_assert_eq!(copy, d.portfolio.clone());
+                prop_assert_eq!(&first, &loaded);
+                if let Some((snapshot, then)) = taken {
+                    prop_assert_eq!(snapshot, then);
+                }
+                while d.undo().is_some() {}
+                prop_assert_eq!(&d.portfolio, &loaded);
             }
+        }
+
+        /// A copy sharing nothing with `p`.
+        fn deep_copy(p: &Portfolio) -> Portfolio {
+            let mut copy = p.clone();
+            copy.alliances = p.alliances.iter().cloned().collect();
+            copy
         }
     }
 }

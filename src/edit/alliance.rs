@@ -307,7 +307,7 @@ mod tests {
         peak.attribution.tags = vec!["Glow".into()];
         let mut other = Alliance::new("other", "Other", AllianceKind::Wholesale, d("2026-01-01"));
         other.attribution.sources = vec!["x".into()];
-        p.alliances = vec![glow(), peak, other.clone()];
+        p.alliances = vec![glow(), peak, other.clone()].into();
         let wanted = Attribution {
             codes: vec!["GLOW15".into()],
             tags: vec![" glow ".into()],

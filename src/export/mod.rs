@@ -302,7 +302,7 @@ pub(crate) mod testdata {
         );
         quiet.notes = "INTERNAL-QUIET-NOTE".to_owned();
         quiet.revenue.insert("2026-10".parse().unwrap(), 1_234.0);
-        p.alliances = vec![glow, quiet];
+        p.alliances = vec![glow, quiet].into();
 
         let mut g = empty_scores(&p.alliances[0]);
         g.health = Some(HealthSummary {

@@ -30,7 +30,7 @@ pub fn figures_as_known_on(portfolio: &Portfolio, alliance: &Alliance, date: Nai
             .range(..month)
             .map(|(m, v)| (*m, *v))
             .collect(),
-        alliances: Vec::new(),
+        alliances: crate::model::Alliances::new(),
         pipeline: Vec::new(),
         ..Portfolio::empty(&portfolio.brand)
     };

@@ -389,10 +389,9 @@ pub fn score(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -> Scores {
 pub fn score_and_totals(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -> (Scores, Totals) {
     let latest = latest_month(portfolio, as_of);
     // One set of scratch buffers per worker: only the output allocates.
-    let score_all = |chunk: &[crate::model::Alliance]| -> Vec<AllianceScores> {
+    let score_all = |chunk: crate::model::alliances::Iter<'_>| -> Vec<AllianceScores> {
         let mut scratch = metrics::Scratch::default();
         chunk
-            .iter()
             .map(|a| score_with(portfolio, a, as_of, latest, &mut scratch))
             .collect()
     };
@@ -419,7 +418,7 @@ pub fn score_and_totals(portfolio: &crate::model::Portfolio, as_of: NaiveDate) -
                     .collect()
             })
         } else {
-            score_all(&portfolio.alliances)
+            score_all(portfolio.alliances.iter())
         };
     let totals = Totals::new(portfolio, &alliances, as_of);
     let scores = Scores {

@@ -437,7 +437,7 @@ mod tests {
         signed(&mut b, "2026-11-16");
         let c = alliance("c", Status::WindingDown, "2026-05-15");
         let mut p = Portfolio::empty("B");
-        p.alliances = vec![a, b, c];
+        p.alliances = vec![a, b, c].into();
         let o = outcomes(&p, as_of);
         assert_eq!(o.median_lifespan_months.governed, Some(24.0));
         assert_eq!(o.median_lifespan_months.governed_count, 1);
@@ -524,7 +524,7 @@ mod tests {
         let mut b = alliance("b", Status::Ended, "2024-01-01");
         b.revenue.insert(m("2026-10"), 30.0);
         let c = alliance("c", Status::Active, "2024-01-01");
-        p.alliances = vec![a, b, c];
+        p.alliances = vec![a, b, c].into();
         let t = top_contributors(&p, d("2026-11-15"));
         let got: Vec<_> = t.iter().map(|c| (c.id.as_str(), c.revenue_12m)).collect();
         assert_eq!(got, vec![("b", 30.0), ("a", 10.0)]);

@@ -156,7 +156,7 @@ fn portfolio(alliances: Vec<Alliance>) -> Portfolio {
         p.revenue
             .insert(Month::new(2026, month).unwrap(), 100_000.0);
     }
-    p.alliances = alliances;
+    p.alliances = alliances.into();
     p
 }
 
@@ -1138,7 +1138,9 @@ proptest! {
 
         let mut rng = shuffle_seed | 1;
         let mut shuffled = p.clone();
-        shuffle(&mut shuffled.alliances, &mut rng);
+        let mut order: Vec<Alliance> = std::mem::take(&mut shuffled.alliances).into_iter().collect();
+        shuffle(&mut order, &mut rng);
+        shuffled.alliances = order.into();
         for a in &mut shuffled.alliances {
             shuffle(&mut a.commitments, &mut rng);
             shuffle(&mut a.reviews, &mut rng);

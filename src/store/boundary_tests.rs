@@ -418,3 +418,77 @@ fn a_failed_save_onto_a_folder_leaves_no_temporary_file() {
     assert!(save(&path, &portfolio("one")).is_err());
     assert_eq!(names(dir.path()), ["p.ron"]);
 }
+
+// 10. The recovery file is written as it is made, never held whole.
+
+#[test]
+fn a_streamed_recovery_write_is_ron_pretty_text_byte_for_byte_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let p = crate::generate::generate(30, 7);
+    write_recovery(&path, &p).unwrap();
+    let written = fs::read_to_string(recovery_path(&path)).unwrap();
+    let whole = ron::ser::to_string_pretty(&p, recovery_config()).unwrap();
+    assert_eq!(written, whole, "the same text as one string would be");
+    assert!(written.len() > 2 * STREAM_CHECK, "longer than one buffer");
+    assert_eq!(load(&recovery_path(&path)).unwrap().portfolio, p);
+}
+
+/// More than the stream's buffer, so the test above writes through several flushes.
+const STREAM_CHECK: usize = 64 * 1024;
+
+#[test]
+fn a_recovery_text_over_the_limit_is_refused_with_its_size_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    save(&path, &portfolio("one")).unwrap();
+    let p = crate::generate::generate(3, 1);
+    let size = ron::ser::to_string_pretty(&p, recovery_config())
+        .unwrap()
+        .len() as u64;
+    let err = write_recovery_limited(&Ops::real(), &path, &p, size - 1).unwrap_err();
+    let SaveError::WouldNotLoad {
+        path: named,
+        message,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(named, &recovery_path(&path));
+    assert_eq!(
+        message,
+        &format!("the recovery text would be {}", too_large(size)),
+        "the whole size, counted to the end"
+    );
+    assert_eq!(
+        names(dir.path()),
+        ["p.ron"],
+        "no recovery file and no temporary file"
+    );
+    // At the limit exactly it is written.
+    write_recovery_limited(&Ops::real(), &path, &p, size).unwrap();
+    assert_eq!(fs::metadata(recovery_path(&path)).unwrap().len(), size);
+}
+
+#[test]
+fn a_recovery_write_that_fails_on_a_full_disk_reports_it_and_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    save(&path, &portfolio("one")).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    let write_step = {
+        let probe = Ops::real();
+        write_recovery_with(&probe, &path, &portfolio("two")).unwrap();
+        probe.log().iter().position(|s| *s == Step::Write).unwrap()
+    };
+    assert_eq!(mode(&recovery_path(&path)), 0o640, "the portfolio's bits");
+    remove_recovery(&path).unwrap();
+    let ops = Ops::with_fault(Fault::FailAt {
+        step: write_step,
+        errno: libc::ENOSPC,
+    });
+    let err = write_recovery_with(&ops, &path, &portfolio("two")).unwrap_err();
+    assert!(matches!(err, SaveError::Io { .. }), "{err:?}");
+    assert!(err.to_string().contains("No space left"), "{err}");
+    assert_eq!(names(dir.path()), ["p.ron"]);
+}

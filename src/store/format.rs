@@ -485,7 +485,7 @@ fn trees_of_changes(original: &Portfolio, edited: &Portfolio) -> Result<(Node, N
             currency: p.currency.clone(),
             as_of: p.as_of,
             revenue: p.revenue.clone(),
-            alliances: Vec::new(),
+            alliances: crate::model::Alliances::new(),
             pipeline: p.pipeline.clone(),
             publish_to: p.publish_to.clone(),
         };

@@ -204,26 +204,11 @@ fn redraw_all(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Res
     terminal.resize(app.size)
 }
 
-/// The first frame. Meanwhile a second core copies the portfolio for the recovery writer
-/// (both only read it), so the copy neither delays the frame nor, later, a key.
+/// The first frame, and the recovery writer started for a file.
 fn first_draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
-    if !wants_recovery(app) {
-        terminal.draw(|frame| crate::ui::render(app, frame))?;
-        return Ok(());
-    }
-    let shown: &App = app;
-    let portfolio = &shown.doc.portfolio;
-    let (drawn, base) = std::thread::scope(|scope| {
-        let copy = scope.spawn(|| portfolio.clone());
-        let drawn = terminal
-            .draw(|frame| crate::ui::render(shown, frame))
-            .map(drop);
-        (drawn, copy.join())
-    });
-    drawn?;
-    if let Ok(base) = base {
-        app.doc.track_changes();
-        app.recovery_writer = Some(RecoveryWriter::start(base));
+    terminal.draw(|frame| crate::ui::render(app, frame))?;
+    if wants_recovery(app) {
+        app.recovery_writer = Some(RecoveryWriter::start());
     }
     Ok(())
 }
@@ -381,26 +366,25 @@ fn write_recovery(app: &mut App) -> Option<EffectResult> {
         return None;
     }
     let dirty = app.doc.is_dirty();
-    let ready = app
+    if !app
         .recovery_writer
         .as_ref()
         .is_some_and(RecoveryWriter::is_running)
-        && app.doc.tracks_changes();
-    if !ready {
-        // First write after a save as, a replaced document or a lost worker: copy once.
-        let base = app.doc.portfolio.clone();
-        app.doc.track_changes();
-        app.recovery_writer = Some(RecoveryWriter::start(base));
+    {
+        // The first write after a save as, or after a lost worker.
+        app.recovery_writer = Some(RecoveryWriter::start());
     }
     if let Some(writer) = app.recovery_writer.as_mut() {
         if writer.busy() {
             writer.defer();
             return None;
         }
-        if writer.request(path.clone(), app.doc.take_changes(), dirty) {
+        // A snapshot shares the alliances: this costs the input thread a list of pointers.
+        let snapshot = dirty.then(|| app.doc.portfolio.clone());
+        if writer.request(path.clone(), snapshot) {
             return None;
         }
-        // The worker is gone and took the changes with it: start afresh next time.
+        // The worker is gone: write here, and start another next time.
         app.recovery_writer = None;
     }
     let outcome = if dirty {

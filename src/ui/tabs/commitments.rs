@@ -636,7 +636,12 @@ fn matches_text(a: &Alliance, c: &Commitment, as_of: NaiveDate, needle: &str) ->
 }
 
 /// Sort stably by a column; ties keep the file's order (alliance, then commitment).
-fn sort_rows(rows: &mut [RowRef], alliances: &[Alliance], as_of: NaiveDate, key: SortKey) {
+fn sort_rows(
+    rows: &mut [RowRef],
+    alliances: &crate::model::Alliances,
+    as_of: NaiveDate,
+    key: SortKey,
+) {
     let c = |r: &RowRef| &alliances[r.alliance].commitments[r.commitment];
     match key {
         SortKey::Due => rows.sort_by_key(|r| c(r).due),

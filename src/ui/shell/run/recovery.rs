@@ -1,28 +1,27 @@
 //! The crash-recovery writer: a worker thread that writes `FILE.recovery` so that a key is
 //! never kept waiting behind one (issue 14: at 10,000 alliances a write takes about a second).
 //!
-//! The worker keeps its own copy of the portfolio, made once when recovery starts, and brings
-//! it forward with the document's [`Change`]s, which hold only what an edit touched (one
-//! alliance, the pipeline…): handing it a fresh copy of the whole portfolio for every write
-//! would cost the input thread as much as the write did. Each write serialises that copy as it
-//! stood when the write was asked for — an immutable snapshot; edits made meanwhile go to the
-//! next write. Its outcome comes back to the main loop, which feeds it through `App::apply`.
+//! Each write is handed a snapshot of the portfolio: a clone, which shares the alliances with
+//! the document (see [`crate::model::Alliances`]) and so costs a list of pointers, not a copy
+//! of the model. An edit made while the write runs copies the one alliance it changes, so the
+//! snapshot stays as it was when the write was asked for; edits made meanwhile go to the next
+//! write. The worker keeps nothing between writes (it used to keep a whole copy of the
+//! portfolio: the model twice in memory; issue 14). Its outcome comes back to the main loop,
+//! which feeds it through `App::apply`.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
 
-use crate::app::document::Change;
 use crate::model::Portfolio;
 use crate::store;
 
 /// One request to the worker, carried out in order.
 enum Job {
-    /// Bring the copy forward by `changes`, then write it (`dirty`) or remove the file.
+    /// Write `snapshot` as the recovery file, or remove the file (`None`: nothing unsaved).
     Write {
         path: PathBuf,
-        changes: Vec<Change>,
-        dirty: bool,
+        snapshot: Option<Portfolio>,
     },
 }
 
@@ -48,25 +47,17 @@ impl std::fmt::Debug for RecoveryWriter {
 }
 
 impl RecoveryWriter {
-    /// Start a worker whose copy is `base`: the document's portfolio when it began tracking
-    /// changes.
-    pub fn start(mut base: Portfolio) -> Self {
+    /// Start a worker.
+    pub fn start() -> Self {
         let (jobs, inbox) = mpsc::channel::<Job>();
         let (report, outcomes) = mpsc::channel();
         let worker = std::thread::Builder::new()
             .name("recovery".to_owned())
             .spawn(move || {
                 for job in inbox {
-                    let Job::Write {
-                        path,
-                        changes,
-                        dirty,
-                    } = job;
-                    for change in changes {
-                        change.apply_to(&mut base);
-                    }
-                    let outcome = if dirty {
-                        store::write_recovery(&path, &base).map_err(|e| e.to_string())
+                    let Job::Write { path, snapshot } = job;
+                    let outcome = if let Some(portfolio) = snapshot {
+                        store::write_recovery(&path, &portfolio).map_err(|e| e.to_string())
                     } else {
                         store::remove_recovery(&path).map_err(|e| e.to_string())
                     };
@@ -95,20 +86,14 @@ impl RecoveryWriter {
         self.in_flight > 0
     }
 
-    /// Ask for a write now, or once the one in flight is done. Returns `false` when the worker
-    /// is gone (the caller then writes on this thread).
-    pub fn request(&mut self, path: PathBuf, changes: Vec<Change>, dirty: bool) -> bool {
+    /// Ask for `snapshot` to be written (`None`: the recovery file removed), after any write
+    /// in flight. Returns `false` when the worker is gone (the caller then writes on this
+    /// thread).
+    pub fn request(&mut self, path: PathBuf, snapshot: Option<Portfolio>) -> bool {
         let Some(jobs) = &self.jobs else {
             return false;
         };
-        if jobs
-            .send(Job::Write {
-                path,
-                changes,
-                dirty,
-            })
-            .is_err()
-        {
+        if jobs.send(Job::Write { path, snapshot }).is_err() {
             self.jobs = None;
             return false;
         }

@@ -97,7 +97,7 @@ pub(super) fn portfolio() -> Portfolio {
             Some("2026-11-14"),
         ),
     ];
-    p.alliances = vec![glow, peak];
+    p.alliances = vec![glow, peak].into();
     p
 }
 
