@@ -187,6 +187,12 @@ pub(crate) struct TreeError;
 struct Lexer<'a> {
     text: &'a str,
     at: usize,
+    /// Which alliances of the top-level list to keep whole; the others keep only their span.
+    /// A save rewrites only what changed, and the tree of every alliance of a large file was
+    /// most of a save's memory (about 1 GiB at 10,000 alliances; issue 14).
+    keep: Option<&'a dyn Fn(&Node) -> bool>,
+    /// The next group is the top-level `alliances` list.
+    alliances_next: bool,
 }
 
 impl Lexer<'_> {
@@ -372,6 +378,7 @@ impl Lexer<'_> {
             _ => b')',
         };
         self.at = open_at + 1;
+        let prune = std::mem::take(&mut self.alliances_next) && open == b'[' && depth == 1;
         let mut items = Vec::new();
         loop {
             self.skip_trivia()?;
@@ -393,6 +400,7 @@ impl Lexer<'_> {
                         self.skip_trivia()?;
                         if self.peek() == Some(b':') {
                             self.at += 1;
+                            self.alliances_next = depth == 0 && field == "alliances";
                             Key::Field(field)
                         } else {
                             self.at = mark;
@@ -405,7 +413,11 @@ impl Lexer<'_> {
                 }
                 _ => Key::None,
             };
-            let node = self.value(depth + 1)?;
+            self.alliances_next &= open == b'(' && depth == 0;
+            let mut node = self.value(depth + 1)?;
+            if prune && self.keep.is_some_and(|keep| !keep(&node)) {
+                node.kind = Kind::Atom(String::new());
+            }
             self.skip_trivia()?;
             let comma = if self.peek() == Some(b',') {
                 self.at += 1;
@@ -446,7 +458,21 @@ impl Lexer<'_> {
 
 /// Read RON text into a tree with byte spans.
 pub(crate) fn parse_tree(text: &str) -> Result<Node, TreeError> {
-    let mut lexer = Lexer { text, at: 0 };
+    parse_tree_keeping(text, None)
+}
+
+/// [`parse_tree`], keeping whole only the alliances `keep` accepts: the others are empty atoms
+/// with their spans, enough to place the edits around them.
+fn parse_tree_keeping<'a>(
+    text: &'a str,
+    keep: Option<&'a dyn Fn(&Node) -> bool>,
+) -> Result<Node, TreeError> {
+    let mut lexer = Lexer {
+        text,
+        at: 0,
+        keep,
+        alliances_next: false,
+    };
     if text.starts_with('\u{feff}') {
         lexer.at = '\u{feff}'.len_utf8();
     }
@@ -478,7 +504,19 @@ fn tree_of_value<T: serde::Serialize>(value: &T) -> Result<Node, ron::Error> {
 /// The trees of two versions of a portfolio, each alliance that is the same in both (by id)
 /// stood in for by one atom: only what changed is serialized and compared.
 fn trees_of_changes(original: &Portfolio, edited: &Portfolio) -> Result<(Node, Node), ron::Error> {
-    let tree = |p: &Portfolio, other: &Portfolio| -> Result<Node, ron::Error> {
+    // By id, so that comparing two versions of 10,000 alliances is not 10,000² lookups.
+    let by_id = |p: &'_ Portfolio| -> std::collections::HashMap<String, usize> {
+        p.alliances
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect()
+    };
+    let (original_ids, edited_ids) = (by_id(original), by_id(edited));
+    let tree = |p: &Portfolio,
+                other: &Portfolio,
+                other_ids: &std::collections::HashMap<String, usize>|
+     -> Result<Node, ron::Error> {
         let shell = Portfolio {
             version: p.version,
             brand: p.brand.clone(),
@@ -492,7 +530,10 @@ fn trees_of_changes(original: &Portfolio, edited: &Portfolio) -> Result<(Node, N
         let mut tree = tree_of_value(&shell)?;
         let mut alliances = Vec::with_capacity(p.alliances.len());
         for a in &p.alliances {
-            let node = if other.alliance(&a.id).is_some_and(|o| o == a) {
+            let node = if other_ids
+                .get(&a.id)
+                .is_some_and(|&i| other.alliances[i] == *a)
+            {
                 Node::atom(&format!("Unchanged({:?})", a.id))
             } else {
                 tree_of_value(a)?
@@ -516,7 +557,10 @@ fn trees_of_changes(original: &Portfolio, edited: &Portfolio) -> Result<(Node, N
         *slot = alliances;
         Ok(tree)
     };
-    Ok((tree(original, edited)?, tree(edited, original)?))
+    Ok((
+        tree(original, edited, &edited_ids)?,
+        tree(edited, original, &original_ids)?,
+    ))
 }
 
 /// Whether a node is laid out over several lines.
@@ -820,11 +864,15 @@ impl Splicer<'_> {
             }
             return Ok(());
         }
+        // Positions by key: a list may hold 10,000 alliances.
+        let old_at: std::collections::HashMap<&String, usize> =
+            old_keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
+        let new_has: std::collections::HashSet<&String> = new_keys.iter().collect();
         // Kept records must keep their order; otherwise the list is rewritten.
         let kept_old: Vec<usize> = (0..old_keys.len())
-            .filter(|&i| new_keys.contains(&old_keys[i]))
+            .filter(|&i| new_has.contains(&old_keys[i]))
             .collect();
-        let kept_new: Vec<&String> = new_keys.iter().filter(|k| old_keys.contains(k)).collect();
+        let kept_new: Vec<&String> = new_keys.iter().filter(|k| old_at.contains_key(k)).collect();
         if kept_old
             .iter()
             .map(|&i| &old_keys[i])
@@ -834,13 +882,13 @@ impl Splicer<'_> {
             return Ok(());
         }
         for (oi, key) in old_keys.iter().enumerate() {
-            if !new_keys.contains(key) {
+            if !new_has.contains(key) {
                 self.remove(file, oi);
             }
         }
         let mut anchor: Option<usize> = None;
         for (ni, key) in new_keys.iter().enumerate() {
-            match old_keys.iter().position(|k| k == key) {
+            match old_at.get(key).copied() {
                 Some(oi) => {
                     self.patch(
                         &file.items()[oi].node,
@@ -931,13 +979,14 @@ impl Splicer<'_> {
 /// date, escalations by raised date and issue, intakes by partner and submitted date; others by
 /// their first field), with a repeat count so equal keys stay apart.
 pub(crate) fn identity_keys(list: &Node) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     list.items()
         .iter()
         .map(|item| {
             let base = identity(&item.node);
-            let n = seen.iter().filter(|s| **s == base).count();
-            seen.push(base.clone());
+            let count = seen.entry(base.clone()).or_insert(0);
+            let n = *count;
+            *count += 1;
             if n == 0 {
                 base
             } else {
@@ -985,12 +1034,23 @@ pub fn render_preserving(original_text: &str, original: &Portfolio, edited: &Por
 /// only what changed rewritten, else the canonical text. This is the one place a save decides
 /// its bytes; how they reach the disk is the store's business.
 pub fn text_to_save(path: &std::path::Path, portfolio: &Portfolio) -> Result<String, ron::Error> {
-    let original = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|text| read(&text).map(|p| (text, p)));
-    match &original {
-        Some((text, before)) => try_render_preserving(Some(text), before, portfolio),
-        None => crate::store::try_to_canonical_ron(portfolio),
+    // The file's text and what it held are let go of before the spliced text is read back:
+    // at 10,000 alliances each is 60 MB or more (issue 14).
+    let spliced = {
+        let Some((text, before)) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| read(&text).map(|p| (text, p)))
+        else {
+            return crate::store::try_to_canonical_ron(portfolio);
+        };
+        if before == *portfolio {
+            return Ok(text);
+        }
+        splice(&text, &before, portfolio)
+    };
+    match spliced {
+        Some(spliced) if reads_as(&spliced, portfolio) => Ok(spliced),
+        _ => crate::store::try_to_canonical_ron(portfolio),
     }
 }
 
@@ -1014,7 +1074,33 @@ pub fn try_render_preserving(
 }
 
 fn splice(text: &str, original: &Portfolio, edited: &Portfolio) -> Option<String> {
-    let file = parse_tree(text).ok()?;
+    // Alliances the same in both are never looked into: only their place in the file matters.
+    fn by_id(p: &Portfolio) -> std::collections::HashMap<&str, usize> {
+        p.alliances
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect()
+    }
+    let (original_ids, edited_ids) = (by_id(original), by_id(edited));
+    let changed: std::collections::HashSet<&str> = edited
+        .alliances
+        .iter()
+        .filter(|a| {
+            original_ids
+                .get(a.id.as_str())
+                .is_none_or(|&i| original.alliances[i] != **a)
+        })
+        .chain(
+            original
+                .alliances
+                .iter()
+                .filter(|a| !edited_ids.contains_key(a.id.as_str())),
+        )
+        .map(|a| a.id.as_str())
+        .collect();
+    let keep = |node: &Node| alliance_id(node).is_none_or(|id| changed.contains(id));
+    let file = parse_tree_keeping(text, Some(&keep)).ok()?;
     let (old, new) = trees_of_changes(original, edited).ok()?;
     let mut splicer = Splicer {
         text,
@@ -1039,10 +1125,29 @@ fn splice(text: &str, original: &Portfolio, edited: &Portfolio) -> Option<String
 
 /// The portfolio in `text`, read as the store reads it (without its checks and messages).
 fn read(text: &str) -> Option<Portfolio> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some((portfolio, _)) = super::fast::portfolio(text) {
+        return Some(portfolio);
+    }
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str::<Portfolio>(text.strip_prefix('\u{feff}').unwrap_or(text))
         .ok()
+}
+
+/// The id an alliance node in the file gives itself, when it is a plain string.
+fn alliance_id(node: &Node) -> Option<&str> {
+    let id = node
+        .items()
+        .iter()
+        .find(|i| matches!(&i.key, Key::Field(f) if f == "id"))?;
+    match &id.node.kind {
+        Kind::Atom(text) => text
+            .strip_prefix('"')?
+            .strip_suffix('"')
+            .filter(|id| !id.contains('\\')),
+        Kind::Group { .. } => None,
+    }
 }
 
 /// Whether `text` loads as exactly `portfolio`.

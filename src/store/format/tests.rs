@@ -106,3 +106,36 @@ fn unreadable_original_falls_back_to_canonical() {
     q.brand = "Other".to_owned();
     assert_eq!(render_preserving("not ron (", &p, &q), to_canonical_ron(&q));
 }
+
+#[test]
+fn a_save_looks_into_the_changed_alliances_only() {
+    let mut before = crate::generate::generate(3, 2);
+    before.as_of = None;
+    let text = crate::store::to_canonical_ron(&before);
+    let changed: &dyn Fn(&Node) -> bool =
+        &|n: &Node| alliance_id(n) == Some(&*before.alliances[1].id);
+    let tree = parse_tree_keeping(&text, Some(changed)).expect("tree");
+    let alliances = tree
+        .items()
+        .iter()
+        .find(|i| matches!(&i.key, Key::Field(f) if f == "alliances"))
+        .expect("alliances");
+    let kept: Vec<bool> = alliances
+        .node
+        .items()
+        .iter()
+        .map(|i| matches!(i.node.kind, Kind::Group { .. }))
+        .collect();
+    assert_eq!(kept, [false, true, false]);
+    // Pruned alliances keep their spans: an edit to the kept one splices as before.
+    let mut after = before.clone();
+    after.alliances[1].notes = "changed".to_owned();
+    let saved = try_render_preserving(Some(&text), &before, &after).expect("renders");
+    assert_eq!(read(&saved).as_ref(), Some(&after));
+    let diff: Vec<_> = text
+        .lines()
+        .zip(saved.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(diff.len(), 1, "{diff:?}");
+}
