@@ -121,6 +121,31 @@ fn sighup_without_edits_exits_129_and_leaves_no_recovery() {
 }
 
 #[test]
+fn a_closed_terminal_ends_the_workspace_with_the_edits_in_the_recovery_file() {
+    let home = support::temp_home();
+    let portfolio = alliance_desk::generate::generate(2, 5);
+    let path = support::write_portfolio(home.path(), "p.ron", &portfolio);
+    let mut s = start(&path, home.path());
+    s.wait_for(&portfolio.brand, WAIT);
+    s.send(keys::ENTER);
+    std::thread::sleep(Duration::from_millis(60));
+    s.send(keys::RIGHT);
+    s.wait_for("●unsaved", WAIT);
+    // Reading a hung-up terminal gives end-of-file forever; the workspace must still end
+    // (it used to spin at full speed, holding the lock).
+    s.hang_up();
+    let status = s.wait_exit(WAIT).expect("a hang-up ends the workspace");
+    assert_eq!(status.exit_code(), 129, "128 + SIGHUP ({status:?})");
+    let recovered = store::load(&store::recovery_path(&path)).expect("the recovery file loads");
+    assert_ne!(
+        recovered.portfolio.alliances[0].status, portfolio.alliances[0].status,
+        "the recovery file holds the edit"
+    );
+    assert_eq!(store::load(&path).unwrap().portfolio, portfolio);
+    assert!(matches!(safety::take_lock(&path), LockOutcome::Held { .. }));
+}
+
+#[test]
 fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again_and_redraws() {
     let home = support::temp_home();
     let portfolio = alliance_desk::generate::generate(3, 9);

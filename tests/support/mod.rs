@@ -82,8 +82,11 @@ fn size(cols: u16, rows: u16) -> PtySize {
 /// A running `alliance-desk` in a pseudo-terminal; killed on drop if still running.
 pub struct Session {
     /// Held so the child does not see a hang-up before the session ends; also resizes.
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn std::io::Write + Send>,
+    /// `None` once [`Session::hang_up`] closed it.
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn std::io::Write + Send>>,
+    /// Tells the output reader to let go of its end of the terminal.
+    hanging_up: Arc<std::sync::atomic::AtomicBool>,
     child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser>>,
     /// Bytes of output read so far: it moves when the screen changes.
@@ -146,10 +149,12 @@ impl Session {
         let bytes = Arc::new(AtomicU64::new(0));
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let (sink, count) = (Arc::clone(&parser), Arc::clone(&bytes));
+        let hanging_up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = Arc::clone(&hanging_up);
         std::thread::spawn(move || {
             let mut buf = vec![0u8; 65536];
             while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
+                if n == 0 || stop.load(Ordering::Acquire) {
                     break;
                 }
                 if let Ok(mut p) = sink.lock() {
@@ -160,8 +165,9 @@ impl Session {
         });
         let writer = pair.master.take_writer().expect("pty writer");
         Self {
-            master: pair.master,
-            writer,
+            master: Some(pair.master),
+            writer: Some(writer),
+            hanging_up,
             child,
             parser,
             bytes,
@@ -215,10 +221,9 @@ impl Session {
 
     /// Write `keys` (text, or key encodings from [`keys`]) and return at once.
     pub fn send(&mut self, keys: &str) {
-        self.writer
-            .write_all(keys.as_bytes())
-            .expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        let writer = self.writer.as_mut().expect("the terminal is still there");
+        writer.write_all(keys.as_bytes()).expect("write to pty");
+        writer.flush().expect("flush pty");
     }
 
     /// Send `keys`, then wait until the app has read and drawn them ([`Session::settle`]), as
@@ -304,7 +309,11 @@ impl Session {
         // parsed at the old size (a race under load).
         let mut parser = self.parser.lock().expect("parser lock");
         parser.screen_mut().set_size(nz(rows), nz(cols));
-        self.master.resize(size(cols, rows)).expect("resize pty");
+        self.master
+            .as_ref()
+            .expect("the terminal is still there")
+            .resize(size(cols, rows))
+            .expect("resize pty");
     }
 
     /// Read the terminal's state as the VT parser sees it (alternate screen, mouse mode…).
@@ -316,9 +325,22 @@ impl Session {
     /// The pty's local mode flags as words (`ICANON | ECHO | ISIG …`): cooked or raw.
     pub fn local_flags(&self) -> String {
         self.master
-            .get_termios()
+            .as_ref()
+            .and_then(|m| m.get_termios())
             .map(|t| format!("{:?}", t.local_flags))
             .unwrap_or_default()
+    }
+
+    /// Close the terminal, as when its window is closed or the SSH link drops: the app sees a
+    /// hang-up (SIGHUP, and end-of-file on every read).
+    pub fn hang_up(&mut self) {
+        self.hanging_up.store(true, Ordering::Release);
+        // A resize makes the app draw, which wakes the output reader to let go of its end.
+        if let Some(master) = &self.master {
+            let _ = master.resize(size(81, 25));
+        }
+        self.writer = None;
+        self.master = None;
     }
 
     /// The process id.

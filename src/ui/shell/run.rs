@@ -1,7 +1,7 @@
 //! The main loop and the only place effects happen: terminal setup, input, drawing, saving.
 
 use std::collections::VecDeque;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -55,7 +55,7 @@ pub fn run(options: &WorkspaceOptions) -> ExitCode {
         Ok(Ended::Quit) => ExitCode::SUCCESS,
         Ok(Ended::Signal(signal)) => ExitCode::from(signals::exit_code(signal)),
         Err(e) => {
-            eprintln!("alliance-desk: {e:#}");
+            say(&format!("alliance-desk: {e:#}"));
             ExitCode::FAILURE
         }
     }
@@ -63,7 +63,9 @@ pub fn run(options: &WorkspaceOptions) -> ExitCode {
 
 pub(super) fn restore_terminal() {
     let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-    ratatui::restore();
+    // Not `ratatui::restore`, which prints its failure with `eprintln!`: a panic when the
+    // terminal hung up.
+    let _ = ratatui::try_restore();
 }
 
 /// Take the terminal (back): raw mode, the alternate screen, mouse and paste reporting.
@@ -96,20 +98,51 @@ fn run_terminal(mut app: App) -> anyhow::Result<Ended> {
     }));
     execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste).context("terminal setup")?;
     let result = event_loop(&mut terminal, &mut app, watch.as_mut());
-    // A terminating signal: the edits go to the recovery file first, then the terminal is
-    // given back, then the lock is released (dropping `app`) before the process exits.
-    let signalled = matches!(result, Ok(Ended::Signal(_)));
-    if signalled {
+    // The terminal failed (it hung up, say): if a terminating signal came with that, the
+    // workspace ends as for the signal.
+    let result = match result {
+        Err(e) => hung_up(watch.as_mut()).map_or(Err(e), |signal| Ok(Ended::Signal(signal))),
+        ended => ended,
+    };
+    // Any end but a quit: the edits go to the recovery file first, then the terminal is given
+    // back, then the lock is released (dropping `app`) before the process exits.
+    let unclean = !matches!(result, Ok(Ended::Quit));
+    if unclean {
         // A write still in flight on the worker could land after ours with older edits.
         settle_recovery(&mut app);
     }
-    let lost = signalled.then(|| signals::flush_recovery(&app)).flatten();
+    let lost = unclean.then(|| signals::flush_recovery(&app)).flatten();
     restore_terminal();
+    // ratatui shows the cursor when its terminal is dropped and prints to stderr when it
+    // cannot, which panics (and so aborts, before the lock is let go) when the terminal is
+    // gone. The cursor is shown here instead, and a terminal that cannot show it is let go of.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
     if let Some(lost) = lost {
-        eprintln!("alliance-desk: {lost}");
+        say(&format!("alliance-desk: {lost}"));
     }
     drop(app);
     result
+}
+
+/// A line on stderr, if there still is one: after a hang-up writing there fails, and
+/// `eprintln!` would panic.
+fn say(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// The terminating signal that came with a terminal failure, if one did: the hang-up's SIGHUP
+/// may land a moment after the failed read or write it caused.
+fn hung_up(watch: Option<&mut signals::Watch>) -> Option<i32> {
+    let watch = watch?;
+    for _ in 0..5 {
+        if let Some(signals::Caught::Terminate(signal)) = watch.take() {
+            return Some(signal);
+        }
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    None
 }
 
 fn event_loop(

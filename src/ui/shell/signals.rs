@@ -8,6 +8,8 @@
 //! thread with the workspace's state at hand.
 
 use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -35,9 +37,11 @@ pub enum Caught {
     Resumed,
 }
 
-/// The signals the workspace handles, caught since the loop last looked.
+/// The signals the workspace handles, caught since the loop last looked, and whether the
+/// terminal hung up.
 pub struct Watch {
     signals: Signals,
+    hung_up: Arc<AtomicBool>,
 }
 
 impl Watch {
@@ -45,22 +49,64 @@ impl Watch {
     pub fn install() -> io::Result<Self> {
         let mut all = TERMINATING.to_vec();
         all.extend([SIGTSTP, SIGCONT]);
-        Ok(Self {
-            signals: Signals::new(all)?,
-        })
+        let signals = Signals::new(all)?;
+        let hung_up = guard_hangup()?;
+        Ok(Self { signals, hung_up })
     }
 
     /// What the caught signals ask, most urgent first: ending beats stopping beats redrawing.
+    /// A terminal that hung up ends the workspace as its SIGHUP would.
     pub fn take(&mut self) -> Option<Caught> {
+        let hung_up = self
+            .hung_up
+            .load(Ordering::Acquire)
+            .then_some(Caught::Terminate(SIGHUP));
         self.signals
             .pending()
             .map(classify)
+            .chain(hung_up)
             .min_by_key(|c| match c {
                 Caught::Terminate(_) => 0,
                 Caught::Suspend => 1,
                 Caught::Resumed => 2,
             })
     }
+}
+
+/// When the terminal hangs up (its window closed, the SSH link dropped), reading it gives
+/// end-of-file at once, forever, and crossterm's reader retries such a read in place without
+/// returning: the loop would never look at the hang-up, and the process would spin at full
+/// speed holding the lock, its edits never written to the recovery file. A guard thread waits
+/// for the hang-up on standard input, puts an empty non-blocking pipe in its place — the
+/// reader's next read finds nothing and returns — and raises the flag the loop looks at.
+fn guard_hangup() -> io::Result<Arc<AtomicBool>> {
+    use rustix::event::{PollFd, PollFlags, poll};
+    use rustix::pipe::{PipeFlags, pipe_with};
+    let (empty, writer) = pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK)?;
+    let hung_up = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&hung_up);
+    std::thread::Builder::new()
+        .name("hangup".to_owned())
+        .spawn(move || {
+            let stdin = io::stdin();
+            loop {
+                // No events asked: a hang-up (or an error) is always reported.
+                let mut fds = [PollFd::new(&stdin, PollFlags::empty())];
+                match poll(&mut fds, None) {
+                    // Standard input cannot be watched: nothing to guard.
+                    Ok(_) if fds[0].revents().contains(PollFlags::NVAL) => return,
+                    Ok(_) if fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR) => break,
+                    Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                    Err(_) => return,
+                }
+            }
+            // Failing, there is nothing better to do: the loop still ends at its next look.
+            let _ = rustix::stdio::dup2_stdin(&empty);
+            // With its writer open the pipe never reads as end-of-file.
+            std::mem::forget(writer);
+            flag.store(true, Ordering::Release);
+        })?;
+    Ok(hung_up)
 }
 
 fn classify(signal: i32) -> Caught {

@@ -248,6 +248,10 @@ mod tests {
         assert!(app.revenue_job.is_some(), "the read runs on a worker");
         let text = screen(&mut app, 120, 40);
         assert!(text.contains("Reading"), "{text}");
+        assert!(
+            text.contains("Opening the file") || text.contains("read so far"),
+            "the popup says how far the reading got:\n{text}"
+        );
         assert!(text.contains("Esc: cancel"), "{text}");
 
         // The loop's look at the job: progress, then the plan.

@@ -429,6 +429,9 @@ impl ImportPopup {
         let width = area.width.saturating_sub(4).min(100);
         let height = if let Self::Prompt(prompt) = self {
             u16::try_from(prompt.lines(cx).len()).unwrap_or(8) + 2
+        } else if matches!(self, Self::Reading { .. }) {
+            // The file, and how far the reading got.
+            4
         } else if editing {
             3
         } else {
