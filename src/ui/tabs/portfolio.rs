@@ -183,6 +183,9 @@ pub struct PortfolioTab {
     scroll: Scroll,
     /// What `rows` was built from.
     built_from: Option<RowsKey>,
+    /// The longest partner name in `rows`, in characters: the partner column's width, found
+    /// when the rows are built rather than at every frame (10,000 names).
+    longest_partner: usize,
     quick_edit: Option<QuickEdit>,
     /// Share mode, as of the last sync: the footer leaves out what share mode refuses.
     share: bool,
@@ -254,6 +257,12 @@ impl PortfolioTab {
                 self.rows.reverse();
             }
         }
+        self.longest_partner = self
+            .rows
+            .iter()
+            .map(|&i| doc.portfolio.alliances[i].partner.chars().count())
+            .max()
+            .unwrap_or(0);
         let current = self
             .rows
             .iter()
@@ -829,12 +838,7 @@ impl PortfolioTab {
             1 + 8 + 6 + 5 + 7 + 4 + 11 + 8
         };
         let flags_min: u16 = if worded_flags { 22 } else { 8 };
-        let longest = self
-            .rows
-            .iter()
-            .map(|&i| doc.portfolio.alliances[i].partner.chars().count())
-            .max()
-            .unwrap_or(0);
+        let longest = self.longest_partner;
         let room = area.width.saturating_sub(2 + fixed + flags_min);
         let partner_w = u16::try_from(longest)
             .unwrap_or(u16::MAX)

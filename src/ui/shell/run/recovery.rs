@@ -54,6 +54,9 @@ impl RecoveryWriter {
         let worker = std::thread::Builder::new()
             .name("recovery".to_owned())
             .spawn(move || {
+                // Background work: on a busy machine the keys' thread goes first. Failing
+                // to lower the priority only costs that.
+                let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
                 for job in inbox {
                     let Job::Write { path, snapshot } = job;
                     let outcome = if let Some(portfolio) = snapshot {
