@@ -24,6 +24,14 @@ pub enum Source {
     Demo,
 }
 
+/// The one alliance `edit` changes, when it changes nothing else.
+fn alone_of(edit: &Edit) -> Option<usize> {
+    match edit {
+        Edit::Alliance { index, .. } => Some(*index),
+        _ => None,
+    }
+}
+
 /// One reversible model change.
 #[derive(Clone, Debug)]
 enum Edit {
@@ -124,6 +132,9 @@ pub struct Document {
     base_id: u64,
     /// Portfolio totals kept up to date edit by edit.
     totals: score::Totals,
+    /// The revision and the one alliance it changed, when the last change was an edit of one
+    /// alliance (or its undo or redo) and nothing else: see [`Document::changed_alone`].
+    alone: Option<(u64, usize)>,
 }
 
 impl Document {
@@ -144,6 +155,7 @@ impl Document {
             saved_id: 0,
             base_id: 0,
             totals,
+            alone: None,
         }
     }
 
@@ -163,6 +175,7 @@ impl Document {
             read_only: self.read_only.clone(),
             follows_pinned_as_of: None,
             revision: self.revision,
+            alone: None,
             undo: VecDeque::new(),
             redo: Vec::new(),
             next_id: 1,
@@ -376,8 +389,8 @@ impl Document {
         let entry = self.undo.pop_back()?;
         self.revert(&entry.edit);
         let label = entry.label.clone();
+        self.bump(alone_of(&entry.edit));
         self.redo.push(entry);
-        self.revision += 1;
         Some(label)
     }
 
@@ -386,9 +399,24 @@ impl Document {
         let entry = self.redo.pop()?;
         self.apply(&entry.edit);
         let label = entry.label.clone();
+        self.bump(alone_of(&entry.edit));
         self.undo.push_back(entry);
-        self.revision += 1;
         Some(label)
+    }
+
+    /// A new revision; `alone` is the one alliance it changed, if that is all it changed.
+    fn bump(&mut self, alone: Option<usize>) {
+        self.revision += 1;
+        self.alone = alone.map(|index| (self.revision, index));
+    }
+
+    /// The one alliance the latest revision changed, when that change touched nothing else
+    /// (the same alliances at the same indices, other alliances' scores as they were): a view
+    /// may then move that one row instead of rebuilding every row (issue 14).
+    pub fn changed_alone(&self) -> Option<usize> {
+        self.alone
+            .filter(|&(revision, _)| revision == self.revision)
+            .map(|(_, index)| index)
     }
 
     fn record(&mut self, label: String, edit: Edit) {
@@ -402,8 +430,9 @@ impl Document {
         } else {
             self.rescore_for(&edit);
         }
+        let alone = alone_of(&edit);
         if self.coalesce(&label, &edit) {
-            self.revision += 1;
+            self.bump(alone);
             return;
         }
         self.undo.push_back(Entry {
@@ -420,7 +449,7 @@ impl Document {
             self.base_id = dropped.id;
         }
         self.redo.clear();
-        self.revision += 1;
+        self.bump(alone);
     }
 
     /// Typing into one field is one undo step, not one per keystroke: an alliance edit with the

@@ -183,9 +183,11 @@ pub struct PortfolioTab {
     scroll: Scroll,
     /// What `rows` was built from.
     built_from: Option<RowsKey>,
-    /// The longest partner name in `rows`, in characters: the partner column's width, found
-    /// when the rows are built rather than at every frame (10,000 names).
-    longest_partner: usize,
+    /// How many rows have a partner name of each length (in characters): the longest is the
+    /// partner column's width, kept as rows come and go rather than found at every frame.
+    partner_lengths: std::collections::BTreeMap<usize, usize>,
+    /// The partner name length of each alliance in `rows`, by alliance index.
+    partner_len: Vec<usize>,
     quick_edit: Option<QuickEdit>,
     /// Share mode, as of the last sync: the footer leaves out what share mode refuses.
     share: bool,
@@ -214,6 +216,17 @@ struct RowsKey {
     quick: Quick,
 }
 
+impl RowsKey {
+    /// The same sort, filter and share mode (the document may differ).
+    fn same_view(&self, other: &Self) -> bool {
+        self.shared == other.shared
+            && self.sort == other.sort
+            && self.descending == other.descending
+            && self.filter == other.filter
+            && self.quick == other.quick
+    }
+}
+
 impl PortfolioTab {
     /// Rebuild the visible rows if the document, share mode, sort or filter changed.
     pub fn sync(&mut self, doc: &Document, share: bool) {
@@ -234,8 +247,23 @@ impl PortfolioTab {
             self.follow_current(doc);
             return;
         }
-        self.built_from = Some(key);
+        // One alliance edited and nothing else changed: move its row, rather than filter and
+        // sort every alliance again. At 10,000 alliances that pass, on memory gone cold since
+        // the last key, was most of an edit's time (issue 14).
         let n = doc.portfolio.alliances.len();
+        if let (Some(built), Some(index)) = (self.built_from.as_ref(), doc.changed_alone())
+            && !share
+            && self.partner_len.len() == n
+            && index < n
+            && built.revision + 1 == key.revision
+            && built.same_view(&key)
+        {
+            self.built_from = Some(key);
+            self.move_row(doc, index);
+            self.select_current(doc);
+            return;
+        }
+        self.built_from = Some(key);
         self.rows = if share {
             if n == 0 {
                 Vec::new()
@@ -257,18 +285,60 @@ impl PortfolioTab {
                 self.rows.reverse();
             }
         }
-        self.longest_partner = self
-            .rows
-            .iter()
-            .map(|&i| doc.portfolio.alliances[i].partner.chars().count())
-            .max()
-            .unwrap_or(0);
+        self.partner_len = vec![0; n];
+        self.partner_lengths.clear();
+        for &i in &self.rows {
+            let len = doc.portfolio.alliances[i].partner.chars().count();
+            self.partner_len[i] = len;
+            *self.partner_lengths.entry(len).or_default() += 1;
+        }
+        self.select_current(doc);
+    }
+
+    /// Select the current alliance's row, or the first row when it is not shown.
+    fn select_current(&mut self, doc: &Document) {
         let current = self
             .rows
             .iter()
             .position(|&i| i == doc.current)
             .unwrap_or(0);
         self.scroll.select(current, self.rows.len());
+    }
+
+    /// Take alliance `index` out of the rows and put it back where filter and sort now place
+    /// it: the rows come out as a full rebuild would make them (the sort is stable, so rows
+    /// with equal keys are in index order, reversed when descending).
+    fn move_row(&mut self, doc: &Document, index: usize) {
+        if let Some(at) = self.rows.iter().position(|&i| i == index) {
+            self.rows.remove(at);
+            let old = self.partner_len[index];
+            if let Some(count) = self.partner_lengths.get_mut(&old) {
+                *count -= 1;
+                if *count == 0 {
+                    self.partner_lengths.remove(&old);
+                }
+            }
+        }
+        let (a, s) = (
+            &doc.portfolio.alliances[index],
+            &doc.scores.alliances[index],
+        );
+        if !(matches_filter(a, s, &self.filter.needle()) && self.quick.keeps(a, s, doc.as_of)) {
+            return;
+        }
+        let order = |x: usize, y: usize| row_order(doc, self.sort, x, y).then(x.cmp(&y));
+        let at = self.rows.partition_point(|&r| {
+            let o = order(r, index);
+            if self.descending {
+                o.is_gt()
+            } else {
+                o.is_lt()
+            }
+        });
+        self.rows.insert(at, index);
+        let len = a.partner.chars().count();
+        self.partner_len[index] = len;
+        *self.partner_lengths.entry(len).or_default() += 1;
     }
 
     /// The current alliance may change on another tab (Commitments across all alliances):
@@ -395,6 +465,47 @@ fn sort_rows(rows: &mut [usize], doc: &Document, column: Column) {
                 .count();
             (crit, s[i].flags.len())
         }),
+    }
+}
+
+/// How two alliances compare in `column`'s order, as [`sort_rows`] sorts them (ties: equal).
+fn row_order(doc: &Document, column: Column, x: usize, y: usize) -> std::cmp::Ordering {
+    let all = &doc.portfolio.alliances;
+    let sc = &doc.scores.alliances;
+    let num = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);
+    let soonest = |i: usize| {
+        sc[i]
+            .next_reviews
+            .as_ref()
+            .and_then(|n| n.soonest(doc.as_of))
+            .unwrap_or(NaiveDate::MAX)
+    };
+    let flags = |i: usize| {
+        let crit = sc[i]
+            .flags
+            .iter()
+            .filter(|flag| flag.severity == crate::score::Severity::Critical)
+            .count();
+        (crit, sc[i].flags.len())
+    };
+    match column {
+        Column::File => std::cmp::Ordering::Equal,
+        Column::Partner => all[x]
+            .partner
+            .to_lowercase()
+            .cmp(&all[y].partner.to_lowercase()),
+        Column::Kind => all[x].kind.cmp(&all[y].kind),
+        Column::Status => all[x].status.cmp(&all[y].status),
+        Column::Health => {
+            let h = |i: usize| sc[i].health.as_ref().map(|h| h.total);
+            h(x).cmp(&h(y))
+        }
+        Column::Arcr => num(sc[x].arcr.latest).total_cmp(&num(sc[y].arcr.latest)),
+        Column::Cfr => num(sc[x].cfr.trailing_30d.all).total_cmp(&num(sc[y].cfr.trailing_30d.all)),
+        Column::Sas => num(sc[x].sas.as_ref().map(|v| v.combined))
+            .total_cmp(&num(sc[y].sas.as_ref().map(|v| v.combined))),
+        Column::NextReview => soonest(x).cmp(&soonest(y)),
+        Column::Flags => flags(x).cmp(&flags(y)),
     }
 }
 
@@ -838,7 +949,12 @@ impl PortfolioTab {
             1 + 8 + 6 + 5 + 7 + 4 + 11 + 8
         };
         let flags_min: u16 = if worded_flags { 22 } else { 8 };
-        let longest = self.longest_partner;
+        let longest = self
+            .partner_lengths
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(0);
         let room = area.width.saturating_sub(2 + fixed + flags_min);
         let partner_w = u16::try_from(longest)
             .unwrap_or(u16::MAX)
@@ -1429,4 +1545,93 @@ fn render_quick_edit(edit: &QuickEdit, area: Rect, buf: &mut Buffer, cx: &ViewCt
                 )),
         )
         .render(rect, buf);
+}
+
+#[cfg(test)]
+mod incremental_rows {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::app::document::Source;
+    use crate::model::Status;
+
+    const COLUMNS: [Column; 10] = [
+        Column::File,
+        Column::Partner,
+        Column::Kind,
+        Column::Status,
+        Column::Health,
+        Column::Arcr,
+        Column::Cfr,
+        Column::Sas,
+        Column::NextReview,
+        Column::Flags,
+    ];
+    const QUICK: [Quick; 4] = [
+        Quick::All,
+        Quick::Flagged,
+        Quick::Active,
+        Quick::DueThisWeek,
+    ];
+
+    fn tab(column: Column, descending: bool, quick: Quick) -> PortfolioTab {
+        PortfolioTab {
+            sort: column,
+            descending,
+            quick,
+            ..PortfolioTab::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Moving the edited alliance's row gives the rows, the selection and the partner
+        /// column's width a full rebuild gives, whatever the sort, direction and filter.
+        #[test]
+        fn one_row_moved_equals_all_rows_rebuilt(
+            column in 0..COLUMNS.len(),
+            descending in any::<bool>(),
+            quick in 0..QUICK.len(),
+            edits in proptest::collection::vec((0..30usize, 0..5u8), 1..12),
+        ) {
+            let portfolio = crate::generate::generate(30, 4);
+            let as_of = portfolio.as_of.unwrap_or_default();
+            let mut doc = Document::new(portfolio, as_of, Source::Demo);
+            let (column, quick) = (COLUMNS[column], QUICK[quick]);
+            let mut moved = tab(column, descending, quick);
+            moved.sync(&doc, false);
+            for (index, what) in edits {
+                match what {
+                    0 => {
+                        doc.edit_alliance(index, "status", |a| {
+                            a.status = match a.status {
+                                Status::Active => Status::WindingDown,
+                                Status::WindingDown => Status::Ended,
+                                Status::Ended => Status::Proposed,
+                                Status::Proposed => Status::Active,
+                            };
+                        });
+                        prop_assert_eq!(doc.changed_alone(), Some(index), "one row moves");
+                    }
+                    1 => doc.edit_alliance(index, "partner", |a| a.partner.push_str(" & Sons")),
+                    2 => doc.edit_alliance(index, "partner", |a| {
+                        a.partner = a.partner.chars().take(3).collect();
+                    }),
+                    3 => {
+                        doc.undo();
+                    }
+                    _ => {
+                        doc.redo();
+                    }
+                }
+                moved.sync(&doc, false);
+                let mut rebuilt = tab(column, descending, quick);
+                rebuilt.sync(&doc, false);
+                prop_assert_eq!(&moved.rows, &rebuilt.rows);
+                prop_assert_eq!(&moved.partner_lengths, &rebuilt.partner_lengths);
+                prop_assert_eq!(moved.scroll.selected(), rebuilt.scroll.selected());
+            }
+        }
+    }
 }
