@@ -8,6 +8,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use alliance_desk::app::safety::{self, LockOutcome};
+use alliance_desk::model::Portfolio;
 use alliance_desk::store;
 use support::{Session, WAIT, keys};
 
@@ -76,33 +77,11 @@ fn sigterm_writes_recovery_gives_the_terminal_back_releases_the_lock_and_exits_1
     let mut s = start(&path, home.path());
     s.wait_for(&portfolio.brand, WAIT);
     wait("the workspace to take the terminal", || held(&s));
-    // An unsaved edit: Enter opens the quick edit, → steps the status.
-    s.send(keys::ENTER);
-    std::thread::sleep(Duration::from_millis(60));
-    s.send(keys::RIGHT);
-    s.wait_for("●unsaved", WAIT);
+    unsaved_status_edit(&mut s);
     signal(&s, "TERM");
     let status = s.wait_exit(WAIT).expect("SIGTERM ends the workspace");
     assert_eq!(status.exit_code(), 143, "128 + SIGTERM");
-    let recovery = store::recovery_path(&path);
-    assert!(
-        recovery.exists(),
-        "the unsaved edit reached the recovery file"
-    );
-    let recovered = store::load(&recovery).expect("the recovery file loads");
-    assert_ne!(
-        recovered.portfolio.alliances[0].status, portfolio.alliances[0].status,
-        "the recovery file holds the edit"
-    );
-    assert_eq!(
-        store::load(&path).unwrap().portfolio,
-        portfolio,
-        "the portfolio itself is untouched"
-    );
-    assert!(
-        matches!(safety::take_lock(&path), LockOutcome::Held { .. }),
-        "the lock was released"
-    );
+    assert_recovered_and_released(&path, &portfolio);
     wait("the terminal to be given back", || given_back(&s));
 }
 
@@ -127,22 +106,45 @@ fn a_closed_terminal_ends_the_workspace_with_the_edits_in_the_recovery_file() {
     let path = support::write_portfolio(home.path(), "p.ron", &portfolio);
     let mut s = start(&path, home.path());
     s.wait_for(&portfolio.brand, WAIT);
-    s.send(keys::ENTER);
-    std::thread::sleep(Duration::from_millis(60));
-    s.send(keys::RIGHT);
-    s.wait_for("●unsaved", WAIT);
+    unsaved_status_edit(&mut s);
     // Reading a hung-up terminal gives end-of-file forever; the workspace must still end
     // (it used to spin at full speed, holding the lock).
     s.hang_up();
     let status = s.wait_exit(WAIT).expect("a hang-up ends the workspace");
     assert_eq!(status.exit_code(), 129, "128 + SIGHUP ({status:?})");
-    let recovered = store::load(&store::recovery_path(&path)).expect("the recovery file loads");
+    assert_recovered_and_released(&path, &portfolio);
+}
+
+/// An unsaved edit: Enter opens the quick edit, → steps the first alliance's status.
+fn unsaved_status_edit(s: &mut Session) {
+    s.send(keys::ENTER);
+    std::thread::sleep(Duration::from_millis(60));
+    s.send(keys::RIGHT);
+    s.wait_for("●unsaved", WAIT);
+}
+
+/// After the workspace ended: the edit of [`unsaved_status_edit`] is in the recovery file,
+/// the portfolio itself is untouched and the lock was released.
+fn assert_recovered_and_released(path: &Path, portfolio: &Portfolio) {
+    let recovery = store::recovery_path(path);
+    assert!(
+        recovery.exists(),
+        "the unsaved edit reached the recovery file"
+    );
+    let recovered = store::load(&recovery).expect("the recovery file loads");
     assert_ne!(
         recovered.portfolio.alliances[0].status, portfolio.alliances[0].status,
         "the recovery file holds the edit"
     );
-    assert_eq!(store::load(&path).unwrap().portfolio, portfolio);
-    assert!(matches!(safety::take_lock(&path), LockOutcome::Held { .. }));
+    assert_eq!(
+        store::load(path).unwrap().portfolio,
+        *portfolio,
+        "the portfolio itself is untouched"
+    );
+    assert!(
+        matches!(safety::take_lock(path), LockOutcome::Held { .. }),
+        "the lock was released"
+    );
 }
 
 #[test]

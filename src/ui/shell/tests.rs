@@ -32,6 +32,18 @@ pub(crate) fn demo_app() -> App {
     app
 }
 
+/// The app on the portfolio file at `path`, as the workspace opens it (lock, recovery check),
+/// with no start-up question showing.
+pub(crate) fn file_app(path: &std::path::Path) -> App {
+    let options = crate::app::options::WorkspaceOptions {
+        file: Some(path.to_owned()),
+        ..crate::app::options::WorkspaceOptions::default()
+    };
+    let mut app = super::startup::prepare(&options, None).expect("the file opens");
+    app.modal = None;
+    app
+}
+
 /// The screen as text, one line per row.
 pub(crate) fn screen(app: &mut App, width: u16, height: u16) -> String {
     app.size = Rect::new(0, 0, width, height);

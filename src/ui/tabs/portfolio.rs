@@ -434,41 +434,19 @@ fn matches_filter(a: &Alliance, s: &AllianceScores, needle: &str) -> bool {
 
 /// Sort by a column; missing values sort first so ascending shows the gaps at the top.
 fn sort_rows(rows: &mut [usize], doc: &Document, column: Column) {
-    let a = &doc.portfolio.alliances;
-    let s = &doc.scores.alliances;
-    let f = |x: Option<f64>| x.unwrap_or(f64::NEG_INFINITY);
     match column {
         Column::File => {}
-        Column::Partner => rows.sort_by_cached_key(|&i| a[i].partner.to_lowercase()),
-        Column::Kind => rows.sort_by_key(|&i| a[i].kind),
-        Column::Status => rows.sort_by_key(|&i| a[i].status),
-        Column::Health => rows.sort_by_key(|&i| s[i].health.as_ref().map(|h| h.total)),
-        Column::Arcr => rows.sort_by(|&x, &y| f(s[x].arcr.latest).total_cmp(&f(s[y].arcr.latest))),
-        Column::Cfr => rows.sort_by(|&x, &y| {
-            f(s[x].cfr.trailing_30d.all).total_cmp(&f(s[y].cfr.trailing_30d.all))
-        }),
-        Column::Sas => rows.sort_by(|&x, &y| {
-            f(s[x].sas.as_ref().map(|v| v.combined))
-                .total_cmp(&f(s[y].sas.as_ref().map(|v| v.combined)))
-        }),
-        Column::NextReview => rows.sort_by_key(|&i| {
-            s[i].next_reviews
-                .as_ref()
-                .and_then(|n| n.soonest(doc.as_of))
-                .unwrap_or(NaiveDate::MAX)
-        }),
-        Column::Flags => rows.sort_by_key(|&i| {
-            let crit = s[i]
-                .flags
-                .iter()
-                .filter(|f| f.severity == crate::score::Severity::Critical)
-                .count();
-            (crit, s[i].flags.len())
-        }),
+        // One lowercase copy per name, not one per comparison.
+        Column::Partner => {
+            let a = &doc.portfolio.alliances;
+            rows.sort_by_cached_key(|&i| a[i].partner.to_lowercase());
+        }
+        _ => rows.sort_by(|&x, &y| row_order(doc, column, x, y)),
     }
 }
 
-/// How two alliances compare in `column`'s order, as [`sort_rows`] sorts them (ties: equal).
+/// How two alliances compare in `column`'s order (ties: equal): what [`sort_rows`] sorts by
+/// and [`PortfolioTab::move_row`] places a row by.
 fn row_order(doc: &Document, column: Column, x: usize, y: usize) -> std::cmp::Ordering {
     let all = &doc.portfolio.alliances;
     let sc = &doc.scores.alliances;

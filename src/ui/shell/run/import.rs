@@ -181,29 +181,18 @@ mod tests {
     use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
     use super::super::{Flow, run_effect};
-    use crate::app::options::WorkspaceOptions;
     use crate::import::revenue::generate;
     use crate::model::Portfolio;
     use crate::store;
     use crate::ui::shell::App;
-    use crate::ui::shell::startup::prepare;
-    use crate::ui::shell::tests::screen;
+    use crate::ui::shell::tests::{file_app, screen};
 
     fn open(dir: &Path) -> (App, std::path::PathBuf) {
         let file = dir.join("p.ron");
         let mut p = generate::sample_portfolio();
         p.as_of = NaiveDate::from_ymd_opt(2026, 10, 31);
         store::save(&file, &p).unwrap();
-        let mut app = prepare(
-            &WorkspaceOptions {
-                file: Some(file.clone()),
-                ..WorkspaceOptions::default()
-            },
-            None,
-        )
-        .unwrap();
-        app.modal = None;
-        (app, file)
+        (file_app(&file), file)
     }
 
     /// A key, and (as the loop would, later) the export read it started.

@@ -125,9 +125,7 @@ mod tests {
 
     use super::super::{Flow, run_effect};
     use crate::app::Effect;
-    use crate::app::options::WorkspaceOptions;
     use crate::model::Status;
-    use crate::ui::shell::startup::prepare;
     use crate::ui::shell::{App, Modal};
     use crate::{sample, store};
 
@@ -139,16 +137,7 @@ mod tests {
     }
 
     fn open(path: &Path) -> App {
-        let mut app = prepare(
-            &WorkspaceOptions {
-                file: Some(path.to_owned()),
-                ..WorkspaceOptions::default()
-            },
-            None,
-        )
-        .unwrap();
-        app.modal = None;
-        app
+        crate::ui::shell::tests::file_app(path)
     }
 
     fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
